@@ -1,0 +1,54 @@
+# Signoff: `make run` starts it with demo data; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test test-sqlite test-postgres lint format system-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	PORT=$(PORT) $(VENV)/bin/signoff run
+
+# Debian packages the tests need: Chromium for the browser tests, PostgreSQL for the second
+# database pass, poppler for PDF pictures. Installed only when missing.
+system-deps:
+	@need=""; \
+	[ -x /usr/bin/chromium ] || need="$$need chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
+	command -v pdftoppm >/dev/null || need="$$need poppler-utils"; \
+	command -v npm >/dev/null || need="$$need npm"; \
+	if [ -n "$$need" ]; then \
+	  echo "Installing:$$need"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need; \
+	fi
+
+node_modules/axe-core/axe.min.js:
+	npm install --no-save --no-audit --no-fund --silent axe-core@4
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src tests bench
+
+test: $(STAMP) system-deps node_modules/axe-core/axe.min.js lint test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+test-postgres: $(STAMP)
+	scripts/with-postgres.sh $(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var node_modules

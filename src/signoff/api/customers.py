@@ -1,0 +1,5 @@
+"""API routes: customers."""
+
+from ninja import Router
+
+router = Router(tags=["customers"])

@@ -1,0 +1,5 @@
+"""API routes: operations."""
+
+from ninja import Router
+
+router = Router(tags=["operations"])

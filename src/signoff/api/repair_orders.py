@@ -1,0 +1,5 @@
+"""API routes: repair_orders."""
+
+from ninja import Router
+
+router = Router(tags=["repair_orders"])

@@ -1,0 +1,68 @@
+"""The public API under /api/v1/: one NinjaAPI, one router per resource, one error shape."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from signoff.api.auth import TokenAuth
+from signoff.errors import SignoffError
+
+api = NinjaAPI(
+    title="Signoff API",
+    version="1",
+    description=(
+        "Estimate authorization for repair shops. Staff routes take `Authorization: Bearer <token>`; "
+        "portal routes take the share-link token in the path. Errors are "
+        '`{"error": {"code", "message", "fields"}}`. Writes accept an `Idempotency-Key` header.'
+    ),
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+
+
+def _error(request, status: int, code: str, message: str, fields: dict | None = None):
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "fields": fields or {}}}, status=status
+    )
+
+
+@api.exception_handler(SignoffError)
+def _signoff_error(request, exc: SignoffError):
+    return _error(request, exc.status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request, exc: NinjaValidationError):
+    fields = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        fields[".".join(loc) or "body"] = err.get("msg", "Invalid value.")
+    return _error(request, 422, "invalid", "Some fields are not valid; see `fields`.", fields)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request, exc):
+    return _error(
+        request, 401, "unauthorized", "Send a valid API token as `Authorization: Bearer <token>`."
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "error", str(exc))
+
+
+def _register_routers() -> None:
+    from signoff.api import routers
+
+    for prefix, router in routers.ALL:
+        api.add_router(prefix, router)
+
+
+_register_routers()

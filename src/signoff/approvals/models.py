@@ -1,0 +1,168 @@
+"""Evidence of authorization: append-only, hash-chained decisions and the signatures behind them."""
+
+from django.conf import settings
+from django.db import models
+
+from signoff.customers.models import Contact
+from signoff.orders.models import Operation, RepairOrder
+from signoff.shops.models import ApprovalReason, Shop
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Evidence is never changed through the ORM: bulk update and delete are refused."""
+
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model.__name__} rows are append-only")
+
+    def delete(self):
+        raise TypeError(f"{self.model.__name__} rows are append-only")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} rows are append-only")
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    DEFERRED = "deferred", "Deferred"
+    DECLINED = "declined", "Declined"
+
+
+class Source(models.TextChoices):
+    ON_BEHALF = "on_behalf", "On behalf of the customer"
+    LINK = "link", "Customer share link"
+    IN_PERSON = "in_person", "In person"
+    SYSTEM = "system", "Reset after a change"
+
+
+class Signature(AppendOnlyModel):
+    """A drawn signature, bound to the hash of the estimate version it was given for."""
+
+    class Kind(models.TextChoices):
+        ESTIMATE = "estimate", "Estimate"
+        RECOMMENDATION = "recommendation", "Recommendations"
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="signatures")
+    version = models.ForeignKey(
+        "sharing.EstimateVersion", on_delete=models.PROTECT, related_name="signatures"
+    )
+    version_hash = models.CharField(max_length=64)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ESTIMATE)
+    source = models.CharField(max_length=12, choices=Source.choices)
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, null=True, related_name="+")
+    contact_name = models.CharField(max_length=150)
+    contact_relationship = models.CharField(max_length=60, blank=True)
+    # The link it came through (its owner may differ from the signer).
+    via_link = models.ForeignKey(
+        "sharing.ShareLink", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    svg = models.TextField()
+    png = models.BinaryField()
+    consent_text = models.TextField()
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=400, blank=True)
+    created_at = models.DateTimeField()
+    # SHA-256 over the canonical content including version_hash and the PNG's digest.
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Decision(AppendOnlyModel):
+    """One approval decision on one operation. An operation's status is its latest decision."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="decisions")
+    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="decisions")
+    operation_revision = models.PositiveIntegerField()
+    # Position in the RO's chain: 1, 2, 3, … (unique per RO, so concurrent writers serialize).
+    sequence = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices)
+    source = models.CharField(max_length=12, choices=Source.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Who gave the approval (snapshot of name and relationship as shown at the time).
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    contact_name = models.CharField(max_length=150, blank=True)
+    contact_relationship = models.CharField(max_length=60, blank=True)
+    via_link = models.ForeignKey(
+        "sharing.ShareLink", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.ForeignKey(ApprovalReason, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reason_label = models.CharField(max_length=80, blank=True)
+    comment = models.TextField(blank=True)
+    # Oral authorization record (California BPC 9884.9): number called, work and amount authorized.
+    phone_number = models.CharField(max_length=20, blank=True)
+    work_description = models.TextField(blank=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    version = models.ForeignKey(
+        "sharing.EstimateVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    signature = models.ForeignKey(Signature, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=400, blank=True)
+    created_at = models.DateTimeField()
+    prev_hash = models.CharField(max_length=64)
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["repair_order", "sequence"], name="decision_chain_order"),
+        ]
+        indexes = [models.Index(fields=["operation", "-sequence"])]
+
+
+class EventKind(models.TextChoices):
+    """The closed set of evidence events kept for an RO."""
+
+    DECISION_RECORDED = "decision_recorded", "Decision recorded"
+    SIGNATURE_CAPTURED = "signature_captured", "Signature captured"
+    VERSION_CREATED = "version_created", "Estimate version created"
+    SHARE_CREATED = "share_created", "Estimate shared"
+    LINK_OPENED = "link_opened", "Link opened"
+    LINK_REVOKED = "link_revoked", "Link revoked"
+    MESSAGE_STATUS = "message_status", "Message status changed"
+    OPERATION_CHANGED = "operation_changed", "Operation changed after a decision"
+
+
+class Event(AppendOnlyModel):
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    share_link = models.ForeignKey(
+        "sharing.ShareLink", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    message = models.ForeignKey(
+        "sharing.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=400, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["repair_order", "kind"])]

@@ -1,0 +1,115 @@
+"""Customers (people and fleets), the contacts who may approve for them, and their vehicles."""
+
+from django.db import models
+
+from signoff.shops.models import Shop
+
+
+class CustomerKind(models.TextChoices):
+    INDIVIDUAL = "individual", "Individual"
+    BUSINESS = "business", "Business / fleet"
+
+
+class Customer(models.Model):
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="customers")
+    kind = models.CharField(max_length=12, choices=CustomerKind.choices, default=CustomerKind.INDIVIDUAL)
+    name = models.CharField(max_length=150, help_text="Person's full name or company name.")
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["shop", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NotifyPreference(models.TextChoices):
+    EMAIL = "email", "Email"
+    TEXT = "text", "Text message"
+    BOTH = "both", "Email and text"
+
+
+class Language(models.TextChoices):
+    EN = "en", "English"
+    ES = "es", "Español"
+
+
+class Contact(models.Model):
+    """Someone who may receive the estimate and approve it. Contacts never log in."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="contacts")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    is_primary = models.BooleanField(default=False)
+    name = models.CharField(max_length=150)
+    relationship = models.CharField(
+        max_length=60, blank=True, help_text="To the primary contact: spouse, fleet manager, …"
+    )
+    email = models.EmailField(blank=True)
+    # Stored in E.164 (+15551234567); validated with phonenumbers in services.
+    mobile = models.CharField(max_length=20, blank=True)
+    phone = models.CharField(max_length=20, blank=True, help_text="Other number (landline, work).")
+    preferred_number = models.CharField(
+        max_length=10,
+        choices=[("mobile", "Mobile"), ("phone", "Other number")],
+        default="mobile",
+    )
+    notify = models.CharField(
+        max_length=10, choices=NotifyPreference.choices, default=NotifyPreference.EMAIL
+    )
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.EN)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_primary", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=models.Q(is_primary=True),
+                name="contact_one_primary_per_customer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def preferred_phone(self) -> str:
+        if self.preferred_number == "phone" and self.phone:
+            return self.phone
+        return self.mobile or self.phone
+
+    @property
+    def relationship_label(self) -> str:
+        return "Primary" if self.is_primary else (self.relationship or "Additional contact")
+
+
+class Vehicle(models.Model):
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="vehicles")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="vehicles")
+    vin = models.CharField(max_length=17, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    make = models.CharField(max_length=40, blank=True)
+    model = models.CharField(max_length=60, blank=True)
+    unit_number = models.CharField(max_length=30, blank=True, help_text="Fleet unit number.")
+    license_plate = models.CharField(max_length=15, blank=True)
+    odometer = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["shop", "vin"])]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def description(self) -> str:
+        parts = [str(self.year or ""), self.make, self.model]
+        text = " ".join(p for p in parts if p).strip() or "Vehicle"
+        if self.unit_number:
+            text += f" (unit {self.unit_number})"
+        return text

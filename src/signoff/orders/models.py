@@ -1,0 +1,112 @@
+"""Repair orders and their operations (line items) with labor, part and fee lines."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from signoff.customers.models import Customer, Vehicle
+from signoff.shops.models import Shop
+
+
+class RoStatus(models.TextChoices):
+    ESTIMATE = "estimate", "Estimate"
+    AWAITING = "awaiting", "Awaiting approval"
+    APPROVED = "approved", "Approved"
+    IN_PROGRESS = "in_progress", "Work in progress"
+    COMPLETED = "completed", "Completed"
+    CLOSED = "closed", "Closed"
+
+
+class RepairOrder(models.Model):
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="repair_orders")
+    number = models.PositiveIntegerField(help_text="Shop-wide RO number.")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="repair_orders")
+    vehicle = models.ForeignKey(
+        Vehicle, on_delete=models.PROTECT, related_name="repair_orders", null=True, blank=True
+    )
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=RoStatus.choices, default=RoStatus.ESTIMATE)
+    etr = models.DateTimeField("estimated time of repair", null=True, blank=True)
+    odometer_in = models.PositiveIntegerField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "number"], name="ro_number_unique_per_shop")
+        ]
+        indexes = [models.Index(fields=["shop", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"RO {self.number}"
+
+
+class OperationKind(models.TextChoices):
+    ESTIMATE = "estimate", "Estimate"
+    RECOMMENDATION = "recommendation", "Recommendation"
+
+
+class Operation(models.Model):
+    """One line-item job on an RO. Its approval status is its latest Decision (approvals app)."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="operations")
+    repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="operations")
+    kind = models.CharField(max_length=16, choices=OperationKind.choices, default=OperationKind.ESTIMATE)
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    complaint = models.TextField(blank=True)
+    cause = models.TextField(blank=True)
+    correction = models.TextField(blank=True)
+    # Bumped on every priced or textual change, so a decision knows what it approved.
+    revision = models.PositiveIntegerField(default=1)
+    # Operations with decisions are never deleted (decisions are evidence): they are removed.
+    removed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["repair_order", "position"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LineKind(models.TextChoices):
+    LABOR = "labor", "Labor"
+    PART = "part", "Part"
+    FEE = "fee", "Fee"
+
+
+class OperationLine(models.Model):
+    """A priced line: labor (hours × rate), part (quantity × unit price) or fee (1 × amount)."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=8, choices=LineKind.choices)
+    position = models.PositiveIntegerField(default=0)
+    part_number = models.CharField(max_length=40, blank=True)
+    description = models.CharField(max_length=200, blank=True)
+    # Hours for labor, quantity for parts, 1 for fees.
+    quantity = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("1"))
+    # Rate for labor, unit price for parts, amount for fees.
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    taxable = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["kind", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=0), name="line_quantity_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description or self.part_number or self.get_kind_display()

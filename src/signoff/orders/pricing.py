@@ -1,0 +1,97 @@
+"""The one place money is computed. Decimal throughout; each line and the tax rounded once.
+
+Rules: a line's amount is quantity × unit price rounded half-up to the cent. Tax is the shop's
+rate applied once to the sum of taxable line amounts, rounded half-up to the cent. The total is
+the sum of line amounts plus tax, so printed lines and tax always add up to the printed total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def money(value: Decimal | int | str) -> Decimal:
+    """Round to the cent, half-up (how shops and customers round by hand)."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def line_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
+    return money(Decimal(quantity) * Decimal(unit_price))
+
+
+@dataclass(frozen=True)
+class Totals:
+    labor: Decimal = ZERO
+    parts: Decimal = ZERO
+    fees: Decimal = ZERO
+    taxable: Decimal = ZERO
+    tax: Decimal = ZERO
+
+    @property
+    def subtotal(self) -> Decimal:
+        return self.labor + self.parts + self.fees
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal + self.tax
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "labor": str(self.labor),
+            "parts": str(self.parts),
+            "fees": str(self.fees),
+            "subtotal": str(self.subtotal),
+            "tax": str(self.tax),
+            "total": str(self.total),
+        }
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    kind: str  # "labor" | "part" | "fee"
+    quantity: Decimal
+    unit_price: Decimal
+    taxable: bool
+
+    @property
+    def amount(self) -> Decimal:
+        return line_amount(self.quantity, self.unit_price)
+
+
+def price_lines(lines: Iterable[PricedLine], *, tax_rate: Decimal) -> Totals:
+    """Totals for any set of lines. `tax_rate` is a percent (8.25 means 8.25 %)."""
+    labor = parts = fees = taxable = ZERO
+    for line in lines:
+        amount = line.amount
+        if line.kind == "labor":
+            labor += amount
+        elif line.kind == "part":
+            parts += amount
+        else:
+            fees += amount
+        if line.taxable:
+            taxable += amount
+    tax = money(taxable * Decimal(tax_rate) / Decimal(100)) if taxable > 0 else ZERO
+    return Totals(labor=labor, parts=parts, fees=fees, taxable=taxable, tax=tax)
+
+
+def lines_of(operation) -> list[PricedLine]:
+    """The priced lines of an Operation (uses a prefetched `lines` relation when there is one)."""
+    return [
+        PricedLine(kind=ln.kind, quantity=ln.quantity, unit_price=ln.unit_price, taxable=ln.taxable)
+        for ln in operation.lines.all()
+    ]
+
+
+def price_operations(operations: Iterable, *, tax_rate: Decimal) -> Totals:
+    return price_lines((ln for op in operations for ln in lines_of(op)), tax_rate=tax_rate)
+
+
+def operation_subtotal(operation) -> Decimal:
+    """An operation's pre-tax amount, as shown on its row."""
+    return sum((ln.amount for ln in lines_of(operation)), ZERO)

@@ -1,0 +1,58 @@
+"""Reads of repair orders shared by staff pages and the API. Query shape is decided here."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from signoff.errors import NotFound
+from signoff.orders.models import Operation, OperationLine, RepairOrder
+from signoff.shops.access import Actor
+
+
+def repair_orders_for(*, actor: Actor) -> QuerySet[RepairOrder]:
+    return RepairOrder.objects.filter(shop=actor.shop)
+
+
+def live_operations() -> QuerySet[Operation]:
+    """Operations not removed, with their lines, in table order."""
+    return Operation.objects.filter(removed_at__isnull=True).prefetch_related(
+        Prefetch("lines", queryset=OperationLine.objects.order_by("kind", "position", "id"))
+    )
+
+
+def repair_order_get(*, actor: Actor, ro_id: int) -> RepairOrder:
+    """The access funnel for one RO: another shop's RO is simply not found."""
+    ro = (
+        repair_orders_for(actor=actor)
+        .select_related("customer", "vehicle", "advisor", "shop")
+        .prefetch_related(Prefetch("operations", queryset=live_operations()))
+        .filter(pk=ro_id)
+        .first()
+    )
+    if ro is None:
+        raise NotFound("Repair order not found.")
+    return ro
+
+
+def operation_get(*, actor: Actor, operation_id: int) -> Operation:
+    op = (
+        live_operations()
+        .select_related("repair_order", "repair_order__customer")
+        .filter(shop=actor.shop, pk=operation_id)
+        .first()
+    )
+    if op is None:
+        raise NotFound("Operation not found.")
+    return op
+
+
+def repair_order_search(*, actor: Actor, query: str = "") -> QuerySet[RepairOrder]:
+    qs = repair_orders_for(actor=actor).select_related("customer", "vehicle", "advisor")
+    query = query.strip()
+    if query:
+        cond = Q(customer__name__icontains=query) | Q(vehicle__vin__icontains=query)
+        digits = query.upper().removeprefix("RO").strip(" -#")
+        if digits.isdigit():
+            cond |= Q(number=int(digits))
+        qs = qs.filter(cond)
+    return qs.order_by("-number")

@@ -1,0 +1,174 @@
+"""Django settings for Signoff. Every environment variable is read here and nowhere else."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("SIGNOFF_DATA_DIR", Path.cwd() / "var"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = _env_bool("SIGNOFF_DEBUG", False)
+SECRET_KEY = os.environ.get("SIGNOFF_SECRET_KEY", "insecure-embedded-default-change-me")
+ALLOWED_HOSTS = [h for h in os.environ.get("SIGNOFF_ALLOWED_HOSTS", "*").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("SIGNOFF_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
+# Absolute base used in links sent to customers (emails, texts, QR codes).
+SITE_URL = os.environ.get("SIGNOFF_SITE_URL", "http://localhost:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "signoff.shops",
+    "signoff.customers",
+    "signoff.orders",
+    "signoff.approvals",
+    "signoff.sharing",
+    "signoff.documents",
+    "signoff.portal",
+    "signoff.api",
+    "signoff.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "signoff.shops.middleware.CurrentShopMiddleware",
+]
+
+ROOT_URLCONF = "signoff.urls"
+WSGI_APPLICATION = "signoff.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "signoff.shops.context_processors.current_shop",
+            ],
+        },
+    }
+]
+
+_default_sqlite = f"sqlite:///{DATA_DIR / 'signoff.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL + IMMEDIATE: two writers wait for each other instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SIGNOFF_TEST_SQLITE_NAME")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:ro_list"
+LOGOUT_REDIRECT_URL = "web:login"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = _env_bool("SIGNOFF_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Email: SMTP when SIGNOFF_SMTP_HOST is set, otherwise captured into the dev outbox.
+SMTP_HOST = os.environ.get("SIGNOFF_SMTP_HOST", "")
+EMAIL_HOST = SMTP_HOST or "localhost"
+EMAIL_PORT = int(os.environ.get("SIGNOFF_SMTP_PORT", "587" if SMTP_HOST else "25"))
+EMAIL_HOST_USER = os.environ.get("SIGNOFF_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SIGNOFF_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("SIGNOFF_SMTP_TLS", bool(SMTP_HOST))
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("SIGNOFF_FROM_EMAIL", "Signoff <signoff@localhost>")
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+# Text messages: Twilio when an account SID is set, otherwise captured into the dev outbox.
+TWILIO_ACCOUNT_SID = os.environ.get("SIGNOFF_TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("SIGNOFF_TWILIO_AUTH_TOKEN", "")
+# Only tests point this elsewhere (a local stand-in for Twilio's REST API).
+TWILIO_API_BASE = os.environ.get("SIGNOFF_TWILIO_API_BASE", "")
+
+# The dev outbox captures messages when no real provider is configured.
+DEV_OUTBOX = _env_bool("SIGNOFF_DEV_OUTBOX", not (SMTP_HOST or TWILIO_ACCOUNT_SID))
+
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "SIGNOFF_TASK_BACKEND", "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+
+# Delivery retry policy for outbox messages.
+DELIVERY_MAX_ATTEMPTS = int(os.environ.get("SIGNOFF_DELIVERY_MAX_ATTEMPTS", "5"))
+DELIVERY_BASE_DELAY_SECONDS = float(os.environ.get("SIGNOFF_DELIVERY_BASE_DELAY", "30"))
+DELIVERY_LEASE_SECONDS = int(os.environ.get("SIGNOFF_DELIVERY_LEASE", "120"))
+
+# Share-link guessing: failed lookups allowed per client address per window.
+PORTAL_RATE_LIMIT = int(os.environ.get("SIGNOFF_PORTAL_RATE_LIMIT", "20"))
+PORTAL_RATE_WINDOW_SECONDS = int(os.environ.get("SIGNOFF_PORTAL_RATE_WINDOW", "600"))
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "signoff_cache",
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SIGNOFF_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,170 @@
+"""Estimate versions, shares, personal share links and the outbox of messages sent."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+from signoff.approvals.models import AppendOnlyModel
+from signoff.customers.models import Contact
+from signoff.orders.models import RepairOrder
+from signoff.shops.models import Shop
+
+
+class EstimateVersion(AppendOnlyModel):
+    """An immutable snapshot of an RO's operations, statuses and totals, numbered 1, 2, …"""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    # Canonical JSON snapshot; content_hash is SHA-256 over its canonical serialization.
+    content = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["repair_order", "number"], name="version_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.repair_order.label} v{self.number}"
+
+
+class ShareKind(models.TextChoices):
+    REQUEST_APPROVAL = "request_approval", "Request approval"
+    SEND_UPDATED = "send_updated", "Send updated estimate"
+
+
+# Sections staff may include in the estimate PDF (and the customer page).
+PDF_SECTIONS = [
+    ("customer_vehicle", "Customer and vehicle"),
+    ("labor", "Labor detail"),
+    ("parts", "Parts detail"),
+    ("prices", "Prices and totals"),
+    ("statuses", "Approval statuses and history"),
+    ("recommendations", "Recommendations"),
+    ("notes", "Notes"),
+    ("signatures", "Signatures"),
+]
+PDF_SECTION_KEYS = [key for key, _ in PDF_SECTIONS]
+
+
+class Share(AppendOnlyModel):
+    """One act of sending a version to chosen contacts."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="shares")
+    version = models.ForeignKey(EstimateVersion, on_delete=models.PROTECT, related_name="shares")
+    kind = models.CharField(max_length=20, choices=ShareKind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    include_etr = models.BooleanField(default=True)
+    notes = models.TextField(blank=True)
+    sections = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class ShareLink(models.Model):
+    """A personal link for one contact on one RO. Only the token's SHA-256 is stored."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    share = models.ForeignKey(Share, on_delete=models.PROTECT, related_name="links")
+    repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="share_links")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="share_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    first_opened_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+    open_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @staticmethod
+    def new_token() -> str:
+        """256 bits from `secrets`, URL-safe. Shown once (in the message), never stored."""
+        return secrets.token_urlsafe(32)
+
+    @staticmethod
+    def hash_token(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _callback_code() -> str:
+    return secrets.token_hex(16)
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    RETRY = "retry", "Waiting to retry"
+    SENT = "sent", "Sent"
+    DELIVERED = "delivered", "Delivered"
+    UNDELIVERED = "undelivered", "Undelivered"
+    FAILED = "failed", "Failed"
+
+
+class Message(models.Model):
+    """An outbox row: the truth about one email or text, whatever happened to its task."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="messages")
+    share = models.ForeignKey(Share, on_delete=models.PROTECT, null=True, blank=True, related_name="messages")
+    link = models.ForeignKey(ShareLink, on_delete=models.PROTECT, null=True, blank=True, related_name="messages")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    to_address = models.CharField(max_length=254)
+    # Human-readable list of the other recipients ("Also sent to: …").
+    cc_text = models.CharField(max_length=500, blank=True)
+    subject = models.CharField(max_length=200, blank=True)
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    provider_id = models.CharField(max_length=200, blank=True)
+    last_error = models.TextField(blank=True)
+    callback_code = models.CharField(max_length=32, default=_callback_code)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["provider_id"]),
+        ]
+
+
+class OutboxCapture(models.Model):
+    """The dev outbox: what would have been sent when no SMTP or Twilio is configured."""
+
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="capture")
+    raw = models.BinaryField(help_text="The full RFC 5322 email, or the text body.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

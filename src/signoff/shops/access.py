@@ -1,0 +1,49 @@
+"""Who is acting, in which shop, with which role: the one place staff permissions are decided."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from signoff.errors import NotAllowed, NotFound
+from signoff.shops.models import ADMIN_ROLES, EDITOR_ROLES, Membership, Shop
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A staff user acting in one shop. Services take this instead of a bare user."""
+
+    user: AbstractBaseUser
+    shop: Shop
+    role: str
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in EDITOR_ROLES
+
+    @property
+    def can_admin(self) -> bool:
+        return self.role in ADMIN_ROLES
+
+
+def actor_for(*, user: AbstractBaseUser, shop_id: int) -> Actor:
+    """The user's actor in that shop; 404 when they are not a member (never say it exists)."""
+    membership = (
+        Membership.objects.select_related("shop").filter(user=user, shop_id=shop_id).first()
+        if user.is_authenticated
+        else None
+    )
+    if membership is None:
+        raise NotFound("Shop not found.")
+    return Actor(user=user, shop=membership.shop, role=membership.role)
+
+
+def require_editor(actor: Actor) -> None:
+    if not actor.can_edit:
+        raise NotAllowed("Your role can view estimates but not change them. Ask a service advisor.")
+
+
+def require_admin(actor: Actor) -> None:
+    if not actor.can_admin:
+        raise NotAllowed("Only owners and managers can change shop settings.")

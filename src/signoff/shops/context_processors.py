@@ -1,0 +1,5 @@
+def current_shop(request):
+    actor = getattr(request, "actor", None)
+    if actor is None or not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    return {"actor": actor if actor else None, "memberships": getattr(request, "memberships", [])}

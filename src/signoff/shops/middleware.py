@@ -1,0 +1,32 @@
+"""Attaches `request.actor` (the staff user in their current shop) for staff pages."""
+
+from django.utils.functional import SimpleLazyObject
+
+from signoff.shops.models import Membership
+
+SESSION_KEY = "signoff_shop_id"
+
+
+def _actor(request):
+    from signoff.shops.access import Actor
+
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    memberships = list(Membership.objects.select_related("shop").filter(user=user).order_by("shop__name"))
+    if not memberships:
+        return None
+    wanted = request.session.get(SESSION_KEY)
+    chosen = next((m for m in memberships if m.shop_id == wanted), memberships[0])
+    request.memberships = memberships
+    return Actor(user=user, shop=chosen.shop, role=chosen.role)
+
+
+class CurrentShopMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.memberships = []
+        request.actor = SimpleLazyObject(lambda: _actor(request))
+        return self.get_response(request)

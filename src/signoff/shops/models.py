@@ -1,0 +1,178 @@
+"""Tenancy: shops, who works in them and in which role, and each shop's own settings."""
+
+import hashlib
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    MANAGER = "manager", "Manager"
+    ADVISOR = "advisor", "Service advisor"
+    TECHNICIAN = "technician", "Technician"
+
+
+# Roles allowed to change estimates, decisions and shares. Technicians only read.
+EDITOR_ROLES = frozenset({Role.OWNER, Role.MANAGER, Role.ADVISOR})
+# Roles allowed to change shop settings and the reason list.
+ADMIN_ROLES = frozenset({Role.OWNER, Role.MANAGER})
+
+
+class PaperSize(models.TextChoices):
+    LETTER = "us-letter", "Letter"
+    A4 = "a4", "A4"
+
+
+class SmsStatus(models.TextChoices):
+    NOT_REGISTERED = "not_registered", "Not registered"
+    PENDING = "pending", "Registration pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class Shop(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    phone = models.CharField(max_length=20, blank=True, help_text="E.164, shown to customers.")
+    email = models.EmailField(blank=True)
+    address = models.CharField(max_length=250, blank=True)
+    timezone = models.CharField(max_length=64, default="America/Los_Angeles")
+    # Percent, e.g. 8.25 for 8.25 %.
+    tax_rate = models.DecimalField(
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    default_labor_rate = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("150.00"))
+    paper_size = models.CharField(max_length=10, choices=PaperSize.choices, default=PaperSize.LETTER)
+    link_expiry_days = models.PositiveIntegerField(
+        default=30, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    # Text messaging: the provider's registration status and the sender to use.
+    sms_status = models.CharField(
+        max_length=20, choices=SmsStatus.choices, default=SmsStatus.NOT_REGISTERED
+    )
+    sms_sender = models.CharField(
+        max_length=40, blank=True, help_text="Sender number (E.164) or messaging service SID."
+    )
+    # Shop settings > RO info > Recommendation approvals.
+    allow_recommendation_approval = models.BooleanField(default=False)
+    capture_recommendation_approver = models.BooleanField(default=False)
+    # Over-estimate limit: warn before the authorized amount is exceeded (percent and/or amount).
+    over_limit_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    over_limit_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    reminder_delay_hours = models.PositiveIntegerField(default=24)
+    quiet_hours_start = models.TimeField(null=True, blank=True)
+    quiet_hours_end = models.TimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def sms_enabled(self) -> bool:
+        return self.sms_status == SmsStatus.APPROVED and bool(self.sms_sender)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.ADVISOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "shop"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.shop} ({self.role})"
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in EDITOR_ROLES
+
+    @property
+    def can_admin(self) -> bool:
+        return self.role in ADMIN_ROLES
+
+
+class ReasonKind(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    VERBAL = "verbal", "Verbal (in person)"
+    WRITTEN = "written", "Written (email, text, note)"
+    OTHER = "other", "Other"
+
+
+# Kinds that are oral consent: the record must name the person (and, for a call, the number).
+ORAL_REASON_KINDS = frozenset({ReasonKind.PHONE, ReasonKind.VERBAL})
+
+DEFAULT_REASONS = [
+    ("Phone call", ReasonKind.PHONE),
+    ("Verbal at front counter", ReasonKind.VERBAL),
+    ("Email", ReasonKind.WRITTEN),
+    ("Text message", ReasonKind.WRITTEN),
+    ("Case note", ReasonKind.WRITTEN),
+    ("Other", ReasonKind.OTHER),
+]
+
+
+class ApprovalReason(models.Model):
+    """A reason staff pick when deciding on the customer's behalf. Retired, never deleted."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="approval_reasons")
+    label = models.CharField(max_length=80)
+    kind = models.CharField(max_length=10, choices=ReasonKind.choices, default=ReasonKind.OTHER)
+    position = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_oral(self) -> bool:
+        return self.kind in ORAL_REASON_KINDS
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A Bearer token for the staff API. Belongs to one user in one shop; only its hash is kept."""
+
+    PREFIX = "sgf_"
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    token_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12, help_text="First characters, to recognise the token.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @classmethod
+    def new_raw(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return _hash_token(raw)

@@ -1,0 +1,135 @@
+"""factory-boy factories for every model tests build. Each test makes the data it needs."""
+
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from signoff.customers.models import Contact, Customer, Vehicle
+from signoff.orders.models import LineKind, Operation, OperationLine, RepairOrder
+from signoff.shops.models import DEFAULT_REASONS, ApiToken, ApprovalReason, Membership, Role, Shop
+
+
+class ShopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Shop
+
+    name = factory.Sequence(lambda n: f"Test Auto {n}")
+    slug = factory.Sequence(lambda n: f"test-auto-{n}")
+    phone = "+15035550100"
+    email = factory.Sequence(lambda n: f"service{n}@shop.example")
+    timezone = "America/Los_Angeles"
+    tax_rate = Decimal("8.250")
+
+    @factory.post_generation
+    def reasons(shop, create, extracted, **kwargs):
+        if create:
+            for i, (label, kind) in enumerate(DEFAULT_REASONS):
+                ApprovalReason.objects.create(shop=shop, label=label, kind=kind, position=i)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Sequence(lambda n: f"Alex{n}")
+    last_name = "Advisor"
+    email = factory.LazyAttribute(lambda u: f"{u.username}@shop.example")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    shop = factory.SubFactory(ShopFactory)
+    role = Role.ADVISOR
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    shop = factory.SubFactory(ShopFactory)
+    name = factory.Sequence(lambda n: f"Jordan Customer {n}")
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    customer = factory.SubFactory(CustomerFactory)
+    shop = factory.SelfAttribute("customer.shop")
+    name = factory.Sequence(lambda n: f"Contact {n}")
+    email = factory.Sequence(lambda n: f"contact{n}@mail.example")
+    mobile = factory.Sequence(lambda n: f"+1503555{1000 + n:04d}")
+    notify = "email"
+
+
+class VehicleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vehicle
+
+    customer = factory.SubFactory(CustomerFactory)
+    shop = factory.SelfAttribute("customer.shop")
+    vin = "1HGCM82633A004352"
+    year = 2019
+    make = "Honda"
+    model = "Accord"
+    odometer = 48210
+
+
+class RepairOrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RepairOrder
+
+    shop = factory.SubFactory(ShopFactory)
+    customer = factory.SubFactory(CustomerFactory, shop=factory.SelfAttribute("..shop"))
+    vehicle = factory.SubFactory(
+        VehicleFactory,
+        customer=factory.SelfAttribute("..customer"),
+        shop=factory.SelfAttribute("..shop"),
+    )
+    number = factory.Sequence(lambda n: 1001 + n)
+
+
+class OperationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Operation
+
+    repair_order = factory.SubFactory(RepairOrderFactory)
+    shop = factory.SelfAttribute("repair_order.shop")
+    title = factory.Sequence(lambda n: f"Operation {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class LineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OperationLine
+
+    operation = factory.SubFactory(OperationFactory)
+    shop = factory.SelfAttribute("operation.shop")
+    kind = LineKind.LABOR
+    description = "Labor"
+    quantity = Decimal("1.00")
+    unit_price = Decimal("150.00")
+
+
+def api_token_for(*, user, shop, name: str = "test") -> str:
+    """Create an API token and return the raw value to send as a Bearer token."""
+    raw = ApiToken.new_raw()
+    ApiToken.objects.create(shop=shop, user=user, name=name, token_hash=ApiToken.hash(raw), hint=raw[:8])
+    return raw
+
+
+def priced_operation(*, repair_order, title: str = "Front brake pads", kind: str = "estimate",
+                     labor_hours: str = "1.5", rate: str = "150.00", part_price: str = "89.99"):
+    """An operation with one labor line and one part line."""
+    op = OperationFactory(repair_order=repair_order, title=title, kind=kind)
+    LineFactory(operation=op, kind=LineKind.LABOR, quantity=Decimal(labor_hours), unit_price=Decimal(rate))
+    LineFactory(operation=op, kind=LineKind.PART, description="Pads", part_number="BP-1",
+                quantity=Decimal("1"), unit_price=Decimal(part_price))
+    return op
