@@ -121,15 +121,32 @@ class LineFactory(factory.django.DjangoModelFactory):
 def api_token_for(*, user, shop, name: str = "test") -> str:
     """Create an API token and return the raw value to send as a Bearer token."""
     raw = ApiToken.new_raw()
-    ApiToken.objects.create(shop=shop, user=user, name=name, token_hash=ApiToken.hash(raw), hint=raw[:8])
+    ApiToken.objects.create(
+        shop=shop, user=user, name=name, token_hash=ApiToken.hash(raw), hint=raw[:8]
+    )
     return raw
 
 
-def priced_operation(*, repair_order, title: str = "Front brake pads", kind: str = "estimate",
-                     labor_hours: str = "1.5", rate: str = "150.00", part_price: str = "89.99"):
+def priced_operation(
+    *,
+    repair_order,
+    title: str = "Front brake pads",
+    kind: str = "estimate",
+    labor_hours: str = "1.5",
+    rate: str = "150.00",
+    part_price: str = "89.99",
+):
     """An operation with one labor line and one part line."""
     op = OperationFactory(repair_order=repair_order, title=title, kind=kind)
-    LineFactory(operation=op, kind=LineKind.LABOR, quantity=Decimal(labor_hours), unit_price=Decimal(rate))
-    LineFactory(operation=op, kind=LineKind.PART, description="Pads", part_number="BP-1",
-                quantity=Decimal("1"), unit_price=Decimal(part_price))
+    LineFactory(
+        operation=op, kind=LineKind.LABOR, quantity=Decimal(labor_hours), unit_price=Decimal(rate)
+    )
+    LineFactory(
+        operation=op,
+        kind=LineKind.PART,
+        description="Pads",
+        part_number="BP-1",
+        quantity=Decimal("1"),
+        unit_price=Decimal(part_price),
+    )
     return op

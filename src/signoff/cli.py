@@ -30,10 +30,14 @@ def _prepare() -> None:
     call_command("createcachetable", verbosity=0)
 
 
+LOCAL_HOSTS = ("127.0.0.1", "0.0.0.0")  # noqa: S104 - names, not a bind
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     port = str(args.port or os.environ.get("PORT") or "8000")
     host = args.host or os.environ.get("HOST") or "127.0.0.1"
-    os.environ.setdefault("SIGNOFF_SITE_URL", f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}")
+    shown_host = "localhost" if host in LOCAL_HOSTS else host
+    os.environ.setdefault("SIGNOFF_SITE_URL", f"http://{shown_host}:{port}")
     _prepare()
     from django.core.management import call_command
 
@@ -46,11 +50,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     worker = subprocess.Popen([sys.executable, "-m", "signoff.cli", "worker"], env=env)
     web = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "signoff.wsgi:application", "--bind", f"{host}:{port}",
-         "--workers", "2", "--threads", "4", "--access-logfile", "-"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "signoff.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+        ],
         env=env,
     )
-    print(f"\nSignoff is running at {os.environ['SIGNOFF_SITE_URL']}/  (Ctrl-C to stop)\n", flush=True)
+    print(
+        f"\nSignoff is running at {os.environ['SIGNOFF_SITE_URL']}/  (Ctrl-C to stop)\n", flush=True
+    )
 
     def stop(*_):
         for proc in (web, worker):
@@ -69,7 +87,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="signoff", description="Estimate authorization for repair shops.")
+    parser = argparse.ArgumentParser(
+        prog="signoff", description="Estimate authorization for repair shops."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="migrate, load the demo shop if empty, serve and deliver")
     run.add_argument("--port", type=int)

@@ -144,9 +144,7 @@ DEV_OUTBOX = _env_bool("SIGNOFF_DEV_OUTBOX", not (SMTP_HOST or TWILIO_ACCOUNT_SI
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "SIGNOFF_TASK_BACKEND", "django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": os.environ.get("SIGNOFF_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 

@@ -23,7 +23,9 @@ api = NinjaAPI(
 
 def _error(request, status: int, code: str, message: str, fields: dict | None = None):
     return api.create_response(
-        request, {"error": {"code": code, "message": message, "fields": fields or {}}}, status=status
+        request,
+        {"error": {"code": code, "message": message, "fields": fields or {}}},
+        status=status,
     )
 
 

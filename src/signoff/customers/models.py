@@ -12,7 +12,9 @@ class CustomerKind(models.TextChoices):
 
 class Customer(models.Model):
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="customers")
-    kind = models.CharField(max_length=12, choices=CustomerKind.choices, default=CustomerKind.INDIVIDUAL)
+    kind = models.CharField(
+        max_length=12, choices=CustomerKind.choices, default=CustomerKind.INDIVIDUAL
+    )
     name = models.CharField(max_length=150, help_text="Person's full name or company name.")
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -59,8 +59,12 @@ class Operation(models.Model):
     """One line-item job on an RO. Its approval status is its latest Decision (approvals app)."""
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="operations")
-    repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="operations")
-    kind = models.CharField(max_length=16, choices=OperationKind.choices, default=OperationKind.ESTIMATE)
+    repair_order = models.ForeignKey(
+        RepairOrder, on_delete=models.CASCADE, related_name="operations"
+    )
+    kind = models.CharField(
+        max_length=16, choices=OperationKind.choices, default=OperationKind.ESTIMATE
+    )
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=200)
     complaint = models.TextField(blank=True)
@@ -105,7 +109,9 @@ class OperationLine(models.Model):
     class Meta:
         ordering = ["kind", "position", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(quantity__gte=0), name="line_quantity_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=0), name="line_quantity_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:

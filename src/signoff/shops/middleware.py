@@ -13,7 +13,9 @@ def _actor(request):
     user = request.user
     if not user.is_authenticated:
         return None
-    memberships = list(Membership.objects.select_related("shop").filter(user=user).order_by("shop__name"))
+    memberships = list(
+        Membership.objects.select_related("shop").filter(user=user).order_by("shop__name")
+    )
     if not memberships:
         return None
     wanted = request.session.get(SESSION_KEY)

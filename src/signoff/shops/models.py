@@ -48,8 +48,12 @@ class Shop(models.Model):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
-    default_labor_rate = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("150.00"))
-    paper_size = models.CharField(max_length=10, choices=PaperSize.choices, default=PaperSize.LETTER)
+    default_labor_rate = models.DecimalField(
+        max_digits=10, decimal_places=2, default=Decimal("150.00")
+    )
+    paper_size = models.CharField(
+        max_length=10, choices=PaperSize.choices, default=PaperSize.LETTER
+    )
     link_expiry_days = models.PositiveIntegerField(
         default=30, validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
@@ -64,9 +68,7 @@ class Shop(models.Model):
     allow_recommendation_approval = models.BooleanField(default=False)
     capture_recommendation_approver = models.BooleanField(default=False)
     # Over-estimate limit: warn before the authorized amount is exceeded (percent and/or amount).
-    over_limit_percent = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, blank=True
-    )
+    over_limit_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     over_limit_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     reminder_delay_hours = models.PositiveIntegerField(default=24)
     quiet_hours_start = models.TimeField(null=True, blank=True)
@@ -85,7 +87,9 @@ class Shop(models.Model):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.ADVISOR)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -155,7 +159,9 @@ class ApiToken(models.Model):
     PREFIX = "sgf_"
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="api_tokens")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(max_length=80)
     token_hash = models.CharField(max_length=64, unique=True)
     hint = models.CharField(max_length=12, help_text="First characters, to recognise the token.")

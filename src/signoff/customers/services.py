@@ -1,0 +1,248 @@
+"""Writes for customers, their contacts and vehicles. Each function is one use case."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from signoff.customers.models import (
+    Contact,
+    Customer,
+    CustomerKind,
+    Language,
+    NotifyPreference,
+    Vehicle,
+)
+from signoff.customers.validation import clean_email, clean_phone, clean_vin
+from signoff.errors import NotFound, ValidationFailed
+from signoff.shops.access import Actor, require_editor
+
+CONTACT_FIELDS = (
+    "name",
+    "relationship",
+    "email",
+    "mobile",
+    "phone",
+    "preferred_number",
+    "notify",
+    "language",
+)
+VEHICLE_FIELDS = ("vin", "year", "make", "model", "unit_number", "license_plate", "odometer")
+
+
+def _text(data: Mapping[str, Any], key: str, *, max_length: int) -> str:
+    return str(data.get(key) or "").strip()[:max_length]
+
+
+def _clean_contact(data: Mapping[str, Any], *, current: Contact | None = None) -> dict[str, Any]:
+    """Validated contact fields. With `current`, missing keys keep their current values."""
+    merged = {f: getattr(current, f) for f in CONTACT_FIELDS} if current else {}
+    merged.update({k: v for k, v in data.items() if k in CONTACT_FIELDS and v is not None})
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {
+        "name": _text(merged, "name", max_length=150),
+        "relationship": _text(merged, "relationship", max_length=60),
+        "preferred_number": merged.get("preferred_number") or "mobile",
+        "notify": merged.get("notify") or NotifyPreference.EMAIL,
+        "language": merged.get("language") or Language.EN,
+    }
+    if not out["name"]:
+        errors["name"] = "Enter the contact's name."
+    for key, cleaner in (("email", clean_email), ("mobile", clean_phone), ("phone", clean_phone)):
+        try:
+            out[key] = cleaner(str(merged.get(key) or ""))
+        except ValueError as exc:
+            errors[key] = str(exc)
+    if out["notify"] not in NotifyPreference.values:
+        errors["notify"] = "Choose email, text, or both."
+    if out["language"] not in Language.values:
+        errors["language"] = "Choose English or Spanish."
+    if out["preferred_number"] not in ("mobile", "phone"):
+        errors["preferred_number"] = "Choose the mobile or the other number."
+    if not errors:
+        if out["notify"] in (NotifyPreference.EMAIL, NotifyPreference.BOTH) and not out["email"]:
+            errors["email"] = (
+                "This contact prefers email: enter an email address, or change the preference."
+            )
+        if out["notify"] in (NotifyPreference.TEXT, NotifyPreference.BOTH) and not out["mobile"]:
+            errors["mobile"] = (
+                "This contact prefers text messages: enter a mobile number, or change the preference."
+            )
+    if errors:
+        raise ValidationFailed("Please correct the contact details below.", fields=errors)
+    return out
+
+
+def _clean_customer(data: Mapping[str, Any], *, current: Customer | None = None) -> dict[str, Any]:
+    merged = {"kind": current.kind, "name": current.name, "notes": current.notes} if current else {}
+    merged.update(
+        {k: v for k, v in data.items() if k in ("kind", "name", "notes") and v is not None}
+    )
+    errors = {}
+    out = {
+        "kind": merged.get("kind") or CustomerKind.INDIVIDUAL,
+        "name": _text(merged, "name", max_length=150),
+        "notes": str(merged.get("notes") or "").strip(),
+    }
+    if out["kind"] not in CustomerKind.values:
+        errors["kind"] = "Choose individual or business."
+    if not out["name"]:
+        errors["name"] = "Enter the customer's name (a person or a company)."
+    if errors:
+        raise ValidationFailed("Please correct the customer details below.", fields=errors)
+    return out
+
+
+def _prefixed(exc: ValidationFailed, prefix: str) -> ValidationFailed:
+    return ValidationFailed(exc.message, fields={f"{prefix}.{k}": v for k, v in exc.fields.items()})
+
+
+def customer_get_for_edit(*, actor: Actor, customer_id: int) -> Customer:
+    customer = Customer.objects.filter(shop=actor.shop, pk=customer_id).first()
+    if customer is None:
+        raise NotFound("Customer not found.")
+    return customer
+
+
+def customer_create(
+    *, actor: Actor, data: Mapping[str, Any], primary: Mapping[str, Any]
+) -> Customer:
+    """A customer with its primary contact. For a person the contact's name defaults to theirs."""
+    require_editor(actor)
+    fields, errors = {}, {}
+    try:
+        fields = _clean_customer(data)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    primary = dict(primary)
+    if not primary.get("name") and fields.get("kind") == CustomerKind.INDIVIDUAL:
+        primary["name"] = fields.get("name", "")
+    try:
+        contact_fields = _clean_contact(primary)
+    except ValidationFailed as exc:
+        errors.update(_prefixed(exc, "primary").fields)
+    if errors:
+        raise ValidationFailed("Please correct the fields below; nothing was saved.", fields=errors)
+    with transaction.atomic():
+        customer = Customer.objects.create(shop=actor.shop, **fields)
+        Contact.objects.create(
+            shop=actor.shop, customer=customer, is_primary=True, **contact_fields
+        )
+    return customer
+
+
+def customer_update(*, actor: Actor, customer_id: int, data: Mapping[str, Any]) -> Customer:
+    require_editor(actor)
+    with transaction.atomic():
+        customer = customer_get_for_edit(actor=actor, customer_id=customer_id)
+        for key, value in _clean_customer(data, current=customer).items():
+            setattr(customer, key, value)
+        customer.save()
+    return customer
+
+
+def contact_add(*, actor: Actor, customer_id: int, data: Mapping[str, Any]) -> Contact:
+    """An additional contact (spouse, fleet manager, …) who may receive and approve estimates."""
+    require_editor(actor)
+    fields = _clean_contact(data)
+    with transaction.atomic():
+        customer = customer_get_for_edit(actor=actor, customer_id=customer_id)
+        position = customer.contacts.count()
+        return Contact.objects.create(
+            shop=actor.shop, customer=customer, is_primary=False, position=position, **fields
+        )
+
+
+def contact_update(*, actor: Actor, contact_id: int, data: Mapping[str, Any]) -> Contact:
+    require_editor(actor)
+    with transaction.atomic():
+        contact = Contact.objects.filter(shop=actor.shop, pk=contact_id).first()
+        if contact is None:
+            raise NotFound("Contact not found.")
+        for key, value in _clean_contact(data, current=contact).items():
+            setattr(contact, key, value)
+        contact.save()
+    return contact
+
+
+def contact_make_primary(*, actor: Actor, contact_id: int) -> Contact:
+    require_editor(actor)
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().filter(shop=actor.shop, pk=contact_id).first()
+        if contact is None:
+            raise NotFound("Contact not found.")
+        Contact.objects.filter(customer_id=contact.customer_id, is_primary=True).update(
+            is_primary=False
+        )
+        contact.is_primary = True
+        contact.save(update_fields=["is_primary"])
+    return contact
+
+
+def _clean_vehicle(
+    data: Mapping[str, Any], *, current: Vehicle | None = None
+) -> tuple[dict, list[str]]:
+    merged = {f: getattr(current, f) for f in VEHICLE_FIELDS} if current else {}
+    merged.update({k: v for k, v in data.items() if k in VEHICLE_FIELDS and v is not None})
+    errors: dict[str, str] = {}
+    warnings: list[str] = []
+    out: dict[str, Any] = {
+        "make": _text(merged, "make", max_length=40),
+        "model": _text(merged, "model", max_length=60),
+        "unit_number": _text(merged, "unit_number", max_length=30),
+        "license_plate": _text(merged, "license_plate", max_length=15).upper(),
+    }
+    try:
+        out["vin"], warnings = clean_vin(str(merged.get("vin") or ""))
+    except ValueError as exc:
+        errors["vin"] = str(exc)
+    for key, low, high, label in (
+        ("year", 1900, 2100, "year"),
+        ("odometer", 0, 9_999_999, "odometer"),
+    ):
+        raw = merged.get(key)
+        if raw in (None, ""):
+            out[key] = None
+            continue
+        try:
+            value = int(str(raw).replace(",", "").strip())
+        except ValueError:
+            errors[key] = f"Enter the {label} as a whole number."
+            continue
+        if not low <= value <= high:
+            errors[key] = f"Enter a {label} between {low} and {high:,}."
+        out[key] = value
+    if not (out.get("vin") or out["make"] or out["model"] or out["unit_number"]):
+        errors.setdefault("vin", "Enter at least a VIN, a make and model, or a unit number.")
+    if errors:
+        raise ValidationFailed(
+            "Please correct the vehicle details below; nothing was saved.", fields=errors
+        )
+    return out, warnings
+
+
+def vehicle_add(*, actor: Actor, customer_id: int, data: Mapping[str, Any]) -> Vehicle:
+    """Adds a vehicle. Soft problems (VIN check digit) are on `vehicle.warnings`."""
+    require_editor(actor)
+    fields, warnings = _clean_vehicle(data)
+    with transaction.atomic():
+        customer = customer_get_for_edit(actor=actor, customer_id=customer_id)
+        vehicle = Vehicle.objects.create(shop=actor.shop, customer=customer, **fields)
+    vehicle.warnings = warnings
+    return vehicle
+
+
+def vehicle_update(*, actor: Actor, vehicle_id: int, data: Mapping[str, Any]) -> Vehicle:
+    require_editor(actor)
+    with transaction.atomic():
+        vehicle = Vehicle.objects.filter(shop=actor.shop, pk=vehicle_id).first()
+        if vehicle is None:
+            raise NotFound("Vehicle not found.")
+        fields, warnings = _clean_vehicle(data, current=vehicle)
+        for key, value in fields.items():
+            setattr(vehicle, key, value)
+        vehicle.save()
+    vehicle.warnings = warnings
+    return vehicle

@@ -1,0 +1,99 @@
+"""Checks on what staff type about customers: email, phone numbers (E.164) and VINs."""
+
+from __future__ import annotations
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+DEFAULT_REGION = "US"
+
+_VIN_VALUES = {
+    **{str(d): d for d in range(10)},
+    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+    **dict(zip("JKLMN", range(1, 6), strict=True)),
+    "P": 7,
+    "R": 9,
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+}
+_VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2]
+
+
+def clean_email(raw: str) -> str:
+    """A trimmed email address, or '' for blank. Raises ValueError with a sentence for a bad one."""
+    value = (raw or "").strip()
+    if not value:
+        return ""
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise ValueError(
+            f"“{value}” is not a valid email address, e.g. name@example.com."
+        ) from None
+    return value.lower() if value.count("@") == 1 else value
+
+
+def clean_phone(raw: str, *, region: str = DEFAULT_REGION) -> str:
+    """A phone number in E.164 (+15035551234), or '' for blank. Raises ValueError if invalid."""
+    value = (raw or "").strip()
+    if not value:
+        return ""
+    try:
+        parsed = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        raise ValueError(
+            f"“{value}” is not a phone number. Enter 10 digits, or + and the country code."
+        ) from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValueError(
+            f"“{value}” is not a valid phone number. Check the area code and the number of digits."
+        )
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164: str) -> str:
+    """How a stored number is shown to people: (503) 555-0100 for US numbers, international else."""
+    if not e164:
+        return ""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    fmt = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if parsed.country_code == 1
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(parsed, fmt)
+
+
+def vin_check_digit(vin: str) -> str:
+    total = sum(_VIN_VALUES[c] * w for c, w in zip(vin, _VIN_WEIGHTS, strict=True))
+    remainder = total % 11
+    return "X" if remainder == 10 else str(remainder)
+
+
+def clean_vin(raw: str) -> tuple[str, list[str]]:
+    """(VIN upper-cased, warnings). Raises ValueError when it cannot be a VIN at all.
+
+    The check digit (position 9) is only warned on: VINs before 1981 and many non-North-American
+    VINs do not use it, and the shop still has to write the vehicle down.
+    """
+    vin = (raw or "").strip().upper().replace(" ", "").replace("-", "")
+    if not vin:
+        return "", []
+    if len(vin) != 17:
+        raise ValueError(f"A VIN has 17 characters; this one has {len(vin)}.")
+    bad = sorted({c for c in vin if c in "IOQ"})
+    if bad:
+        raise ValueError(
+            f"A VIN never contains {', '.join(bad)} (they look like 1 and 0). Check those characters."
+        )
+    if not all(c in _VIN_VALUES for c in vin):
+        raise ValueError("A VIN has only letters and digits.")
+    warnings = []
+    if vin_check_digit(vin) != vin[8]:
+        warnings.append(
+            "The VIN's check digit (9th character) does not match; please double-check the VIN."
+        )
+    return vin, warnings

@@ -1,0 +1,346 @@
+"""Writes for repair orders and their operations. Each function is one use case."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from signoff.customers.models import Customer, Vehicle
+from signoff.errors import NotFound, ValidationFailed
+from signoff.orders.models import (
+    LineKind,
+    Operation,
+    OperationKind,
+    OperationLine,
+    RepairOrder,
+    RoStatus,
+)
+from signoff.shops.access import Actor, require_editor
+
+FIRST_RO_NUMBER = 1001
+MAX_LINES = 200
+
+
+def _ro_for_update(*, actor: Actor, ro_id: int) -> RepairOrder:
+    ro = RepairOrder.objects.select_for_update().filter(shop=actor.shop, pk=ro_id).first()
+    if ro is None:
+        raise NotFound("Repair order not found.")
+    return ro
+
+
+def _clean_ro(data: Mapping[str, Any], *, actor: Actor, customer: Customer) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {}
+    if "vehicle_id" in data:
+        vehicle_id = data.get("vehicle_id")
+        if vehicle_id in (None, ""):
+            out["vehicle"] = None
+        else:
+            vehicle = Vehicle.objects.filter(
+                shop=actor.shop, customer=customer, pk=vehicle_id
+            ).first()
+            if vehicle is None:
+                errors["vehicle_id"] = "Choose one of this customer's vehicles."
+            out["vehicle"] = vehicle
+    if "advisor_id" in data:
+        advisor_id = data.get("advisor_id")
+        if advisor_id in (None, ""):
+            out["advisor"] = None
+        else:
+            advisor = (
+                get_user_model().objects.filter(pk=advisor_id, memberships__shop=actor.shop).first()
+            )
+            if advisor is None:
+                errors["advisor_id"] = "Choose a member of this shop as the advisor."
+            out["advisor"] = advisor
+    if "status" in data and data["status"] is not None:
+        if data["status"] not in RoStatus.values:
+            errors["status"] = "Choose one of: " + ", ".join(RoStatus.labels) + "."
+        out["status"] = data["status"]
+    if "etr" in data:
+        etr = data["etr"]
+        if isinstance(etr, str):
+            etr = etr.strip() or None
+            if etr:
+                try:
+                    etr = datetime.fromisoformat(etr)
+                except ValueError:
+                    errors["etr"] = "Enter the ETR as a date and time, e.g. 2026-11-24 16:30."
+                    etr = None
+        if isinstance(etr, datetime) and timezone.is_naive(etr):
+            from zoneinfo import ZoneInfo
+
+            etr = etr.replace(tzinfo=ZoneInfo(actor.shop.timezone))
+        out["etr"] = etr
+    if "notes" in data and data["notes"] is not None:
+        out["notes"] = str(data["notes"]).strip()
+    if "odometer_in" in data:
+        raw = data["odometer_in"]
+        if raw in (None, ""):
+            out["odometer_in"] = None
+        else:
+            try:
+                out["odometer_in"] = int(str(raw).replace(",", ""))
+                if out["odometer_in"] < 0:
+                    raise ValueError
+            except ValueError:
+                errors["odometer_in"] = "Enter the odometer as a whole number of miles."
+    if errors:
+        raise ValidationFailed("Please correct the repair order details below.", fields=errors)
+    return out
+
+
+def repair_order_create(*, actor: Actor, customer_id: int, data: Mapping[str, Any]) -> RepairOrder:
+    """A new RO numbered after the shop's highest number (1001 for the first)."""
+    require_editor(actor)
+    customer = Customer.objects.filter(shop=actor.shop, pk=customer_id).first()
+    if customer is None:
+        raise ValidationFailed(
+            "Choose a customer.", fields={"customer_id": "Choose one of your customers."}
+        )
+    fields = _clean_ro(data, actor=actor, customer=customer)
+    fields.setdefault("advisor", actor.user)
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                top = RepairOrder.objects.filter(shop=actor.shop).aggregate(n=Max("number"))["n"]
+                number = (top or FIRST_RO_NUMBER - 1) + 1
+                return RepairOrder.objects.create(
+                    shop=actor.shop, customer=customer, number=number, **fields
+                )
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def repair_order_update(*, actor: Actor, ro_id: int, data: Mapping[str, Any]) -> RepairOrder:
+    require_editor(actor)
+    with transaction.atomic():
+        ro = _ro_for_update(actor=actor, ro_id=ro_id)
+        for key, value in _clean_ro(data, actor=actor, customer=ro.customer).items():
+            setattr(ro, key, value)
+        ro.save()
+    return ro
+
+
+def _decimal(
+    raw: Any, *, field: str, errors: dict[str, str], label: str, allow_negative: bool = False
+) -> Decimal:
+    try:
+        value = Decimal(str(raw).replace("$", "").replace(",", "").strip())
+        if not value.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors[field] = f"Enter the {label} as a number, e.g. 1.5 or 89.99."
+        return Decimal("0")
+    if value < 0 and not allow_negative:
+        errors[field] = f"The {label} cannot be negative."
+    if abs(value) >= Decimal("10000000"):
+        errors[field] = f"The {label} is too large."
+    return value
+
+
+def _clean_lines(lines: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Validated priced lines. Field errors are keyed `lines.<index>.<field>`."""
+    if len(lines) > MAX_LINES:
+        raise ValidationFailed(
+            f"An operation can have at most {MAX_LINES} lines.", fields={"lines": "Too many lines."}
+        )
+    errors: dict[str, str] = {}
+    out = []
+    for i, line in enumerate(lines):
+        kind = line.get("kind")
+        p = f"lines.{i}"
+        if kind not in LineKind.values:
+            errors[f"{p}.kind"] = "Choose labor, part or fee."
+            continue
+        row = {
+            "kind": kind,
+            "position": i,
+            "description": str(line.get("description") or "").strip()[:200],
+            "part_number": str(line.get("part_number") or "").strip()[:40],
+            "taxable": bool(line.get("taxable", True)),
+        }
+        qty_label = {"labor": "hours", "part": "quantity", "fee": "quantity"}[kind]
+        price_label = {"labor": "labor rate", "part": "unit price", "fee": "fee amount"}[kind]
+        row["quantity"] = _decimal(
+            line.get("quantity", 1), field=f"{p}.quantity", errors=errors, label=qty_label
+        )
+        # Fees may be negative: a discount or coupon is a fee line below zero.
+        row["unit_price"] = _decimal(
+            line.get("unit_price", 0),
+            field=f"{p}.unit_price",
+            errors=errors,
+            label=price_label,
+            allow_negative=kind == LineKind.FEE,
+        )
+        if kind == LineKind.LABOR and not row["description"]:
+            row["description"] = "Labor"
+        if kind == LineKind.PART and not (row["description"] or row["part_number"]):
+            errors[f"{p}.description"] = "Enter the part's description or part number."
+        if kind == LineKind.FEE and not row["description"]:
+            errors[f"{p}.description"] = "Enter what the fee is for."
+        out.append(row)
+    if errors:
+        raise ValidationFailed("Please correct the lines below; nothing was saved.", fields=errors)
+    return out
+
+
+def _clean_operation(
+    data: Mapping[str, Any], *, current: Operation | None = None
+) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {}
+    for key, limit in (("title", 200), ("complaint", 5000), ("cause", 5000), ("correction", 5000)):
+        if key in data and data[key] is not None:
+            out[key] = str(data[key]).strip()[:limit]
+    if "kind" in data and data["kind"] is not None:
+        if data["kind"] not in OperationKind.values:
+            errors["kind"] = "Choose estimate work or recommendation."
+        out["kind"] = data["kind"]
+    title = out.get("title", current.title if current else "")
+    if not title:
+        errors["title"] = "Give the operation a title, e.g. “Replace front brake pads”."
+    if errors:
+        raise ValidationFailed(
+            "Please correct the operation below; nothing was saved.", fields=errors
+        )
+    return out
+
+
+def _write_lines(*, operation: Operation, lines: list[dict[str, Any]]) -> None:
+    operation.lines.all().delete()
+    OperationLine.objects.bulk_create(
+        OperationLine(shop_id=operation.shop_id, operation=operation, **row) for row in lines
+    )
+
+
+def operation_add(*, actor: Actor, ro_id: int, data: Mapping[str, Any]) -> Operation:
+    """Adds an operation (estimate work or recommendation) at the end of the RO's table."""
+    require_editor(actor)
+    fields = _clean_operation(data)
+    lines = _clean_lines(data.get("lines") or [])
+    with transaction.atomic():
+        ro = _ro_for_update(actor=actor, ro_id=ro_id)
+        top = ro.operations.aggregate(n=Max("position"))["n"]
+        operation = Operation.objects.create(
+            shop=actor.shop, repair_order=ro, position=(top or 0) + 1, **fields
+        )
+        _write_lines(operation=operation, lines=lines)
+    return operation
+
+
+def _line_signature(operation: Operation) -> list[tuple]:
+    return [
+        (
+            ln.kind,
+            ln.description,
+            ln.part_number,
+            Decimal(ln.quantity),
+            Decimal(ln.unit_price),
+            ln.taxable,
+        )
+        for ln in operation.lines.order_by("position", "id")
+    ]
+
+
+def operation_update(*, actor: Actor, operation_id: int, data: Mapping[str, Any]) -> Operation:
+    """Edits an operation. A change to what was decided returns it to Pending (re-authorization)."""
+    require_editor(actor)
+    with transaction.atomic():
+        operation = (
+            Operation.objects.select_for_update()
+            .filter(shop=actor.shop, pk=operation_id, removed_at__isnull=True)
+            .first()
+        )
+        if operation is None:
+            raise NotFound("Operation not found.")
+        fields = _clean_operation(data, current=operation)
+        new_lines = _clean_lines(data["lines"]) if data.get("lines") is not None else None
+        changed = [k for k, v in fields.items() if getattr(operation, k) != v]
+        for key, value in fields.items():
+            setattr(operation, key, value)
+        if new_lines is not None:
+            before = _line_signature(operation)
+            _write_lines(operation=operation, lines=new_lines)
+            if _line_signature(operation) != before:
+                changed.append("lines")
+        if changed:
+            operation.revision += 1
+            operation.save()
+            _reset_decision(operation=operation, actor=actor, changed=changed)
+    return operation
+
+
+def _reset_decision(*, operation: Operation, actor: Actor, changed: list[str]) -> None:
+    from signoff.approvals.services import decision_reset_for_change
+
+    labels = {
+        "title": "title",
+        "complaint": "complaint",
+        "cause": "cause",
+        "correction": "correction",
+        "kind": "kind",
+        "lines": "prices or lines",
+    }
+    decision_reset_for_change(
+        operation=operation, actor=actor, what_changed=", ".join(labels.get(c, c) for c in changed)
+    )
+
+
+def operation_reorder(*, actor: Actor, ro_id: int, operation_ids: Sequence[int]) -> list[Operation]:
+    """Puts the RO's operations in the given order; every live operation must be listed once."""
+    require_editor(actor)
+    with transaction.atomic():
+        ro = _ro_for_update(actor=actor, ro_id=ro_id)
+        ops = {op.pk: op for op in ro.operations.filter(removed_at__isnull=True)}
+        ids = [int(i) for i in operation_ids]
+        if sorted(ids) != sorted(ops):
+            raise ValidationFailed(
+                "List every operation of this repair order exactly once.",
+                fields={"operation_ids": "Must contain each operation of the RO once."},
+            )
+        for position, op_id in enumerate(ids, start=1):
+            ops[op_id].position = position
+        Operation.objects.bulk_update(ops.values(), ["position"])
+    return [ops[i] for i in ids]
+
+
+def operation_move(*, actor: Actor, operation_id: int, direction: str) -> None:
+    """Moves an operation one place up or down (the buttons on the RO page)."""
+    op = Operation.objects.filter(shop=actor.shop, pk=operation_id, removed_at__isnull=True).first()
+    if op is None:
+        raise NotFound("Operation not found.")
+    ids = list(
+        Operation.objects.filter(repair_order_id=op.repair_order_id, removed_at__isnull=True)
+        .order_by("position", "id")
+        .values_list("pk", flat=True)
+    )
+    i = ids.index(op.pk)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(ids):
+        ids[i], ids[j] = ids[j], ids[i]
+    operation_reorder(actor=actor, ro_id=op.repair_order_id, operation_ids=ids)
+
+
+def operation_remove(*, actor: Actor, operation_id: int) -> None:
+    """Removes an operation from the estimate. Its decisions stay as evidence, so it is kept hidden."""
+    require_editor(actor)
+    with transaction.atomic():
+        op = (
+            Operation.objects.select_for_update()
+            .filter(shop=actor.shop, pk=operation_id, removed_at__isnull=True)
+            .first()
+        )
+        if op is None:
+            raise NotFound("Operation not found.")
+        op.removed_at = timezone.now()
+        op.save(update_fields=["removed_at", "updated_at"])
