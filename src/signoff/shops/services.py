@@ -1,0 +1,286 @@
+"""Writes for a shop: its settings, which shop a staff user works in, and their API tokens."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Mapping
+from datetime import time
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from signoff.customers.validation import clean_email, clean_phone
+from signoff.errors import NotFound, ValidationFailed
+from signoff.shops.access import Actor, actor_for, require_admin
+from signoff.shops.models import ApiToken, PaperSize, Shop, SmsStatus
+
+TOKEN_NAME_MAX = 80
+
+
+@cache
+def timezone_names() -> tuple[str, ...]:
+    """Every IANA zone name this machine knows, sorted, for the settings drop-down."""
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+def api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
+    """A new Bearer token for the actor in their shop. The raw value is returned once, never stored.
+
+    Any member may create one: the token acts with the member's own role, so a technician's
+    token can read but not change estimates.
+    """
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(
+            "Name the token so you can recognise it later.",
+            fields={"name": "Enter a name, e.g. “DMS integration”."},
+        )
+    if len(name) > TOKEN_NAME_MAX:
+        raise ValidationFailed(
+            "The token name is too long.",
+            fields={"name": f"Use at most {TOKEN_NAME_MAX} characters."},
+        )
+    raw = ApiToken.new_raw()
+    token = ApiToken.objects.create(
+        shop=actor.shop,
+        user=actor.user,
+        name=name,
+        token_hash=ApiToken.hash(raw),
+        hint=raw[: len(ApiToken.PREFIX) + 4],
+    )
+    return token, raw
+
+
+def api_token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
+    """Stops a token from working. Members revoke their own; owners and managers revoke any."""
+    with transaction.atomic():
+        qs = ApiToken.objects.select_for_update().filter(shop=actor.shop, pk=token_id)
+        if not actor.can_admin:
+            qs = qs.filter(user=actor.user)
+        token = qs.first()
+        if token is None:
+            raise NotFound("API token not found.")
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+    return token
+
+
+# --- Shop switching ---------------------------------------------------------------------------
+
+
+def shop_switch(*, user, shop_id: Any) -> Actor:
+    """The actor for the shop the user wants to work in; 404 unless they are a member of it."""
+    try:
+        shop_id = int(shop_id)
+    except (TypeError, ValueError):
+        raise NotFound("Shop not found.") from None
+    return actor_for(user=user, shop_id=shop_id)
+
+
+# --- Shop settings ----------------------------------------------------------------------------
+
+_TEXT_FIELDS = {"name": 120, "address": 250, "sms_sender": 40}
+
+
+def _decimal_field(
+    raw: Any, *, label: str, low: Decimal, high: Decimal, places: int, errors: dict, key: str
+) -> Decimal | None:
+    text = str(raw if raw is not None else "").replace("%", "").replace("$", "").replace(",", "")
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+        if not value.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        errors[key] = f"Enter the {label} as a number, e.g. {low + 1}."
+        return None
+    if not low <= value <= high:
+        errors[key] = f"Enter a {label} between {low} and {high}."
+        return None
+    if -value.as_tuple().exponent > places:
+        errors[key] = f"Use at most {places} decimal places for the {label}."
+        return None
+    return value
+
+
+def _int_field(raw: Any, *, label: str, low: int, high: int, errors: dict, key: str) -> int | None:
+    text = str(raw if raw is not None else "").strip()
+    if not text:
+        errors[key] = f"Enter the {label}."
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        errors[key] = f"Enter the {label} as a whole number."
+        return None
+    if not low <= value <= high:
+        errors[key] = f"Enter a {label} between {low} and {high}."
+        return None
+    return value
+
+
+def _time_field(raw: Any, *, label: str, errors: dict, key: str) -> time | None:
+    if isinstance(raw, time):
+        return raw
+    text = str(raw or "").strip()
+    if not text:
+        return None
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        errors[key] = f"Enter the {label} as a time, e.g. 21:00."
+        return None
+
+
+def _clean_settings(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Every settings field validated at once, so the form can show all problems together."""
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {}
+    for key, limit in _TEXT_FIELDS.items():
+        out[key] = str(data.get(key) or "").strip()[:limit]
+    if not out["name"]:
+        errors["name"] = "Enter the shop's name as customers know it."
+    for key, cleaner in (("email", clean_email), ("phone", clean_phone)):
+        try:
+            out[key] = cleaner(str(data.get(key) or ""))
+        except ValueError as exc:
+            errors[key] = str(exc)
+    out["timezone"] = str(data.get("timezone") or "").strip()
+    if out["timezone"] not in timezone_names():
+        errors["timezone"] = "Choose the shop's time zone from the list, e.g. America/Chicago."
+    out["paper_size"] = data.get("paper_size") or PaperSize.LETTER
+    if out["paper_size"] not in PaperSize.values:
+        errors["paper_size"] = "Choose Letter or A4."
+    out["sms_status"] = data.get("sms_status") or SmsStatus.NOT_REGISTERED
+    if out["sms_status"] not in SmsStatus.values:
+        errors["sms_status"] = "Choose one of the registration statuses."
+    if out["sms_status"] == SmsStatus.APPROVED and not out["sms_sender"]:
+        errors["sms_sender"] = (
+            "Texts need a sender: enter the approved number (+15035550100) or messaging "
+            "service SID (MG…), or change the registration status."
+        )
+    tax = _decimal_field(
+        data.get("tax_rate"),
+        label="tax rate",
+        low=Decimal(0),
+        high=Decimal(100),
+        places=3,
+        errors=errors,
+        key="tax_rate",
+    )
+    out["tax_rate"] = tax if tax is not None else Decimal(0)
+    rate = _decimal_field(
+        data.get("default_labor_rate"),
+        label="labor rate",
+        low=Decimal(0),
+        high=Decimal("99999"),
+        places=2,
+        errors=errors,
+        key="default_labor_rate",
+    )
+    if rate is None and "default_labor_rate" not in errors:
+        errors["default_labor_rate"] = "Enter the shop's default hourly labor rate."
+    out["default_labor_rate"] = rate
+    out["over_limit_percent"] = _decimal_field(
+        data.get("over_limit_percent"),
+        label="percentage",
+        low=Decimal(0),
+        high=Decimal(999),
+        places=2,
+        errors=errors,
+        key="over_limit_percent",
+    )
+    out["over_limit_amount"] = _decimal_field(
+        data.get("over_limit_amount"),
+        label="amount",
+        low=Decimal(0),
+        high=Decimal("99999999"),
+        places=2,
+        errors=errors,
+        key="over_limit_amount",
+    )
+    out["link_expiry_days"] = _int_field(
+        data.get("link_expiry_days"),
+        label="number of days",
+        low=1,
+        high=365,
+        errors=errors,
+        key="link_expiry_days",
+    )
+    out["reminder_delay_hours"] = _int_field(
+        data.get("reminder_delay_hours"),
+        label="number of hours",
+        low=1,
+        high=720,
+        errors=errors,
+        key="reminder_delay_hours",
+    )
+    out["quiet_hours_start"] = _time_field(
+        data.get("quiet_hours_start"), label="start", errors=errors, key="quiet_hours_start"
+    )
+    out["quiet_hours_end"] = _time_field(
+        data.get("quiet_hours_end"), label="end", errors=errors, key="quiet_hours_end"
+    )
+    if not errors and (out["quiet_hours_start"] is None) != (out["quiet_hours_end"] is None):
+        missing = "quiet_hours_end" if out["quiet_hours_end"] is None else "quiet_hours_start"
+        errors[missing] = "Quiet hours need both a start and an end, or leave both empty."
+    out["allow_recommendation_approval"] = _flag(data.get("allow_recommendation_approval"))
+    # Capturing the approver only means something when contacts may approve recommendations.
+    out["capture_recommendation_approver"] = out["allow_recommendation_approval"] and _flag(
+        data.get("capture_recommendation_approver")
+    )
+    if errors:
+        raise ValidationFailed(
+            "Please correct the settings below; nothing was saved.", fields=errors
+        )
+    return out
+
+
+def _flag(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    return str(raw or "").strip().lower() in {"1", "true", "on", "yes"}
+
+
+SETTINGS_FIELDS = (
+    "name",
+    "phone",
+    "email",
+    "address",
+    "timezone",
+    "tax_rate",
+    "default_labor_rate",
+    "paper_size",
+    "link_expiry_days",
+    "sms_status",
+    "sms_sender",
+    "allow_recommendation_approval",
+    "capture_recommendation_approver",
+    "over_limit_percent",
+    "over_limit_amount",
+    "reminder_delay_hours",
+    "quiet_hours_start",
+    "quiet_hours_end",
+)
+
+
+def shop_settings_update(*, actor: Actor, data: Mapping[str, Any]) -> Shop:
+    """Saves the shop settings page. Missing keys keep their current values (a partial update)."""
+    require_admin(actor)
+    with transaction.atomic():
+        shop = Shop.objects.select_for_update().get(pk=actor.shop.pk)
+        merged = {f: getattr(shop, f) for f in SETTINGS_FIELDS}
+        merged.update({k: v for k, v in data.items() if k in SETTINGS_FIELDS})
+        for key, value in _clean_settings(merged).items():
+            setattr(shop, key, value)
+        shop.save()
+    return shop
