@@ -1,0 +1,100 @@
+"""What a share says: subject and bodies of each email and text, in the contact's language."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.template.defaultfilters import date as date_filter
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from signoff.customers.models import Contact
+from signoff.customers.validation import format_phone
+from signoff.sharing.models import Channel, Share, ShareKind
+
+
+@dataclass(frozen=True)
+class Composed:
+    subject: str
+    body_text: str
+    body_html: str
+
+
+def money_text(value: Decimal | str) -> str:
+    """$1,234.56 — how amounts read in messages."""
+    return f"${Decimal(value):,.2f}"
+
+
+def _person(contact: Contact) -> str:
+    return f"{contact.name} ({contact.relationship_label})"
+
+
+def cc_text_for(*, contact: Contact, others: Sequence[Contact]) -> str:
+    """ "Also sent to: Jane Doe (Spouse), …" — the other people this share went to."""
+    if not others:
+        return ""
+    with translation.override(contact.language):
+        return _("Also sent to: %(people)s") % {"people": ", ".join(_person(c) for c in others)}
+
+
+def _etr_text(content: dict, include_etr: bool) -> str:
+    raw = content["repair_order"].get("etr")
+    if not (include_etr and raw):
+        return ""
+    when = datetime.fromisoformat(raw).astimezone(ZoneInfo(content["shop"]["timezone"]))
+    return date_filter(when, "D, M j, Y, g:i A")
+
+
+def _context(*, share: Share, contact: Contact, url: str, cc_text: str) -> dict:
+    content = share.version.content
+    totals = content["totals"]
+    vehicle = content.get("vehicle") or {}
+    return {
+        "kind": share.kind,
+        "is_update": share.kind == ShareKind.SEND_UPDATED,
+        "contact_name": contact.name,
+        "shop": {**content["shop"], "phone": format_phone(content["shop"]["phone"])},
+        "ro_label": content["repair_order"]["label"],
+        "version_number": share.version.number,
+        "vehicle": vehicle.get("description", ""),
+        "total": money_text(totals["estimate"]["total"]),
+        "approved_total": money_text(totals["approved"]["total"]),
+        "etr": _etr_text(content, share.include_etr),
+        "notes": share.notes,
+        "url": url,
+        "cc_text": cc_text,
+    }
+
+
+def _subject(ctx: dict) -> str:
+    if ctx["is_update"]:
+        return _("Your updated estimate from %(shop)s — %(ro)s") % {
+            "shop": ctx["shop"]["name"],
+            "ro": ctx["ro_label"],
+        }
+    return _("Please review your estimate from %(shop)s — %(ro)s") % {
+        "shop": ctx["shop"]["name"],
+        "ro": ctx["ro_label"],
+    }
+
+
+def compose_message(
+    *, share: Share, contact: Contact, channel: str, url: str, cc_text: str = ""
+) -> Composed:
+    """The message one contact receives on one channel, carrying their own link."""
+    ctx = _context(share=share, contact=contact, url=url, cc_text=cc_text)
+    with translation.override(contact.language):
+        if channel == Channel.SMS:
+            # Texts stay short (one or two segments): who, which RO, the link.
+            body = render_to_string("sharing/messages/share_sms.txt", ctx).strip()
+            return Composed(subject="", body_text=body, body_html="")
+        return Composed(
+            subject=_subject(ctx),
+            body_text=render_to_string("sharing/messages/share_email.txt", ctx).strip() + "\n",
+            body_html=render_to_string("sharing/messages/share_email.html", ctx),
+        )

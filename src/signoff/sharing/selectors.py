@@ -1,0 +1,86 @@
+"""Reads of versions, shares, links and messages shared by the RO page and the API."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from signoff.customers.models import Contact
+from signoff.errors import NotFound
+from signoff.orders.models import RepairOrder
+from signoff.orders.selectors import repair_orders_for
+from signoff.sharing.models import EstimateVersion, Message, Share, ShareLink
+from signoff.sharing.rules import RecipientOption, recipient_options
+from signoff.shops.access import Actor
+
+
+def _repair_order_id(*, actor: Actor, ro_id: int) -> int:
+    """The RO's id when it is the actor's shop's; another shop's RO is simply not found."""
+    if not repair_orders_for(actor=actor).filter(pk=ro_id).exists():
+        raise NotFound("Repair order not found.")
+    return ro_id
+
+
+def versions_for_repair_order(*, actor: Actor, ro_id: int) -> QuerySet[EstimateVersion]:
+    ro_id = _repair_order_id(actor=actor, ro_id=ro_id)
+    return (
+        EstimateVersion.objects.filter(shop=actor.shop, repair_order_id=ro_id)
+        .select_related("created_by")
+        .order_by("number")
+    )
+
+
+def version_get(*, actor: Actor, version_id: int) -> EstimateVersion:
+    version = (
+        EstimateVersion.objects.select_related("repair_order")
+        .filter(shop=actor.shop, pk=version_id)
+        .first()
+    )
+    if version is None:
+        raise NotFound("Estimate version not found.")
+    return version
+
+
+def _shares() -> QuerySet[Share]:
+    return Share.objects.select_related("version", "created_by").prefetch_related(
+        Prefetch("links", queryset=ShareLink.objects.select_related("contact").order_by("id")),
+        Prefetch("messages", queryset=Message.objects.select_related("contact").order_by("id")),
+    )
+
+
+def shares_for_repair_order(*, actor: Actor, ro_id: int) -> list[Share]:
+    """Every share of the RO, newest first, with links and messages: four queries in all."""
+    ro_id = _repair_order_id(actor=actor, ro_id=ro_id)
+    return list(_shares().filter(shop=actor.shop, repair_order_id=ro_id))
+
+
+def share_get(*, actor: Actor, share_id: int) -> Share:
+    share = _shares().filter(shop=actor.shop, pk=share_id).first()
+    if share is None:
+        raise NotFound("Share not found.")
+    return share
+
+
+def ro_messages(*, repair_order: RepairOrder) -> list[Message]:
+    """The RO's messages, newest first, with their contact and link (one query)."""
+    return list(
+        Message.objects.filter(shop_id=repair_order.shop_id, repair_order=repair_order)
+        .select_related("contact", "link", "share", "share__version")
+        .order_by("-created_at", "-id")
+    )
+
+
+def ro_links(*, repair_order: RepairOrder) -> list[ShareLink]:
+    """The RO's share links, newest first, with their contact and version (one query)."""
+    return list(
+        ShareLink.objects.filter(shop_id=repair_order.shop_id, repair_order=repair_order)
+        .select_related("contact", "share__version", "revoked_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def share_recipient_options(*, repair_order: RepairOrder) -> list[RecipientOption]:
+    """The customer's contacts as the share dialog offers them, primary first."""
+    contacts = Contact.objects.filter(
+        shop_id=repair_order.shop_id, customer_id=repair_order.customer_id
+    )
+    return recipient_options(repair_order.shop, contacts)

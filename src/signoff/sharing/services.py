@@ -1,0 +1,299 @@
+"""Writes for sharing: share an estimate version with contacts, and withdraw a link."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from signoff.approvals.models import Event, EventKind
+from signoff.approvals.selectors import latest_decisions, status_of
+from signoff.customers.models import Contact, Customer
+from signoff.errors import Conflict, NotFound, ValidationFailed
+from signoff.orders.models import RepairOrder
+from signoff.orders.selectors import live_operations
+from signoff.sharing import rules
+from signoff.sharing.compose import cc_text_for, compose_message
+from signoff.sharing.links import share_link_mint, share_link_url
+from signoff.sharing.models import (
+    PDF_SECTION_KEYS,
+    Channel,
+    Message,
+    Share,
+    ShareKind,
+    ShareLink,
+)
+from signoff.sharing.versions import version_freeze
+from signoff.shops.access import Actor, require_editor
+
+MAX_NOTES = 2000
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A contact to share with, and on which channels (None: their notification preference)."""
+
+    contact_id: int
+    channels: Sequence[str] | None = None
+
+
+@dataclass
+class ShareResult:
+    share: Share
+    version_created: bool
+    # (link, absolute URL with the raw token). The only time a raw token leaves the service.
+    links: list[tuple[ShareLink, str]] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Addressee:
+    contact: Contact
+    channels: tuple[str, ...]
+
+
+def _ro_for_update(*, actor: Actor, ro_id: int) -> RepairOrder:
+    ro = (
+        RepairOrder.objects.select_for_update()
+        .select_related("shop", "customer")
+        .filter(shop=actor.shop, pk=ro_id)
+        .first()
+    )
+    if ro is None:
+        raise NotFound("Repair order not found.")
+    return ro
+
+
+def _check_ready(*, ro: RepairOrder, kind: str) -> None:
+    operations = list(live_operations().filter(repair_order=ro))
+    decisions = latest_decisions(operation_ids=[op.pk for op in operations])
+    statuses = [
+        (status_of(decisions.get(op.pk)), getattr(decisions.get(op.pk), "source", None))
+        for op in operations
+    ]
+    blockers = rules.share_blockers(kind=kind, statuses=statuses)
+    if blockers:
+        what = "sent to the customer" if kind == ShareKind.SEND_UPDATED else "shared"
+        raise Conflict(
+            f"The estimate cannot be {what} yet. " + " ".join(blockers), code="share_not_ready"
+        )
+
+
+def _channels_for(*, shop, contact: Contact, wanted: Sequence[str] | None) -> tuple[list[str], str]:
+    """The channels to use for one contact, or an error sentence saying why none can be used."""
+    if wanted is None:
+        channels = rules.default_channels(shop, contact)
+        if not channels:
+            return [], (
+                f"{contact.name} has no valid email address or mobile number — "
+                "add one on the customer page."
+            )
+        return channels, ""
+    channels = list(dict.fromkeys(wanted))
+    if not channels:
+        return [], f"Choose email or text for {contact.name}."
+    unknown = [c for c in channels if c not in Channel.values]
+    if unknown:
+        return [], f"Unknown channel {unknown[0]!r}: use 'email' or 'sms'."
+    for channel in channels:
+        reason = rules.channel_unavailable(shop, contact, channel)
+        if reason:
+            return [], f"{contact.name}: {reason}"
+    return channels, ""
+
+
+def _clean_recipients(
+    *, ro: RepairOrder, recipients: Sequence[Recipient], primary_contact_id: int | None
+) -> list[_Addressee]:
+    """Each recipient checked against the RO's customer and the channels they can receive.
+
+    Returns the addressees with the primary (the email's To) first. Every problem is reported
+    at once, per field, so the form can show them all.
+    """
+    errors: dict[str, str] = {}
+    if not recipients:
+        raise ValidationFailed(
+            "Select at least one contact to share the estimate with.",
+            fields={"recipients": "Select at least one contact."},
+        )
+    customer: Customer = ro.customer
+    ids = [r.contact_id for r in recipients]
+    contacts = {c.pk: c for c in Contact.objects.filter(shop_id=ro.shop_id, pk__in=ids)}
+    addressees: list[_Addressee] = []
+    for i, recipient in enumerate(recipients):
+        key = f"recipients.{i}"
+        contact = contacts.get(recipient.contact_id)
+        if contact is None:
+            errors[f"{key}.contact_id"] = f"There is no contact #{recipient.contact_id}."
+            continue
+        if contact.customer_id != customer.pk:
+            errors[f"{key}.contact_id"] = (
+                f"{contact.name} is not a contact of {customer.name}; "
+                f"choose one of {customer.name}'s contacts."
+            )
+            continue
+        if any(a.contact.pk == contact.pk for a in addressees):
+            errors[f"{key}.contact_id"] = f"{contact.name} is listed twice; list each contact once."
+            continue
+        channels, problem = _channels_for(shop=ro.shop, contact=contact, wanted=recipient.channels)
+        if problem:
+            errors[f"{key}.channels"] = problem
+            continue
+        addressees.append(_Addressee(contact=contact, channels=tuple(channels)))
+    if primary_contact_id is not None and primary_contact_id not in ids:
+        errors["primary_contact_id"] = "Choose the primary recipient among the selected contacts."
+    if errors:
+        raise ValidationFailed(
+            "The estimate was not shared: " + " ".join(dict.fromkeys(errors.values())),
+            fields=errors,
+        )
+    return sorted(addressees, key=lambda a: a.contact.pk != primary_contact_id)
+
+
+def _clean_options(*, notes: str, sections: Sequence[str] | None) -> list[str]:
+    errors: dict[str, str] = {}
+    if len(notes) > MAX_NOTES:
+        errors["notes"] = f"Keep notes under {MAX_NOTES} characters (now {len(notes)})."
+    chosen = list(PDF_SECTION_KEYS) if sections is None else list(dict.fromkeys(sections))
+    unknown = [s for s in chosen if s not in PDF_SECTION_KEYS]
+    if unknown:
+        errors["sections"] = (
+            f"Unknown PDF section {unknown[0]!r}. Choose from: {', '.join(PDF_SECTION_KEYS)}."
+        )
+    if errors:
+        raise ValidationFailed(
+            "The estimate was not shared: " + " ".join(errors.values()), fields=errors
+        )
+    # Keep the documented order whatever order they were given in.
+    return [key for key in PDF_SECTION_KEYS if key in chosen]
+
+
+def _enqueue(message_id: int) -> None:
+    # Imported here: delivery is another module's concern and need not load with this one.
+    from signoff.sharing.tasks import message_enqueue
+
+    message_enqueue(message_id)
+
+
+def share_create(
+    *,
+    actor: Actor,
+    ro_id: int,
+    kind: str,
+    recipients: Sequence[Recipient],
+    primary_contact_id: int | None = None,
+    include_etr: bool = True,
+    notes: str = "",
+    sections: Sequence[str] | None = None,
+) -> ShareResult:
+    """Share the RO's current estimate: freeze a version, mint one link per contact, and write
+    one message per contact and channel — all in one transaction; delivery starts after commit.
+    """
+    require_editor(actor)
+    if kind not in ShareKind.values:
+        raise ValidationFailed(
+            "Choose what to share.",
+            fields={"kind": "Use 'request_approval' or 'send_updated'."},
+        )
+    notes = (notes or "").strip()
+    sections = _clean_options(notes=notes, sections=sections)
+    with transaction.atomic():
+        ro = _ro_for_update(actor=actor, ro_id=ro_id)
+        _check_ready(ro=ro, kind=kind)
+        addressees = _clean_recipients(
+            ro=ro, recipients=recipients, primary_contact_id=primary_contact_id
+        )
+        version, created = version_freeze(repair_order=ro, user=actor.user)
+        share = Share.objects.create(
+            shop=actor.shop,
+            repair_order=ro,
+            version=version,
+            kind=kind,
+            created_by=actor.user,
+            include_etr=include_etr,
+            notes=notes,
+            sections=sections,
+        )
+        result = ShareResult(share=share, version_created=created)
+        people = [a.contact for a in addressees]
+        for addressee in addressees:
+            link_and_url, messages = _share_with(share=share, addressee=addressee, people=people)
+            result.links.append(link_and_url)
+            result.messages.extend(messages)
+        Event.objects.create(
+            shop=actor.shop,
+            repair_order=ro,
+            kind=EventKind.SHARE_CREATED,
+            actor=actor.user,
+            data={
+                "share": share.pk,
+                "kind": kind,
+                "version": version.number,
+                "contacts": [c.pk for c in people],
+                "messages": [m.pk for m in result.messages],
+            },
+        )
+        for message in result.messages:
+            # robust: one failed enqueue must not stop the others; the sweeper finds it later.
+            transaction.on_commit(lambda mid=message.pk: _enqueue(mid), robust=True)
+    return result
+
+
+def _share_with(
+    *, share: Share, addressee: _Addressee, people: list[Contact]
+) -> tuple[tuple[ShareLink, str], list[Message]]:
+    contact = addressee.contact
+    link, raw = share_link_mint(share=share, contact=contact)
+    url = share_link_url(raw)
+    cc_text = cc_text_for(contact=contact, others=[p for p in people if p.pk != contact.pk])
+    messages = []
+    for channel in addressee.channels:
+        composed = compose_message(
+            share=share, contact=contact, channel=channel, url=url, cc_text=cc_text
+        )
+        messages.append(
+            Message.objects.create(
+                shop_id=share.shop_id,
+                repair_order_id=share.repair_order_id,
+                share=share,
+                link=link,
+                contact=contact,
+                channel=channel,
+                to_address=contact.email if channel == Channel.EMAIL else contact.mobile,
+                cc_text=cc_text,
+                subject=composed.subject,
+                body_text=composed.body_text,
+                body_html=composed.body_html,
+            )
+        )
+    return (link, url), messages
+
+
+def link_revoke(*, actor: Actor, link_id: int) -> ShareLink:
+    """Withdraw a share link: it stops opening at once. Revoking twice changes nothing."""
+    require_editor(actor)
+    with transaction.atomic():
+        link = (
+            ShareLink.objects.select_for_update()
+            .select_related("contact")
+            .filter(shop=actor.shop, pk=link_id)
+            .first()
+        )
+        if link is None:
+            raise NotFound("Share link not found.")
+        if link.revoked_at is not None:
+            return link
+        link.revoked_at = timezone.now()
+        link.revoked_by = actor.user
+        link.save(update_fields=["revoked_at", "revoked_by"])
+        Event.objects.create(
+            shop=actor.shop,
+            repair_order_id=link.repair_order_id,
+            kind=EventKind.LINK_REVOKED,
+            actor=actor.user,
+            share_link=link,
+            data={"contact": link.contact_id},
+        )
+    return link

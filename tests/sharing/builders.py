@@ -1,0 +1,67 @@
+"""Small builders for sharing tests: an RO with a primary contact and a spouse, and decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import transaction
+
+from signoff.approvals.chain import decision_append
+from signoff.customers.models import Contact
+from signoff.orders.models import Operation, RepairOrder
+from signoff.shops.access import Actor
+from signoff.shops.models import Membership
+from tests.factories import ContactFactory, RepairOrderFactory, priced_operation
+
+
+@dataclass
+class Estimate:
+    ro: RepairOrder
+    primary: Contact
+    spouse: Contact
+    brakes: Operation
+    wipers: Operation
+
+
+def estimate_for(shop, **ro_fields) -> Estimate:
+    """RO with two priced operations, a primary contact (email) and a spouse (text)."""
+    ro_fields.setdefault("etr", datetime(2026, 11, 24, 23, 30, tzinfo=UTC))
+    ro = RepairOrderFactory(shop=shop, **ro_fields)
+    primary = ContactFactory(
+        customer=ro.customer,
+        is_primary=True,
+        name="John Doe",
+        email="john@mail.example",
+        mobile="+15035551001",
+        notify="email",
+    )
+    spouse = ContactFactory(
+        customer=ro.customer,
+        name="Jane Doe",
+        relationship="Spouse",
+        email="jane@mail.example",
+        mobile="+15035551002",
+        notify="text",
+    )
+    brakes = priced_operation(repair_order=ro, title="Front brake pads")
+    wipers = priced_operation(
+        repair_order=ro, title="Wiper blades", labor_hours="0.2", part_price="24.00"
+    )
+    return Estimate(ro=ro, primary=primary, spouse=spouse, brakes=brakes, wipers=wipers)
+
+
+def actor_of(user, shop) -> Actor:
+    role = Membership.objects.get(user=user, shop=shop).role
+    return Actor(user=user, shop=shop, role=role)
+
+
+def decide(operation, status: str, *, source: str = "on_behalf", by=None):
+    with transaction.atomic():
+        return decision_append(operation=operation, status=status, source=source, recorded_by=by)
+
+
+def ready_to_send(estimate: Estimate, *, by=None) -> None:
+    """Brakes approved on the customer's behalf, wipers declined: Send to Customer may run."""
+    decide(estimate.brakes, "approved", by=by)
+    decide(estimate.wipers, "declined", by=by)

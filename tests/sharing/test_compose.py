@@ -1,0 +1,97 @@
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from signoff.sharing.compose import cc_text_for, compose_message, money_text
+from signoff.sharing.models import Share
+from signoff.sharing.versions import version_freeze
+from tests.sharing.builders import estimate_for
+
+
+def share_of(est, **fields):
+    with transaction.atomic():
+        version, _ = version_freeze(repair_order=est.ro)
+    fields.setdefault("kind", "request_approval")
+    return Share.objects.create(shop=est.ro.shop, repair_order=est.ro, version=version, **fields)
+
+
+def test_money_reads_with_a_dollar_sign_and_thousands():
+    assert money_text(Decimal("1234.5")) == "$1,234.50"
+    assert money_text("0") == "$0.00"
+
+
+def test_the_email_names_the_shop_ro_vehicle_total_and_etr_in_the_shops_time_zone(shop):
+    est = estimate_for(shop, etr=datetime(2026, 11, 24, 23, 30, tzinfo=UTC))
+    share = share_of(est)
+    composed = compose_message(
+        share=share,
+        contact=est.primary,
+        channel="email",
+        url="https://x.example/s/tok",
+        cc_text="Also sent to: Jane Doe (Spouse)",
+    )
+    assert composed.subject == f"Please review your estimate from {shop.name} — {est.ro.label}"
+    for body in (composed.body_text, composed.body_html):
+        assert shop.name in body
+        assert est.ro.label in body
+        assert "2019 Honda Accord" in body
+        assert "$399.43" in body
+        # 23:30 UTC is 3:30 PM in Los Angeles (PST).
+        assert "Tue, Nov 24, 2026, 3:30 PM" in body
+        assert "https://x.example/s/tok" in body
+        assert "Also sent to: Jane Doe (Spouse)" in body
+        assert "Hello John Doe" in body
+
+
+def test_the_etr_is_left_out_when_not_included(shop):
+    est = estimate_for(shop)
+    composed = compose_message(
+        share=share_of(est, include_etr=False), contact=est.primary, channel="email", url="u"
+    )
+    assert "Estimated time of repair" not in composed.body_text
+    assert "3:30 PM" not in composed.body_html
+
+
+def test_an_updated_estimate_also_shows_the_approved_total(shop):
+    est = estimate_for(shop)
+    composed = compose_message(
+        share=share_of(est, kind="send_updated"), contact=est.primary, channel="email", url="u"
+    )
+    assert composed.subject.startswith("Your updated estimate")
+    assert "Approved total: $0.00" in composed.body_text
+
+
+def test_names_and_notes_are_escaped_in_the_html_body(shop):
+    est = estimate_for(shop)
+    est.primary.name = "<script>alert(1)</script>"
+    composed = compose_message(
+        share=share_of(est, notes="<b>bold</b> & more"),
+        contact=est.primary,
+        channel="email",
+        url="u",
+    )
+    assert "<script>" not in composed.body_html
+    assert "&lt;script&gt;" in composed.body_html
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in composed.body_html
+    # The plain-text part is not HTML: it keeps the characters as typed.
+    assert "<b>bold</b> & more" in composed.body_text
+
+
+def test_a_text_is_short_with_shop_ro_and_link(shop):
+    est = estimate_for(shop)
+    composed = compose_message(
+        share=share_of(est), contact=est.spouse, channel="sms", url="https://x.example/s/tok"
+    )
+    assert composed.body_text == (
+        f"{shop.name}: please review and approve your estimate for {est.ro.label}: "
+        "https://x.example/s/tok"
+    )
+
+
+def test_cc_text_lists_the_others_with_their_relationship(shop):
+    est = estimate_for(shop)
+    assert cc_text_for(contact=est.primary, others=[]) == ""
+    assert (
+        cc_text_for(contact=est.spouse, others=[est.primary]) == "Also sent to: John Doe (Primary)"
+    )

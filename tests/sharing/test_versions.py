@@ -1,0 +1,113 @@
+from decimal import Decimal
+
+from django.db import transaction
+
+from signoff.approvals.canonical import sha256_hex
+from signoff.approvals.models import Event, EventKind
+from signoff.sharing.models import EstimateVersion
+from signoff.sharing.versions import version_current, version_freeze, version_snapshot
+from tests.factories import LineFactory
+from tests.sharing.builders import decide, estimate_for
+
+
+def freeze(ro, user=None):
+    with transaction.atomic():
+        return version_freeze(repair_order=ro, user=user)
+
+
+def test_snapshot_holds_operations_lines_statuses_and_totals_as_strings(shop):
+    est = estimate_for(shop)
+    decide(est.brakes, "approved")
+    snap = version_snapshot(repair_order=est.ro)
+    assert snap["schema"] == 1
+    assert snap["repair_order"]["number"] == est.ro.number
+    assert snap["repair_order"]["etr"] == "2026-11-24T23:30:00.000000+00:00"
+    assert snap["customer"]["name"] == est.ro.customer.name
+    assert snap["vehicle"]["vin"] == "1HGCM82633A004352"
+    brakes = snap["operations"][0]
+    assert brakes["title"] == "Front brake pads"
+    assert brakes["status"] == "approved"
+    assert snap["operations"][1]["status"] == "pending"
+    assert [ln["amount"] for ln in brakes["lines"]] == ["225.00", "89.99"]
+    assert brakes["subtotal"] == "314.99"
+    # 314.99 + (30.00 + 24.00) = 368.99, tax 8.25 % of it = 30.44
+    assert snap["totals"]["estimate"]["subtotal"] == "368.99"
+    assert snap["totals"]["estimate"]["tax"] == "30.44"
+    assert snap["totals"]["estimate"]["total"] == "399.43"
+    assert snap["totals"]["approved"]["total"] == "340.98"
+    assert snap["tax_rate"] == "8.250"
+
+
+def test_first_freeze_makes_version_one_with_the_hash_of_its_content(shop, alice):
+    est = estimate_for(shop)
+    version, created = freeze(est.ro, alice)
+    assert created
+    assert version.number == 1
+    assert version.content_hash == sha256_hex(version.content)
+    assert version.total == Decimal("399.43")
+    assert version.created_by == alice
+    stored = EstimateVersion.objects.get(pk=version.pk)
+    assert sha256_hex(stored.content) == stored.content_hash
+    assert Event.objects.filter(kind=EventKind.VERSION_CREATED, repair_order=est.ro).count() == 1
+
+
+def test_freezing_an_unchanged_estimate_reuses_the_latest_version(shop):
+    est = estimate_for(shop)
+    first, _ = freeze(est.ro)
+    again, created = freeze(est.ro)
+    assert not created
+    assert again.pk == first.pk
+    assert EstimateVersion.objects.filter(repair_order=est.ro).count() == 1
+    assert Event.objects.filter(kind=EventKind.VERSION_CREATED, repair_order=est.ro).count() == 1
+
+
+def test_a_price_change_makes_the_next_number(shop):
+    est = estimate_for(shop)
+    first, _ = freeze(est.ro)
+    LineFactory(
+        operation=est.wipers, kind="fee", description="Shop supplies", unit_price=Decimal("5.00")
+    )
+    second, created = freeze(est.ro)
+    assert created
+    assert second.number == 2
+    assert second.content_hash != first.content_hash
+    assert version_current(repair_order=est.ro) == second
+
+
+def test_a_new_decision_changes_the_content_and_the_version(shop):
+    est = estimate_for(shop)
+    first, _ = freeze(est.ro)
+    decide(est.brakes, "deferred")
+    second, created = freeze(est.ro)
+    assert created and second.number == 2
+    assert second.content["operations"][0]["status"] == "deferred"
+    assert first.content["operations"][0]["status"] == "pending"
+
+
+def test_the_hash_does_not_depend_on_when_the_snapshot_is_taken(shop):
+    est = estimate_for(shop)
+    assert sha256_hex(version_snapshot(repair_order=est.ro)) == sha256_hex(
+        version_snapshot(repair_order=est.ro)
+    )
+
+
+def test_removed_operations_are_left_out(shop):
+    from django.utils import timezone
+
+    est = estimate_for(shop)
+    est.wipers.removed_at = timezone.now()
+    est.wipers.save()
+    snap = version_snapshot(repair_order=est.ro)
+    assert [op["title"] for op in snap["operations"]] == ["Front brake pads"]
+
+
+def test_decisions_made_after_a_share_record_the_version(shop):
+    est = estimate_for(shop)
+    version, _ = freeze(est.ro)
+    decision = decide(est.brakes, "approved")
+    assert decision.version == version
+
+
+def test_version_current_is_none_before_any_share(shop):
+    est = estimate_for(shop)
+    assert version_current(repair_order=est.ro) is None
