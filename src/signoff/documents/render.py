@@ -1,0 +1,106 @@
+"""Estimate PDFs and authorization certificates, compiled by typst from JSON.
+
+The templates receive exactly one input, `data`: a JSON string read with `json(bytes(...))`.
+Nothing from the database is ever spliced into typst markup, so a customer named
+`#set text(red)` is printed as those characters. Images travel in the same JSON as byte lists.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from importlib import import_module
+from pathlib import Path
+
+import segno
+import typst
+from django.conf import settings
+from django.utils import timezone
+
+from signoff.documents import context, selectors
+from signoff.orders.models import RepairOrder
+from signoff.sharing.models import EstimateVersion
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@functools.cache
+def _fonts() -> typst.Fonts:
+    """Scanned once per process: a font scan costs more than compiling a whole estimate."""
+    return typst.Fonts(include_system_fonts=True, include_embedded_fonts=True)
+
+
+def _compile(template: str, data: dict, *, timestamp: datetime) -> bytes:
+    return typst.compile(
+        str(TEMPLATES / template),
+        root=str(TEMPLATES),
+        font_paths=_fonts(),
+        sys_inputs={"data": json.dumps(data, ensure_ascii=False, separators=(",", ":"))},
+        # The creation date written into the PDF: the version's, so a reprint is identical.
+        timestamp=timestamp.astimezone(UTC).replace(microsecond=0),
+    )
+
+
+def estimate_pdf(
+    *,
+    version: EstimateVersion,
+    sections: Iterable[str] | None = None,
+    include_etr: bool = True,
+    notes: str = "",
+) -> bytes:
+    """The estimate PDF of one version; `sections` are PDF_SECTION_KEYS (None means all)."""
+    decisions, signatures = selectors.version_evidence(version=version)
+    data = context.estimate_context(
+        snapshot=version.content,
+        version_number=version.number,
+        version_hash=version.content_hash,
+        version_created_at=version.created_at,
+        decisions=decisions,
+        signatures=signatures,
+        sections=sections,
+        include_etr=include_etr,
+        notes=notes,
+    )
+    return _compile("estimate.typ", data, timestamp=version.created_at)
+
+
+def verify_url(repair_order: RepairOrder) -> str:
+    return f"{settings.SITE_URL}/ros/{repair_order.pk}/verify/"
+
+
+def _qr_png(url: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=6, border=2)
+    return buffer.getvalue()
+
+
+def _authorization_entries(repair_order: RepairOrder, decisions, signatures) -> list[dict]:
+    """The approvals app's authorization summary; built from signature rows until it exists."""
+    try:
+        summary = import_module("signoff.approvals.selectors").authorization_summary
+    except AttributeError:
+        return context.signature_entries(signatures, decisions)
+    return list(summary(repair_order=repair_order))
+
+
+def certificate_pdf(*, repair_order: RepairOrder) -> bytes:
+    """The authorization certificate: versions, signers, decisions and the chain check."""
+    from signoff.approvals.chain import verify_repair_order
+
+    ro, versions, decisions, signatures = selectors.certificate_evidence(repair_order=repair_order)
+    url = verify_url(ro)
+    now = timezone.now()
+    data = context.certificate_context(
+        repair_order=ro,
+        versions=versions,
+        decisions=decisions,
+        authorization=_authorization_entries(ro, decisions, signatures),
+        chain=verify_repair_order(repair_order=ro),
+        verify_url=url,
+        qr_png=_qr_png(url),
+        generated_at=now,
+    )
+    return _compile("certificate.typ", data, timestamp=now)
