@@ -55,7 +55,9 @@ class Signature(AppendOnlyModel):
         RECOMMENDATION = "recommendation", "Recommendations"
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
-    repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="signatures")
+    repair_order = models.ForeignKey(
+        RepairOrder, on_delete=models.CASCADE, related_name="signatures"
+    )
     version = models.ForeignKey(
         "sharing.EstimateVersion", on_delete=models.PROTECT, related_name="signatures"
     )
@@ -79,18 +81,29 @@ class Signature(AppendOnlyModel):
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
     created_at = models.DateTimeField()
+    # Signatures share the RO's hash chain with decisions (one sequence for both), so removing
+    # a signature breaks the chain just as removing a decision does.
+    sequence = models.PositiveIntegerField()
+    prev_hash = models.CharField(max_length=64)
     # SHA-256 over the canonical content including version_hash and the PNG's digest.
     content_hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repair_order", "sequence"], name="signature_chain_order"
+            ),
+        ]
 
 
 class Decision(AppendOnlyModel):
     """One approval decision on one operation. An operation's status is its latest decision."""
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
-    repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="decisions")
+    repair_order = models.ForeignKey(
+        RepairOrder, on_delete=models.CASCADE, related_name="decisions"
+    )
     operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="decisions")
     operation_revision = models.PositiveIntegerField()
     # Position in the RO's chain: 1, 2, 3, … (unique per RO, so concurrent writers serialize).
@@ -101,13 +114,17 @@ class Decision(AppendOnlyModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # Who gave the approval (snapshot of name and relationship as shown at the time).
-    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     contact_name = models.CharField(max_length=150, blank=True)
     contact_relationship = models.CharField(max_length=60, blank=True)
     via_link = models.ForeignKey(
         "sharing.ShareLink", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    reason = models.ForeignKey(ApprovalReason, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reason = models.ForeignKey(
+        ApprovalReason, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reason_label = models.CharField(max_length=80, blank=True)
     comment = models.TextField(blank=True)
     # Oral authorization record (California BPC 9884.9): number called, work and amount authorized.
@@ -115,9 +132,15 @@ class Decision(AppendOnlyModel):
     work_description = models.TextField(blank=True)
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     version = models.ForeignKey(
-        "sharing.EstimateVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+        "sharing.EstimateVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
     )
-    signature = models.ForeignKey(Signature, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions")
+    signature = models.ForeignKey(
+        Signature, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
     created_at = models.DateTimeField()
@@ -127,7 +150,9 @@ class Decision(AppendOnlyModel):
     class Meta:
         ordering = ["sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["repair_order", "sequence"], name="decision_chain_order"),
+            models.UniqueConstraint(
+                fields=["repair_order", "sequence"], name="decision_chain_order"
+            ),
         ]
         indexes = [models.Index(fields=["operation", "-sequence"])]
 

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from signoff.approvals.models import Decision, Status
+from signoff.customers.models import Contact
+from signoff.errors import NotFound
+from signoff.orders.models import Operation, RepairOrder
+from signoff.orders.pricing import ZERO, operation_subtotal
+from signoff.orders.selectors import live_operations
+from signoff.shops.access import Actor
+from signoff.shops.models import ApprovalReason, Shop
+
+# Approvals recorded this soon after an RO's first approval count as the first authorization
+# (a phone call in which several operations are approved one after another, or one signed
+# submission), so the over-limit warning compares later approvals against all of them.
+FIRST_AUTHORIZATION_WINDOW = dt.timedelta(hours=1)
 
 
 def latest_decisions(*, operation_ids: Iterable[int]) -> dict[int, Decision]:
@@ -34,3 +49,127 @@ def latest_decisions(*, operation_ids: Iterable[int]) -> dict[int, Decision]:
 
 def status_of(decision: Decision | None) -> str:
     return decision.status if decision is not None else Status.PENDING
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One operations-table row as the status cell needs it (same shape the RO page passes)."""
+
+    op: Operation
+    decision: Decision | None
+    status: str
+    subtotal: Decimal
+
+
+def status_row(*, operation: Operation) -> StatusRow:
+    decision = latest_decisions(operation_ids=[operation.pk]).get(operation.pk)
+    return StatusRow(
+        op=operation,
+        decision=decision,
+        status=status_of(decision),
+        subtotal=operation_subtotal(operation),
+    )
+
+
+def reasons_active(*, shop: Shop) -> QuerySet[ApprovalReason]:
+    return ApprovalReason.objects.filter(shop=shop, active=True).order_by("position", "id")
+
+
+def reasons_all(*, shop: Shop) -> QuerySet[ApprovalReason]:
+    return ApprovalReason.objects.filter(shop=shop).order_by("-active", "position", "id")
+
+
+def decision_contacts(*, operation: Operation) -> list[Contact]:
+    """Who may have given approval: the RO customer's contacts, primary first."""
+    return list(Contact.objects.filter(customer_id=operation.repair_order.customer_id))
+
+
+def operation_for_history(*, actor: Actor, operation_id: int) -> Operation:
+    """Any operation of the actor's shop, removed ones included: their history is evidence too."""
+    operation = (
+        Operation.objects.select_related("repair_order")
+        .filter(shop=actor.shop, pk=operation_id)
+        .first()
+    )
+    if operation is None:
+        raise NotFound("Operation not found.")
+    return operation
+
+
+def operation_history(*, operation: Operation) -> list[Decision]:
+    """An operation's decisions, newest first, with what the history shows loaded."""
+    return list(
+        Decision.objects.filter(operation=operation)
+        .select_related("recorded_by", "contact", "version", "reason", "signature")
+        .order_by("-sequence")
+    )
+
+
+def _money(value: Decimal) -> str:
+    return f"${value:,.2f}"
+
+
+def _approved_total(decisions: Iterable[Decision], subtotals: dict[int, Decimal]) -> Decimal:
+    latest: dict[int, Decision] = {}
+    for decision in decisions:
+        latest[decision.operation_id] = decision
+    total = ZERO
+    for op_id, decision in latest.items():
+        if decision.status == Status.APPROVED:
+            amount = decision.amount if decision.amount is not None else subtotals.get(op_id, ZERO)
+            total += amount
+    return total
+
+
+def over_limit_warning(*, operation: Operation, status: str, shop: Shop) -> str | None:
+    """A warning when approving would push the approved total past the shop's over-limit.
+
+    Amounts are pre-tax subtotals. The baseline is the RO's first authorization (see
+    FIRST_AUTHORIZATION_WINDOW); the current total uses today's operation prices. Only warns.
+    """
+    if status != Status.APPROVED:
+        return None
+    if shop.over_limit_percent is None and shop.over_limit_amount is None:
+        return None
+    decisions = list(
+        Decision.objects.filter(repair_order_id=operation.repair_order_id).order_by("sequence")
+    )
+    approvals = [d for d in decisions if d.status == Status.APPROVED]
+    if not approvals:
+        return None
+    operations = list(live_operations().filter(repair_order_id=operation.repair_order_id))
+    subtotals = {op.pk: operation_subtotal(op) for op in operations}
+    window_end = approvals[0].created_at + FIRST_AUTHORIZATION_WINDOW
+    baseline = _approved_total([d for d in decisions if d.created_at <= window_end], subtotals)
+    current = latest_decisions(operation_ids=subtotals)
+    after = sum(
+        (
+            subtotals[op_id]
+            for op_id in subtotals
+            if op_id == operation.pk or status_of(current.get(op_id)) == Status.APPROVED
+        ),
+        ZERO,
+    )
+    excess = after - baseline
+    limits = []
+    if shop.over_limit_percent is not None:
+        limits.append((baseline * shop.over_limit_percent / 100, f"{shop.over_limit_percent} %"))
+    if shop.over_limit_amount is not None:
+        limits.append((shop.over_limit_amount, _money(shop.over_limit_amount)))
+    crossed = [label for limit, label in limits if excess > limit]
+    if not crossed:
+        return None
+    return (
+        f"Approving this brings the approved total to {_money(after)}, "
+        f"{_money(excess)} above the first authorized total of {_money(baseline)} "
+        f"(the shop's limit is {' / '.join(label for _, label in limits)}). "
+        "Make sure the customer agreed to the higher amount."
+    )
+
+
+def repair_orders_numbered(*, number: int, shop_slug: str | None = None) -> list[RepairOrder]:
+    """ROs with that number across shops (for the operator's `verify_ro` command)."""
+    qs = RepairOrder.objects.select_related("shop").filter(number=number)
+    if shop_slug:
+        qs = qs.filter(shop__slug=shop_slug)
+    return list(qs.order_by("shop__slug"))

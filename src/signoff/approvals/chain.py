@@ -1,0 +1,383 @@
+"""The per-RO hash chain of evidence: appending decisions and signatures, and verifying them.
+
+Every decision and signature on an RO takes the next number in one sequence and stores the hash
+of its own canonical content and the hash of the record before it. Changing, inserting or
+removing a record behind the application's back therefore breaks the chain at that record, and
+`verify_repair_order` names it. (Removing the newest records is only caught where their hash was
+copied elsewhere, e.g. onto a printed authorization certificate.)
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from signoff.approvals.canonical import sha256_bytes, sha256_hex
+from signoff.approvals.models import Decision, Event, EventKind, Signature, Source, Status
+from signoff.orders.models import Operation, RepairOrder
+from signoff.orders.pricing import money
+from signoff.sharing.models import EstimateVersion
+
+# The prev_hash of the first record on an RO.
+GENESIS_HASH = "0" * 64
+
+
+def _text(value: str | None, limit: int | None = None) -> str:
+    # PostgreSQL refuses NUL in text; strip it here so both databases store (and hash) the same.
+    text = (value or "").replace("\x00", "")
+    return text[:limit] if limit else text
+
+
+def normalize_ip(value: str | None) -> str | None:
+    """The spelling PostgreSQL's inet gives back, so the hash survives a round trip; None if bad."""
+    if not value:
+        return None
+    try:
+        ip = ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return str(ip)
+
+
+def decision_content(decision: Decision, *, version_hash: str, signature_hash: str) -> dict:
+    """What a decision's content hash covers (everything but its id and its own hash)."""
+    d = decision
+    return {
+        "type": "decision",
+        "shop": d.shop_id,
+        "repair_order": d.repair_order_id,
+        "operation": d.operation_id,
+        "operation_revision": d.operation_revision,
+        "sequence": d.sequence,
+        "status": d.status,
+        "source": d.source,
+        "recorded_by": d.recorded_by_id,
+        "contact": d.contact_id,
+        "contact_name": d.contact_name,
+        "contact_relationship": d.contact_relationship,
+        "via_link": d.via_link_id,
+        "reason": d.reason_id,
+        "reason_label": d.reason_label,
+        "comment": d.comment,
+        "phone_number": d.phone_number,
+        "work_description": d.work_description,
+        "amount": d.amount,
+        "version": d.version_id,
+        "version_hash": version_hash,
+        "signature": d.signature_id,
+        "signature_hash": signature_hash,
+        "ip": d.ip,
+        "user_agent": d.user_agent,
+        "created_at": d.created_at,
+        "prev_hash": d.prev_hash,
+    }
+
+
+def signature_content(signature: Signature) -> dict:
+    """What a signature's content hash covers: the version hash and the image digests included."""
+    s = signature
+    return {
+        "type": "signature",
+        "shop": s.shop_id,
+        "repair_order": s.repair_order_id,
+        "version": s.version_id,
+        "version_hash": s.version_hash,
+        "kind": s.kind,
+        "source": s.source,
+        "contact": s.contact_id,
+        "contact_name": s.contact_name,
+        "contact_relationship": s.contact_relationship,
+        "via_link": s.via_link_id,
+        "recorded_by": s.recorded_by_id,
+        "amount": s.amount,
+        "svg_sha256": sha256_bytes(s.svg.encode("utf-8")),
+        "png_sha256": sha256_bytes(s.png),
+        "consent_text": s.consent_text,
+        "ip": s.ip,
+        "user_agent": s.user_agent,
+        "created_at": s.created_at,
+        "sequence": s.sequence,
+        "prev_hash": s.prev_hash,
+    }
+
+
+def _decision_hash(decision: Decision) -> str:
+    version_hash = decision.version.content_hash if decision.version_id else ""
+    signature_hash = decision.signature.content_hash if decision.signature_id else ""
+    return sha256_hex(
+        decision_content(decision, version_hash=version_hash, signature_hash=signature_hash)
+    )
+
+
+def _chain_head(repair_order_id: int) -> tuple[int, str]:
+    """(last sequence, its content hash) of the RO's chain. Call with the RO locked."""
+    last_decision = (
+        Decision.objects.filter(repair_order_id=repair_order_id)
+        .order_by("-sequence")
+        .values_list("sequence", "content_hash")
+        .first()
+    )
+    last_signature = (
+        Signature.objects.filter(repair_order_id=repair_order_id)
+        .order_by("-sequence")
+        .values_list("sequence", "content_hash")
+        .first()
+    )
+    candidates = [row for row in (last_decision, last_signature) if row is not None]
+    if not candidates:
+        return 0, GENESIS_HASH
+    return max(candidates)
+
+
+def lock_repair_order(repair_order_id: int) -> None:
+    """Take the RO's write lock for the rest of the transaction (call inside atomic)."""
+    # PostgreSQL: writers on one RO queue here. SQLite ignores FOR UPDATE, but its IMMEDIATE
+    # transactions already let only one writer in at a time.
+    RepairOrder.objects.select_for_update().filter(pk=repair_order_id).values_list("pk").first()
+
+
+def _latest_version(repair_order_id: int) -> EstimateVersion | None:
+    return (
+        EstimateVersion.objects.filter(repair_order_id=repair_order_id).order_by("-number").first()
+    )
+
+
+def decision_append(
+    *,
+    operation: Operation,
+    status: str,
+    source: str,
+    recorded_by=None,
+    contact=None,
+    contact_name: str = "",
+    contact_relationship: str = "",
+    via_link=None,
+    reason=None,
+    comment: str = "",
+    phone_number: str = "",
+    work_description: str = "",
+    amount: Decimal | None = None,
+    version: EstimateVersion | None = None,
+    signature: Signature | None = None,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> Decision:
+    """Append one decision to its RO's chain. `version` defaults to the RO's latest version.
+
+    Callers check permissions and validate input; this only writes evidence, consistently.
+    """
+    if status not in Status.values:
+        raise ValueError(f"unknown decision status {status!r}")
+    if source not in Source.values:
+        raise ValueError(f"unknown decision source {source!r}")
+    with transaction.atomic():
+        lock_repair_order(operation.repair_order_id)
+        if version is None:
+            version = _latest_version(operation.repair_order_id)
+        if contact is not None and not contact_name:
+            contact_name = contact.name
+            contact_relationship = contact_relationship or contact.relationship_label
+        last_sequence, prev_hash = _chain_head(operation.repair_order_id)
+        decision = Decision(
+            shop_id=operation.shop_id,
+            repair_order_id=operation.repair_order_id,
+            operation=operation,
+            operation_revision=operation.revision,
+            sequence=last_sequence + 1,
+            status=status,
+            source=source,
+            recorded_by=recorded_by,
+            contact=contact,
+            contact_name=_text(contact_name, 150),
+            contact_relationship=_text(contact_relationship, 60),
+            via_link=via_link,
+            reason=reason,
+            reason_label=_text(reason.label if reason is not None else "", 80),
+            comment=_text(comment),
+            phone_number=_text(phone_number, 20),
+            work_description=_text(work_description),
+            amount=money(amount) if amount is not None else None,
+            version=version,
+            signature=signature,
+            ip=normalize_ip(ip),
+            user_agent=_text(user_agent, 400),
+            created_at=timezone.now(),
+            prev_hash=prev_hash,
+        )
+        decision.content_hash = _decision_hash(decision)
+        decision.save(force_insert=True)
+        Event.objects.create(
+            shop_id=decision.shop_id,
+            repair_order_id=decision.repair_order_id,
+            kind=EventKind.DECISION_RECORDED,
+            actor=recorded_by,
+            share_link=via_link,
+            data={
+                "decision": decision.pk,
+                "operation": decision.operation_id,
+                "sequence": decision.sequence,
+                "status": decision.status,
+                "source": decision.source,
+                "content_hash": decision.content_hash,
+            },
+            ip=decision.ip,
+            user_agent=decision.user_agent,
+        )
+    return decision
+
+
+def signature_append(
+    *,
+    repair_order: RepairOrder,
+    version: EstimateVersion,
+    kind: str = Signature.Kind.ESTIMATE,
+    source: str,
+    contact=None,
+    contact_name: str,
+    contact_relationship: str = "",
+    via_link=None,
+    recorded_by=None,
+    amount: Decimal,
+    svg: str,
+    png: bytes,
+    consent_text: str,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> Signature:
+    """Append a signature to the RO's chain, bound to the hash of the version it was given for."""
+    if version.repair_order_id != repair_order.pk:
+        raise ValueError("the signed version belongs to another repair order")
+    with transaction.atomic():
+        lock_repair_order(repair_order.pk)
+        last_sequence, prev_hash = _chain_head(repair_order.pk)
+        signature = Signature(
+            shop_id=repair_order.shop_id,
+            repair_order=repair_order,
+            version=version,
+            version_hash=version.content_hash,
+            kind=kind,
+            source=source,
+            contact=contact,
+            contact_name=_text(contact_name, 150),
+            contact_relationship=_text(contact_relationship, 60),
+            via_link=via_link,
+            recorded_by=recorded_by,
+            amount=money(amount),
+            svg=_text(svg),
+            png=bytes(png),
+            consent_text=_text(consent_text),
+            ip=normalize_ip(ip),
+            user_agent=_text(user_agent, 400),
+            created_at=timezone.now(),
+            sequence=last_sequence + 1,
+            prev_hash=prev_hash,
+        )
+        signature.content_hash = sha256_hex(signature_content(signature))
+        signature.save(force_insert=True)
+        Event.objects.create(
+            shop_id=signature.shop_id,
+            repair_order=repair_order,
+            kind=EventKind.SIGNATURE_CAPTURED,
+            actor=recorded_by,
+            share_link=via_link,
+            data={
+                "signature": signature.pk,
+                "version": version.number,
+                "sequence": signature.sequence,
+                "content_hash": signature.content_hash,
+            },
+            ip=signature.ip,
+            user_agent=signature.user_agent,
+        )
+    return signature
+
+
+@dataclass
+class VerifyResult:
+    """The outcome of re-checking an RO's evidence. `problems` lists the first broken record first."""
+
+    ok: bool
+    checked: int
+    problems: list[str] = field(default_factory=list)
+    head_hash: str = GENESIS_HASH
+
+    @property
+    def summary(self) -> str:
+        if self.ok:
+            return f"Intact: {self.checked} records checked."
+        return f"Broken: {self.problems[0]}"
+
+    def as_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "result": "intact" if self.ok else "broken",
+            "checked": self.checked,
+            "problems": list(self.problems),
+            "head_hash": self.head_hash,
+            "summary": self.summary,
+        }
+
+
+def _same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def _record_name(record) -> str:
+    kind = "Decision" if isinstance(record, Decision) else "Signature"
+    return f"{kind} #{record.pk} (sequence {record.sequence})"
+
+
+def _version_problems(versions: list[EstimateVersion]) -> list[str]:
+    return [
+        f"Estimate version {v.number}: content does not match its hash"
+        for v in versions
+        if not _same(sha256_hex(v.content), v.content_hash)
+    ]
+
+
+def verify_repair_order(*, repair_order: RepairOrder) -> VerifyResult:
+    """Recompute every record's hash and link on the RO, plus the versions they point at."""
+    decisions = Decision.objects.filter(repair_order=repair_order).select_related(
+        "version", "signature"
+    )
+    signatures = Signature.objects.filter(repair_order=repair_order).select_related("version")
+    records = sorted([*decisions, *signatures], key=lambda r: (r.sequence, r.pk))
+    versions = list(EstimateVersion.objects.filter(repair_order=repair_order).order_by("number"))
+
+    problems: list[str] = []
+    prev_hash, prev_name, expected = GENESIS_HASH, "the start of the chain", 1
+    for record in records:
+        name = _record_name(record)
+        if record.sequence > expected:
+            problems.append(f"{name}: sequence {expected} is missing (a record was removed)")
+        elif record.sequence < expected:
+            problems.append(f"{name}: sequence {record.sequence} appears twice")
+        if isinstance(record, Decision):
+            recomputed = _decision_hash(record)
+        else:
+            recomputed = sha256_hex(signature_content(record))
+            if not _same(record.version_hash, record.version.content_hash):
+                problems.append(
+                    f"{name}: bound to a version hash that estimate version "
+                    f"{record.version.number} does not have"
+                )
+        if not _same(recomputed, record.content_hash):
+            problems.append(f"{name}: content hash does not match")
+        if not _same(record.prev_hash, prev_hash):
+            problems.append(f"{name}: previous hash does not match {prev_name}")
+        prev_hash, prev_name = record.content_hash, name
+        expected = max(expected, record.sequence) + 1
+    problems.extend(_version_problems(versions))
+    return VerifyResult(
+        ok=not problems,
+        checked=len(records) + len(versions),
+        problems=problems,
+        head_hash=prev_hash,
+    )

@@ -1,0 +1,286 @@
+"""Writes of the approvals app: decisions on the customer's behalf, resets, and the reason list."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+from django.db.models.functions import Lower
+
+from signoff.approvals.chain import decision_append, lock_repair_order
+from signoff.approvals.models import Decision, Event, EventKind, Source, Status
+from signoff.approvals.selectors import latest_decisions
+from signoff.customers.models import Contact
+from signoff.customers.validation import clean_phone
+from signoff.errors import NotFound, ValidationFailed
+from signoff.orders.models import Operation
+from signoff.orders.pricing import operation_subtotal
+from signoff.orders.selectors import operation_get
+from signoff.shops.access import Actor, require_admin, require_editor
+from signoff.shops.models import DEFAULT_REASONS, ApprovalReason, ReasonKind, Shop
+
+# What staff may record on the customer's behalf. Pending is never chosen: it is the absence of
+# a decision, or what a change to the operation returns it to.
+DECIDABLE_STATUSES = (Status.APPROVED, Status.DEFERRED, Status.DECLINED)
+COMMENT_MAX = 2000
+
+
+def work_description(operation: Operation) -> str:
+    """The work as an oral-authorization record states it: the title, then the correction."""
+    correction = operation.correction.strip()
+    return f"{operation.title} — {correction}" if correction else operation.title
+
+
+def _reason_for_decision(shop: Shop, reason_id: int | None) -> tuple[ApprovalReason | None, str]:
+    if reason_id is None:
+        return None, "Choose a reason: how did the customer give this decision?"
+    reason = ApprovalReason.objects.filter(shop=shop, pk=reason_id).first()
+    if reason is None:
+        return None, "That reason is not on this shop's list. Choose one from the list."
+    if not reason.active:
+        return None, f"The reason “{reason.label}” was retired. Choose a current reason."
+    return reason, ""
+
+
+def _oral_fields(
+    *, reason: ApprovalReason, contact: Contact | None, phone_number: str, fields: dict
+) -> str:
+    """Check the oral-consent record and return the E.164 number called ('' when not a call)."""
+    # California BPC 9884.9: oral consent is recorded with the name of the person who gave it
+    # and, for a telephone authorization, the number called.
+    if contact is None and "contact" not in fields:
+        fields["contact"] = (
+            f"“{reason.label}” is oral consent: choose the contact who gave the approval."
+        )
+    if reason.kind != ReasonKind.PHONE:
+        return ""
+    if not phone_number.strip():
+        fields["phone_number"] = "Enter the phone number you called."
+        return ""
+    try:
+        return clean_phone(phone_number)
+    except ValueError as exc:
+        fields["phone_number"] = str(exc)
+        return ""
+
+
+def decision_record(
+    *,
+    actor: Actor,
+    operation_id: int,
+    status: str,
+    reason_id: int | None,
+    comment: str = "",
+    contact_id: int | None = None,
+    phone_number: str = "",
+) -> Decision:
+    """Record an Approve, Defer or Decline on the customer's behalf (staff UI and API).
+
+    The amount stored is the operation's pre-tax subtotal at that moment; the work is its title
+    and correction. Both are what an oral-authorization record has to state.
+    """
+    require_editor(actor)
+    with transaction.atomic():
+        operation = operation_get(actor=actor, operation_id=operation_id)
+        fields: dict[str, str] = {}
+        if status not in DECIDABLE_STATUSES:
+            fields["status"] = "Choose Approve, Defer or Decline."
+        reason, problem = _reason_for_decision(actor.shop, reason_id)
+        if problem:
+            fields["reason"] = problem
+        contact = None
+        if contact_id is not None:
+            contact = Contact.objects.filter(
+                shop=actor.shop, customer_id=operation.repair_order.customer_id, pk=contact_id
+            ).first()
+            if contact is None:
+                fields["contact"] = "Choose one of this customer's contacts."
+        comment = (comment or "").strip()
+        if len(comment) > COMMENT_MAX:
+            fields["comment"] = f"Keep comments under {COMMENT_MAX:,} characters."
+        number = ""
+        if reason is not None and reason.is_oral:
+            number = _oral_fields(
+                reason=reason, contact=contact, phone_number=phone_number or "", fields=fields
+            )
+        if fields:
+            raise ValidationFailed(
+                "The decision was not recorded. Correct the fields marked below.", fields=fields
+            )
+        return decision_append(
+            operation=operation,
+            status=status,
+            source=Source.ON_BEHALF,
+            recorded_by=actor.user,
+            contact=contact,
+            reason=reason,
+            comment=comment,
+            phone_number=number,
+            work_description=work_description(operation),
+            amount=operation_subtotal(operation),
+        )
+
+
+def decision_reset_for_change(
+    *, operation: Operation, actor: Actor, what_changed: str
+) -> Decision | None:
+    """Return an edited operation to Pending, saying what changed. None when it had no decision.
+
+    Orders services call this after saving the change (so the revision recorded is the new one).
+    """
+    if operation.shop_id != actor.shop.pk:
+        raise NotFound("Operation not found.")
+    require_editor(actor)
+    with transaction.atomic():
+        lock_repair_order(operation.repair_order_id)
+        latest = latest_decisions(operation_ids=[operation.pk]).get(operation.pk)
+        if latest is None or latest.status == Status.PENDING:
+            return None
+        decision = decision_append(
+            operation=operation,
+            status=Status.PENDING,
+            source=Source.SYSTEM,
+            recorded_by=actor.user,
+            comment=f"Returned to Pending after a change: {what_changed}".strip(),
+        )
+        Event.objects.create(
+            shop_id=operation.shop_id,
+            repair_order_id=operation.repair_order_id,
+            kind=EventKind.OPERATION_CHANGED,
+            actor=actor.user,
+            data={
+                "operation": operation.pk,
+                "revision": operation.revision,
+                "what_changed": what_changed,
+                "previous_status": latest.status,
+                "decision": decision.pk,
+            },
+        )
+    return decision
+
+
+# The shop's reason list ------------------------------------------------------------------------
+
+
+def reasons_seed_defaults(*, shop: Shop) -> list[ApprovalReason]:
+    """Give a new shop the default reasons. Does nothing when the shop already has reasons."""
+    with transaction.atomic():
+        if ApprovalReason.objects.filter(shop=shop).exists():
+            return []
+        return [
+            ApprovalReason.objects.create(shop=shop, label=label, kind=kind, position=i)
+            for i, (label, kind) in enumerate(DEFAULT_REASONS)
+        ]
+
+
+def _reason_get(actor: Actor, reason_id: int) -> ApprovalReason:
+    reason = ApprovalReason.objects.filter(shop=actor.shop, pk=reason_id).first()
+    if reason is None:
+        raise NotFound("Reason not found.")
+    return reason
+
+
+def _clean_reason(*, actor: Actor, label: str, kind: str, exclude_id: int | None = None):
+    label = (label or "").strip()
+    fields = {}
+    if not label:
+        fields["label"] = "Enter the reason as staff should see it, e.g. “Phone call”."
+    elif len(label) > 80:
+        fields["label"] = "Keep the reason under 80 characters."
+    else:
+        clash = (
+            ApprovalReason.objects.filter(shop=actor.shop)
+            .annotate(lower=Lower("label"))
+            .filter(lower=label.lower())
+            .exclude(pk=exclude_id)
+            .first()
+        )
+        if clash is not None:
+            fields["label"] = f"The list already has “{clash.label}”." + (
+                "" if clash.active else " It is retired: reactivate it instead."
+            )
+    if kind not in ReasonKind.values:
+        fields["kind"] = "Choose phone call, verbal, written or other."
+    if fields:
+        raise ValidationFailed(
+            "The reason was not saved. Correct the fields marked.", fields=fields
+        )
+    return label
+
+
+def reason_create(*, actor: Actor, label: str, kind: str) -> ApprovalReason:
+    require_admin(actor)
+    with transaction.atomic():
+        label = _clean_reason(actor=actor, label=label, kind=kind)
+        last = ApprovalReason.objects.filter(shop=actor.shop).aggregate(m=Max("position"))["m"]
+        return ApprovalReason.objects.create(
+            shop=actor.shop, label=label, kind=kind, position=(last or 0) + 1
+        )
+
+
+def reason_update(*, actor: Actor, reason_id: int, label: str, kind: str) -> ApprovalReason:
+    """Rename a reason or change its kind. Past decisions keep the label they were made with."""
+    require_admin(actor)
+    with transaction.atomic():
+        reason = _reason_get(actor, reason_id)
+        reason.label = _clean_reason(actor=actor, label=label, kind=kind, exclude_id=reason.pk)
+        reason.kind = kind
+        reason.save(update_fields=["label", "kind"])
+        return reason
+
+
+def _reason_set_active(*, actor: Actor, reason_id: int, active: bool) -> ApprovalReason:
+    require_admin(actor)
+    with transaction.atomic():
+        reason = _reason_get(actor, reason_id)
+        if active is False and reason.active:
+            others = ApprovalReason.objects.filter(shop=actor.shop, active=True)
+            if not others.exclude(pk=reason.pk).exists():
+                raise ValidationFailed(
+                    "Keep at least one active reason: staff must choose one for every decision."
+                )
+        reason.active = active
+        reason.save(update_fields=["active"])
+        return reason
+
+
+def reason_retire(*, actor: Actor, reason_id: int) -> ApprovalReason:
+    """Take a reason off the list. Decisions made with it keep showing it."""
+    return _reason_set_active(actor=actor, reason_id=reason_id, active=False)
+
+
+def reason_reactivate(*, actor: Actor, reason_id: int) -> ApprovalReason:
+    return _reason_set_active(actor=actor, reason_id=reason_id, active=True)
+
+
+def reason_reorder(*, actor: Actor, reason_ids: list[int]) -> list[ApprovalReason]:
+    """Put the shop's reasons in this order. The list must name each of them exactly once."""
+    require_admin(actor)
+    with transaction.atomic():
+        reasons = {r.pk: r for r in ApprovalReason.objects.filter(shop=actor.shop)}
+        if sorted(reason_ids) != sorted(reasons):
+            raise ValidationFailed(
+                "The new order must list each of the shop's reasons exactly once. "
+                "Reload the page and try again.",
+                fields={"order": "Does not match the shop's reasons."},
+            )
+        ordered = [reasons[pk] for pk in reason_ids]
+        for position, reason in enumerate(ordered):
+            reason.position = position
+        ApprovalReason.objects.bulk_update(ordered, ["position"])
+        return ordered
+
+
+def reason_move(*, actor: Actor, reason_id: int, direction: str) -> list[ApprovalReason]:
+    """Move an active reason a place up or down (the page's buttons; work without JavaScript)."""
+    require_admin(actor)
+    with transaction.atomic():
+        reasons = ApprovalReason.objects.filter(shop=actor.shop).order_by("position", "id")
+        active = [r.pk for r in reasons if r.active]
+        retired = [r.pk for r in reasons if not r.active]
+        if reason_id not in active:
+            raise NotFound("Reason not found among the active reasons.")
+        i = active.index(reason_id)
+        j = i - 1 if direction == "up" else i + 1
+        if 0 <= j < len(active):
+            active[i], active[j] = active[j], active[i]
+        return reason_reorder(actor=actor, reason_ids=active + retired)

@@ -1,0 +1,230 @@
+"""The RO's hash chain: appending links records, and verify catches changes made behind our back."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections, transaction
+from django.db.utils import load_backend
+
+from signoff.approvals.chain import GENESIS_HASH, decision_append, verify_repair_order
+from signoff.approvals.models import Decision, Event, EventKind, Signature, Source, Status
+from signoff.orders.models import Operation
+from tests.approvals.helpers import make_signature, make_version, ro_with_operations
+
+
+def _decide(op, status=Status.APPROVED, **kwargs):
+    with transaction.atomic():
+        return decision_append(operation=op, status=status, source=Source.ON_BEHALF, **kwargs)
+
+
+def _sql(statement: str, params: list) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def test_each_record_points_at_the_hash_of_the_one_before(shop, alice):
+    ro, (op1, op2) = ro_with_operations(shop)
+    first = _decide(op1, recorded_by=alice)
+    second = _decide(op2, status=Status.DECLINED, recorded_by=alice)
+    assert (first.sequence, second.sequence) == (1, 2)
+    assert first.prev_hash == GENESIS_HASH
+    assert second.prev_hash == first.content_hash
+    assert len(first.content_hash) == 64 and first.content_hash != second.content_hash
+
+
+def test_decision_records_the_latest_version_unless_told_otherwise(shop):
+    ro, (op, _) = ro_with_operations(shop)
+    assert _decide(op).version is None
+    make_version(ro, number=1)
+    v2 = make_version(ro, number=2)
+    assert _decide(op).version == v2
+
+
+def test_each_decision_is_also_written_as_an_event(shop, alice):
+    ro, (op, _) = ro_with_operations(shop)
+    decision = _decide(op, recorded_by=alice)
+    event = Event.objects.get(repair_order=ro, kind=EventKind.DECISION_RECORDED)
+    assert event.data["decision"] == decision.pk
+    assert event.data["content_hash"] == decision.content_hash
+    assert event.actor == alice
+
+
+def test_verify_says_intact_for_untouched_evidence(shop):
+    ro, (op1, op2) = ro_with_operations(shop)
+    version = make_version(ro)
+    _decide(op1, comment="Called at 9am", ip="2001:DB8::1", user_agent="UA")
+    make_signature(ro, version)
+    last = _decide(op2, status=Status.DEFERRED, amount=Decimal("12.5"))
+    result = verify_repair_order(repair_order=ro)
+    assert result.ok, result.problems
+    assert result.checked == 4  # three chain records and one version
+    assert result.head_hash == last.content_hash
+    assert result.as_dict()["result"] == "intact"
+
+
+def test_verify_on_an_ro_without_decisions_is_intact(shop):
+    ro, _ = ro_with_operations(shop)
+    assert verify_repair_order(repair_order=ro).summary == "Intact: 0 records checked."
+
+
+def test_editing_a_decision_with_sql_is_caught_and_the_record_named(shop):
+    ro, (op1, op2) = ro_with_operations(shop)
+    _decide(op1)
+    second = _decide(op2, status=Status.DECLINED, comment="Customer said no")
+    _decide(op1, status=Status.DEFERRED)
+    _sql("UPDATE approvals_decision SET status = %s WHERE id = %s", ["approved", second.pk])
+
+    result = verify_repair_order(repair_order=ro)
+
+    assert not result.ok
+    assert result.problems[0] == f"Decision #{second.pk} (sequence 2): content hash does not match"
+    assert result.as_dict()["result"] == "broken"
+
+
+def test_editing_a_hash_to_match_the_change_still_breaks_the_next_link(shop):
+    ro, (op1, op2) = ro_with_operations(shop)
+    first = _decide(op1)
+    second = _decide(op2)
+    _sql("UPDATE approvals_decision SET content_hash = %s WHERE id = %s", ["f" * 64, first.pk])
+    problems = verify_repair_order(repair_order=ro).problems
+    assert problems == [
+        f"Decision #{first.pk} (sequence 1): content hash does not match",
+        f"Decision #{second.pk} (sequence 2): previous hash does not match "
+        f"Decision #{first.pk} (sequence 1)",
+    ]
+
+
+def test_deleting_a_decision_with_sql_is_caught(shop):
+    ro, (op1, op2) = ro_with_operations(shop)
+    _decide(op1)
+    middle = _decide(op2)
+    last = _decide(op1, status=Status.DECLINED)
+    _sql("DELETE FROM approvals_event WHERE repair_order_id = %s", [ro.pk])
+    _sql("DELETE FROM approvals_decision WHERE id = %s", [middle.pk])
+    problems = verify_repair_order(repair_order=ro).problems
+    assert problems[0] == (
+        f"Decision #{last.pk} (sequence 3): sequence 2 is missing (a record was removed)"
+    )
+
+
+def test_changing_a_signature_image_with_sql_is_caught(shop):
+    ro, (op, _) = ro_with_operations(shop)
+    signature = make_signature(ro, make_version(ro))
+    _decide(op, signature=signature)
+    _sql("UPDATE approvals_signature SET png = %s WHERE id = %s", [b"not the png", signature.pk])
+    problems = verify_repair_order(repair_order=ro).problems
+    assert problems[0] == (f"Signature #{signature.pk} (sequence 1): content hash does not match")
+
+
+def test_changing_the_signed_version_with_sql_is_caught(shop):
+    ro, _ = ro_with_operations(shop)
+    version = make_version(ro)
+    signature = make_signature(ro, version)
+    _sql(
+        "UPDATE sharing_estimateversion SET content_hash = %s WHERE id = %s",
+        ["a" * 64, version.pk],
+    )
+    problems = verify_repair_order(repair_order=ro).problems
+    assert problems == [
+        f"Signature #{signature.pk} (sequence 1): bound to a version hash that estimate "
+        "version 1 does not have",
+        "Estimate version 1: content does not match its hash",
+    ]
+
+
+def test_signatures_take_the_next_place_in_the_same_chain(shop):
+    ro, (op, _) = ro_with_operations(shop)
+    decision = _decide(op)
+    signature = make_signature(ro, make_version(ro))
+    assert signature.sequence == 2
+    assert signature.prev_hash == decision.content_hash
+    assert _decide(op).prev_hash == signature.content_hash
+
+
+def test_a_signature_for_another_ros_version_is_refused(shop):
+    ro, _ = ro_with_operations(shop)
+    other_ro, _ = ro_with_operations(shop)
+    with pytest.raises(ValueError):
+        make_signature(ro, make_version(other_ro))
+    assert not Signature.objects.exists()
+
+
+def test_evidence_cannot_be_changed_or_deleted_through_the_orm(shop):
+    ro, (op, _) = ro_with_operations(shop)
+    decision = _decide(op)
+    with pytest.raises(TypeError):
+        decision.save()
+    with pytest.raises(TypeError):
+        Decision.objects.filter(pk=decision.pk).update(comment="x")
+    with pytest.raises(TypeError):
+        Decision.objects.filter(pk=decision.pk).delete()
+
+
+def _database_for_threads(tmp_path) -> dict | None:
+    """Settings for the writer threads' connections.
+
+    PostgreSQL: the test database itself. SQLite: the tests run in a shared-cache in-memory
+    database, whose table locks fail at once instead of waiting, unlike the file database
+    (WAL, IMMEDIATE transactions, busy timeout) Signoff really runs on. So the threads get a file
+    copy of the test database with the production options.
+    """
+    if connection.vendor != "sqlite":
+        return None
+    path = str(tmp_path / "concurrent.sqlite3")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM INTO %s", [path])
+    return {**connections.settings["default"], "NAME": path}
+
+
+def _in_thread(db_settings: dict | None, work) -> list:
+    """Run `work()` in a new thread on its own connection; return [result] or [exception]."""
+    out: list = []
+
+    def run():
+        try:
+            if db_settings is not None:
+                backend = load_backend(db_settings["ENGINE"])
+                connections["default"] = backend.DatabaseWrapper(db_settings, "default")
+            out.append(work())
+        except BaseException as exc:  # handed back: an exception in a thread cannot fail a test
+            out.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return [thread, out]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_deciding_the_same_operation_at_once_are_all_chained_in_order(shop, tmp_path):
+    ro, (op,) = ro_with_operations(shop, count=1)
+    db_settings = _database_for_threads(tmp_path)
+    start = threading.Barrier(4)
+
+    def decide(status):
+        def work():
+            operation = Operation.objects.get(pk=op.pk)
+            start.wait(timeout=10)
+            return [_decide(operation, status=status).sequence for _ in range(3)]
+
+        return work
+
+    runs = [
+        _in_thread(db_settings, decide(s))
+        for s in (Status.APPROVED, Status.DECLINED, Status.DEFERRED, Status.APPROVED)
+    ]
+    for thread, _ in runs:
+        thread.join(timeout=60)
+    results = [out[0] for _, out in runs]
+    assert not [r for r in results if isinstance(r, BaseException)], results
+
+    def check():
+        sequences = Decision.objects.filter(repair_order=ro).values_list("sequence", flat=True)
+        return list(sequences), verify_repair_order(repair_order=ro).ok
+
+    thread, out = _in_thread(db_settings, check)
+    thread.join(timeout=60)
+    assert out == [(list(range(1, 13)), True)]
+    assert sorted(seq for r in results for seq in r) == list(range(1, 13))
