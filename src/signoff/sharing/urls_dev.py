@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+"""Development pages under /dev/ (they answer 404 unless DEV_OUTBOX is on)."""
+
+from django.urls import path
+
+from signoff.sharing import dev_outbox
 
 app_name = "dev"
-urlpatterns: list = []
+urlpatterns = [
+    path("outbox/", dev_outbox.outbox, name="outbox"),
+    path("outbox/<int:message_id>/", dev_outbox.outbox_detail, name="outbox_detail"),
+    path(
+        "outbox/<int:message_id>/attachments/<int:index>/",
+        dev_outbox.outbox_attachment,
+        name="outbox_attachment",
+    ),
+]

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+"""Provider webhooks under /hooks/."""
+
+from django.urls import path
+
+from signoff.sharing import hooks
 
 app_name = "hooks"
-urlpatterns: list = []
+urlpatterns = [
+    path("twilio/status", hooks.twilio_status, name="twilio_status"),
+]

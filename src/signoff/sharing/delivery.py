@@ -1,0 +1,244 @@
+"""The outbox: claim a message, send it once, retry with backoff, and sweep up lost work.
+
+The `Message` row is the truth, not the task: a django-tasks-db task that raises stays FAILED
+and one whose worker was killed stays RUNNING forever. Every status change is a conditional
+UPDATE (so two workers never both own a message) recorded as a MESSAGE_STATUS event.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from signoff.approvals.models import Event, EventKind
+from signoff.sharing.channels import DeliveryError, send
+from signoff.sharing.models import Channel, Message, MessageStatus
+
+logger = logging.getLogger(__name__)
+
+QUEUED = MessageStatus.QUEUED
+SENDING = MessageStatus.SENDING
+RETRY = MessageStatus.RETRY
+SENT = MessageStatus.SENT
+DELIVERED = MessageStatus.DELIVERED
+UNDELIVERED = MessageStatus.UNDELIVERED
+FAILED = MessageStatus.FAILED
+
+# How far along each status is. A later report never moves a message back: delivered stays
+# delivered, whatever arrives after it.
+PROGRESS = {QUEUED: 0, RETRY: 0, SENDING: 0, SENT: 1, UNDELIVERED: 2, FAILED: 2, DELIVERED: 3}
+NOT_YET_SENT = [QUEUED, RETRY, SENDING]
+MAX_BACKOFF = timedelta(hours=1)
+SWEEP_BATCH = 500
+
+# Twilio's MessageStatus values that we track; queued/accepted/sending add nothing we lack.
+PROVIDER_STATUSES = {
+    "sent": SENT,
+    "delivered": DELIVERED,
+    "read": DELIVERED,
+    "undelivered": UNDELIVERED,
+    "failed": FAILED,
+}
+
+_RELATED = ("shop", "repair_order", "contact", "share__version")
+
+
+def message_deliver(message_id: int) -> str:
+    """Deliver one outbox message if it is due and nobody else holds it; return its new status.
+
+    Returns "skipped" when the message is not due, already handled, or claimed elsewhere, so
+    running the task twice sends once.
+    """
+    message = _claim(message_id)
+    if message is None:
+        return "skipped"
+    try:
+        provider_id = send(message)
+    except DeliveryError as exc:
+        return _fail(message, exc.reason, permanent=exc.permanent)
+    except Exception as exc:
+        # A bug or an outage we did not foresee must not leave the row stuck in `sending`.
+        logger.exception("Delivering message %s failed unexpectedly", message_id)
+        return _fail(message, f"Unexpected error while sending: {type(exc).__name__}: {exc}")
+    return _mark_sent(message, provider_id)
+
+
+def message_sweep() -> list[int]:
+    """Re-enqueue messages whose task was lost; return their ids.
+
+    Catches queued or retrying rows that no worker picked up in time (a lost enqueue) and
+    sending rows whose lease ran out (a worker killed mid-send). A text may then go out twice:
+    delivery is at-least-once.
+    """
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
+    lost = (
+        Q(status=QUEUED, created_at__lt=stale)
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=stale))
+    ) | Q(status=RETRY, next_attempt_at__lt=stale)
+    requeue: list[int] = []
+    for pk in Message.objects.filter(lost).values_list("pk", flat=True)[:SWEEP_BATCH]:
+        # next_attempt_at doubles as "last swept", so a long queue is not flooded with copies.
+        if Message.objects.filter(lost, pk=pk).update(next_attempt_at=now):
+            requeue.append(pk)
+    expired = Q(status=SENDING, lease_until__lt=now)
+    for message in Message.objects.filter(expired).only("pk", "attempts")[:SWEEP_BATCH]:
+        if message.attempts >= settings.DELIVERY_MAX_ATTEMPTS:
+            reason = (
+                f"The worker stopped during attempt {message.attempts} of "
+                f"{settings.DELIVERY_MAX_ATTEMPTS}; it may or may not have gone out."
+            )
+            _move(message.pk, when=expired, to=FAILED, last_error=reason, lease_until=None)
+        elif _move(
+            message.pk,
+            when=expired,
+            to=RETRY,
+            next_attempt_at=now,
+            lease_until=None,
+            last_error="The worker stopped while sending; sending again.",
+        ):
+            requeue.append(message.pk)
+    for pk in requeue:
+        _enqueue(pk)
+    return requeue
+
+
+def message_status_report(
+    *, callback_code: str, provider_id: str, provider_status: str, error: str = ""
+) -> Message | None:
+    """Apply a text provider's delivery report; None when it changes nothing.
+
+    The report must name a message we sent (its callback code, and its SID when we know it),
+    and only moves the status forward.
+    """
+    status = PROVIDER_STATUSES.get(provider_status)
+    message = Message.objects.filter(callback_code=callback_code, channel=Channel.SMS).first()
+    if status is None or message is None or not provider_id:
+        return None
+    # A report for an earlier send of a message that was sent again is not about this one.
+    if message.provider_id and message.provider_id != provider_id:
+        return None
+    fields: dict = {"provider_id": provider_id, "lease_until": None}
+    if status == DELIVERED:
+        fields["delivered_at"] = timezone.now()
+    if status in (UNDELIVERED, FAILED):
+        fields["last_error"] = error or "The carrier did not deliver the text."
+    earlier = [s for s, rank in PROGRESS.items() if rank < PROGRESS[status]]
+    return _move(
+        message.pk,
+        when=Q(status__in=earlier),
+        to=status,
+        data={"provider_status": provider_status, "error": error},
+        **fields,
+    )
+
+
+def backoff_delay(attempt: int) -> timedelta:
+    """Exponential backoff with jitter: about base × 2^(attempt-1), between half and all of it."""
+    ceiling = min(
+        settings.DELIVERY_BASE_DELAY_SECONDS * 2 ** (attempt - 1), MAX_BACKOFF.total_seconds()
+    )
+    # Jitter spreads retries after an outage so they do not all land on the provider at once.
+    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
+
+
+def _claim(message_id: int) -> Message | None:
+    now = timezone.now()
+    due = Q(status__in=[QUEUED, RETRY]) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    return _move(
+        message_id,
+        when=due,
+        to=SENDING,
+        attempts=F("attempts") + 1,
+        lease_until=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
+        next_attempt_at=None,
+    )
+
+
+def _mark_sent(message: Message, provider_id: str) -> str:
+    moved = _move(
+        message.pk,
+        when=Q(status__in=NOT_YET_SENT),
+        to=SENT,
+        data={"provider_id": provider_id},
+        provider_id=provider_id,
+        sent_at=timezone.now(),
+        lease_until=None,
+        next_attempt_at=None,
+        last_error="",
+    )
+    if moved is None:
+        # A delivery report got here first and already moved it on; keep the provider's id.
+        Message.objects.filter(pk=message.pk, provider_id="").update(provider_id=provider_id)
+        return Message.objects.values_list("status", flat=True).get(pk=message.pk)
+    return SENT
+
+
+def _fail(message: Message, reason: str, *, permanent: bool = False) -> str:
+    mine = Q(status=SENDING, attempts=message.attempts)
+    if permanent or message.attempts >= settings.DELIVERY_MAX_ATTEMPTS:
+        if not permanent:
+            reason = f"Gave up after {message.attempts} attempts. Last error: {reason}"
+        _move(message.pk, when=mine, to=FAILED, last_error=reason, lease_until=None)
+        return FAILED
+    retry_at = timezone.now() + backoff_delay(message.attempts)
+    moved = _move(
+        message.pk,
+        when=mine,
+        to=RETRY,
+        data={"retry_at": retry_at.isoformat()},
+        last_error=reason,
+        next_attempt_at=retry_at,
+        lease_until=None,
+    )
+    if moved:
+        _enqueue(message.pk, run_after=retry_at)
+    return RETRY
+
+
+def _move(
+    message_id: int, *, when: Q, to: str, data: dict | None = None, **fields
+) -> Message | None:
+    """Change a message's status if `when` holds, and record the change; None if it did not."""
+    with transaction.atomic():
+        previous = (
+            Message.objects.filter(when, pk=message_id).values_list("status", flat=True).first()
+        )
+        if previous is None:
+            return None
+        # Conditional on the status just read: of two racing workers, only one changes the row.
+        if not Message.objects.filter(when, pk=message_id, status=previous).update(
+            status=to, **fields
+        ):
+            return None
+        message = Message.objects.select_related(*_RELATED).get(pk=message_id)
+        Event.objects.create(
+            shop_id=message.shop_id,
+            repair_order_id=message.repair_order_id,
+            kind=EventKind.MESSAGE_STATUS,
+            message=message,
+            data={
+                "channel": message.channel,
+                "status": to,
+                "previous": previous,
+                "attempt": message.attempts,
+                **({"error": message.last_error} if to in (RETRY, FAILED, UNDELIVERED) else {}),
+                **(data or {}),
+            },
+        )
+    return message
+
+
+def _enqueue(message_id: int, *, run_after: datetime | None = None) -> None:
+    # Imported here because the tasks module imports this one.
+    from signoff.sharing.tasks import message_enqueue
+
+    message_enqueue(message_id, run_after=run_after)

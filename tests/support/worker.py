@@ -1,0 +1,30 @@
+"""Run the database task queue in this process, the way `signoff worker --batch` would."""
+
+from __future__ import annotations
+
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+
+def run_queued_tasks() -> int:
+    """Run every task that is due, then return how many ran. A task that raised fails the test."""
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    worker.run()
+    failed = list(DBTaskResult.objects.failed())
+    if failed:
+        raise AssertionError("A task raised:\n" + "\n".join(f.traceback for f in failed))
+    return worker._run_tasks
+
+
+def pending_tasks() -> list[DBTaskResult]:
+    """Tasks still waiting (including those set to run later), oldest first."""
+    return list(DBTaskResult.objects.filter(status="READY").order_by("enqueued_at"))
