@@ -11,5 +11,6 @@ urlpatterns = [
     path("s/", include("signoff.portal.urls")),
     path("hooks/", include("signoff.sharing.urls_hooks")),
     path("dev/", include("signoff.sharing.urls_dev")),
+    path("", include("signoff.sharing.urls")),
     path("", include("signoff.web.urls")),
 ]
