@@ -1,0 +1,292 @@
+"""API routes for sharing: share a version with contacts, list shares and versions, a version's PDF,
+and revoke a link. They call the same services and selectors as the staff pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from signoff.api.idempotency import idempotent
+from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, UserBrief, user_brief
+from signoff.sharing import selectors, services
+from signoff.sharing.models import PDF_SECTION_KEYS, EstimateVersion, Message, Share, ShareLink
+
+router = Router(tags=["sharing"])
+
+_SECTIONS_HELP = "Estimate PDF sections, any of: " + ", ".join(PDF_SECTION_KEYS) + "."
+
+
+class RecipientIn(Schema):
+    contact_id: int = Field(..., description="A contact of the repair order's customer.")
+    channels: list[Literal["email", "sms"]] | None = Field(
+        None,
+        description=(
+            "How to reach this contact. Omit to follow their notification preference (falling "
+            "back to whatever they can receive). `sms` needs the shop's texting approved."
+        ),
+        examples=[["email"]],
+    )
+
+
+class ShareIn(Schema):
+    kind: Literal["request_approval", "send_updated"] = Field(
+        ...,
+        description=(
+            "`request_approval` asks the contacts to approve; `send_updated` sends the updated "
+            "estimate and is refused (409) until every operation is approved, deferred or "
+            "declined and at least one was approved on the customer's behalf."
+        ),
+    )
+    recipients: list[RecipientIn] = Field(..., description="Each contact gets their own link.")
+    primary_contact_id: int | None = Field(
+        None,
+        description=(
+            "Whom the email is addressed to; every other recipient's message says who else "
+            "it went to. Defaults to the first recipient."
+        ),
+    )
+    include_etr: bool = Field(True, description="Show the estimated time of repair.")
+    notes: str = Field("", description="Notes for the customer, in the message and the PDF.")
+    sections: list[str] | None = Field(None, description=_SECTIONS_HELP + " Omit for all.")
+
+
+class VersionBrief(Schema):
+    id: int
+    number: int = Field(..., examples=[2])
+    content_hash: str = Field(..., description="SHA-256 of the canonical JSON of `content`.")
+    total: str = Field(..., description="The estimate total with tax.", examples=["399.43"])
+    created_at: datetime
+
+
+class VersionOut(VersionBrief):
+    created_by: UserBrief | None
+    content: dict = Field(
+        ..., description="The frozen estimate: shop, RO, customer, vehicle, operations, totals."
+    )
+
+
+class LinkOut(Schema):
+    id: int
+    contact_id: int
+    contact_name: str
+    contact_relationship: str
+    version: int
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    first_opened_at: datetime | None
+    last_opened_at: datetime | None
+    open_count: int
+
+
+class LinkCreatedOut(LinkOut):
+    url: str = Field(
+        ...,
+        description=(
+            "The contact's personal link. Returned once, in this response only: Signoff keeps "
+            "just its hash, so store it or deliver it yourself now."
+        ),
+    )
+
+
+class MessageOut(Schema):
+    id: int
+    link_id: int | None
+    contact_id: int | None
+    contact_name: str
+    channel: Literal["email", "sms"]
+    to_address: str
+    cc_text: str = Field(..., examples=["Also sent to: Jane Doe (Spouse)"])
+    subject: str
+    status: str = Field(
+        ..., description="queued, sending, retry, sent, delivered, undelivered or failed."
+    )
+    attempts: int
+    last_error: str
+    created_at: datetime
+    sent_at: datetime | None
+    delivered_at: datetime | None
+
+
+class ShareOut(Schema):
+    id: int
+    repair_order_id: int
+    kind: Literal["request_approval", "send_updated"]
+    version: VersionBrief
+    created_by: UserBrief | None
+    created_at: datetime
+    include_etr: bool
+    notes: str
+    sections: list[str]
+    links: list[LinkOut]
+    messages: list[MessageOut]
+
+
+class ShareCreatedOut(ShareOut):
+    version_created: bool = Field(
+        ..., description="False when the estimate was unchanged and the latest version reused."
+    )
+    links: list[LinkCreatedOut]
+
+
+class PdfOptions(Schema):
+    sections: list[str] | None = Field(None, description=_SECTIONS_HELP + " Omit for all.")
+    include_etr: bool = True
+
+
+def _version_brief(version: EstimateVersion) -> dict:
+    return {
+        "id": version.pk,
+        "number": version.number,
+        "content_hash": version.content_hash,
+        "total": str(version.total),
+        "created_at": version.created_at,
+    }
+
+
+def _link_out(link: ShareLink, version: EstimateVersion) -> dict:
+    return {
+        "id": link.pk,
+        "contact_id": link.contact_id,
+        "contact_name": link.contact.name,
+        "contact_relationship": link.contact.relationship_label,
+        "version": version.number,
+        "created_at": link.created_at,
+        "expires_at": link.expires_at,
+        "revoked_at": link.revoked_at,
+        "first_opened_at": link.first_opened_at,
+        "last_opened_at": link.last_opened_at,
+        "open_count": link.open_count,
+    }
+
+
+def _message_out(message: Message) -> dict:
+    return {
+        "id": message.pk,
+        "link_id": message.link_id,
+        "contact_id": message.contact_id,
+        "contact_name": message.contact.name if message.contact else "",
+        "channel": message.channel,
+        "to_address": message.to_address,
+        "cc_text": message.cc_text,
+        "subject": message.subject,
+        "status": message.status,
+        "attempts": message.attempts,
+        "last_error": message.last_error,
+        "created_at": message.created_at,
+        "sent_at": message.sent_at,
+        "delivered_at": message.delivered_at,
+    }
+
+
+def share_out(share: Share, *, links=None, messages=None) -> dict:
+    return {
+        "id": share.pk,
+        "repair_order_id": share.repair_order_id,
+        "kind": share.kind,
+        "version": _version_brief(share.version),
+        "created_by": user_brief(share.created_by),
+        "created_at": share.created_at,
+        "include_etr": share.include_etr,
+        "notes": share.notes,
+        "sections": share.sections,
+        "links": [
+            _link_out(link, share.version)
+            for link in (share.links.all() if links is None else links)
+        ],
+        "messages": [
+            _message_out(m) for m in (share.messages.all() if messages is None else messages)
+        ],
+    }
+
+
+@router.get(
+    "/repair-orders/{ro_id}/shares",
+    response={200: list[ShareOut], **READ_ERRORS},
+    summary="The RO's shares, newest first, with their links and message statuses",
+)
+def share_list(request: HttpRequest, ro_id: int):
+    shares = selectors.shares_for_repair_order(actor=request.actor, ro_id=ro_id)
+    return Status(200, [share_out(s) for s in shares])
+
+
+@router.post(
+    "/repair-orders/{ro_id}/shares",
+    response={201: ShareCreatedOut, **WRITE_ERRORS},
+    summary="Share the current estimate with contacts (request approval or send the update)",
+    description=(
+        "Freezes the estimate into a version (the latest one is reused when nothing changed), "
+        "gives each recipient a personal link and queues one message per recipient and "
+        "channel. The response carries each link's `url` once; later reads never show it."
+    ),
+)
+@idempotent
+def share_create(request: HttpRequest, ro_id: int, payload: ShareIn):
+    result = services.share_create(
+        actor=request.actor,
+        ro_id=ro_id,
+        kind=payload.kind,
+        recipients=[services.Recipient(r.contact_id, r.channels) for r in payload.recipients],
+        primary_contact_id=payload.primary_contact_id,
+        include_etr=payload.include_etr,
+        notes=payload.notes,
+        sections=payload.sections,
+    )
+    body = share_out(
+        result.share, links=[link for link, _ in result.links], messages=result.messages
+    )
+    urls = {link.pk: url for link, url in result.links}
+    for link in body["links"]:
+        link["url"] = urls[link["id"]]
+    body["version_created"] = result.version_created
+    return Status(201, body)
+
+
+@router.get(
+    "/repair-orders/{ro_id}/versions",
+    response={200: list[VersionOut], **READ_ERRORS},
+    summary="The RO's shared estimate versions, oldest first",
+)
+def version_list(request: HttpRequest, ro_id: int):
+    versions = selectors.versions_for_repair_order(actor=request.actor, ro_id=ro_id)
+    return Status(200, [{**_version_brief(v), "created_by": user_brief(v.created_by),
+                         "content": v.content} for v in versions])
+
+
+@router.get(
+    "/versions/{version_id}/pdf",
+    response={200: None, **READ_ERRORS},
+    summary="A version's estimate PDF (application/pdf)",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The estimate PDF.",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def version_pdf(request: HttpRequest, version_id: int, options: Query[PdfOptions]):
+    version = selectors.version_get(actor=request.actor, version_id=version_id)
+    pdf = selectors.version_pdf(
+        version=version, sections=options.sections, include_etr=options.include_etr
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"estimate-RO-{version.repair_order.number}-v{version.number}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@router.post(
+    "/share-links/{link_id}/revoke",
+    response={200: LinkOut, **WRITE_ERRORS},
+    summary="Revoke a share link: it stops opening at once (revoking twice changes nothing)",
+)
+@idempotent
+def link_revoke(request: HttpRequest, link_id: int):
+    link = services.link_revoke(actor=request.actor, link_id=link_id)
+    return Status(200, _link_out(link, link.share.version))
