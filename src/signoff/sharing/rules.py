@@ -12,7 +12,9 @@ from django.utils.translation import ngettext
 
 from signoff.approvals.models import Source, Status
 from signoff.customers.models import Contact, NotifyPreference
-from signoff.sharing.models import Channel, ShareKind
+from signoff.customers.validation import format_phone
+from signoff.errors import ValidationFailed
+from signoff.sharing.models import PDF_SECTION_KEYS, Channel, ShareKind
 from signoff.shops.models import Shop
 
 DECIDED = frozenset({Status.APPROVED, Status.DEFERRED, Status.DECLINED})
@@ -89,6 +91,10 @@ class RecipientOption:
         return not self.sms_hint
 
     @property
+    def mobile_display(self) -> str:
+        return format_phone(self.contact.mobile)
+
+    @property
     def reachable(self) -> bool:
         return self.email_ok or self.sms_ok
 
@@ -131,3 +137,13 @@ def share_blockers(*, kind: str, statuses: Iterable[tuple[str, str | None]]) -> 
     if not any(s == Status.APPROVED and src == Source.ON_BEHALF for s, src in rows):
         blockers.append(_("At least one operation must be approved on the customer's behalf."))
     return blockers
+
+
+def clean_sections(sections: Iterable[str] | None) -> list[str]:
+    """The PDF sections asked for, in their documented order; None means all of them."""
+    chosen = list(PDF_SECTION_KEYS) if sections is None else list(dict.fromkeys(sections))
+    unknown = [s for s in chosen if s not in PDF_SECTION_KEYS]
+    if unknown:
+        message = f"Unknown PDF section {unknown[0]!r}. Choose from: {', '.join(PDF_SECTION_KEYS)}."
+        raise ValidationFailed(message, fields={"sections": message})
+    return [key for key in PDF_SECTION_KEYS if key in chosen]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from signoff.approvals.models import Status
+from signoff.approvals.selectors import latest_decisions
 from signoff.customers.models import Contact
+from signoff.documents.render import estimate_pdf
 from signoff.errors import NotFound
-from signoff.orders.models import RepairOrder
+from signoff.orders.models import Operation, RepairOrder
 from signoff.orders.selectors import repair_orders_for
 from signoff.sharing.models import EstimateVersion, Message, Share, ShareLink
-from signoff.sharing.rules import RecipientOption, recipient_options
+from signoff.sharing.rules import RecipientOption, clean_sections, recipient_options
 from signoff.shops.access import Actor
 
 
@@ -84,3 +87,25 @@ def share_recipient_options(*, repair_order: RepairOrder) -> list[RecipientOptio
         shop_id=repair_order.shop_id, customer_id=repair_order.customer_id
     )
     return recipient_options(repair_order.shop, contacts)
+
+
+def ro_statuses(*, repair_order: RepairOrder) -> list[tuple[str, str | None]]:
+    """(current status, source of the current decision) of each live operation: what the
+    sharing rules look at. Three queries whatever the number of operations."""
+    op_ids = list(
+        Operation.objects.filter(repair_order=repair_order, removed_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    decisions = latest_decisions(operation_ids=op_ids)
+    return [
+        (decisions[pk].status, decisions[pk].source) if pk in decisions else (Status.PENDING, None)
+        for pk in op_ids
+    ]
+
+
+def version_pdf(
+    *, version: EstimateVersion, sections: list[str] | None = None, include_etr: bool = True
+) -> bytes:
+    """A version's estimate PDF with the sections asked for (all when None)."""
+    return estimate_pdf(version=version, sections=clean_sections(sections), include_etr=include_etr)

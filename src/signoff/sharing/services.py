@@ -9,16 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from signoff.approvals.models import Event, EventKind
-from signoff.approvals.selectors import latest_decisions, status_of
 from signoff.customers.models import Contact, Customer
 from signoff.errors import Conflict, NotFound, ValidationFailed
 from signoff.orders.models import RepairOrder
-from signoff.orders.selectors import live_operations
-from signoff.sharing import rules
+from signoff.sharing import rules, selectors
 from signoff.sharing.compose import cc_text_for, compose_message
 from signoff.sharing.links import share_link_mint, share_link_url
 from signoff.sharing.models import (
-    PDF_SECTION_KEYS,
     Channel,
     Message,
     Share,
@@ -67,13 +64,7 @@ def _ro_for_update(*, actor: Actor, ro_id: int) -> RepairOrder:
 
 
 def _check_ready(*, ro: RepairOrder, kind: str) -> None:
-    operations = list(live_operations().filter(repair_order=ro))
-    decisions = latest_decisions(operation_ids=[op.pk for op in operations])
-    statuses = [
-        (status_of(decisions.get(op.pk)), getattr(decisions.get(op.pk), "source", None))
-        for op in operations
-    ]
-    blockers = rules.share_blockers(kind=kind, statuses=statuses)
+    blockers = rules.share_blockers(kind=kind, statuses=selectors.ro_statuses(repair_order=ro))
     if blockers:
         what = "sent to the customer" if kind == ShareKind.SEND_UPDATED else "shared"
         raise Conflict(
@@ -153,21 +144,10 @@ def _clean_recipients(
 
 
 def _clean_options(*, notes: str, sections: Sequence[str] | None) -> list[str]:
-    errors: dict[str, str] = {}
     if len(notes) > MAX_NOTES:
-        errors["notes"] = f"Keep notes under {MAX_NOTES} characters (now {len(notes)})."
-    chosen = list(PDF_SECTION_KEYS) if sections is None else list(dict.fromkeys(sections))
-    unknown = [s for s in chosen if s not in PDF_SECTION_KEYS]
-    if unknown:
-        errors["sections"] = (
-            f"Unknown PDF section {unknown[0]!r}. Choose from: {', '.join(PDF_SECTION_KEYS)}."
-        )
-    if errors:
-        raise ValidationFailed(
-            "The estimate was not shared: " + " ".join(errors.values()), fields=errors
-        )
-    # Keep the documented order whatever order they were given in.
-    return [key for key in PDF_SECTION_KEYS if key in chosen]
+        message = f"Keep notes under {MAX_NOTES} characters (now {len(notes)})."
+        raise ValidationFailed(message, fields={"notes": message})
+    return rules.clean_sections(sections)
 
 
 def _enqueue(message_id: int) -> None:

@@ -1,0 +1,62 @@
+// Share dialogs on the RO page: open/close, and SHARE ESTIMATE waits for a recipient.
+// Event delegation on the document, because htmx re-renders the action panel in place.
+(function () {
+  if (window.signoffShare) return;
+  window.signoffShare = true;
+
+  function sync(form) {
+    var anySelected = false;
+    form.querySelectorAll("[data-contact-row]").forEach(function (row) {
+      var box = row.querySelector("[data-recipient]");
+      var on = !!(box && box.checked);
+      anySelected = anySelected || on;
+      row.classList.toggle("is-selected", on);
+      row.querySelectorAll("[data-channel], [data-primary]").forEach(function (input) {
+        input.disabled = !on;
+      });
+    });
+    var submit = form.querySelector("[data-share-submit]");
+    if (submit && !submit.hasAttribute("data-blocked")) submit.disabled = !anySelected;
+  }
+
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest("[data-share-open]");
+    if (opener && !opener.disabled) {
+      var dialog = document.getElementById(opener.getAttribute("data-share-open"));
+      if (dialog) {
+        dialog.showModal();
+        var form = dialog.querySelector("[data-share-form]");
+        if (form) sync(form);
+      }
+      return;
+    }
+    var closer = event.target.closest("[data-share-close]");
+    if (closer) {
+      var open = closer.closest("dialog");
+      if (open) open.close();
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest("[data-share-form]");
+    if (!form) return;
+    if (event.target.matches("[data-recipient]") && event.target.checked) {
+      // Ticking a contact with no channel ticked falls back to whatever they can receive.
+      var row = event.target.closest("[data-contact-row]");
+      var channels = row.querySelectorAll("[data-channel]");
+      var anyTicked = Array.prototype.some.call(channels, function (c) { return c.checked; });
+      if (!anyTicked && channels.length) channels[0].checked = true;
+    }
+    sync(form);
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-share-form]").forEach(sync);
+  });
+})();
