@@ -253,8 +253,13 @@ def share_create(request: HttpRequest, ro_id: int, payload: ShareIn):
 )
 def version_list(request: HttpRequest, ro_id: int):
     versions = selectors.versions_for_repair_order(actor=request.actor, ro_id=ro_id)
-    return Status(200, [{**_version_brief(v), "created_by": user_brief(v.created_by),
-                         "content": v.content} for v in versions])
+    return Status(
+        200,
+        [
+            {**_version_brief(v), "created_by": user_brief(v.created_by), "content": v.content}
+            for v in versions
+        ],
+    )
 
 
 @router.get(

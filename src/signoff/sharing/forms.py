@@ -54,7 +54,9 @@ class ShareForm(forms.Form):
         self.fields["recipient"].choices = ids
         self.fields["primary"].choices = [("", "—"), *ids]
         self.fields["channel"].choices = [
-            (f"{o.contact.pk}:{channel}", channel) for o in self.options for channel in Channel.values
+            (f"{o.contact.pk}:{channel}", channel)
+            for o in self.options
+            for channel in Channel.values
         ]
         self.service_errors: list[str] = []
 
