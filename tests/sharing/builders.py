@@ -65,3 +65,18 @@ def ready_to_send(estimate: Estimate, *, by=None) -> None:
     """Brakes approved on the customer's behalf, wipers declined: Send to Customer may run."""
     decide(estimate.brakes, "approved", by=by)
     decide(estimate.wipers, "declined", by=by)
+
+
+def staff_client(user):
+    """A test client signed in as `user`.
+
+    The user is saved first: UserFactory sets the password after creating the row and does not
+    save it again, and a session made from an unsaved password hash is dropped on the next
+    request.
+    """
+    from django.test import Client
+
+    user.save()
+    client = Client()
+    client.force_login(user)
+    return client

@@ -11,13 +11,24 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from signoff.api.idempotency import idempotent
-from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, UserBrief, user_brief
+from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS
 from signoff.sharing import selectors, services
 from signoff.sharing.models import PDF_SECTION_KEYS, EstimateVersion, Message, Share, ShareLink
 
 router = Router(tags=["sharing"])
 
 _SECTIONS_HELP = "Estimate PDF sections, any of: " + ", ".join(PDF_SECTION_KEYS) + "."
+
+
+class StaffBrief(Schema):
+    id: int
+    name: str
+
+
+def _staff(user) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "name": user.get_full_name() or user.get_username()}
 
 
 class RecipientIn(Schema):
@@ -63,7 +74,7 @@ class VersionBrief(Schema):
 
 
 class VersionOut(VersionBrief):
-    created_by: UserBrief | None
+    created_by: StaffBrief | None
     content: dict = Field(
         ..., description="The frozen estimate: shop, RO, customer, vehicle, operations, totals."
     )
@@ -117,7 +128,7 @@ class ShareOut(Schema):
     repair_order_id: int
     kind: Literal["request_approval", "send_updated"]
     version: VersionBrief
-    created_by: UserBrief | None
+    created_by: StaffBrief | None
     created_at: datetime
     include_etr: bool
     notes: str
@@ -189,7 +200,7 @@ def share_out(share: Share, *, links=None, messages=None) -> dict:
         "repair_order_id": share.repair_order_id,
         "kind": share.kind,
         "version": _version_brief(share.version),
-        "created_by": user_brief(share.created_by),
+        "created_by": _staff(share.created_by),
         "created_at": share.created_at,
         "include_etr": share.include_etr,
         "notes": share.notes,
@@ -256,7 +267,7 @@ def version_list(request: HttpRequest, ro_id: int):
     return Status(
         200,
         [
-            {**_version_brief(v), "created_by": user_brief(v.created_by), "content": v.content}
+            {**_version_brief(v), "created_by": _staff(v.created_by), "content": v.content}
             for v in versions
         ],
     )
