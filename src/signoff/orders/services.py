@@ -316,6 +316,7 @@ def operation_reorder(*, actor: Actor, ro_id: int, operation_ids: Sequence[int])
 
 def operation_move(*, actor: Actor, operation_id: int, direction: str) -> None:
     """Moves an operation one place up or down (the buttons on the RO page)."""
+    require_editor(actor)
     op = Operation.objects.filter(shop=actor.shop, pk=operation_id, removed_at__isnull=True).first()
     if op is None:
         raise NotFound("Operation not found.")

@@ -1,0 +1,80 @@
+// Small behaviours for staff pages. Every page also works without this file.
+(function () {
+  "use strict";
+
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("select[data-autosubmit]") && el.form) el.form.submit();
+  });
+
+  document.addEventListener("click", function (event) {
+    var clear = event.target.closest && event.target.closest("[data-clear]");
+    if (clear) {
+      var target = document.querySelector(clear.getAttribute("data-clear"));
+      if (target) {
+        event.preventDefault();
+        target.innerHTML = "";
+      }
+      return;
+    }
+    var copy = event.target.closest && event.target.closest("[data-copy]");
+    if (copy) {
+      var input = document.querySelector(copy.getAttribute("data-copy"));
+      if (!input) return;
+      input.select();
+      var done = function () { copy.textContent = "Copied"; };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(input.value).then(done, function () { document.execCommand("copy"); done(); });
+      } else {
+        document.execCommand("copy");
+        done();
+      }
+    }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+
+  // htmx does not swap error responses; say what happened instead of doing nothing.
+  document.addEventListener("htmx:responseError", function (event) {
+    var flash = document.getElementById("flash");
+    if (!flash) return;
+    var status = event.detail.xhr.status;
+    var text = status === 403
+      ? "You are not allowed to do that. Your role may be read-only."
+      : status === 404
+        ? "That item no longer exists. Reload the page."
+        : "Something went wrong (" + status + "). Reload the page and try again.";
+    flash.innerHTML = "";
+    var p = document.createElement("p");
+    p.className = "flash-msg flash-error";
+    p.textContent = text;
+    flash.appendChild(p);
+  });
+  document.addEventListener("htmx:sendError", function () {
+    var flash = document.getElementById("flash");
+    if (flash) flash.innerHTML = '<p class="flash-msg flash-error">The server could not be reached. Check the connection and try again.</p>';
+  });
+
+  // When a form is swapped in, put the cursor in its first empty text field (or first error).
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var root = event.detail.target;
+    if (!root || !root.querySelector) return;
+    var form = root.querySelector("form");
+    if (!form) return;
+    var params = event.detail.requestConfig && event.detail.requestConfig.parameters;
+    var added = false;
+    try { added = Boolean(params && (params.get ? params.get("add_line") : params.add_line)); } catch (e) { added = false; }
+    if (added) {
+      var rows = form.querySelectorAll("tr.line-input");
+      var last = rows.length && rows[rows.length - 1].querySelector("input[type=text]");
+      if (last) { last.focus(); return; }
+    }
+    var first = form.querySelector("[aria-invalid=true], .has-error input, .has-error select") ||
+      form.querySelector("input[type=text]:not([value]), input[type=text][value='']");
+    if (first) first.focus({ preventScroll: false });
+  });
+})();

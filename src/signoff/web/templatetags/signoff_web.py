@@ -1,0 +1,135 @@
+"""Template helpers for staff pages: money, quantities, phone numbers, shop time, form fields."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.template import TemplateDoesNotExist
+from django.utils import timezone
+from django.utils.html import format_html
+
+from signoff.customers.validation import format_phone
+
+register = template.Library()
+
+STATUS_CELL_TEMPLATE = "approvals/_status_cell.html"
+STATUS_LABELS = {
+    "pending": "Pending",
+    "approved": "Approved",
+    "deferred": "Deferred",
+    "declined": "Declined",
+}
+
+
+@register.filter
+def money(value) -> str:
+    """$1,234.50; negative amounts (discounts) as −$5.00."""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    sign = "−" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.2f}"
+
+
+@register.filter
+def qty(value) -> str:
+    """1.50 → 1.5, 2.00 → 2: quantities and hours without trailing zeros."""
+    if value in (None, ""):
+        return ""
+    try:
+        return f"{Decimal(value).normalize():f}"
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
+def percent(value) -> str:
+    return f"{qty(value)} %" if value not in (None, "") else ""
+
+
+@register.filter
+def phone(value) -> str:
+    return format_phone(value or "")
+
+
+@register.filter
+def shop_time(value: datetime | None, tz_name: str = "UTC") -> str:
+    """An aware time in the shop's zone: 'Tue, Nov 24, 2026, 4:30 PM'."""
+    if not value:
+        return ""
+    local = timezone.localtime(value, ZoneInfo(tz_name or "UTC"))
+    return local.strftime("%a, %b %-d, %Y, %-I:%M %p")
+
+
+@register.filter
+def shop_date(value: datetime | None, tz_name: str = "UTC") -> str:
+    if not value:
+        return ""
+    local = timezone.localtime(value, ZoneInfo(tz_name or "UTC"))
+    today = timezone.localtime(timezone.now(), ZoneInfo(tz_name or "UTC")).date()
+    if local.date() == today:
+        return local.strftime("Today %-I:%M %p")
+    return local.strftime("%b %-d, %Y")
+
+
+@register.filter
+def datetime_local(value: datetime | None, tz_name: str = "UTC") -> str:
+    """The value for an <input type=datetime-local>, in the shop's zone."""
+    if not value:
+        return ""
+    return timezone.localtime(value, ZoneInfo(tz_name or "UTC")).strftime("%Y-%m-%dT%H:%M")
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, str(status).replace("_", " ").capitalize())
+
+
+@register.simple_tag(takes_context=True)
+def status_cell(context, row) -> str:
+    """The approvals app's status cell for an operation row, or a plain badge until it exists."""
+    try:
+        tpl = context.template.engine.get_template(STATUS_CELL_TEMPLATE)
+    except TemplateDoesNotExist:
+        return format_html(
+            '<span class="badge badge-{}">{}</span>', row.status, status_label(row.status)
+        )
+    with context.push(row=row):
+        return tpl.render(context)
+
+
+@register.simple_tag(takes_context=True)
+def render_panel(context, template_name: str, panel_context: dict) -> str:
+    """A panel from web/panels.py: its context is available spread out and as `panel`."""
+    tpl = context.template.engine.get_template(template_name)
+    with context.push(panel=panel_context, **panel_context):
+        return tpl.render(context)
+
+
+@register.inclusion_tag("web/_field.html")
+def field(bound_field, css: str = ""):
+    """A form field with its label, help text and error message, the same way on every form."""
+    widget = bound_field.field.widget
+    return {
+        "f": bound_field,
+        "css": css,
+        "is_check": widget.input_type == "checkbox" if hasattr(widget, "input_type") else False,
+        "is_radio": getattr(widget, "allow_multiple_selected", None) is None
+        and widget.__class__.__name__ == "RadioSelect",
+    }
+
+
+@register.filter
+def role_label(role: str) -> str:
+    from signoff.shops.models import Role
+
+    try:
+        return Role(role).label
+    except ValueError:
+        return str(role)

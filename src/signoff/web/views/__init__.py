@@ -1,0 +1,1 @@
+"""Staff pages, one module per area: auth, customers, repair orders, operations, settings."""

@@ -1,0 +1,53 @@
+"""What every staff view shares: login, the current shop's actor, errors turned into pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from signoff.errors import NotAllowed, NotFound
+
+PAGE_SIZE = 25
+
+
+def staff_view(view: Callable) -> Callable:
+    """Logs in, resolves the shop the user works in, and passes `actor` to the view.
+
+    A NotFound from a service or selector becomes the 404 page (another shop's object looks
+    exactly like a missing one); NotAllowed becomes a 403 page that says why.
+    """
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        actor = request.actor
+        if not actor:
+            return render(request, "web/no_shop.html", status=403)
+        try:
+            return view(request, actor, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except NotAllowed as exc:
+            return render(request, "web/forbidden.html", {"message": exc.message}, status=403)
+
+    return wrapper
+
+
+def paginate(request: HttpRequest, queryset, *, per_page: int = PAGE_SIZE) -> Page:
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """The `next` the form asked to go back to, when it is a page of this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback

@@ -1,0 +1,110 @@
+"""Repair-order pages: the list, creating one, and the RO page with its editable header."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from signoff.customers.selectors import customer_get, customer_search
+from signoff.errors import ValidationFailed
+from signoff.orders import services
+from signoff.orders.selectors import repair_order_get, repair_order_search, repair_order_totals
+from signoff.shops.access import Actor, require_editor
+from signoff.web.estimate import estimate_context
+from signoff.web.forms import RepairOrderForm, apply_errors
+from signoff.web.templatetags.signoff_web import datetime_local
+from signoff.web.views.base import paginate, staff_view
+
+
+def _advisors(actor: Actor):
+    return (
+        get_user_model()
+        .objects.filter(memberships__shop=actor.shop)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+@staff_view
+def ro_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    query = request.GET.get("q", "")
+    page = paginate(request, repair_order_search(actor=actor, query=query))
+    totals = repair_order_totals(repair_orders=page.object_list, tax_rate=actor.shop.tax_rate)
+    rows = [(ro, totals[ro.pk]) for ro in page.object_list]
+    return render(request, "web/ro_list.html", {"page": page, "rows": rows, "q": query})
+
+
+@staff_view
+def ro_create(request: HttpRequest, actor: Actor) -> HttpResponse:
+    require_editor(actor)
+    customer_id = request.POST.get("customer") or request.GET.get("customer")
+    if not (customer_id and str(customer_id).isdigit()):
+        # First pick the customer; the RO form needs their vehicles.
+        query = request.GET.get("q", "")
+        page = paginate(request, customer_search(actor=actor, query=query), per_page=10)
+        return render(request, "web/ro_pick_customer.html", {"page": page, "q": query})
+    customer = customer_get(actor=actor, customer_id=int(customer_id))
+    vehicles = list(customer.vehicles.all())
+    form = RepairOrderForm(
+        request.POST or None,
+        vehicles=vehicles,
+        advisors=_advisors(actor),
+        tz_name=actor.shop.timezone,
+        initial={
+            "advisor_id": str(actor.user.pk),
+            "vehicle_id": str(vehicles[0].pk) if len(vehicles) == 1 else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            ro = services.repair_order_create(
+                actor=actor, customer_id=customer.pk, data=form.cleaned_data
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"{ro.label} created. Add the operations below.")
+            return redirect("web:ro_detail", ro_id=ro.pk)
+    return render(request, "web/ro_form.html", {"form": form, "customer": customer})
+
+
+@staff_view
+def ro_detail(request: HttpRequest, actor: Actor, ro_id: int) -> HttpResponse:
+    context = estimate_context(request, actor=actor, ro_id=ro_id)
+    return render(request, "web/ro_detail.html", context)
+
+
+@staff_view
+def ro_edit(request: HttpRequest, actor: Actor, ro_id: int) -> HttpResponse:
+    """The RO header's edit form: in place on the RO page with htmx, or as its own page."""
+    require_editor(actor)
+    ro = repair_order_get(actor=actor, ro_id=ro_id)
+    tz_name = actor.shop.timezone
+    form = RepairOrderForm(
+        request.POST or None,
+        vehicles=ro.customer.vehicles.all(),
+        advisors=_advisors(actor),
+        tz_name=tz_name,
+        initial={
+            "vehicle_id": str(ro.vehicle_id or ""),
+            "advisor_id": str(ro.advisor_id or ""),
+            "status": ro.status,
+            "etr": datetime_local(ro.etr, tz_name),
+            "odometer_in": ro.odometer_in or "",
+            "notes": ro.notes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.repair_order_update(actor=actor, ro_id=ro.pk, data=form.cleaned_data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"{ro.label} saved.")
+            if request.htmx:
+                context = estimate_context(request, actor=actor, ro_id=ro.pk, slots=())
+                return render(request, "web/_ro_header.html", context)
+            return redirect("web:ro_detail", ro_id=ro.pk)
+    template = "web/_ro_header_form.html" if request.htmx else "web/ro_edit.html"
+    return render(request, template, {"form": form, "ro": ro})
