@@ -1,5 +1,222 @@
-"""API routes: customers."""
+"""API routes for customers, their contacts and their vehicles."""
 
-from ninja import Router
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from signoff.api.idempotency import idempotent
+from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS
+from signoff.customers import selectors, services
 
 router = Router(tags=["customers"])
+
+NotifyChoice = Literal["email", "text", "both"]
+PreferredNumber = Literal["mobile", "phone"]
+LanguageChoice = Literal["en", "es"]
+CustomerKindChoice = Literal["individual", "business"]
+
+
+class ContactOut(Schema):
+    id: int
+    customer_id: int
+    is_primary: bool
+    name: str
+    relationship: str = Field(..., description="To the primary contact: spouse, fleet manager, …")
+    email: str
+    mobile: str = Field(..., description="E.164, e.g. +15035550123.")
+    phone: str = Field(..., description="Another number (landline, work), E.164.")
+    preferred_number: PreferredNumber
+    notify: NotifyChoice = Field(..., description="How estimates reach this contact.")
+    language: LanguageChoice
+
+
+class VehicleOut(Schema):
+    id: int
+    customer_id: int
+    description: str = Field(..., examples=["2019 Honda Accord"])
+    vin: str
+    year: int | None
+    make: str
+    model: str
+    unit_number: str
+    license_plate: str
+    odometer: int | None
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Soft problems worth a second look, e.g. a VIN whose check digit differs.",
+    )
+
+
+class CustomerOut(Schema):
+    id: int
+    kind: CustomerKindChoice
+    name: str
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+    contacts: list[ContactOut] = Field(..., description="The primary contact first.")
+    vehicles: list[VehicleOut]
+
+
+class ContactIn(Schema):
+    name: str = Field(
+        "",
+        max_length=150,
+        description="Required, except for an individual's primary contact (defaults to theirs).",
+        examples=["Dana Rivera"],
+    )
+    relationship: str = Field("", max_length=60, examples=["Spouse"])
+    email: str = Field("", max_length=254, examples=["dana@example.com"])
+    mobile: str = Field("", max_length=30, examples=["+15035550123"])
+    phone: str = Field("", max_length=30)
+    preferred_number: PreferredNumber = "mobile"
+    notify: NotifyChoice = Field(
+        "email", description="email needs an email address; text needs a mobile number."
+    )
+    language: LanguageChoice = "en"
+
+
+class ContactPatch(Schema):
+    """Only the fields sent change."""
+
+    name: str | None = Field(None, max_length=150, examples=["Dana Rivera"])
+    relationship: str | None = Field(None, max_length=60)
+    email: str | None = Field(None, max_length=254, examples=["dana@example.com"])
+    mobile: str | None = Field(None, max_length=30)
+    phone: str | None = Field(None, max_length=30)
+    preferred_number: PreferredNumber | None = None
+    notify: NotifyChoice | None = None
+    language: LanguageChoice | None = None
+
+
+class VehicleIn(Schema):
+    """At least a VIN, a make and model, or a fleet unit number."""
+
+    vin: str = Field("", max_length=30, examples=["1HGCM82633A004352"])
+    year: int | None = Field(None, examples=[2019])
+    make: str = Field("", max_length=40, examples=["Honda"])
+    model: str = Field("", max_length=60, examples=["Accord"])
+    unit_number: str = Field("", max_length=30)
+    license_plate: str = Field("", max_length=15)
+    odometer: int | None = Field(None, examples=[48210])
+
+
+class VehiclePatch(Schema):
+    """Only the fields sent change."""
+
+    vin: str | None = Field(None, max_length=30)
+    year: int | None = None
+    make: str | None = Field(None, max_length=40)
+    model: str | None = Field(None, max_length=60, examples=["Accord"])
+    unit_number: str | None = Field(None, max_length=30)
+    license_plate: str | None = Field(None, max_length=15)
+    odometer: int | None = None
+
+
+class CustomerIn(Schema):
+    kind: CustomerKindChoice = "individual"
+    name: str = Field(..., max_length=150, examples=["Dana Rivera"])
+    notes: str = ""
+    primary: ContactIn = Field(..., description="The primary contact, created with the customer.")
+
+
+class CustomerPatch(Schema):
+    """Only the fields sent change. Contacts and vehicles have their own routes."""
+
+    kind: CustomerKindChoice | None = None
+    name: str | None = Field(None, max_length=150, examples=["Dana Rivera"])
+    notes: str | None = None
+
+
+class CustomerSearch(Schema):
+    q: str = Field("", description="Name, contact name, email, mobile, VIN or unit number.")
+
+
+@router.get("/customers", response=list[CustomerOut], summary="List or search customers")
+@paginate(LimitOffsetPagination, max_limit=200)
+def customer_list(request: HttpRequest, filters: Query[CustomerSearch]):
+    return selectors.customer_search(actor=request.actor, query=filters.q)
+
+
+@router.post("/customers", response={201: CustomerOut, **WRITE_ERRORS}, summary="Create a customer")
+@idempotent
+def customer_create(request: HttpRequest, payload: CustomerIn):
+    data = payload.dict(exclude={"primary"})
+    customer = services.customer_create(
+        actor=request.actor, data=data, primary=payload.primary.dict()
+    )
+    return Status(201, selectors.customer_get(actor=request.actor, customer_id=customer.pk))
+
+
+@router.get(
+    "/customers/{customer_id}",
+    response={200: CustomerOut, **READ_ERRORS},
+    summary="One customer with contacts and vehicles",
+)
+def customer_detail(request: HttpRequest, customer_id: int):
+    return Status(200, selectors.customer_get(actor=request.actor, customer_id=customer_id))
+
+
+@router.patch(
+    "/customers/{customer_id}",
+    response={200: CustomerOut, **WRITE_ERRORS},
+    summary="Edit a customer",
+)
+@idempotent
+def customer_update(request: HttpRequest, customer_id: int, payload: CustomerPatch):
+    services.customer_update(
+        actor=request.actor, customer_id=customer_id, data=payload.dict(exclude_unset=True)
+    )
+    return Status(200, selectors.customer_get(actor=request.actor, customer_id=customer_id))
+
+
+@router.post(
+    "/customers/{customer_id}/contacts",
+    response={201: ContactOut, **WRITE_ERRORS},
+    summary="Add an additional contact",
+)
+@idempotent
+def contact_add(request: HttpRequest, customer_id: int, payload: ContactIn):
+    contact = services.contact_add(
+        actor=request.actor, customer_id=customer_id, data=payload.dict()
+    )
+    return Status(201, contact)
+
+
+@router.patch(
+    "/contacts/{contact_id}", response={200: ContactOut, **WRITE_ERRORS}, summary="Edit a contact"
+)
+@idempotent
+def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch):
+    contact = services.contact_update(
+        actor=request.actor, contact_id=contact_id, data=payload.dict(exclude_unset=True)
+    )
+    return Status(200, contact)
+
+
+@router.post(
+    "/customers/{customer_id}/vehicles",
+    response={201: VehicleOut, **WRITE_ERRORS},
+    summary="Add a vehicle",
+)
+@idempotent
+def vehicle_add(request: HttpRequest, customer_id: int, payload: VehicleIn):
+    vehicle = services.vehicle_add(
+        actor=request.actor, customer_id=customer_id, data=payload.dict()
+    )
+    return Status(201, vehicle)
+
+
+@router.patch(
+    "/vehicles/{vehicle_id}", response={200: VehicleOut, **WRITE_ERRORS}, summary="Edit a vehicle"
+)
+@idempotent
+def vehicle_update(request: HttpRequest, vehicle_id: int, payload: VehiclePatch):
+    vehicle = services.vehicle_update(
+        actor=request.actor, vehicle_id=vehicle_id, data=payload.dict(exclude_unset=True)
+    )
+    return Status(200, vehicle)

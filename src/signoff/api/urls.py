@@ -39,7 +39,10 @@ def _validation_error(request, exc: NinjaValidationError):
     fields = {}
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
-        fields[".".join(loc) or "body"] = err.get("msg", "Invalid value.")
+        message = err.get("msg", "Invalid value.")
+        if err.get("type") == "missing":
+            message = "This field is required."
+        fields[".".join(loc) or "body"] = message
     return _error(request, 422, "invalid", "Some fields are not valid; see `fields`.", fields)
 
 
@@ -57,7 +60,17 @@ def _not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, "error", str(exc))
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        return _error(
+            request,
+            400,
+            "bad_request",
+            "The request body is not valid JSON. Send a JSON object with "
+            "`Content-Type: application/json`.",
+        )
+    return _error(
+        request, exc.status_code, "bad_request" if exc.status_code == 400 else "error", str(exc)
+    )
 
 
 def _register_routers() -> None:

@@ -1,0 +1,232 @@
+"""The repair-order routes: list and search, create, read with statuses and totals, edit."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from signoff.approvals.services import decision_record
+from signoff.orders.models import RepairOrder
+from signoff.shops.access import Actor
+from signoff.shops.models import ApprovalReason
+from tests.api.conftest import error_of
+from tests.factories import (
+    CustomerFactory,
+    LineFactory,
+    OperationFactory,
+    RepairOrderFactory,
+    VehicleFactory,
+    priced_operation,
+)
+
+
+def approve(operation, *, user, shop):
+    reason = ApprovalReason.objects.get(shop=shop, label="Email")
+    decision_record(
+        actor=Actor(user=user, shop=shop, role="owner"),
+        operation_id=operation.pk,
+        status="approved",
+        reason_id=reason.pk,
+        comment="Replied to the estimate email",
+    )
+
+
+def test_listing_repair_orders_newest_number_first(as_alice, shop, other_shop):
+    RepairOrderFactory(shop=shop, number=1001)
+    RepairOrderFactory(shop=shop, number=1002)
+    RepairOrderFactory(shop=other_shop, number=5000)
+    body = as_alice.get("/repair-orders").json()
+    assert body["count"] == 2
+    assert [ro["label"] for ro in body["items"]] == ["RO 1002", "RO 1001"]
+    assert body["items"][0]["customer"]["name"]
+    assert body["items"][0]["vehicle"]["vin"] == "1HGCM82633A004352"
+
+
+def test_q_finds_a_repair_order_by_its_number(as_alice, shop):
+    RepairOrderFactory(shop=shop, number=1001)
+    RepairOrderFactory(shop=shop, number=1002)
+    body = as_alice.get("/repair-orders", q="RO 1001").json()
+    assert [ro["number"] for ro in body["items"]] == [1001]
+
+
+def test_listing_repair_orders_takes_the_same_queries_for_many(as_alice, shop):
+    RepairOrderFactory(shop=shop)
+    with CaptureQueriesContext(connection) as one:
+        as_alice.get("/repair-orders")
+    for _ in range(5):
+        RepairOrderFactory(shop=shop)
+    with CaptureQueriesContext(connection) as six:
+        as_alice.get("/repair-orders")
+    assert len(six) == len(one)
+
+
+def test_creating_a_repair_order_numbers_it_and_makes_the_caller_its_advisor(as_carol, carol, shop):
+    vehicle = VehicleFactory(customer=CustomerFactory(shop=shop))
+    response = as_carol.post(
+        "/repair-orders",
+        {"customer_id": vehicle.customer_id, "vehicle_id": vehicle.pk, "notes": "Brakes squeal"},
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["number"], body["label"], body["status"]) == (1001, "RO 1001", "estimate")
+    assert body["advisor"] == {"id": carol.pk, "name": carol.get_full_name()}
+    assert body["vehicle"]["id"] == vehicle.pk
+    assert body["operations"] == []
+    assert body["totals"]["estimate"]["total"] == "0.00"
+
+
+def test_an_etr_without_an_offset_is_read_in_the_shops_time_zone(as_alice, shop):
+    customer = CustomerFactory(shop=shop)
+    response = as_alice.post(
+        "/repair-orders", {"customer_id": customer.pk, "etr": "2026-11-24T16:30:00"}
+    )
+    assert response.status_code == 201
+    ro = RepairOrder.objects.get(pk=response.json()["id"])
+    # Los Angeles is UTC-8 in November.
+    assert ro.etr == datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
+
+
+def test_creating_a_repair_order_for_another_shops_customer_is_refused(as_charlie, shop):
+    customer = CustomerFactory(shop=shop)
+    response = as_charlie.post("/repair-orders", {"customer_id": customer.pk})
+    assert response.status_code == 422
+    assert "customer_id" in error_of(response)["fields"]
+    assert not RepairOrder.objects.exists()
+
+
+def test_a_vehicle_of_another_customer_is_refused(as_alice, shop):
+    customer = CustomerFactory(shop=shop)
+    someone_elses = VehicleFactory(customer=CustomerFactory(shop=shop))
+    response = as_alice.post(
+        "/repair-orders", {"customer_id": customer.pk, "vehicle_id": someone_elses.pk}
+    )
+    assert response.status_code == 422
+    assert error_of(response)["fields"] == {"vehicle_id": "Choose one of this customer's vehicles."}
+
+
+def test_an_unknown_status_is_refused(as_alice, shop):
+    customer = CustomerFactory(shop=shop)
+    response = as_alice.post("/repair-orders", {"customer_id": customer.pk, "status": "lost"})
+    assert response.status_code == 422
+    assert "status" in error_of(response)["fields"]
+
+
+def test_technicians_cannot_create_repair_orders(as_bob, shop):
+    customer = CustomerFactory(shop=shop)
+    assert as_bob.post("/repair-orders", {"customer_id": customer.pk}).status_code == 403
+
+
+def test_reading_a_repair_order_shows_statuses_lines_subtotals_and_totals(as_alice, alice, shop):
+    ro = RepairOrderFactory(shop=shop, etr=datetime(2026, 3, 2, 17, 0, tzinfo=UTC))
+    brakes = priced_operation(repair_order=ro, title="Front brake pads")  # 225.00 + 89.99
+    wipers = priced_operation(
+        repair_order=ro, title="Wipers", kind="recommendation", labor_hours="0.2", part_price="30"
+    )  # 30.00 + 30.00
+    LineFactory(operation=wipers, kind="fee", description="Disposal", unit_price=Decimal("2.50"))
+    approve(brakes, user=alice, shop=shop)
+
+    response = as_alice.get(f"/repair-orders/{ro.pk}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["etr"].startswith("2026-03-02T17:00:00")
+    assert body["tax_rate"] == "8.250"
+    first, second = body["operations"]
+    assert (first["title"], first["status"], first["subtotal"]) == (
+        "Front brake pads",
+        "approved",
+        "314.99",
+    )
+    assert first["decision"]["reason"] == "Email"
+    assert first["decision"]["recorded_by"] == alice.get_full_name()
+    assert [(ln["kind"], ln["amount"]) for ln in first["lines"]] == [
+        ("labor", "225.00"),
+        ("part", "89.99"),
+    ]
+    assert (second["status"], second["decision"], second["fees"], second["subtotal"]) == (
+        "pending",
+        None,
+        "2.50",
+        "62.50",
+    )
+    # 8.25 % of 314.99 = 25.986… → 25.99
+    assert body["totals"]["estimate"] == {
+        "labor": "225.00",
+        "parts": "89.99",
+        "fees": "0.00",
+        "subtotal": "314.99",
+        "tax": "25.99",
+        "total": "340.98",
+    }
+    assert body["totals"]["recommendations"]["total"] == "67.66"
+    assert body["totals"]["approved"]["total"] == "340.98"
+
+
+def test_removed_operations_are_not_shown(as_alice, shop):
+    ro = RepairOrderFactory(shop=shop)
+    OperationFactory(repair_order=ro, title="Kept")
+    OperationFactory(repair_order=ro, title="Gone", removed_at=datetime(2026, 1, 1, tzinfo=UTC))
+    titles = [op["title"] for op in as_alice.get(f"/repair-orders/{ro.pk}").json()["operations"]]
+    assert titles == ["Kept"]
+
+
+def test_reading_a_repair_order_takes_the_same_queries_for_many_operations(as_alice, alice, shop):
+    ro = RepairOrderFactory(shop=shop)
+    approve(priced_operation(repair_order=ro), user=alice, shop=shop)
+    with CaptureQueriesContext(connection) as few:
+        as_alice.get(f"/repair-orders/{ro.pk}")
+    for _ in range(6):
+        approve(priced_operation(repair_order=ro), user=alice, shop=shop)
+    with CaptureQueriesContext(connection) as many:
+        as_alice.get(f"/repair-orders/{ro.pk}")
+    assert len(many) == len(few)
+
+
+def test_technicians_may_read_a_repair_order(as_bob, shop):
+    ro = RepairOrderFactory(shop=shop)
+    assert as_bob.get(f"/repair-orders/{ro.pk}").status_code == 200
+
+
+def test_another_shops_repair_order_is_not_found(as_charlie, shop):
+    ro = RepairOrderFactory(shop=shop, notes="Private")
+    assert as_charlie.get(f"/repair-orders/{ro.pk}").status_code == 404
+    response = as_charlie.patch(f"/repair-orders/{ro.pk}", {"notes": "Mine now"})
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
+    ro.refresh_from_db()
+    assert ro.notes == "Private"
+
+
+def test_patching_a_repair_order_sets_the_status_and_etr_and_keeps_the_rest(as_alice, shop):
+    ro = RepairOrderFactory(shop=shop, notes="Keep me")
+    response = as_alice.patch(
+        f"/repair-orders/{ro.pk}", {"status": "in_progress", "etr": "2026-05-01T09:00:00Z"}
+    )
+    assert response.status_code == 200
+    ro.refresh_from_db()
+    assert (ro.status, ro.etr, ro.notes) == (
+        "in_progress",
+        datetime(2026, 5, 1, 9, 0, tzinfo=UTC),
+        "Keep me",
+    )
+
+
+def test_patching_with_null_clears_the_etr(as_alice, shop):
+    ro = RepairOrderFactory(shop=shop, etr=datetime(2026, 5, 1, tzinfo=UTC))
+    response = as_alice.patch(f"/repair-orders/{ro.pk}", {"etr": None})
+    assert response.status_code == 200
+    assert response.json()["etr"] is None
+
+
+def test_an_advisor_from_another_shop_is_refused(as_alice, shop, charlie):
+    ro = RepairOrderFactory(shop=shop)
+    response = as_alice.patch(f"/repair-orders/{ro.pk}", {"advisor_id": charlie.pk})
+    assert response.status_code == 422
+    assert "advisor_id" in error_of(response)["fields"]
+
+
+def test_technicians_cannot_edit_repair_orders(as_bob, shop):
+    ro = RepairOrderFactory(shop=shop)
+    response = as_bob.patch(f"/repair-orders/{ro.pk}", {"notes": "x"})
+    assert response.status_code == 403
+    assert "Your role can view estimates" in error_of(response)["message"]
