@@ -1,0 +1,174 @@
+import pytest
+
+from signoff.sharing import services
+from signoff.sharing.models import Message, Share, ShareLink
+from signoff.sharing.services import Recipient, share_create
+from tests.sharing.builders import actor_of, estimate_for, ready_to_send, staff_client
+
+
+@pytest.fixture(autouse=True)
+def no_delivery(monkeypatch):
+    monkeypatch.setattr(services, "_enqueue", lambda message_id: None)
+
+
+@pytest.fixture
+def est(shop):
+    return estimate_for(shop)
+
+
+def share_url(est, slug="request-approval"):
+    return f"/ros/{est.ro.pk}/share/{slug}/"
+
+
+def test_the_share_form_has_its_own_page(shop, alice, est):
+    response = staff_client(alice).get(share_url(est))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Request Approval" in html and "John Doe" in html and "Jane Doe" in html
+    assert f'href="/ros/{est.ro.pk}/"' in html
+
+
+def test_posting_the_form_shares_and_returns_to_the_ro_with_a_summary(shop, alice, est):
+    client = staff_client(alice)
+    response = client.post(
+        share_url(est),
+        {
+            "recipient": [est.primary.pk, est.spouse.pk],
+            "channel": [f"{est.primary.pk}:email", f"{est.spouse.pk}:email"],
+            "primary": est.spouse.pk,
+            "include_etr": "1",
+            "notes": "Ready by Tuesday.",
+            "sections": ["labor", "parts", "prices"],
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/ros/{est.ro.pk}/"
+    share = Share.objects.get()
+    assert share.sections == ["labor", "parts", "prices"] and share.notes == "Ready by Tuesday."
+    assert [m.contact for m in share.messages.order_by("id")] == [est.spouse, est.primary]
+    flash = [str(m) for m in response.wsgi_request._messages]
+    assert flash == [
+        "Version 1 shared with Jane Doe (email); John Doe (email). Delivery status is below."
+    ]
+
+
+def test_channels_of_contacts_not_ticked_are_ignored(shop, alice, est):
+    staff_client(alice).post(
+        share_url(est),
+        {
+            "recipient": [est.primary.pk],
+            "channel": [f"{est.primary.pk}:email", f"{est.spouse.pk}:email"],
+            "primary": est.primary.pk,
+        },
+    )
+    assert [m.to_address for m in Message.objects.all()] == ["john@mail.example"]
+
+
+def test_a_form_without_recipients_is_shown_again_with_the_reason(shop, alice, est):
+    response = staff_client(alice).post(share_url(est), {"notes": "kept"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Select at least one contact" in html
+    assert ">kept</textarea>" in html
+    assert not Share.objects.exists()
+
+
+def test_a_ticked_contact_without_a_channel_is_refused_by_name(shop, alice, est):
+    response = staff_client(alice).post(share_url(est), {"recipient": [est.spouse.pk]})
+    assert response.status_code == 422
+    assert "Choose email or text for Jane Doe." in response.content.decode()
+
+
+def test_send_to_customer_before_the_rules_are_met_shows_why(shop, alice, est):
+    client = staff_client(alice)
+    page = client.get(share_url(est, "send-to-customer")).content.decode()
+    assert "2 are still pending" in page
+    response = client.post(
+        share_url(est, "send-to-customer"),
+        {
+            "recipient": [est.primary.pk],
+            "channel": [f"{est.primary.pk}:email"],
+        },
+    )
+    assert response.status_code == 409
+    assert "cannot be sent to the customer yet" in response.content.decode()
+    assert not Share.objects.exists()
+
+
+def test_send_to_customer_shares_once_the_rules_are_met(shop, alice, est):
+    ready_to_send(est, by=alice)
+    response = staff_client(alice).post(
+        share_url(est, "send-to-customer"),
+        {
+            "recipient": [est.primary.pk],
+            "channel": [f"{est.primary.pk}:email"],
+        },
+    )
+    assert response.status_code == 302
+    assert Share.objects.get().kind == "send_updated"
+
+
+def test_an_unknown_way_to_share_is_404(shop, alice, est):
+    assert staff_client(alice).get(share_url(est, "fax-it")).status_code == 404
+
+
+def test_a_technician_cannot_open_or_post_the_share_form(shop, bob, est):
+    client = staff_client(bob)
+    assert client.get(share_url(est)).status_code == 403
+    response = client.post(
+        share_url(est),
+        {
+            "recipient": [est.primary.pk],
+            "channel": [f"{est.primary.pk}:email"],
+        },
+    )
+    assert response.status_code == 403
+    assert not Share.objects.exists()
+
+
+def test_another_shop_gets_404_from_the_share_pages(shop, charlie, est):
+    client = staff_client(charlie)
+    assert client.get(share_url(est)).status_code == 404
+    response = client.post(
+        share_url(est),
+        {
+            "recipient": [est.primary.pk],
+            "channel": [f"{est.primary.pk}:email"],
+        },
+    )
+    assert response.status_code == 404
+    assert not Share.objects.exists()
+
+
+def test_signed_out_visitors_are_sent_to_log_in(client, db, est):
+    response = client.get(share_url(est))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.fixture
+def link(shop, alice, est):
+    result = share_create(
+        actor=actor_of(alice, shop),
+        ro_id=est.ro.pk,
+        kind="request_approval",
+        recipients=[Recipient(est.primary.pk)],
+    )
+    return result.links[0][0]
+
+
+def test_revoking_a_link_returns_to_the_ro_messages(shop, alice, est, link):
+    response = staff_client(alice).post(f"/share-links/{link.pk}/revoke/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/ros/{est.ro.pk}/#ro-messages"
+    assert ShareLink.objects.get(pk=link.pk).revoked_at is not None
+
+
+def test_revoking_needs_a_post(shop, alice, link):
+    assert staff_client(alice).get(f"/share-links/{link.pk}/revoke/").status_code == 405
+    assert ShareLink.objects.get(pk=link.pk).revoked_at is None
+
+
+def test_technicians_and_other_shops_cannot_revoke(shop, bob, charlie, link):
+    assert staff_client(bob).post(f"/share-links/{link.pk}/revoke/").status_code == 403
+    assert staff_client(charlie).post(f"/share-links/{link.pk}/revoke/").status_code == 404
+    assert ShareLink.objects.get(pk=link.pk).revoked_at is None
