@@ -76,7 +76,11 @@ class MessageFactory(factory.django.DjangoModelFactory):
         lambda m: m.contact.email if m.channel == Channel.EMAIL else m.contact.mobile
     )
     subject = factory.LazyAttribute(
-        lambda m: f"Please review your estimate from {m.shop.name} — {m.repair_order.label}"
+        lambda m: (
+            ""
+            if m.channel == Channel.SMS
+            else f"Please review your estimate from {m.shop.name} — {m.repair_order.label}"
+        )
     )
     body_text = factory.LazyAttribute(
         lambda m: (

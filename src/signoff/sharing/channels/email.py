@@ -16,10 +16,8 @@ from signoff.sharing.models import Message
 def send_email(message: Message) -> str:
     """Send through the configured email backend (or capture it); return the Message-ID."""
     email = build_email(message)
-    message_id = email.extra_headers["Message-ID"]
     if settings.DEV_OUTBOX:
-        capture(message, email.message().as_bytes())
-        return message_id
+        return capture(message, email.message().as_bytes())
     try:
         email.send(fail_silently=False)
     except smtplib.SMTPRecipientsRefused as exc:
@@ -29,7 +27,7 @@ def send_email(message: Message) -> str:
     except (smtplib.SMTPException, OSError) as exc:
         # Disconnects, timeouts, 4xx answers, a mail server that is down: worth another try.
         raise DeliveryError(f"The mail server did not take the email: {exc}") from exc
-    return message_id
+    return email.extra_headers["Message-ID"]
 
 
 def build_email(message: Message) -> EmailMultiAlternatives:

@@ -1,0 +1,121 @@
+"""Texts through the official twilio SDK, pointed at a local stand-in for Twilio's API."""
+
+import pytest
+from django.conf import settings as django_settings
+
+from signoff.sharing.delivery import message_deliver
+from signoff.sharing.models import Message
+from signoff.sharing.services import Recipient, share_create
+from signoff.shops.models import SmsStatus
+from tests.sharing.builders import actor_of, estimate_for, ready_to_send
+from tests.sharing.factories import MessageFactory
+from tests.support.twilio_standin import ACCOUNT_SID, AUTH_TOKEN
+from tests.support.worker import run_queued_tasks
+
+pytestmark = pytest.mark.django_db
+
+
+def sms_ready(shop, sender="+15035550199"):
+    shop.sms_status = SmsStatus.APPROVED
+    shop.sms_sender = sender
+    shop.save()
+
+
+def text_from(sender: str) -> Message:
+    """A queued text from a shop whose text-message sender is `sender`."""
+    return MessageFactory(channel="sms", share__version__repair_order__shop__sms_sender=sender)
+
+
+def test_a_shared_estimate_sends_one_text_per_person_each_with_their_own_link(
+    shop, alice, twilio_standin, django_capture_on_commit_callbacks
+):
+    sms_ready(shop)
+    est = estimate_for(shop)
+    ready_to_send(est, by=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = share_create(
+            actor=actor_of(alice, shop),
+            ro_id=est.ro.pk,
+            kind="request_approval",
+            recipients=[Recipient(est.primary.pk, ["sms"]), Recipient(est.spouse.pk, ["sms"])],
+            primary_contact_id=est.primary.pk,
+        )
+    assert run_queued_tasks() == 2
+
+    sent = {form["To"]: form for form in twilio_standin.messages}
+    assert set(sent) == {"+15035551001", "+15035551002"}
+    urls = {link.contact.mobile: url for link, url in result.links}
+    for number, form in sent.items():
+        assert urls[number] in form["Body"]
+        assert form["From"] == "+15035550199"
+        assert "MessagingServiceSid" not in form
+    assert {r.username for r in twilio_standin.requests} == {ACCOUNT_SID}
+    assert {r.password for r in twilio_standin.requests} == {AUTH_TOKEN}
+    assert all(
+        r.path == f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
+        for r in twilio_standin.requests
+    )
+    for message in Message.objects.all():
+        assert message.status == "sent"
+        assert message.provider_id.startswith("SM")
+
+
+def test_the_status_callback_url_names_the_message_by_its_callback_code(twilio_standin):
+    message = text_from("+15035550199")
+    message_deliver(message.pk)
+    [form] = twilio_standin.messages
+    assert form["StatusCallback"] == (
+        f"{django_settings.SITE_URL}/hooks/twilio/status?m={message.callback_code}"
+    )
+
+
+def test_a_messaging_service_sender_is_sent_as_messaging_service_sid(twilio_standin):
+    service = "MG" + "a1" * 16
+    message = text_from(service)
+    assert message_deliver(message.pk) == "sent"
+    [form] = twilio_standin.messages
+    assert form["MessagingServiceSid"] == service
+    assert "From" not in form
+
+
+def test_the_sid_twilio_returns_is_stored_as_the_provider_id(twilio_standin):
+    message = text_from("+15035550199")
+    message_deliver(message.pk)
+    message.refresh_from_db()
+    sid = twilio_standin.requests[0]
+    assert message.provider_id.startswith("SM") and len(message.provider_id) == 34
+    assert sid.form["To"] == message.to_address
+
+
+def test_a_shop_without_a_sender_fails_the_text_and_says_how_to_fix_it(twilio_standin):
+    message = text_from("")
+    assert message_deliver(message.pk) == "failed"
+    message.refresh_from_db()
+    assert "no text-message sender" in message.last_error
+    assert "shop settings" in message.last_error
+    assert twilio_standin.requests == []
+
+
+def test_texts_fail_with_a_reason_when_twilio_is_not_configured(settings):
+    settings.DEV_OUTBOX = False
+    settings.TWILIO_ACCOUNT_SID = ""
+    message = text_from("+15035550199")
+    assert message_deliver(message.pk) == "failed"
+    message.refresh_from_db()
+    assert "not set up on this server" in message.last_error
+
+
+def test_twilio_out_of_reach_is_retried(settings, twilio_standin):
+    settings.TWILIO_API_BASE = "http://127.0.0.1:9"  # nothing listens on the discard port
+    message = text_from("+15035550199")
+    assert message_deliver(message.pk) == "retry"
+    message.refresh_from_db()
+    assert message.last_error.startswith("Could not reach Twilio")
+
+
+def test_an_unknown_twilio_error_is_retried_with_its_code_in_the_reason(twilio_standin):
+    twilio_standin.fail_next(status=429, code=20429, message="Too many requests")
+    message = text_from("+15035550199")
+    assert message_deliver(message.pk) == "retry"
+    message.refresh_from_db()
+    assert "429" in message.last_error and "20429" in message.last_error

@@ -1,0 +1,157 @@
+"""The dev outbox: with no SMTP or Twilio, messages are captured and shown to the shop's staff."""
+
+import email
+from email import policy
+
+import pytest
+
+from signoff.sharing.delivery import message_deliver
+from signoff.sharing.models import Message, OutboxCapture
+from tests.sharing.builders import staff_client
+from tests.sharing.factories import MessageFactory
+
+FAKE_PDF = b"%PDF-1.4 stand-in for the estimate"
+
+
+@pytest.fixture
+def alice_client(alice):
+    return staff_client(alice)
+
+
+@pytest.fixture(autouse=True)
+def dev_outbox(settings, monkeypatch):
+    settings.DEV_OUTBOX = True
+    # Even with these set, the dev outbox must not reach the network.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9
+    settings.TWILIO_ACCOUNT_SID, settings.TWILIO_API_BASE = "AC" + "0" * 32, "http://127.0.0.1:9"
+    monkeypatch.setattr("signoff.documents.render.estimate_pdf", lambda **kw: FAKE_PDF)
+
+
+def captured_email(shop, **fields) -> Message:
+    message = MessageFactory(share__version__repair_order__shop=shop, **fields)
+    assert message_deliver(message.pk) == "sent"
+    message.refresh_from_db()
+    return message
+
+
+def captured_text(shop, **fields) -> Message:
+    message = MessageFactory(share__version__repair_order__shop=shop, channel="sms", **fields)
+    assert message_deliver(message.pk) == "sent"
+    message.refresh_from_db()
+    return message
+
+
+def test_an_email_is_captured_as_the_full_message_and_marked_sent(shop):
+    message = captured_email(shop)
+    assert message.provider_id == f"dev-outbox-{message.pk}"
+    parsed = email.message_from_bytes(bytes(message.capture.raw), policy=policy.default)
+    assert parsed["To"].addresses[0].addr_spec == message.to_address
+    assert parsed.get_body(("plain",)).get_content().replace("\r\n", "\n") == message.body_text
+    [attachment] = parsed.iter_attachments()
+    assert attachment.get_content() == FAKE_PDF
+
+
+def test_a_text_is_captured_as_its_body_without_calling_twilio(shop):
+    message = captured_text(shop)
+    assert bytes(message.capture.raw).decode() == message.body_text
+    assert message.provider_id == f"dev-outbox-{message.pk}"
+    assert message.last_error == ""
+
+
+def test_the_outbox_lists_this_shops_messages_newest_first(shop, other_shop, alice_client):
+    first = captured_email(shop, subject="First estimate")
+    second = captured_text(shop, body_text="Second: http://localhost:8000/s/abc")
+    captured_email(other_shop, subject="Across town secret")
+    response = alice_client.get("/dev/outbox/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.index("Second: http://localhost:8000/s/abc") < page.index("First estimate")
+    assert "Across town secret" not in page
+    assert f"/dev/outbox/{first.pk}/" in page and f"/dev/outbox/{second.pk}/" in page
+
+
+def test_the_email_page_shows_headers_the_html_in_a_sandbox_the_link_and_the_pdf(
+    shop, alice_client
+):
+    message = captured_email(shop)
+    response = alice_client.get(f"/dev/outbox/{message.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message.to_address in page
+    assert '<iframe class="outbox-html" sandbox srcdoc="&lt;p&gt;Hello' in page
+    link = f"http://localhost:8000/s/tok-{message.contact.pk}"
+    assert f'<a href="{link}" target="_blank" rel="noopener">{link}</a>' in page
+    attachment_url = f"/dev/outbox/{message.pk}/attachments/0/"
+    assert attachment_url in page
+    filename = f"estimate-RO-{message.repair_order.number}-v{message.share.version.number}.pdf"
+    assert filename in page
+
+
+def test_the_attachment_downloads_as_the_pdf_that_was_attached(shop, alice_client):
+    message = captured_email(shop)
+    response = alice_client.get(f"/dev/outbox/{message.pk}/attachments/0/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content == FAKE_PDF
+    assert "estimate-RO-" in response["Content-Disposition"]
+    assert alice_client.get(f"/dev/outbox/{message.pk}/attachments/1/").status_code == 404
+
+
+def test_the_text_page_shows_the_body_with_a_clickable_link(shop, alice_client):
+    message = captured_text(
+        shop, body_text="Main Street Auto: please review http://localhost:8000/s/xyz"
+    )
+    page = alice_client.get(f"/dev/outbox/{message.pk}/").content.decode()
+    assert '<a href="http://localhost:8000/s/xyz"' in page
+    assert "Main Street Auto: please review" in page
+    assert "<iframe" not in page
+
+
+def test_markup_in_a_message_is_shown_as_text_never_run(shop, alice_client):
+    message = captured_email(
+        shop,
+        subject="<script>alert(1)</script>",
+        body_html='<p>Hi</p><script>alert("html")</script>',
+        body_text="Hi <script>alert('text')</script>",
+    )
+    page = alice_client.get(f"/dev/outbox/{message.pk}/").content.decode()
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_another_shops_message_is_not_found(shop, other_shop, charlie):
+    message = captured_email(shop)
+    client = staff_client(charlie)
+    assert client.get(f"/dev/outbox/{message.pk}/").status_code == 404
+    assert client.get(f"/dev/outbox/{message.pk}/attachments/0/").status_code == 404
+    assert str(message.to_address) not in client.get("/dev/outbox/").content.decode()
+
+
+def test_a_technician_may_look_at_the_outbox(shop, bob):
+    message = captured_text(shop)
+    client = staff_client(bob)
+    assert client.get("/dev/outbox/").status_code == 200
+    assert client.get(f"/dev/outbox/{message.pk}/").status_code == 200
+
+
+def test_logged_out_visitors_are_sent_to_log_in(client, shop):
+    message = captured_text(shop)
+    for url in ("/dev/outbox/", f"/dev/outbox/{message.pk}/"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+
+
+def test_the_outbox_does_not_exist_when_real_providers_are_configured(shop, alice_client, settings):
+    message = captured_text(shop)
+    settings.DEV_OUTBOX = False
+    assert alice_client.get("/dev/outbox/").status_code == 404
+    assert alice_client.get(f"/dev/outbox/{message.pk}/").status_code == 404
+
+
+def test_a_message_captured_again_after_a_lost_worker_keeps_one_capture(shop):
+    message = captured_text(shop)
+    Message.objects.filter(pk=message.pk).update(status="retry", next_attempt_at=None)
+    assert message_deliver(message.pk) == "sent"
+    assert OutboxCapture.objects.filter(message=message).count() == 1
