@@ -21,9 +21,9 @@ def repair_orders_for(*, actor: Actor) -> QuerySet[RepairOrder]:
 
 
 def live_operations() -> QuerySet[Operation]:
-    """Operations not removed, with their lines, in table order."""
+    """Operations not removed, with their lines in the order staff entered them."""
     return Operation.objects.filter(removed_at__isnull=True).prefetch_related(
-        Prefetch("lines", queryset=OperationLine.objects.order_by("kind", "position", "id"))
+        Prefetch("lines", queryset=OperationLine.objects.order_by("position", "id"))
     )
 
 

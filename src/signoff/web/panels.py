@@ -24,6 +24,7 @@ RO_PANELS: list[Panel] = [
     Panel("actions", "sharing/_ro_actions.html", "signoff.sharing.panels.ro_actions"),
     Panel("after", "sharing/_ro_messages.html", "signoff.sharing.panels.ro_messages"),
     Panel("after", "portal/_ro_authorization.html", "signoff.portal.panels.ro_authorization"),
+    Panel("actions", "portal/_in_person_button.html", "signoff.portal.panels.in_person_button"),
 ]
 
 

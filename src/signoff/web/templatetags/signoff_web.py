@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from django import template
+from django import forms, template
 from django.template import TemplateDoesNotExist
 from django.utils import timezone
 from django.utils.html import format_html
@@ -119,9 +119,8 @@ def field(bound_field, css: str = ""):
     return {
         "f": bound_field,
         "css": css,
-        "is_check": widget.input_type == "checkbox" if hasattr(widget, "input_type") else False,
-        "is_radio": getattr(widget, "allow_multiple_selected", None) is None
-        and widget.__class__.__name__ == "RadioSelect",
+        "is_check": isinstance(widget, forms.CheckboxInput),
+        "is_radio": isinstance(widget, forms.RadioSelect),
     }
 
 
