@@ -12,5 +12,6 @@ urlpatterns = [
     path("hooks/", include("signoff.sharing.urls_hooks")),
     path("dev/", include("signoff.sharing.urls_dev")),
     path("", include("signoff.sharing.urls")),
+    path("", include("signoff.portal.urls_staff")),
     path("", include("signoff.web.urls")),
 ]

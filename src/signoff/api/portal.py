@@ -1,5 +1,312 @@
-"""API routes for the customer side: the share-link token in the path is the only credential."""
+"""API routes for the customer side: the share-link token in the path is the only credential.
 
-from ninja import Router
+The JSON twin of the customer page (`GET /portal/{token}`) and its approval form (`POST
+/portal/{token}/approval`). Both call the same services as the page, and answer with the
+portal's private headers (no referrer, no caching), errors included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from ninja import Field, Router, Schema
+
+from signoff.api.schemas import errors
+from signoff.errors import SignoffError, ValidationFailed
+from signoff.portal import selectors, services
+from signoff.portal.signature import MAX_PNG_BYTES, PAD_HEIGHT, PAD_WIDTH
+from signoff.portal.views import client_address, private, user_agent
 
 router = Router(tags=["portal"], auth=None)
+
+PORTAL_ERRORS = errors(404, 409, 410, 422, 429)
+
+
+class ContactOut(Schema):
+    id: int
+    name: str
+    relationship: str = Field(..., examples=["Spouse"])
+    is_link_contact: bool = Field(..., description="The contact this link was sent to.")
+
+
+class LineOut(Schema):
+    kind: Literal["labor", "part", "fee"]
+    part_number: str
+    description: str
+    quantity: str
+    unit_price: str | None = Field(None, description="Absent when the share hides prices.")
+    amount: str | None = Field(None, description="Absent when the share hides prices.")
+
+
+class OperationOut(Schema):
+    id: int
+    kind: Literal["estimate", "recommendation"]
+    title: str
+    complaint: str
+    cause: str
+    correction: str
+    status: Literal["pending", "approved", "deferred", "declined"]
+    decidable: bool = Field(
+        ..., description="The contact may answer it now (pending, and allowed by shop settings)."
+    )
+    change: str = Field(
+        "", description="`new` or `changed` since this contact's last approval, else empty."
+    )
+    subtotal: str | None = Field(None, description="Absent when the share hides prices.")
+    lines: list[LineOut]
+
+
+class ChangeOut(Schema):
+    operation_id: int
+    title: str
+    what: Literal["new", "changed", "removed"]
+    before: str | None
+    after: str | None
+
+
+class VersionOut(Schema):
+    id: int = Field(..., description="Send it back as `version_id` when approving.")
+    number: int
+    content_hash: str
+    created_at: datetime
+
+
+class PortalOut(Schema):
+    shop: dict = Field(..., examples=[{"name": "Main Street Auto", "phone": "+15035550100"}])
+    repair_order: dict = Field(
+        ..., examples=[{"number": 1001, "label": "RO 1001", "etr": None, "notes": []}]
+    )
+    customer: dict
+    vehicle: dict | None
+    version: VersionOut
+    operations: list[OperationOut]
+    totals: dict | None = Field(None, description="Estimate totals; absent when prices are hidden.")
+    contacts: list[ContactOut] = Field(..., description="Who may be named as the approver.")
+    approver_id: int | None = Field(..., description="Pre-selected approver: the link's contact.")
+    recommendations_approvable: bool
+    recommendation_approver_captured: bool = Field(
+        ...,
+        description=(
+            "When true, approving a recommendation records the approver and a signature; "
+            "when false, recommendation approvals are recorded without naming anyone."
+        ),
+    )
+    changes: list[ChangeOut]
+    language: str
+    signature_pad: dict = Field(
+        ...,
+        description="Stroke points are in this logical space; the PNG must stay under the limit.",
+    )
+
+
+class AnswerIn(Schema):
+    operation_id: int
+    status: Literal["approved", "declined"]
+
+
+class SignatureIn(Schema):
+    png: str = Field(
+        ...,
+        description=f"The drawn signature as a PNG: base64 or a data URL, at most {MAX_PNG_BYTES // 1024} KB.",
+    )
+    strokes: list[list[list[float]]] = Field(
+        ...,
+        description=(
+            f"The strokes drawn, each a list of [x, y] points in a {PAD_WIDTH} × {PAD_HEIGHT} "
+            "space. The stored SVG is rebuilt from these points."
+        ),
+        examples=[[[[20, 120], [80, 60], [140, 130]]]],
+    )
+
+
+class ApprovalIn(Schema):
+    version_id: int = Field(..., description="The version shown (`version.id` from the GET).")
+    decisions: list[AnswerIn] = Field(..., description="At least one answer.")
+    contact_id: int | None = Field(
+        None, description="Who is approving (one of `contacts`); defaults to the link's contact."
+    )
+    signature: SignatureIn | None = Field(
+        None, description="Required when answering estimate work (or signed recommendations)."
+    )
+    consent: bool = Field(False, description="The contact agreed to sign electronically.")
+    amount: Decimal | None = Field(
+        None, description="Optional: the total shown to the contact; refused if it differs."
+    )
+    language: Literal["en", "es"] | None = Field(
+        None, description="Language of the stored consent text; defaults to the contact's."
+    )
+
+
+class DecisionOut(Schema):
+    id: int
+    operation_id: int
+    status: str
+    contact_name: str
+    version: int
+
+
+class SignatureOut(Schema):
+    id: int
+    kind: str
+    amount: str
+    content_hash: str
+
+
+class ApprovalOut(Schema):
+    decisions: list[DecisionOut]
+    signatures: list[SignatureOut]
+    amount: str = Field(..., description="What was approved, tax included.")
+    consent_text: str = Field(..., description="The consent statement stored with the signature.")
+
+
+def _answer(response: HttpResponse, handler: Callable[[], tuple[int, dict]]):
+    private(response)
+    try:
+        return handler()
+    except SignoffError as exc:
+        return exc.status, exc.as_dict()
+
+
+def _money(value) -> str | None:
+    return None if value is None else f"{Decimal(value):.2f}"
+
+
+def _page_out(page: selectors.ApprovalPage) -> dict:
+    content, prices = page.content, page.show_prices
+    link_contact = page.link.contact_id if page.link else None
+    return {
+        "shop": {k: content["shop"][k] for k in ("name", "phone", "email", "address")},
+        "repair_order": {
+            "number": content["repair_order"]["number"],
+            "label": content["repair_order"]["label"],
+            "etr": page.etr,
+            "notes": page.notes,
+        },
+        "customer": {"name": content["customer"]["name"]},
+        "vehicle": page.vehicle,
+        "version": page.version,
+        "operations": [
+            {
+                **{k: getattr(op, k) for k in ("id", "kind", "title", "complaint", "cause")},
+                **{k: getattr(op, k) for k in ("correction", "status", "decidable", "change")},
+                "subtotal": _money(op.subtotal) if prices else None,
+                "lines": [
+                    {**line, **({} if prices else {"unit_price": None, "amount": None})}
+                    for line in op.lines
+                ],
+            }
+            for op in page.operations
+        ],
+        "totals": content["totals"]["estimate"] if prices else None,
+        "contacts": [
+            {
+                "id": c.pk,
+                "name": c.name,
+                "relationship": c.relationship_label,
+                "is_link_contact": c.pk == link_contact,
+            }
+            for c in page.contacts
+        ],
+        "approver_id": page.approver.pk if page.approver else None,
+        "recommendations_approvable": page.recommendations_approvable,
+        "recommendation_approver_captured": page.capture_recommendation_approver,
+        "changes": [
+            {**vars(c), "before": _money(c.before), "after": _money(c.after)} for c in page.changes
+        ],
+        "language": page.language,
+        "signature_pad": {"width": PAD_WIDTH, "height": PAD_HEIGHT, "max_png_bytes": MAX_PNG_BYTES},
+    }
+
+
+@router.get(
+    "/portal/{token}",
+    response={200: PortalOut, **PORTAL_ERRORS},
+    summary="The customer page as JSON: RO, current version, operations, contacts to choose from",
+    description="Counts as an opening of the link (recorded with IP and user agent).",
+)
+def portal_get(request: HttpRequest, token: str, response: HttpResponse):
+    def handler():
+        link, version = services.share_link_open(
+            raw_token=token,
+            client=client_address(request),
+            user_agent=user_agent(request),
+            via="api",
+        )
+        page = selectors.approval_page(
+            repair_order=link.repair_order,
+            version=version,
+            link=link,
+            language=link.contact.language,
+        )
+        return 200, _page_out(page)
+
+    return _answer(response, handler)
+
+
+def _input(payload: ApprovalIn, language: str) -> services.ApprovalInput:
+    choices = {answer.operation_id: answer.status for answer in payload.decisions}
+    if len(choices) != len(payload.decisions):
+        message = "Answer each operation once."
+        raise ValidationFailed(message, fields={"decisions": message})
+    return services.ApprovalInput(
+        version_id=payload.version_id,
+        choices=choices,
+        contact_id=payload.contact_id,
+        signature_png=payload.signature.png if payload.signature else "",
+        signature_strokes=payload.signature.strokes if payload.signature else [],
+        consent=payload.consent,
+        shown_total=payload.amount,
+        language=payload.language or language,
+    )
+
+
+@router.post(
+    "/portal/{token}/approval",
+    response={201: ApprovalOut, **PORTAL_ERRORS},
+    summary="Submit answers for the version shown, the approving contact, signature and consent",
+    description=(
+        "Records one decision per answer and one signature bound to the version's hash, in one "
+        "transaction. 409 `stale_version` when the estimate changed since the version shown "
+        "(GET it again), 409 `already_decided` when the shop decided an operation meanwhile, "
+        "410 for an expired or revoked link, 429 when rate-limited. Submitting the same answers "
+        "twice is refused (409), so a retried request never records twice."
+    ),
+)
+def portal_approve(request: HttpRequest, token: str, payload: ApprovalIn, response: HttpResponse):
+    def handler():
+        link = services.link_for_request(raw_token=token, client=client_address(request))
+        data = _input(payload, link.contact.language)
+        with translation.override(data.language):
+            result = services.portal_approval_submit(
+                link=link, data=data, ip=client_address(request), user_agent=user_agent(request)
+            )
+        return 201, {
+            "decisions": [
+                {
+                    "id": d.pk,
+                    "operation_id": d.operation_id,
+                    "status": d.status,
+                    "contact_name": d.contact_name,
+                    "version": d.version.number,
+                }
+                for d in result.decisions
+            ],
+            "signatures": [
+                {
+                    "id": s.pk,
+                    "kind": s.kind,
+                    "amount": _money(s.amount),
+                    "content_hash": s.content_hash,
+                }
+                for s in result.signatures
+            ],
+            "amount": _money(result.amount),
+            "consent_text": result.consent_text,
+        }
+
+    return _answer(response, handler)

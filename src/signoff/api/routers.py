@@ -1,6 +1,6 @@
 """Every router of the API, in one list, so the schema and the permission walk see them all."""
 
-from signoff.api import customers, operations, portal, repair_orders
+from signoff.api import authorization, customers, operations, portal, repair_orders
 from signoff.api import sharing as sharing_api
 
 ALL = [
@@ -9,4 +9,5 @@ ALL = [
     ("", operations.router),
     ("", portal.router),
     ("", sharing_api.router),
+    ("", authorization.router),
 ]

@@ -1,0 +1,67 @@
+"""API route for an RO's authorization summary: who authorized what, how, when, with signatures."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Field, Router, Schema
+
+from signoff.api.schemas import READ_ERRORS
+from signoff.approvals.selectors import authorization_summary
+from signoff.orders.selectors import repair_order_get
+
+router = Router(tags=["authorization"])
+
+
+class AnsweredOut(Schema):
+    operation: str
+    status: str
+
+
+class AuthorizationOut(Schema):
+    kind: str = Field(..., description="`estimate` or `recommendation`.")
+    signer: str = Field(..., description="Who authorized (name as shown); empty if not recorded.")
+    relationship: str
+    when: datetime
+    how: str = Field(
+        ..., examples=["Customer share link", "On behalf of the customer — Phone call"]
+    )
+    source: str = Field(..., description="`link`, `in_person` or `on_behalf`.")
+    reason: str = Field(..., description="On-behalf approvals: the reason chosen by staff.")
+    comment: str
+    recorded_by: str = Field(..., description="The staff member who recorded it, if any.")
+    via: str = Field(..., description="Whose link it came through, when not the signer's own.")
+    version: int | None = Field(..., description="The estimate version number authorized.")
+    version_hash: str
+    amount: str | None = Field(..., description="The amount authorized, tax included.")
+    signature_id: int | None
+    signature_url: str | None = Field(
+        ..., description="Staff URL of the signature image (PNG); needs a staff session."
+    )
+    operations: list[str]
+    decisions: list[AnsweredOut]
+    ip: str
+
+
+@router.get(
+    "/repair-orders/{ro_id}/authorization-summary",
+    response={200: list[AuthorizationOut], **READ_ERRORS},
+    summary="Who authorized what on the RO, how and when, with signature references",
+)
+def authorization_summary_get(request: HttpRequest, ro_id: int):
+    ro = repair_order_get(actor=request.actor, ro_id=ro_id)
+    entries = authorization_summary(repair_order=ro)
+    return 200, [
+        {
+            **{k: v for k, v in entry.items() if k != "signature_png"},
+            "amount": None if entry["amount"] is None else f"{entry['amount']:.2f}",
+            "signature_url": (
+                reverse("portal_staff:signature_png", args=[ro.pk, entry["signature_id"]])
+                if entry["signature_id"]
+                else None
+            ),
+        }
+        for entry in entries
+    ]

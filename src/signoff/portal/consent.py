@@ -1,0 +1,66 @@
+"""The consent statement a contact agrees to before signing, in their language.
+
+The page shows it and the server stores it with the signature; both come from this function,
+so what is stored is exactly what was shown for the same choices (the client's copy is never
+trusted).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+
+def money_text(amount: Decimal) -> str:
+    """$1,234.56 — amounts are already rounded by orders.pricing; this only writes them."""
+    return f"${amount:,.2f}"
+
+
+def consent_text(
+    *,
+    shop_name: str,
+    ro_label: str,
+    estimate_amount: Decimal,
+    recommendation_amount: Decimal | None = None,
+    language: str = "en",
+) -> str:
+    """The statement shown above the consent checkbox and stored with the signature.
+
+    It names the shop, the RO and the amount authorized, says the contact agrees to sign
+    electronically, and that they can ask the shop for a paper copy (E-SIGN Act disclosure).
+    `recommendation_amount` is given only when recommended work is approved with a signature.
+    """
+    with translation.override(language):
+        values = {
+            "shop": shop_name,
+            "ro": ro_label,
+            "amount": money_text(estimate_amount),
+        }
+        if recommendation_amount is None:
+            authorize = (
+                _(
+                    "I authorize %(shop)s to do the work I approved above on %(ro)s, for a total "
+                    "of %(amount)s including tax, and I decline the work I marked as declined."
+                )
+                % values
+            )
+        else:
+            values["recommended"] = money_text(recommendation_amount)
+            authorize = (
+                _(
+                    "I authorize %(shop)s to do the work I approved above on %(ro)s, for a total "
+                    "of %(amount)s including tax, plus %(recommended)s including tax for the "
+                    "recommended work I approved, and I decline the work I marked as declined."
+                )
+                % values
+            )
+        esign = (
+            _(
+                "I agree to sign electronically, and that my electronic signature counts the same "
+                "as one on paper. I can ask %(shop)s for a paper copy at any time."
+            )
+            % values
+        )
+    return f"{authorize} {esign}"

@@ -1,0 +1,68 @@
+"""Template filters for the approval screens: money, phone numbers, statuses, people, errors."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from signoff.customers.validation import format_phone
+from signoff.portal.consent import money_text
+
+register = template.Library()
+
+
+@register.filter
+def money(value) -> str:
+    try:
+        return money_text(Decimal(value))
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def phone(value: str) -> str:
+    return format_phone(value or "")
+
+
+@register.filter
+def quantity(value) -> str:
+    """Hours or a count without trailing zeros: 1.5, 2."""
+    try:
+        text = format(Decimal(value).normalize(), "f")
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    return text if "." not in text else text.rstrip("0").rstrip(".")
+
+
+@register.filter
+def status_label(status: str) -> str:
+    labels = {
+        "pending": pgettext("approval status", "Waiting for your answer"),
+        "approved": pgettext("approval status", "Approved"),
+        "deferred": pgettext("approval status", "Deferred"),
+        "declined": pgettext("approval status", "Declined"),
+    }
+    return labels.get(status, status)
+
+
+@register.filter
+def relationship(contact) -> str:
+    if contact.is_primary:
+        return _("Primary")
+    return contact.relationship or _("Additional contact")
+
+
+@register.filter
+def field_error(error, key) -> str:
+    """The message for one field of a ValidationFailed (or '' when there is none)."""
+    fields = getattr(error, "fields", None) or {}
+    return fields.get(str(key), "")
+
+
+@register.filter
+def op_error(error, op_id) -> str:
+    """The message for one operation's answer (field `decisions.<id>`)."""
+    return field_error(error, f"decisions.{op_id}")

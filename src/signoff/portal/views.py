@@ -1,0 +1,161 @@
+"""The customer share page behind /s/<token>: no staff session, the token is the credential."""
+
+from __future__ import annotations
+
+import functools
+
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.views.decorators.http import require_http_methods, require_POST
+
+from signoff.errors import Conflict, LinkGone, NotFound, RateLimited, StaleVersion, ValidationFailed
+from signoff.portal import selectors, services
+from signoff.portal.forms import approval_input, choices_from, language_for
+from signoff.sharing.versions import version_current
+
+
+def client_address(request) -> str:
+    # The app sits behind one trusted proxy at most, which must set REMOTE_ADDR to the client.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def user_agent(request) -> str:
+    return request.META.get("HTTP_USER_AGENT", "")[:400]
+
+
+def private(response):
+    """Headers for pages whose URL is a credential: never cached, never sent as a referrer."""
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def portal_view(view):
+    """Private headers on every answer, and friendly pages for bad, gone or throttled links."""
+
+    @functools.wraps(view)
+    def wrapper(request, token: str, *args, **kwargs):
+        try:
+            response = view(request, token, *args, **kwargs)
+        except NotFound as exc:
+            response = render(
+                request, "portal/not_found.html", {"message": exc.message}, status=404
+            )
+        except LinkGone as exc:
+            gone = selectors.link_by_token(raw_token=token)
+            with translation.override(gone.contact.language if gone else None):
+                context = {
+                    "message": exc.message,
+                    "link": gone,
+                    "shop": gone.shop if gone else None,
+                }
+                response = render(request, "portal/gone.html", context, status=410)
+        except RateLimited as exc:
+            response = render(
+                request, "portal/rate_limited.html", {"message": exc.message}, status=429
+            )
+        return private(response)
+
+    return wrapper
+
+
+def _page(request, *, link, version, language, status=200, **extra):
+    page = selectors.approval_page(
+        repair_order=link.repair_order,
+        version=version,
+        link=link,
+        choices=extra.pop("choices", None),
+        approver_id=extra.pop("approver_id", None),
+        language=language,
+    )
+    with translation.override(language):
+        return render(
+            request,
+            "portal/page.html",
+            {"page": page, "token": link_token(request), **extra},
+            status=status,
+        )
+
+
+def link_token(request) -> str:
+    return request.resolver_match.kwargs["token"]
+
+
+@portal_view
+@require_http_methods(["GET", "POST"])
+def page(request, token: str):
+    if request.method == "GET":
+        link, version = services.share_link_open(
+            raw_token=token, client=client_address(request), user_agent=user_agent(request)
+        )
+        return _page(
+            request,
+            link=link,
+            version=version,
+            language=language_for(request, link.contact.language),
+        )
+    link = services.link_for_request(raw_token=token, client=client_address(request))
+    language = language_for(request, link.contact.language)
+    data = approval_input(request.POST, language=language)
+    with translation.override(language):
+        try:
+            services.portal_approval_submit(
+                link=link, data=data, ip=client_address(request), user_agent=user_agent(request)
+            )
+        except StaleVersion as exc:
+            version = services.version_for_approval(repair_order=link.repair_order)
+            return _page(
+                request,
+                link=link,
+                version=version,
+                language=language,
+                status=409,
+                stale=exc.message,
+            )
+        except (ValidationFailed, Conflict) as exc:
+            version = version_current(repair_order=link.repair_order)
+            return _page(
+                request,
+                link=link,
+                version=version,
+                language=language,
+                status=exc.status,
+                error=exc,
+                choices=data.choices,
+                approver_id=data.contact_id,
+            )
+    return redirect("portal:done", token=token)
+
+
+@portal_view
+@require_POST
+def total(request, token: str):
+    """The htmx partial: what the current choices add up to, and the consent text naming it."""
+    link = services.link_for_request(raw_token=token, client=client_address(request))
+    language = language_for(request, link.contact.language)
+    version = selectors.version_of(
+        repair_order=link.repair_order, version_id=request.POST.get("version")
+    )
+    page = selectors.approval_page(
+        repair_order=link.repair_order,
+        version=version,
+        link=link,
+        choices=choices_from(request.POST),
+        language=language,
+    )
+    with translation.override(language):
+        return render(request, "portal/_total.html", {"page": page, "oob": True})
+
+
+@portal_view
+@require_http_methods(["GET"])
+def done(request, token: str):
+    link = services.link_for_request(raw_token=token, client=client_address(request))
+    language = language_for(request, link.contact.language)
+    version = version_current(repair_order=link.repair_order)
+    page = selectors.approval_page(
+        repair_order=link.repair_order, version=version, link=link, language=language
+    )
+    with translation.override(language):
+        return render(request, "portal/done.html", {"page": page, "token": token})

@@ -1,0 +1,110 @@
+"""Small builders for portal tests: an RO shared with a contact, and signatures to submit."""
+
+from __future__ import annotations
+
+import base64
+import json
+import struct
+import zlib
+from dataclasses import dataclass
+
+from signoff.customers.models import Contact
+from signoff.orders.models import Operation, RepairOrder
+from signoff.sharing.links import share_link_mint
+from signoff.sharing.models import EstimateVersion, Share, ShareKind, ShareLink
+from signoff.sharing.versions import version_freeze
+from tests.factories import ContactFactory, CustomerFactory, RepairOrderFactory, priced_operation
+
+
+def png_rgba(width: int = 60, height: int = 20, *, ink: bool = True) -> bytes:
+    """A real 8-bit RGBA PNG; with `ink`, a dark diagonal line on a transparent background."""
+    rows = []
+    for y in range(height):
+        row = bytearray(width * 4)
+        if ink:
+            x = y * width // height
+            row[x * 4 : x * 4 + 4] = b"\x11\x18\x27\xff"
+        rows.append(b"\x00" + bytes(row))
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )
+
+
+def data_url(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+STROKES = [[[20, 150], [60, 60], [100, 150], [140, 60], [180, 150]], [[220, 100], [320, 100]]]
+
+
+def signature_fields(**overrides) -> dict:
+    """Form fields of a drawn signature, as the pad posts them."""
+    fields = {"signature_png": data_url(png_rgba()), "signature_strokes": json.dumps(STROKES)}
+    fields.update(overrides)
+    return fields
+
+
+@dataclass
+class Shared:
+    """An RO with three estimate operations and a recommendation, shared with its primary."""
+
+    ro: RepairOrder
+    primary: Contact
+    spouse: Contact
+    brakes: Operation
+    tires: Operation
+    wipers: Operation
+    cabin: Operation
+    version: EstimateVersion
+    share: Share
+    link: ShareLink
+    token: str
+
+    @property
+    def url(self) -> str:
+        return f"/s/{self.token}"
+
+    def refresh(self) -> None:
+        self.ro.shop.refresh_from_db()
+
+
+def shared_estimate(*, shop, sections=None, include_etr=True, notes="", language="en") -> Shared:
+    customer = CustomerFactory(shop=shop, name="Jordan Lee")
+    primary = ContactFactory(
+        customer=customer, name="Jordan Lee", is_primary=True, language=language
+    )
+    spouse = ContactFactory(customer=customer, name="Sam Lee", relationship="Spouse")
+    ro = RepairOrderFactory(shop=shop, customer=customer, notes="Customer waits in the lobby.")
+    brakes = priced_operation(repair_order=ro, title="Front brake pads")
+    tires = priced_operation(repair_order=ro, title="Mount and balance tires", labor_hours="1.0")
+    wipers = priced_operation(
+        repair_order=ro, title="Wiper blades", labor_hours="0.2", part_price="24.00"
+    )
+    cabin = priced_operation(
+        repair_order=ro,
+        title="Cabin air filter",
+        kind="recommendation",
+        labor_hours="0.3",
+        part_price="32.00",
+    )
+    version, _created = version_freeze(repair_order=ro)
+    share = Share.objects.create(
+        shop=shop,
+        repair_order=ro,
+        version=version,
+        kind=ShareKind.REQUEST_APPROVAL,
+        include_etr=include_etr,
+        notes=notes,
+        sections=sections if sections is not None else [],
+    )
+    link, token = share_link_mint(share=share, contact=primary)
+    return Shared(ro, primary, spouse, brakes, tires, wipers, cabin, version, share, link, token)
