@@ -1,0 +1,76 @@
+"""Send to Customer from the RO page, end to end: rules, the yellow dialog, the outbox."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.sharing.builders import decide, estimate_for
+
+pytestmark = pytest.mark.browser
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def delivered_in_process(settings, live_server):
+    """Deliver each message as soon as its share commits, into the dev outbox."""
+    settings.TASKS = IMMEDIATE_TASKS
+    settings.DEV_OUTBOX = True
+    settings.SITE_URL = live_server.url
+
+
+def test_send_to_customer_from_the_ro_page_to_the_dev_outbox(
+    logged_in_page, live_server, shop, alice, delivered_in_process
+):
+    alice.save()  # UserFactory does not save the password it sets; the login form needs it.
+    est = estimate_for(shop)
+    page = logged_in_page(alice)
+    ro_url = f"{live_server.url}/ros/{est.ro.pk}/"
+    page.goto(ro_url)
+
+    send = page.locator("#send-to-customer-button")
+    expect(send).to_be_disabled()
+    tooltip = page.locator(".share-action", has=send)
+    expect(tooltip).to_have_attribute("title", re.compile("2 are still pending"))
+    expect(tooltip).to_have_attribute("title", re.compile("approved on the customer's behalf"))
+
+    decide(est.brakes, "approved", by=alice)
+    page.reload()
+    expect(send).to_be_disabled()
+    expect(tooltip).to_have_attribute("title", re.compile("1 is still pending"))
+
+    decide(est.wipers, "declined", by=alice)
+    page.reload()
+    expect(send).to_be_enabled()
+
+    send.click()
+    dialog = page.locator("#share-send-to-customer")
+    expect(dialog).to_be_visible()
+    assert dialog.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 248, 214)"
+    submit = dialog.get_by_role("button", name="Share estimate")
+    expect(submit).to_be_disabled()
+
+    john = dialog.locator(f'input[name="recipient"][value="{est.primary.pk}"]')
+    john.check()
+    expect(submit).to_be_enabled()
+    john.uncheck()
+    expect(submit).to_be_disabled()
+    john.check()
+    expect(dialog.locator(f'input[name="channel"][value="{est.primary.pk}:email"]')).to_be_checked()
+    dialog.get_by_label("Notes for the customer").fill("Pads are in stock; ready this afternoon.")
+    submit.click()
+
+    page.wait_for_url(ro_url)
+    expect(page.locator(".flash")).to_contain_text("Version 1 shared with John Doe (email)")
+    messages = page.locator("#ro-messages [data-message]")
+    expect(messages).to_have_count(1)
+    expect(messages.first).to_contain_text("john@mail.example")
+    expect(messages.first).to_contain_text("Sent")
+    expect(page.locator("#ro-messages [data-link]")).to_contain_text("John Doe")
+
+    page.goto(f"{live_server.url}/dev/outbox/")
+    expect(page.locator("main")).to_contain_text(
+        f"Your updated estimate from {shop.name} — {est.ro.label}"
+    )
+    expect(page.locator("main")).to_contain_text("john@mail.example")
