@@ -12,6 +12,7 @@ urlpatterns = [
     path("hooks/", include("signoff.sharing.urls_hooks")),
     path("dev/", include("signoff.sharing.urls_dev")),
     path("", include("signoff.sharing.urls")),
+    path("", include("signoff.approvals.urls")),
     path("", include("signoff.portal.urls_staff")),
     path("", include("signoff.web.urls")),
 ]

@@ -50,3 +50,17 @@ def make_signature(ro, version, *, png: bytes = PNG_1PX):
         ip="203.0.113.9",
         user_agent="Mozilla/5.0 (test)",
     )
+
+
+def client_for(user):
+    """A test client logged in as `user`.
+
+    Saves the user first: UserFactory sets the password after its save and does not save again,
+    and a session whose password hash differs from the stored one is logged out.
+    """
+    from django.test import Client
+
+    user.save()
+    client = Client()
+    client.force_login(user)
+    return client

@@ -40,6 +40,11 @@ class Status(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+# What staff may record on the customer's behalf. Pending is never chosen: it is the absence of
+# a decision, or what a change to the operation returns it to.
+DECIDABLE_STATUSES = (Status.APPROVED, Status.DEFERRED, Status.DECLINED)
+
+
 class Source(models.TextChoices):
     ON_BEHALF = "on_behalf", "On behalf of the customer"
     LINK = "link", "Customer share link"

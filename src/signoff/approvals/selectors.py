@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Max, QuerySet
+from django.utils import timezone
 
-from signoff.approvals.models import Decision, Status
+from signoff.approvals.models import DECIDABLE_STATUSES, Decision, Status
 from signoff.customers.models import Contact
+from signoff.customers.validation import format_phone
 from signoff.errors import NotFound
 from signoff.orders.models import Operation, RepairOrder
 from signoff.orders.pricing import ZERO, operation_subtotal
@@ -22,6 +24,8 @@ from signoff.shops.models import ApprovalReason, Shop
 # (a phone call in which several operations are approved one after another, or one signed
 # submission), so the over-limit warning compares later approvals against all of them.
 FIRST_AUTHORIZATION_WINDOW = dt.timedelta(hours=1)
+# The word on the pop-up's title and confirm button for each status staff may choose.
+STATUS_VERBS = {Status.APPROVED: "Approve", Status.DEFERRED: "Defer", Status.DECLINED: "Decline"}
 
 
 def latest_decisions(*, operation_ids: Iterable[int]) -> dict[int, Decision]:
@@ -105,6 +109,32 @@ def operation_history(*, operation: Operation) -> list[Decision]:
     )
 
 
+def decision_form_initial(*, operation: Operation, status: str | None) -> dict:
+    """The pop-up's starting values: the chosen status, the primary contact and their number."""
+    primary = next(iter(decision_contacts(operation=operation)), None)
+    return {
+        "status": status if status in DECIDABLE_STATUSES else "",
+        "contact": primary.pk if primary else None,
+        "phone_number": format_phone(primary.preferred_phone) if primary else "",
+    }
+
+
+def decision_form_data(*, actor: Actor, operation: Operation, status: str) -> dict:
+    """What the decision pop-up shows besides the form: the choices, the amount, any warning."""
+    subtotal = operation_subtotal(operation)
+    return {
+        "operation": operation,
+        "ro": operation.repair_order,
+        "status": status if status in DECIDABLE_STATUSES else "",
+        "verb": STATUS_VERBS.get(status, ""),
+        "reasons": list(reasons_active(shop=actor.shop)),
+        "contacts": decision_contacts(operation=operation),
+        "subtotal": subtotal,
+        "warning": over_limit_warning(operation=operation, status=status, shop=actor.shop),
+        "current": status_row(operation=operation),
+    }
+
+
 def _money(value: Decimal) -> str:
     return f"${value:,.2f}"
 
@@ -137,9 +167,11 @@ def over_limit_warning(*, operation: Operation, status: str, shop: Shop) -> str 
     approvals = [d for d in decisions if d.status == Status.APPROVED]
     if not approvals:
         return None
+    window_end = approvals[0].created_at + FIRST_AUTHORIZATION_WINDOW
+    if timezone.now() <= window_end:
+        return None  # still part of the first authorization
     operations = list(live_operations().filter(repair_order_id=operation.repair_order_id))
     subtotals = {op.pk: operation_subtotal(op) for op in operations}
-    window_end = approvals[0].created_at + FIRST_AUTHORIZATION_WINDOW
     baseline = _approved_total([d for d in decisions if d.created_at <= window_end], subtotals)
     current = latest_decisions(operation_ids=subtotals)
     after = sum(
@@ -153,7 +185,8 @@ def over_limit_warning(*, operation: Operation, status: str, shop: Shop) -> str 
     excess = after - baseline
     limits = []
     if shop.over_limit_percent is not None:
-        limits.append((baseline * shop.over_limit_percent / 100, f"{shop.over_limit_percent} %"))
+        percent = shop.over_limit_percent
+        limits.append((baseline * percent / 100, f"{percent.normalize():f} %"))
     if shop.over_limit_amount is not None:
         limits.append((shop.over_limit_amount, _money(shop.over_limit_amount)))
     crossed = [label for limit, label in limits if excess > limit]
@@ -192,7 +225,9 @@ def _staff_name(user) -> str:
 
 def _titles(version, operation_ids: list[int], fallback: dict[int, str]) -> list[str]:
     """Operation titles as the signed version showed them (today's title if not in it)."""
-    snapshot = {op["id"]: op["title"] for op in (version.content if version else {}).get("operations", [])}
+    snapshot = {
+        op["id"]: op["title"] for op in (version.content if version else {}).get("operations", [])
+    }
     return [snapshot.get(op_id) or fallback.get(op_id, "") for op_id in operation_ids]
 
 

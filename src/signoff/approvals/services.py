@@ -7,7 +7,14 @@ from django.db.models import Max
 from django.db.models.functions import Lower
 
 from signoff.approvals.chain import decision_append, lock_repair_order
-from signoff.approvals.models import Decision, Event, EventKind, Source, Status
+from signoff.approvals.models import (
+    DECIDABLE_STATUSES,
+    Decision,
+    Event,
+    EventKind,
+    Source,
+    Status,
+)
 from signoff.approvals.selectors import latest_decisions
 from signoff.customers.models import Contact
 from signoff.customers.validation import clean_phone
@@ -18,9 +25,6 @@ from signoff.orders.selectors import operation_get
 from signoff.shops.access import Actor, require_admin, require_editor
 from signoff.shops.models import DEFAULT_REASONS, ApprovalReason, ReasonKind, Shop
 
-# What staff may record on the customer's behalf. Pending is never chosen: it is the absence of
-# a decision, or what a change to the operation returns it to.
-DECIDABLE_STATUSES = (Status.APPROVED, Status.DEFERRED, Status.DECLINED)
 COMMENT_MAX = 2000
 
 
