@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -95,3 +96,22 @@ def test_cc_text_lists_the_others_with_their_relationship(shop):
     assert (
         cc_text_for(contact=est.spouse, others=[est.primary]) == "Also sent to: John Doe (Primary)"
     )
+
+
+def test_a_long_cc_list_is_shortened_to_fit_with_a_count_of_the_rest(shop):
+    from signoff.sharing.models import Message
+    from tests.factories import ContactFactory
+
+    est = estimate_for(shop)
+    others = [
+        ContactFactory(
+            customer=est.ro.customer,
+            name=f"Fleet Manager Number {i:02d}",
+            relationship="Fleet manager",
+        )
+        for i in range(30)
+    ]
+    text = cc_text_for(contact=est.primary, others=others)
+    assert len(text) <= Message._meta.get_field("cc_text").max_length
+    assert text.startswith("Also sent to: Fleet Manager Number 00 (Fleet manager), ")
+    assert re.search(r"and \d+ others$", text)

@@ -12,10 +12,11 @@ from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from signoff.customers.models import Contact
 from signoff.customers.validation import format_phone
-from signoff.sharing.models import Channel, Share, ShareKind
+from signoff.sharing.models import Channel, Message, Share, ShareKind
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,26 @@ def _person(contact: Contact) -> str:
 
 
 def cc_text_for(*, contact: Contact, others: Sequence[Contact]) -> str:
-    """ "Also sent to: Jane Doe (Spouse), …" — the other people this share went to."""
+    """ "Also sent to: Jane Doe (Spouse), …" — the other people this share went to.
+
+    Kept within Message.cc_text's length: past it, the last names become "and N others".
+    """
     if not others:
         return ""
+    limit = Message._meta.get_field("cc_text").max_length
     with translation.override(contact.language):
-        return _("Also sent to: %(people)s") % {"people": ", ".join(_person(c) for c in others)}
+        people = [_person(c) for c in others]
+        for shown in range(len(people), 0, -1):
+            names = ", ".join(people[:shown])
+            hidden = len(people) - shown
+            if hidden:
+                names += " " + ngettext("and %(n)d other", "and %(n)d others", hidden) % {
+                    "n": hidden
+                }
+            text = _("Also sent to: %(people)s") % {"people": names}
+            if len(text) <= limit:
+                return text
+        return text[:limit]
 
 
 def _etr_text(content: dict, include_etr: bool) -> str:
