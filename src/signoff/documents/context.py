@@ -124,12 +124,35 @@ def signature_entries(signatures: Iterable, decisions: Iterable) -> list[dict]:
     return [signature_entry(sig, titles.get(sig.pk, [])) for sig in signatures]
 
 
+def _covered(entry: Mapping) -> list[str]:
+    """What the entry authorized: 'Front brake pads (Approved)' when statuses are given."""
+    decided = entry.get("decisions")
+    if decided:
+        return [f"{d['operation']} ({status_badge(d['status'])['label']})" for d in decided]
+    return [str(title) for title in entry.get("operations") or []]
+
+
+def _entry_detail(entry: Mapping) -> str:
+    parts = []
+    if entry.get("recorded_by"):
+        parts.append(f"Recorded by {entry['recorded_by']}")
+    if entry.get("via"):
+        parts.append(f"Through {entry['via']}'s link")
+    if entry.get("ip"):
+        parts.append(f"IP {entry['ip']}")
+    if entry.get("comment"):
+        parts.append(f"“{entry['comment']}”")
+    return " · ".join(parts)
+
+
 def authorization_rows(entries: Iterable[Mapping], zone, *, show_money: bool = True) -> list[dict]:
     """The authorization summary as printed.
 
-    Input entries: {"signer", "relationship", "when" (datetime or ISO), "how" (a Source value or
-    a label), "version" (number), "amount" (Decimal or str), "signature_png" (bytes or None),
-    "kind" ("estimate" | "recommendation"), "operations" (titles)}.
+    Input entries (approvals.selectors.authorization_summary's shape): {"signer",
+    "relationship", "when" (datetime or ISO), "how" (a Source value or a label), "version"
+    (number), "amount" (Decimal, str or None), "signature_png" (bytes or None), "kind"
+    ("estimate" | "recommendation"), "operations" (titles)}; optional "decisions"
+    ([{"operation", "status"}]), "recorded_by", "via", "ip" and "comment" are printed too.
     """
     rows = []
     for entry in entries:
@@ -144,7 +167,8 @@ def authorization_rows(entries: Iterable[Mapping], zone, *, show_money: bool = T
                 "version": f"Version {getattr(version, 'number', version)}" if version else "",
                 "amount": fmt.money(amount) if show_money and amount is not None else None,
                 "kind": KIND_LABELS.get(entry.get("kind") or "", entry.get("kind") or ""),
-                "operations": [str(title) for title in entry.get("operations") or []],
+                "operations": _covered(entry),
+                "detail": _entry_detail(entry),
                 "png": png_bytes(entry.get("signature_png")),
             }
         )

@@ -12,7 +12,6 @@ import io
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from importlib import import_module
 from pathlib import Path
 
 import segno
@@ -20,6 +19,8 @@ import typst
 from django.conf import settings
 from django.utils import timezone
 
+from signoff.approvals import selectors as approval_selectors
+from signoff.approvals.chain import verify_repair_order
 from signoff.documents import context, selectors
 from signoff.orders.models import RepairOrder
 from signoff.sharing.models import EstimateVersion
@@ -77,27 +78,16 @@ def _qr_png(url: str) -> bytes:
     return buffer.getvalue()
 
 
-def _authorization_entries(repair_order: RepairOrder, decisions, signatures) -> list[dict]:
-    """The approvals app's authorization summary; built from signature rows until it exists."""
-    try:
-        summary = import_module("signoff.approvals.selectors").authorization_summary
-    except AttributeError:
-        return context.signature_entries(signatures, decisions)
-    return list(summary(repair_order=repair_order))
-
-
 def certificate_pdf(*, repair_order: RepairOrder) -> bytes:
     """The authorization certificate: versions, signers, decisions and the chain check."""
-    from signoff.approvals.chain import verify_repair_order
-
-    ro, versions, decisions, signatures = selectors.certificate_evidence(repair_order=repair_order)
+    ro, versions, decisions = selectors.certificate_evidence(repair_order=repair_order)
     url = verify_url(ro)
     now = timezone.now()
     data = context.certificate_context(
         repair_order=ro,
         versions=versions,
         decisions=decisions,
-        authorization=_authorization_entries(ro, decisions, signatures),
+        authorization=approval_selectors.authorization_summary(repair_order=ro),
         chain=verify_repair_order(repair_order=ro),
         verify_url=url,
         qr_png=_qr_png(url),

@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from signoff.approvals.models import Decision, Signature
 from signoff.orders.models import RepairOrder
 from signoff.sharing.models import EstimateVersion
+
+
+def _decisions() -> QuerySet[Decision]:
+    # A version's snapshot is large; the documents only need its number, so it is not loaded.
+    return (
+        Decision.objects.select_related("recorded_by", "operation", "version")
+        .defer("version__content")
+        .order_by("sequence")
+    )
+
+
+def _signatures() -> QuerySet[Signature]:
+    return (
+        Signature.objects.select_related("version")
+        .defer("version__content", "svg")
+        .order_by("created_at", "id")
+    )
 
 
 def version_evidence(*, version: EstimateVersion) -> tuple[list[Decision], list[Signature]]:
@@ -13,35 +32,21 @@ def version_evidence(*, version: EstimateVersion) -> tuple[list[Decision], list[
     A version's PDF is then the same document whenever it is printed: what happened later
     belongs to later versions and to the authorization certificate.
     """
-    decisions = list(
-        Decision.objects.filter(
-            repair_order_id=version.repair_order_id, created_at__lte=version.created_at
-        )
-        .select_related("recorded_by", "operation")
-        .order_by("sequence")
-    )
-    signatures = list(
-        Signature.objects.filter(
-            repair_order_id=version.repair_order_id, created_at__lte=version.created_at
-        )
-        .select_related("version")
-        .order_by("created_at", "id")
-    )
-    return decisions, signatures
+    ro_id, made = version.repair_order_id, version.created_at
+    decisions = _decisions().filter(repair_order_id=ro_id, created_at__lte=made)
+    signatures = _signatures().filter(repair_order_id=ro_id, created_at__lte=made)
+    return list(decisions), list(signatures)
 
 
-def certificate_evidence(*, repair_order: RepairOrder):
-    """The RO (with shop, customer, vehicle), all its versions, decisions and signatures."""
+def certificate_evidence(
+    *, repair_order: RepairOrder
+) -> tuple[RepairOrder, list[EstimateVersion], list[Decision]]:
+    """The RO (with shop, customer, vehicle), all its versions and all its decisions.
+
+    Signers come from approvals.selectors.authorization_summary, the same list the RO page
+    and the API show.
+    """
     ro = RepairOrder.objects.select_related("shop", "customer", "vehicle").get(pk=repair_order.pk)
-    versions = list(EstimateVersion.objects.filter(repair_order=ro).order_by("number"))
-    decisions = list(
-        Decision.objects.filter(repair_order=ro)
-        .select_related("recorded_by", "operation", "version")
-        .order_by("sequence")
-    )
-    signatures = list(
-        Signature.objects.filter(repair_order=ro)
-        .select_related("version")
-        .order_by("created_at", "id")
-    )
-    return ro, versions, decisions, signatures
+    versions = EstimateVersion.objects.filter(repair_order=ro).defer("content").order_by("number")
+    decisions = _decisions().filter(repair_order=ro)
+    return ro, list(versions), list(decisions)

@@ -1,0 +1,193 @@
+"""Time the estimate PDF and the authorization certificate for a 40-operation repair order.
+
+Run: .venv/bin/python bench/pdf_render.py [--runs 20] [--operations 40] [--save DIR]
+Builds its own data in an in-memory SQLite database, so it touches nothing on disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+os.environ["DATABASE_URL"] = "sqlite://:memory:"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "signoff.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import segno  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
+
+from signoff.approvals.chain import decision_append, signature_append  # noqa: E402
+from signoff.customers.models import Contact, Customer, Vehicle  # noqa: E402
+from signoff.documents.render import certificate_pdf, estimate_pdf  # noqa: E402
+from signoff.orders.models import Operation, OperationLine, RepairOrder  # noqa: E402
+from signoff.sharing.versions import version_freeze  # noqa: E402
+from signoff.shops.models import ApprovalReason, Shop  # noqa: E402
+
+STATUSES = ["approved", "approved", "deferred", "declined"]
+
+
+def build_repair_order(operations: int):
+    """A realistic RO: labor, two parts and a fee per operation, a decision on each, a signature."""
+    shop = Shop.objects.create(
+        name="Bench Truck & Auto",
+        slug="bench",
+        phone="+15035550100",
+        address="1 Industrial Way, Portland, OR 97201",
+        tax_rate=Decimal("8.25"),
+    )
+    reason = ApprovalReason.objects.create(shop=shop, label="Phone call", kind="phone")
+    user = get_user_model().objects.create(username="bench", first_name="Bea", last_name="Bench")
+    customer = Customer.objects.create(shop=shop, name="Rivera Logistics", kind="business")
+    contact = Contact.objects.create(
+        shop=shop, customer=customer, name="Sam Rivera", is_primary=True, email="sam@mail.example"
+    )
+    vehicle = Vehicle.objects.create(
+        shop=shop,
+        customer=customer,
+        vin="1FUJGLDR5CSBM1234",
+        year=2018,
+        make="Freightliner",
+        model="Cascadia",
+        unit_number="T-42",
+        odometer=412_000,
+    )
+    ro = RepairOrder.objects.create(
+        shop=shop,
+        number=9001,
+        customer=customer,
+        vehicle=vehicle,
+        advisor=user,
+        notes="Driver waiting; needs the truck back by Friday.",
+    )
+    ops = []
+    for n in range(operations):
+        op = Operation.objects.create(
+            shop=shop,
+            repair_order=ro,
+            position=n,
+            title=f"Operation {n + 1}: inspect and repair",
+            kind="recommendation" if n % 5 == 4 else "estimate",
+            complaint="Customer reports a noise under load.",
+            correction="Replace worn components and road test.",
+        )
+        OperationLine.objects.bulk_create(
+            [
+                OperationLine(
+                    shop=shop,
+                    operation=op,
+                    kind="labor",
+                    description="Labor",
+                    quantity=Decimal("1.8"),
+                    unit_price=Decimal("165.00"),
+                ),
+                OperationLine(
+                    shop=shop,
+                    operation=op,
+                    kind="part",
+                    description="Bearing kit",
+                    part_number=f"BK-{n:04d}",
+                    quantity=Decimal("2"),
+                    unit_price=Decimal("84.95"),
+                ),
+                OperationLine(
+                    shop=shop,
+                    operation=op,
+                    kind="part",
+                    description="Seal",
+                    part_number=f"SL-{n:04d}",
+                    quantity=Decimal("1"),
+                    unit_price=Decimal("12.40"),
+                ),
+                OperationLine(
+                    shop=shop,
+                    operation=op,
+                    kind="fee",
+                    description="Shop supplies",
+                    quantity=Decimal("1"),
+                    unit_price=Decimal("6.00"),
+                ),
+            ]
+        )
+        ops.append(op)
+    first, _ = version_freeze(repair_order=ro, user=user)
+    signature = io.BytesIO()
+    segno.make("Sam Rivera").save(signature, kind="png", scale=3)
+    signed = signature_append(
+        repair_order=ro,
+        version=first,
+        source="link",
+        contact=contact,
+        contact_name=contact.name,
+        amount=first.total,
+        svg="<svg/>",
+        png=signature.getvalue(),
+        consent_text="I authorize this work.",
+        ip="203.0.113.9",
+    )
+    for n, op in enumerate(ops):
+        decision_append(
+            operation=op,
+            status=STATUSES[n % len(STATUSES)],
+            source="on_behalf",
+            contact=contact,
+            recorded_by=user,
+            reason=reason,
+            phone_number="+15035551234",
+            signature=signed if n == 0 else None,
+        )
+    version, _ = version_freeze(repair_order=ro, user=user)
+    return ro, version
+
+
+def timed(render, runs: int) -> tuple[float, bytes]:
+    render()  # the first call loads fonts and warms typst's caches
+    times, pdf = [], b""
+    for _ in range(runs):
+        start = time.perf_counter()
+        pdf = render()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), pdf
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--operations", type=int, default=40)
+    parser.add_argument("--save", type=Path, help="also write the PDFs into this folder")
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    ro, version = build_repair_order(args.operations)
+    for name, filename, render in [
+        (
+            f"estimate PDF ({args.operations} operations)",
+            "estimate.pdf",
+            lambda: estimate_pdf(version=version),
+        ),
+        ("authorization certificate", "certificate.pdf", lambda: certificate_pdf(repair_order=ro)),
+    ]:
+        median, pdf = timed(render, args.runs)
+        if args.save:
+            args.save.mkdir(parents=True, exist_ok=True)
+            (args.save / filename).write_bytes(pdf)
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        print(
+            f"{name}: median {median * 1000:.1f} ms over {args.runs} runs, "
+            f"{pages} pages, {len(pdf) / 1024:.0f} KiB"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
