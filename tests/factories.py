@@ -39,6 +39,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@shop.example")
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # set_password only hashes in memory: save it, or logins and force_login sessions fail.
+        if create:
+            instance.save(update_fields=["password"])
+
 
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -1,0 +1,28 @@
+"""Helpers for staff page tests: a logged-in client per user and a small priced RO."""
+
+import pytest
+from django.test import Client
+
+from tests.factories import ContactFactory, RepairOrderFactory, priced_operation
+
+
+@pytest.fixture
+def client_for():
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def ro(shop):
+    """RO 1001 with a brake job (1.5 h × $150 + $89.99 pads) and a primary contact."""
+    repair_order = RepairOrderFactory(shop=shop, number=1001)
+    ContactFactory(customer=repair_order.customer, is_primary=True, name="Maria Lopez")
+    priced_operation(repair_order=repair_order)
+    return repair_order
+
+
+HTMX = {"HX-Request": "true"}
