@@ -1,5 +1,6 @@
 """Every router of the API, in one list, so the schema and the permission walk see them all."""
 
+from signoff.api import approvals as approvals_api
 from signoff.api import authorization, customers, operations, portal, repair_orders
 from signoff.api import sharing as sharing_api
 
@@ -9,5 +10,6 @@ ALL = [
     ("", operations.router),
     ("", portal.router),
     ("", sharing_api.router),
+    ("", approvals_api.router),
     ("", authorization.router),
 ]
