@@ -1,17 +1,10 @@
 import pytest
-from django.core.cache import cache
 
 from tests.portal.builders import shared_estimate
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # Rate-limit counters live in the cache; start every test with none.
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def shared(shop):
+    """An RO shared with its primary contact (rate-limit counters live in the database cache,
+    so each test's transaction starts and ends with none)."""
     return shared_estimate(shop=shop)

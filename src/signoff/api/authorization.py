@@ -7,6 +7,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from signoff.api.schemas import READ_ERRORS
 from signoff.approvals.selectors import authorization_summary
@@ -53,15 +54,18 @@ class AuthorizationOut(Schema):
 def authorization_summary_get(request: HttpRequest, ro_id: int):
     ro = repair_order_get(actor=request.actor, ro_id=ro_id)
     entries = authorization_summary(repair_order=ro)
-    return 200, [
-        {
-            **{k: v for k, v in entry.items() if k != "signature_png"},
-            "amount": None if entry["amount"] is None else f"{entry['amount']:.2f}",
-            "signature_url": (
-                reverse("portal_staff:signature_png", args=[ro.pk, entry["signature_id"]])
-                if entry["signature_id"]
-                else None
-            ),
-        }
-        for entry in entries
-    ]
+    return Status(
+        200,
+        [
+            {
+                **{k: v for k, v in entry.items() if k != "signature_png"},
+                "amount": None if entry["amount"] is None else f"{entry['amount']:.2f}",
+                "signature_url": (
+                    reverse("portal_staff:signature_png", args=[ro.pk, entry["signature_id"]])
+                    if entry["signature_id"]
+                    else None
+                ),
+            }
+            for entry in entries
+        ],
+    )

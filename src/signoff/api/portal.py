@@ -15,6 +15,7 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from signoff.api.schemas import errors
 from signoff.errors import SignoffError, ValidationFailed
@@ -164,12 +165,12 @@ class ApprovalOut(Schema):
     consent_text: str = Field(..., description="The consent statement stored with the signature.")
 
 
-def _answer(response: HttpResponse, handler: Callable[[], tuple[int, dict]]):
+def _answer(response: HttpResponse, handler: Callable[[], Status]):
     private(response)
     try:
         return handler()
     except SignoffError as exc:
-        return exc.status, exc.as_dict()
+        return Status(exc.status, exc.as_dict())
 
 
 def _money(value) -> str | None:
@@ -243,7 +244,7 @@ def portal_get(request: HttpRequest, token: str, response: HttpResponse):
             link=link,
             language=link.contact.language,
         )
-        return 200, _page_out(page)
+        return Status(200, _page_out(page))
 
     return _answer(response, handler)
 
@@ -285,28 +286,31 @@ def portal_approve(request: HttpRequest, token: str, payload: ApprovalIn, respon
             result = services.portal_approval_submit(
                 link=link, data=data, ip=client_address(request), user_agent=user_agent(request)
             )
-        return 201, {
-            "decisions": [
-                {
-                    "id": d.pk,
-                    "operation_id": d.operation_id,
-                    "status": d.status,
-                    "contact_name": d.contact_name,
-                    "version": d.version.number,
-                }
-                for d in result.decisions
-            ],
-            "signatures": [
-                {
-                    "id": s.pk,
-                    "kind": s.kind,
-                    "amount": _money(s.amount),
-                    "content_hash": s.content_hash,
-                }
-                for s in result.signatures
-            ],
-            "amount": _money(result.amount),
-            "consent_text": result.consent_text,
-        }
+        return Status(
+            201,
+            {
+                "decisions": [
+                    {
+                        "id": d.pk,
+                        "operation_id": d.operation_id,
+                        "status": d.status,
+                        "contact_name": d.contact_name,
+                        "version": d.version.number,
+                    }
+                    for d in result.decisions
+                ],
+                "signatures": [
+                    {
+                        "id": s.pk,
+                        "kind": s.kind,
+                        "amount": _money(s.amount),
+                        "content_hash": s.content_hash,
+                    }
+                    for s in result.signatures
+                ],
+                "amount": _money(result.amount),
+                "consent_text": result.consent_text,
+            },
+        )
 
     return _answer(response, handler)

@@ -1,0 +1,131 @@
+"""The Authorization Summary: selector, RO page panel, API route, signature images, certificate."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from signoff.approvals.chain import decision_append
+from signoff.approvals.models import Signature, Source, Status
+from signoff.approvals.selectors import authorization_summary
+from signoff.shops.models import ApprovalReason
+from tests.portal.builders import png_rgba, signature_fields
+
+pytestmark = pytest.mark.django_db
+
+
+def _sign(client, shared, *answers):
+    """Submit the customer page as the spouse, with (operation, status) answers."""
+    data = {"version": shared.version.pk, "contact": shared.spouse.pk, "consent": "yes"}
+    data.update(signature_fields())
+    data.update({f"op-{op.pk}": status for op, status in answers})
+    return client.post(shared.url, data)
+
+
+def _staff(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_link_signature_is_listed_with_signer_how_version_amount_and_image(client, shared):
+    _sign(client, shared, (shared.brakes, "approved"), (shared.wipers, "declined"))
+    [entry] = authorization_summary(repair_order=shared.ro)
+    assert (entry["signer"], entry["relationship"]) == ("Sam Lee", "Spouse")
+    assert entry["how"] == "Customer share link"
+    assert entry["via"] == "Jordan Lee"
+    assert entry["kind"] == "estimate"
+    assert entry["version"] == shared.version.number
+    assert entry["amount"] == Decimal("340.98")
+    assert entry["signature_png"] == png_rgba()
+    assert entry["operations"] == ["Front brake pads", "Wiper blades"]
+    assert entry["decisions"] == [
+        {"operation": "Front brake pads", "status": "approved"},
+        {"operation": "Wiper blades", "status": "declined"},
+    ]
+
+
+def test_on_behalf_approvals_are_listed_with_their_reason_and_no_signature(alice, shared):
+    reason = ApprovalReason.objects.get(shop=shared.ro.shop, label="Phone call")
+    decision_append(
+        operation=shared.tires,
+        status=Status.APPROVED,
+        source=Source.ON_BEHALF,
+        recorded_by=alice,
+        contact=shared.primary,
+        reason=reason,
+        amount=Decimal("239.99"),
+    )
+    [entry] = authorization_summary(repair_order=shared.ro)
+    assert entry["how"] == "On behalf of the customer — Phone call"
+    assert entry["signer"] == "Jordan Lee" and entry["recorded_by"]
+    assert entry["signature_png"] is None and entry["signature_id"] is None
+    assert entry["operations"] == ["Mount and balance tires"]
+
+
+def test_recommendation_approvals_are_listed_only_when_both_options_are_on(client, shared):
+    shop = shared.ro.shop
+    shop.allow_recommendation_approval = shop.capture_recommendation_approver = True
+    shop.save()
+    _sign(client, shared, (shared.brakes, "approved"), (shared.cabin, "approved"))
+    kinds = [e["kind"] for e in authorization_summary(repair_order=shared.ro)]
+    assert kinds == ["estimate", "recommendation"]
+    recommendation = authorization_summary(repair_order=shared.ro)[1]
+    assert recommendation["signer"] == "Sam Lee"
+    assert recommendation["operations"] == ["Cabin air filter"]
+    assert recommendation["signature_png"] == png_rgba()
+    shop.capture_recommendation_approver = False
+    shop.save()
+    shared.ro.shop.refresh_from_db()
+    assert [e["kind"] for e in authorization_summary(repair_order=shared.ro)] == ["estimate"]
+
+
+def test_the_ro_page_shows_the_summary_with_the_signature_image(client, alice, shared):
+    _sign(client, shared, (shared.brakes, "approved"))
+    signature = Signature.objects.get()
+    html = _staff(alice).get(f"/ros/{shared.ro.pk}/").content.decode()
+    assert "Authorization summary" in html
+    assert "Sam Lee" in html and "Customer share link" in html
+    assert f'src="/ros/{shared.ro.pk}/signatures/{signature.pk}.png"' in html
+    assert f'href="/ros/{shared.ro.pk}/certificate.pdf"' in html
+
+
+def test_signature_images_are_served_to_the_shops_staff_only(client, alice, bob, charlie, shared):
+    _sign(client, shared, (shared.brakes, "approved"))
+    url = f"/ros/{shared.ro.pk}/signatures/{Signature.objects.get().pk}.png"
+    response = _staff(bob).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response.content == png_rgba()
+    assert _staff(charlie).get(url).status_code == 404
+    assert Client().get(url).status_code == 302
+
+
+def test_the_api_lists_the_summary_with_signature_references(
+    client, alice, charlie, shared, api_client_for
+):
+    _sign(client, shared, (shared.brakes, "approved"))
+    signature = Signature.objects.get()
+    response = api_client_for(alice, shared.ro.shop).get(
+        f"/api/v1/repair-orders/{shared.ro.pk}/authorization-summary"
+    )
+    assert response.status_code == 200
+    [entry] = response.json()
+    assert entry["signer"] == "Sam Lee"
+    assert entry["amount"] == "340.98"
+    assert entry["version"] == shared.version.number
+    assert entry["signature_url"] == f"/ros/{shared.ro.pk}/signatures/{signature.pk}.png"
+    assert "signature_png" not in entry
+    other = api_client_for(charlie, charlie.memberships.get().shop)
+    assert (
+        other.get(f"/api/v1/repair-orders/{shared.ro.pk}/authorization-summary").status_code == 404
+    )
+
+
+def test_the_certificate_downloads_as_a_pdf_for_staff(client, alice, charlie, shared):
+    _sign(client, shared, (shared.brakes, "approved"))
+    response = _staff(alice).get(f"/ros/{shared.ro.pk}/certificate.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert _staff(charlie).get(f"/ros/{shared.ro.pk}/certificate.pdf").status_code == 404
