@@ -1,8 +1,11 @@
 """The outbox state machine: claim once, retry with backoff, give up with a reason, sweep."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
+from django.db import OperationalError, connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -263,3 +266,48 @@ def test_a_backend_that_runs_tasks_at_once_still_delivers_and_never_loops(settin
     message.refresh_from_db()
     assert message.status == "sent"
     assert len(twilio_standin.messages) == 2
+
+
+def _waiting_for_locks(work):
+    # The in-memory SQLite test database shares one cache between threads, where a writer
+    # meets "table is locked" instead of waiting as it does on a real file (busy timeout).
+    for _ in range(200):
+        try:
+            return work()
+        except OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            time.sleep(0.01)
+    raise AssertionError("the database stayed locked")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_for_one_message_send_it_once(monkeypatch):
+    message = MessageFactory()
+    sends = []
+    start = threading.Barrier(2)
+
+    def slow_send(claimed):
+        sends.append(claimed.pk)
+        time.sleep(0.2)
+        return "<id@example>"
+
+    monkeypatch.setattr(delivery, "send", slow_send)
+    results = []
+
+    def worker():
+        start.wait()
+        try:
+            results.append(_waiting_for_locks(lambda: message_deliver(message.pk)))
+        except Exception as exc:
+            results.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["sent", "skipped"]
+    assert sends == [message.pk]

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from signoff.sharing.models import Message
 from tests.sharing.factories import MessageFactory
+from tests.support.worker import connections_kept_open
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,7 @@ from datetime import timedelta
 from django.utils import timezone
 from signoff.sharing.models import Message
 from tests.sharing.factories import MessageFactory
+from tests.support.worker import connections_kept_open
 m = MessageFactory(channel="sms")
 # Written long ago and never enqueued: only the sweeper can find it.
 Message.objects.filter(pk=m.pk).update(created_at=timezone.now() - timedelta(hours=1))
@@ -47,7 +49,8 @@ def test_a_batch_run_sweeps_first_then_delivers_what_it_found(
         channel="sms", share__version__repair_order__shop__sms_sender="+15035550100"
     )
     Message.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(hours=1))
-    call_command("signoff_worker", batch=True, startup_delay=False, verbosity=0)
+    with connections_kept_open():
+        call_command("signoff_worker", batch=True, startup_delay=False, verbosity=0)
     message.refresh_from_db()
     assert message.status == "sent"
     assert len(twilio_standin.messages) == 1

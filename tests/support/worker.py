@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from unittest import mock
+
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+
+
+@contextmanager
+def connections_kept_open():
+    """The worker closes "old" connections between tasks; inside a test's transaction that
+    would end the test's connection (on PostgreSQL). Django's test client skips it likewise."""
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        yield
 
 
 def run_queued_tasks() -> int:
@@ -18,7 +31,8 @@ def run_queued_tasks() -> int:
         worker_id="test-worker",
         excluded_queue_names=[],
     )
-    worker.run()
+    with connections_kept_open():
+        worker.run()
     failed = list(DBTaskResult.objects.failed())
     if failed:
         raise AssertionError("A task raised:\n" + "\n".join(f.traceback for f in failed))
