@@ -4,6 +4,8 @@ import email
 from email import policy
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from signoff.sharing.delivery import message_deliver
 from signoff.sharing.models import Message, OutboxCapture
@@ -155,3 +157,15 @@ def test_a_message_captured_again_after_a_lost_worker_keeps_one_capture(shop):
     Message.objects.filter(pk=message.pk).update(status="retry", next_attempt_at=None)
     assert message_deliver(message.pk) == "sent"
     assert OutboxCapture.objects.filter(message=message).count() == 1
+
+
+def test_the_list_makes_as_many_queries_for_many_messages_as_for_one(shop, alice_client):
+    captured_text(shop)
+    with CaptureQueriesContext(connection) as one:
+        alice_client.get("/dev/outbox/")
+    for _ in range(4):
+        captured_email(shop)
+    with CaptureQueriesContext(connection) as five:
+        page = alice_client.get("/dev/outbox/").content.decode()
+    assert page.count("data-message=") == 5
+    assert len(five) == len(one)
