@@ -30,14 +30,14 @@
       oral.hidden = !isOral;
       oral.disabled = !isOral;
       var phoneField = oral.querySelector("[data-phone-field]");
-      var phone = oral.querySelector("[data-phone]");
+      var phone = oral.querySelector("[data-number-called]");
       if (phoneField) phoneField.hidden = kind !== "phone";
       if (phone) phone.disabled = kind !== "phone";
     }
   }
 
   function prefillPhone(form, contactSelect) {
-    var phone = form.querySelector("[data-phone]");
+    var phone = form.querySelector("[data-number-called]");
     if (!phone || phone.dataset.touched) return;
     var option = contactSelect.selectedOptions[0];
     phone.value = option ? option.getAttribute("data-phone") || "" : "";
@@ -82,7 +82,7 @@
       sync(form);
     });
     document.addEventListener("input", function (event) {
-      if (event.target.matches && event.target.matches("[data-decide-form] [data-phone]")) {
+      if (event.target.matches && event.target.matches("[data-decide-form] [data-number-called]")) {
         event.target.dataset.touched = "1";
       }
     });
