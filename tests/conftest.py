@@ -5,6 +5,14 @@ from django.test import Client
 
 from tests.factories import MembershipFactory, ShopFactory, api_token_for
 
+# Tests log in many users; the production hasher's deliberate slowness buys nothing here.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
 
 @pytest.fixture
 def shop(db):
