@@ -92,9 +92,9 @@ def test_each_opening_is_counted_and_recorded_with_ip_and_user_agent(client, sha
     assert {(e.ip, e.user_agent) for e in events} == {("203.0.113.9", "PhoneBrowser/1.0")}
 
 
-def test_the_page_is_never_cached_and_never_leaks_its_url_as_a_referrer(client, shared):
+def test_the_page_is_never_cached_and_never_sends_its_url_to_other_sites(client, shared):
     response = client.get(shared.url)
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
 
 
@@ -126,7 +126,7 @@ def test_an_expired_link_shows_the_shops_name_and_phone_with_410(client, shared)
     assert "This link has expired" in html
     assert shared.ro.shop.name in html and 'href="tel:+15035550100"' in html
     assert "Front brake pads" not in html
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_a_revoked_link_says_it_was_withdrawn_with_410(client, shared):

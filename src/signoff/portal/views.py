@@ -23,12 +23,19 @@ def user_agent(request) -> str:
     return request.META.get("HTTP_USER_AGENT", "")[:400]
 
 
-def private(response):
-    """Headers for pages whose URL is a credential: never cached, never sent as a referrer."""
-    response["Referrer-Policy"] = "no-referrer"
+def private(response, *, referrer_policy: str = "no-referrer"):
+    """Headers for answers whose URL is a credential: never cached, never sent as a referrer."""
+    response["Referrer-Policy"] = referrer_policy
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+# HTML pages use "same-origin" rather than "no-referrer": under "no-referrer" browsers send
+# `Origin: null` with the page's own form posts, and Django's CSRF check (which the approval
+# form keeps) refuses them. "same-origin" still never sends the URL, and so the token, to any
+# other site; only this server, which issued the token, sees it.
+PAGE_REFERRER_POLICY = "same-origin"
 
 
 def portal_view(view):
@@ -55,7 +62,7 @@ def portal_view(view):
             response = render(
                 request, "portal/rate_limited.html", {"message": exc.message}, status=429
             )
-        return private(response)
+        return private(response, referrer_policy=PAGE_REFERRER_POLICY)
 
     return wrapper
 
