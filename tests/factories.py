@@ -13,6 +13,7 @@ from signoff.shops.models import DEFAULT_REASONS, ApiToken, ApprovalReason, Memb
 class ShopFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Shop
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Test Auto {n}")
     slug = factory.Sequence(lambda n: f"test-auto-{n}")
