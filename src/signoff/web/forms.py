@@ -43,13 +43,14 @@ def _text(label: str, *, help_text: str = "", **attrs: Any) -> forms.CharField:
     )
 
 
+def _choice(label: str, choices, *, radio: bool = False, **kwargs) -> forms.CharField:
+    """A drop-down (or radio buttons) whose value the service checks, so its message is shown."""
+    widget = forms.RadioSelect if radio else forms.Select
+    return forms.CharField(label=label, required=False, widget=widget(choices=choices), **kwargs)
+
+
 class CustomerForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Type",
-        choices=CustomerKind.choices,
-        initial=CustomerKind.INDIVIDUAL,
-        widget=forms.RadioSelect,
-    )
+    kind = _choice("Type", CustomerKind.choices, radio=True, initial=CustomerKind.INDIVIDUAL)
     name = _text("Name", help_text="A person's full name, or the company's name.", required=True)
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -66,18 +67,13 @@ class ContactForm(forms.Form):
         "Mobile", help_text="For text messages. 10 digits, or + and the country code.", type="tel"
     )
     phone = _text("Other phone", help_text="Landline or work number.", type="tel")
-    preferred_number = forms.ChoiceField(
-        label="Preferred number",
-        choices=[("mobile", "Mobile"), ("phone", "Other phone")],
-        initial="mobile",
+    preferred_number = _choice(
+        "Preferred number", [("mobile", "Mobile"), ("phone", "Other phone")], initial="mobile"
     )
-    notify = forms.ChoiceField(
-        label="Send estimates by",
-        choices=NotifyPreference.choices,
-        initial=NotifyPreference.EMAIL,
-        widget=forms.RadioSelect,
+    notify = _choice(
+        "Send estimates by", NotifyPreference.choices, radio=True, initial=NotifyPreference.EMAIL
     )
-    language = forms.ChoiceField(label="Language", choices=Language.choices, initial=Language.EN)
+    language = _choice("Language", Language.choices, initial=Language.EN)
 
     @classmethod
     def initial_from(cls, contact) -> dict[str, Any]:
@@ -111,9 +107,9 @@ class VehicleForm(forms.Form):
 
 
 class RepairOrderForm(forms.Form):
-    vehicle_id = forms.ChoiceField(label="Vehicle", required=False)
-    advisor_id = forms.ChoiceField(label="Advisor", required=False)
-    status = forms.ChoiceField(label="Status", choices=RoStatus.choices, initial=RoStatus.ESTIMATE)
+    vehicle_id = _choice("Vehicle", [])
+    advisor_id = _choice("Advisor", [])
+    status = _choice("Status", RoStatus.choices, initial=RoStatus.ESTIMATE)
     etr = forms.CharField(
         label="Estimated time of repair",
         required=False,
@@ -124,10 +120,10 @@ class RepairOrderForm(forms.Form):
 
     def __init__(self, *args, vehicles=(), advisors=(), tz_name: str = "UTC", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["vehicle_id"].choices = [("", "No vehicle")] + [
+        self.fields["vehicle_id"].widget.choices = [("", "No vehicle")] + [
             (str(v.pk), f"{v.description}{' · ' + v.vin if v.vin else ''}") for v in vehicles
         ]
-        self.fields["advisor_id"].choices = [("", "Unassigned")] + [
+        self.fields["advisor_id"].widget.choices = [("", "Unassigned")] + [
             (str(u.pk), u.get_full_name() or u.get_username()) for u in advisors
         ]
         self.fields["etr"].help_text = f"In the shop's time zone ({tz_name})."
@@ -138,22 +134,22 @@ class ShopSettingsForm(forms.Form):
     phone = _text("Phone", type="tel")
     email = _text("Email", type="email")
     address = _text("Address")
-    timezone = forms.ChoiceField(label="Time zone")
+    timezone = _choice("Time zone", [])
     tax_rate = _text("Sales tax rate (%)", help_text="e.g. 9.25", inputmode="decimal")
     default_labor_rate = _text(
         "Default labor rate ($/hour)",
         help_text="Pre-filled on new labor lines.",
         inputmode="decimal",
     )
-    paper_size = forms.ChoiceField(label="Paper size for PDFs", choices=PaperSize.choices)
+    paper_size = _choice("Paper size for PDFs", PaperSize.choices)
     link_expiry_days = _text(
         "Share links expire after (days)",
         help_text="Customers' personal links stop working after this many days (1–365).",
         inputmode="numeric",
     )
-    sms_status = forms.ChoiceField(
-        label="Text messaging registration",
-        choices=SmsStatus.choices,
+    sms_status = _choice(
+        "Text messaging registration",
+        SmsStatus.choices,
         help_text="Texts are offered only once the messaging provider has approved the shop.",
     )
     sms_sender = _text(
@@ -195,7 +191,9 @@ class ShopSettingsForm(forms.Form):
 
     def __init__(self, *args, read_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = [(z, z.replace("_", " ")) for z in timezone_names()]
+        self.fields["timezone"].widget.choices = [
+            (z, z.replace("_", " ")) for z in timezone_names()
+        ]
         if read_only:
             for f in self.fields.values():
                 f.disabled = True
@@ -243,14 +241,14 @@ class ApiTokenForm(forms.Form):
 
 class OperationForm(forms.Form):
     title = _text("Title", placeholder="e.g. Replace front brake pads and rotors")
-    kind = forms.ChoiceField(
-        label="Kind",
-        choices=[
+    kind = _choice(
+        "Kind",
+        [
             (OperationKind.ESTIMATE, "Estimate work"),
             (OperationKind.RECOMMENDATION, "Recommendation (for later)"),
         ],
+        radio=True,
         initial=OperationKind.ESTIMATE,
-        widget=forms.RadioSelect,
     )
     complaint = forms.CharField(
         label="Complaint", required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -1,0 +1,136 @@
+from decimal import Decimal
+
+from signoff.shops.models import ApiToken
+from tests.factories import api_token_for
+
+
+def settings_form(shop, **overrides):
+    data = {
+        "name": shop.name,
+        "phone": "(503) 555-0100",
+        "email": shop.email,
+        "address": "1 Main St",
+        "timezone": "America/Denver",
+        "tax_rate": "9.25",
+        "default_labor_rate": "165.00",
+        "paper_size": "us-letter",
+        "link_expiry_days": "30",
+        "sms_status": "not_registered",
+        "sms_sender": "",
+        "allow_recommendation_approval": "on",
+        "capture_recommendation_approver": "on",
+        "over_limit_percent": "",
+        "over_limit_amount": "",
+        "reminder_delay_hours": "24",
+        "quiet_hours_start": "",
+        "quiet_hours_end": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_settings_page_shows_every_section_and_links_to_reasons_and_tokens(alice_client):
+    body = alice_client.get("/settings/").content.decode()
+    for text in (
+        "Time zone",
+        "Sales tax rate",
+        "Default labor rate",
+        "Paper size",
+        "Share links expire after",
+        "Text messaging registration",
+        "RO info",
+        "Allow contacts to approve recommendations",
+        "Capture who approved each recommendation with a signature",
+        "Only applies when contacts may approve recommendations",
+        "Over-estimate limit",
+        "Quiet hours",
+        'href="/settings/reasons/"',
+        'href="/settings/api-tokens/"',
+        '<option value="America/Los_Angeles" selected>',
+    ):
+        assert text in body, text
+
+
+def test_an_owner_saves_the_settings(alice_client, shop):
+    response = alice_client.post("/settings/", settings_form(shop), follow=True)
+    assert "Shop settings saved." in response.content.decode()
+    shop.refresh_from_db()
+    assert shop.timezone == "America/Denver"
+    assert shop.tax_rate == Decimal("9.25")
+    assert shop.allow_recommendation_approval and shop.capture_recommendation_approver
+
+
+def test_unticking_a_box_turns_the_setting_off(alice_client, shop):
+    shop.allow_recommendation_approval = shop.capture_recommendation_approver = True
+    shop.save()
+    data = settings_form(shop)
+    del data["allow_recommendation_approval"], data["capture_recommendation_approver"]
+    alice_client.post("/settings/", data)
+    shop.refresh_from_db()
+    assert not shop.allow_recommendation_approval
+    assert not shop.capture_recommendation_approver
+
+
+def test_bad_settings_are_reported_on_their_fields_and_nothing_is_saved(alice_client, shop):
+    data = settings_form(shop, tax_rate="nine", email="shop@", timezone="Nowhere/Land")
+    body = alice_client.post("/settings/", data).content.decode()
+    assert "Enter the tax rate as a number" in body
+    assert "is not a valid email address" in body
+    assert body.count('class="field-error"') == 3
+    shop.refresh_from_db()
+    assert shop.timezone == "America/Los_Angeles"
+
+
+def test_an_advisor_sees_the_settings_read_only_and_cannot_post(client_for, carol, shop):
+    client = client_for(carol)
+    body = client.get("/settings/").content.decode()
+    assert "Only owners and managers can change shop settings" in body
+    assert 'name="tax_rate"' in body and "disabled" in body
+    assert "Save settings" not in body
+    response = client.post("/settings/", settings_form(shop, tax_rate="1"))
+    assert response.status_code == 403
+    shop.refresh_from_db()
+    assert shop.tax_rate == Decimal("8.250")
+
+
+def test_creating_a_token_shows_it_once_with_a_copy_button(alice_client, alice, shop):
+    response = alice_client.post("/settings/api-tokens/", {"name": "DMS"})
+    body = response.content.decode()
+    token = ApiToken.objects.get(shop=shop, user=alice)
+    raw = body.split('id="new-token" class="mono" value="')[1].split('"')[0]
+    assert ApiToken.hash(raw) == token.token_hash
+    assert "shown only this once" in body and "data-copy" in body
+    assert response["Cache-Control"] == "no-store"
+    assert raw not in alice_client.get("/settings/api-tokens/").content.decode()
+
+
+def test_a_token_without_a_name_is_refused_on_the_field(alice_client):
+    body = alice_client.post("/settings/api-tokens/", {"name": ""}).content.decode()
+    assert "Enter a name" in body
+    assert not ApiToken.objects.exists()
+
+
+def test_owners_see_every_token_and_members_only_their_own(client_for, alice, carol, shop):
+    api_token_for(user=alice, shop=shop, name="alice-token")
+    api_token_for(user=carol, shop=shop, name="carol-token")
+    owner_view = client_for(alice).get("/settings/api-tokens/").content.decode()
+    assert "alice-token" in owner_view and "carol-token" in owner_view
+    advisor_view = client_for(carol).get("/settings/api-tokens/").content.decode()
+    assert "carol-token" in advisor_view and "alice-token" not in advisor_view
+
+
+def test_revoking_a_token(alice_client, alice, shop):
+    api_token_for(user=alice, shop=shop, name="old")
+    token = ApiToken.objects.get(name="old")
+    response = alice_client.post(f"/settings/api-tokens/{token.pk}/revoke/", follow=True)
+    assert "revoked" in response.content.decode()
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_an_advisor_cannot_revoke_a_colleagues_token(client_for, alice, carol, shop):
+    api_token_for(user=alice, shop=shop, name="owner's")
+    token = ApiToken.objects.get()
+    assert client_for(carol).post(f"/settings/api-tokens/{token.pk}/revoke/").status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
