@@ -23,7 +23,6 @@ def delivered_in_process(settings, live_server):
 def test_send_to_customer_from_the_ro_page_to_the_dev_outbox(
     logged_in_page, live_server, shop, alice, delivered_in_process
 ):
-    alice.save()  # UserFactory does not save the password it sets; the login form needs it.
     est = estimate_for(shop)
     page = logged_in_page(alice)
     ro_url = f"{live_server.url}/ros/{est.ro.pk}/"

@@ -68,15 +68,9 @@ def ready_to_send(estimate: Estimate, *, by=None) -> None:
 
 
 def staff_client(user):
-    """A test client signed in as `user`.
-
-    The user is saved first: UserFactory sets the password after creating the row and does not
-    save it again, and a session made from an unsaved password hash is dropped on the next
-    request.
-    """
+    """A test client signed in as `user`."""
     from django.test import Client
 
-    user.save()
     client = Client()
     client.force_login(user)
     return client

@@ -115,3 +115,16 @@ def test_a_long_cc_list_is_shortened_to_fit_with_a_count_of_the_rest(shop):
     assert len(text) <= Message._meta.get_field("cc_text").max_length
     assert text.startswith("Also sent to: Fleet Manager Number 00 (Fleet manager), ")
     assert re.search(r"and \d+ others$", text)
+
+
+def test_a_spanish_speaking_contact_gets_the_message_in_spanish(shop):
+    est = estimate_for(shop)
+    est.spouse.language = "es"
+    share = share_of(est)
+    email = compose_message(share=share, contact=est.spouse, channel="email", url="https://x/s/t")
+    assert email.subject == f"Revise su presupuesto de {shop.name} — {est.ro.label}"
+    text = compose_message(share=share, contact=est.spouse, channel="sms", url="https://x/s/t")
+    assert text.body_text.startswith(f"{shop.name}: revise y apruebe su presupuesto")
+    assert cc_text_for(contact=est.spouse, others=[est.primary]) == (
+        "También se envió a: John Doe (Primary)"
+    )
