@@ -280,3 +280,16 @@ def test_another_shops_vehicle_is_not_found_and_technicians_cannot_edit(as_charl
     vehicle = VehicleFactory(customer=CustomerFactory(shop=shop))
     assert as_charlie.patch(f"/vehicles/{vehicle.pk}", {"make": "X"}).status_code == 404
     assert as_bob.patch(f"/vehicles/{vehicle.pk}", {"make": "X"}).status_code == 403
+
+
+def test_a_nul_character_in_text_is_refused_naming_the_field(as_alice):
+    response = as_alice.post("/customers", new_customer(primary={"name": "Da\u0000na"}))
+    assert response.status_code == 422
+    assert list(error_of(response)["fields"]) == ["primary.name"]
+    assert not Customer.objects.exists()
+
+
+def test_a_nul_character_in_the_search_is_refused(as_alice):
+    response = as_alice.get("/customers", q="a\u0000")
+    assert response.status_code == 422
+    assert list(error_of(response)["fields"]) == ["q"]

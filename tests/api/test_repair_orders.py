@@ -230,3 +230,18 @@ def test_technicians_cannot_edit_repair_orders(as_bob, shop):
     response = as_bob.patch(f"/repair-orders/{ro.pk}", {"notes": "x"})
     assert response.status_code == 403
     assert "Your role can view estimates" in error_of(response)["message"]
+
+
+def test_an_etr_in_a_far_off_year_is_refused_instead_of_overflowing(as_alice, shop):
+    ro = RepairOrderFactory(shop=shop)
+    for etr in ("9999-12-31T23:59:59", "0001-01-01T00:00:00+14:00"):
+        response = as_alice.patch(f"/repair-orders/{ro.pk}", {"etr": etr})
+        assert response.status_code == 422
+        assert error_of(response)["fields"] == {"etr": "Enter an ETR between 2000 and 2100."}
+
+
+def test_an_odometer_beyond_what_a_vehicle_shows_is_refused(as_alice, shop):
+    ro = RepairOrderFactory(shop=shop)
+    response = as_alice.patch(f"/repair-orders/{ro.pk}", {"odometer_in": 10**12})
+    assert response.status_code == 422
+    assert "odometer_in" in error_of(response)["fields"]

@@ -1,12 +1,45 @@
 """The public API under /api/v1/: one NinjaAPI, one router per resource, one error shape."""
 
+from typing import Any
+
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from signoff.api.auth import TokenAuth
-from signoff.errors import SignoffError
+from signoff.errors import SignoffError, ValidationFailed
+
+
+def _refuse_nul(value: Any, path: str = "") -> None:
+    """PostgreSQL cannot store U+0000 in text, so say so here instead of failing in a service."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValidationFailed(
+            "Text may not contain the NUL character (U+0000); remove it and send again.",
+            fields={path or "body": "Remove the NUL character (U+0000)."},
+        )
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, f"{path}.{index}" if path else str(index))
+
+
+class _Parser(Parser):
+    """JSON bodies and query strings, with the NUL check above applied to both."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        _refuse_nul(data)
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        _refuse_nul(result)
+        return result
+
 
 api = NinjaAPI(
     title="Signoff API",
@@ -17,6 +50,7 @@ api = NinjaAPI(
         '`{"error": {"code", "message", "fields"}}`. Writes accept an `Idempotency-Key` header.'
     ),
     auth=TokenAuth(),
+    parser=_Parser(),
     urls_namespace="api",
 )
 
@@ -60,6 +94,9 @@ def _not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, SignoffError):
+        # Raised while parsing the body (see _Parser); ninja wraps it in a 400.
+        return _signoff_error(request, exc.__cause__)
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
         return _error(
             request,

@@ -26,6 +26,9 @@ from signoff.shops.access import Actor, require_editor
 
 FIRST_RO_NUMBER = 1001
 MAX_LINES = 200
+ETR_FIRST_YEAR, ETR_LAST_YEAR = 2000, 2100
+# The same ceiling as a vehicle's odometer; it also keeps the value inside a database integer.
+MAX_ODOMETER = 9_999_999
 
 
 def _ro_for_update(*, actor: Actor, ro_id: int) -> RepairOrder:
@@ -78,6 +81,10 @@ def _clean_ro(data: Mapping[str, Any], *, actor: Actor, customer: Customer) -> d
             from zoneinfo import ZoneInfo
 
             etr = etr.replace(tzinfo=ZoneInfo(actor.shop.timezone))
+        # Far-off years cannot be stored once converted to UTC (year 9999 + an offset).
+        if isinstance(etr, datetime) and not ETR_FIRST_YEAR <= etr.year <= ETR_LAST_YEAR:
+            errors["etr"] = f"Enter an ETR between {ETR_FIRST_YEAR} and {ETR_LAST_YEAR}."
+            etr = None
         out["etr"] = etr
     if "notes" in data and data["notes"] is not None:
         out["notes"] = str(data["notes"]).strip()
@@ -88,10 +95,12 @@ def _clean_ro(data: Mapping[str, Any], *, actor: Actor, customer: Customer) -> d
         else:
             try:
                 out["odometer_in"] = int(str(raw).replace(",", ""))
-                if out["odometer_in"] < 0:
+                if not 0 <= out["odometer_in"] <= MAX_ODOMETER:
                     raise ValueError
             except ValueError:
-                errors["odometer_in"] = "Enter the odometer as a whole number of miles."
+                errors["odometer_in"] = (
+                    f"Enter the odometer as a whole number of miles, at most {MAX_ODOMETER:,}."
+                )
     if errors:
         raise ValidationFailed("Please correct the repair order details below.", fields=errors)
     return out
@@ -145,6 +154,9 @@ def _decimal(
         errors[field] = f"The {label} cannot be negative."
     if abs(value) >= Decimal("10000000"):
         errors[field] = f"The {label} is too large."
+    # Stored with two decimals: refuse more rather than let the database round silently.
+    if value != value.quantize(Decimal("0.01")):
+        errors[field] = f"Use at most two decimal places for the {label}, e.g. 1.25."
     return value
 
 
@@ -302,7 +314,10 @@ def operation_reorder(*, actor: Actor, ro_id: int, operation_ids: Sequence[int])
     with transaction.atomic():
         ro = _ro_for_update(actor=actor, ro_id=ro_id)
         ops = {op.pk: op for op in ro.operations.filter(removed_at__isnull=True)}
-        ids = [int(i) for i in operation_ids]
+        try:
+            ids = [int(i) for i in operation_ids]
+        except (TypeError, ValueError):
+            ids = []
         if sorted(ids) != sorted(ops):
             raise ValidationFailed(
                 "List every operation of this repair order exactly once.",
