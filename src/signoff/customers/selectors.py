@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Q, QuerySet
 
 from signoff.customers.models import Contact, Customer, Vehicle
@@ -13,14 +15,19 @@ def customer_search(*, actor: Actor, query: str = "") -> QuerySet[Customer]:
     qs = Customer.objects.filter(shop=actor.shop).prefetch_related("contacts", "vehicles")
     query = query.strip()
     if query:
-        qs = qs.filter(
+        cond = (
             Q(name__icontains=query)
             | Q(contacts__name__icontains=query)
             | Q(contacts__email__icontains=query)
-            | Q(contacts__mobile__contains=query)
             | Q(vehicles__vin__icontains=query)
             | Q(vehicles__unit_number__iexact=query)
-        ).distinct()
+            | Q(vehicles__license_plate__iexact=query)
+        )
+        # Numbers are stored as +15035550123; match what staff type, "(503) 555-0123" included.
+        digits = re.sub(r"\D", "", query)
+        if len(digits) >= 4:
+            cond |= Q(contacts__mobile__contains=digits) | Q(contacts__phone__contains=digits)
+        qs = qs.filter(cond).distinct()
     return qs.order_by("name", "id")
 
 
