@@ -1,17 +1,13 @@
+"""Admin for repair orders: for looking only. Estimates change through Signoff's own pages,
+where editing an operation returns its decision to Pending and removing one keeps its history."""
+
 from django.contrib import admin
 
-from signoff.orders.models import RepairOrder
+from signoff.orders.models import Operation, OperationLine, RepairOrder
 
 
-@admin.register(RepairOrder)
-class RepairOrderAdmin(admin.ModelAdmin):
-    """Back-office view only: operations and their evidence are changed through Signoff itself."""
-
-    list_display = ["number", "customer", "shop", "status", "etr"]
-    list_filter = ["shop", "status"]
-    search_fields = ["number", "customer__name", "vehicle__vin"]
-
-    def has_add_permission(self, request):
+class ViewOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -19,3 +15,52 @@ class RepairOrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class OperationLineInline(admin.TabularInline):
+    model = OperationLine
+    fields = ["kind", "part_number", "description", "quantity", "unit_price", "taxable"]
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OperationInline(admin.TabularInline):
+    model = Operation
+    fields = ["position", "kind", "title", "revision", "removed_at"]
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RepairOrder)
+class RepairOrderAdmin(ViewOnlyAdmin):
+    list_display = ["number", "customer", "shop", "status", "etr", "updated_at"]
+    list_filter = ["shop", "status"]
+    search_fields = ["number", "customer__name", "vehicle__vin"]
+    list_select_related = ["customer", "shop"]
+    inlines = [OperationInline]
+
+
+@admin.register(Operation)
+class OperationAdmin(ViewOnlyAdmin):
+    list_display = ["title", "repair_order", "kind", "revision", "removed_at"]
+    list_filter = ["shop", "kind"]
+    search_fields = ["title", "repair_order__number"]
+    list_select_related = ["repair_order"]
+    inlines = [OperationLineInline]

@@ -6,6 +6,7 @@ from signoff.shops.models import ApiToken, ApprovalReason, Membership, Shop
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
+    autocomplete_fields = ["user"]
 
 
 @admin.register(Shop)
@@ -25,5 +26,15 @@ class ApprovalReasonAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "hint", "user", "shop", "created_at", "revoked_at"]
-    readonly_fields = ["token_hash", "hint"]
+    """Tokens are created in Settings › API tokens (the raw value is shown once there). Here an
+    administrator can rename or revoke one; revoked tokens stay listed."""
+
+    list_display = ["name", "hint", "user", "shop", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["shop"]
+    readonly_fields = ["shop", "user", "token_hash", "hint", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
