@@ -67,71 +67,59 @@ def portal_view(view):
     return wrapper
 
 
-def _page(request, *, link, version, language, status=200, **extra):
+def _render_page(request, *, link, version, language, status=200, stale="", error=None, data=None):
+    """The share page for `version`; after a refused submission, with the contact's answers."""
     page = selectors.approval_page(
         repair_order=link.repair_order,
         version=version,
         link=link,
-        choices=extra.pop("choices", None),
-        approver_id=extra.pop("approver_id", None),
+        choices=data.choices if data else None,
+        approver_id=data.contact_id if data else None,
         language=language,
     )
+    token = request.resolver_match.kwargs["token"]
+    context = {"page": page, "token": token, "stale": stale, "error": error}
     with translation.override(language):
-        return render(
-            request,
-            "portal/page.html",
-            {"page": page, "token": link_token(request), **extra},
-            status=status,
-        )
-
-
-def link_token(request) -> str:
-    return request.resolver_match.kwargs["token"]
+        return render(request, "portal/page.html", context, status=status)
 
 
 @portal_view
 @require_http_methods(["GET", "POST"])
 def page(request, token: str):
-    if request.method == "GET":
-        link, version = services.share_link_open(
-            raw_token=token, client=client_address(request), user_agent=user_agent(request)
-        )
-        return _page(
-            request,
-            link=link,
-            version=version,
-            language=language_for(request, link.contact.language),
-        )
+    """GET shows the RO's current version (recording the opening); POST records the answers."""
+    if request.method == "POST":
+        return _submit(request, token)
+    link, version = services.share_link_open(
+        raw_token=token, client=client_address(request), user_agent=user_agent(request)
+    )
+    language = language_for(request, link.contact.language)
+    return _render_page(request, link=link, version=version, language=language)
+
+
+def _submit(request, token: str):
     link = services.link_for_request(raw_token=token, client=client_address(request))
     language = language_for(request, link.contact.language)
     data = approval_input(request.POST, language=language)
-    with translation.override(language):
-        try:
-            services.portal_approval_submit(
-                link=link, data=data, ip=client_address(request), user_agent=user_agent(request)
-            )
-        except StaleVersion as exc:
-            version = services.version_for_approval(repair_order=link.repair_order)
-            return _page(
-                request,
-                link=link,
-                version=version,
-                language=language,
-                status=409,
-                stale=exc.message,
-            )
-        except (ValidationFailed, Conflict) as exc:
-            version = version_current(repair_order=link.repair_order)
-            return _page(
-                request,
-                link=link,
-                version=version,
-                language=language,
-                status=exc.status,
-                error=exc,
-                choices=data.choices,
-                approver_id=data.contact_id,
-            )
+    ip, agent = client_address(request), user_agent(request)
+    try:
+        with translation.override(language):
+            services.portal_approval_submit(link=link, data=data, ip=ip, user_agent=agent)
+    except StaleVersion as exc:
+        version = services.version_for_approval(repair_order=link.repair_order)
+        return _render_page(
+            request, link=link, version=version, language=language, status=409, stale=exc.message
+        )
+    except (ValidationFailed, Conflict) as exc:
+        version = version_current(repair_order=link.repair_order)
+        return _render_page(
+            request,
+            link=link,
+            version=version,
+            language=language,
+            status=exc.status,
+            error=exc,
+            data=data,
+        )
     return redirect("portal:done", token=token)
 
 

@@ -16,19 +16,22 @@ from signoff.sharing.versions import version_current
 from signoff.web.views.base import staff_view
 
 
-def _screen(request, *, ro, version, language, status=200, **extra):
+def _screen(request, *, ro, version, language, status=200, stale="", error=None, data=None):
+    """The counter screen for `version`; after a refused submission, with the answers given."""
     page = selectors.approval_page(
         repair_order=ro,
         version=version,
-        choices=extra.pop("choices", None),
-        approver_id=extra.pop("approver_id", None),
+        choices=data.choices if data else None,
+        approver_id=data.contact_id if data else None,
         language=language,
     )
+    context = {"page": page, "stale": stale, "error": error}
     with translation.override(language):
-        return render(request, "portal/in_person.html", {"page": page, **extra}, status=status)
+        return render(request, "portal/in_person.html", context, status=status)
 
 
 def _language(request, ro) -> str:
+    """The primary contact's language (the counter can switch with ?lang=)."""
     primary = selectors.customer_contacts(repair_order=ro)[:1]
     return language_for(request, primary[0].language if primary else None)
 
@@ -36,43 +39,36 @@ def _language(request, ro) -> str:
 @staff_view
 @require_http_methods(["GET", "POST"])
 def in_person(request, actor, ro_id: int):
+    """The counter screen: the contact answers, picks who they are, and signs."""
     try:
         ro, version = services.in_person_start(actor=actor, ro_id=ro_id)
     except ValidationFailed as exc:
-        return render(
-            request,
-            "portal/in_person_unavailable.html",
-            {"ro_id": ro_id, "message": exc.message},
-            status=422,
-        )
+        context = {"ro_id": ro_id, "message": exc.message}
+        return render(request, "portal/in_person_unavailable.html", context, status=422)
     language = _language(request, ro)
     if request.method == "GET":
         return _screen(request, ro=ro, version=version, language=language)
     data = approval_input(request.POST, language=language)
-    with translation.override(language):
-        try:
+    ip, agent = client_address(request), user_agent(request)
+    try:
+        with translation.override(language):
             services.in_person_approval_submit(
-                actor=actor,
-                ro_id=ro_id,
-                data=data,
-                ip=client_address(request),
-                user_agent=user_agent(request),
+                actor=actor, ro_id=ro_id, data=data, ip=ip, user_agent=agent
             )
-        except StaleVersion as exc:
-            return _screen(
-                request, ro=ro, version=version, language=language, status=409, stale=exc.message
-            )
-        except (ValidationFailed, Conflict) as exc:
-            return _screen(
-                request,
-                ro=ro,
-                version=version,
-                language=language,
-                status=exc.status,
-                error=exc,
-                choices=data.choices,
-                approver_id=data.contact_id,
-            )
+    except StaleVersion as exc:
+        return _screen(
+            request, ro=ro, version=version, language=language, status=409, stale=exc.message
+        )
+    except (ValidationFailed, Conflict) as exc:
+        return _screen(
+            request,
+            ro=ro,
+            version=version,
+            language=language,
+            status=exc.status,
+            error=exc,
+            data=data,
+        )
     return redirect("portal_staff:in_person_done", ro_id=ro_id)
 
 
