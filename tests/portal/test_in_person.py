@@ -117,9 +117,13 @@ def test_an_empty_signature_in_person_is_refused(alice, counter):
     assert not Decision.objects.exists()
 
 
-def test_a_technician_cannot_open_the_screen(bob, counter):
+def test_a_technician_cannot_open_the_screen_or_use_it(bob, counter):
     ro, *_ = counter
-    assert _client(bob).get(f"/ros/{ro.pk}/in-person/").status_code == 403
+    client = _client(bob)
+    assert client.get(f"/ros/{ro.pk}/in-person/").status_code == 403
+    assert client.post(f"/ros/{ro.pk}/in-person/", {}).status_code == 403
+    assert client.post(f"/ros/{ro.pk}/in-person/total", {}).status_code == 403
+    assert not EstimateVersion.objects.filter(repair_order=ro).exists()
 
 
 def test_another_shops_staff_get_404(charlie, counter):

@@ -43,7 +43,11 @@ def test_submitting_costs_the_same_per_answer_whatever_the_estimate_size(client,
         shared.version = shared.ro.versions.order_by("-number").first()
 
     def submit(shared):
-        data = {"version": shared.version.pk, f"op-{shared.brakes.pk}": "approved", "consent": "yes"}
+        data = {
+            "version": shared.version.pk,
+            f"op-{shared.brakes.pk}": "approved",
+            "consent": "yes",
+        }
         return _queries(client, "post", shared.url, {**data, **signature_fields()})
 
     assert submit(large) == submit(small)

@@ -13,6 +13,7 @@ from signoff.portal import selectors, services
 from signoff.portal.forms import approval_input, choices_from, language_for
 from signoff.portal.views import client_address, user_agent
 from signoff.sharing.versions import version_current
+from signoff.shops.access import require_editor
 from signoff.web.views.base import staff_view
 
 
@@ -75,6 +76,8 @@ def in_person(request, actor, ro_id: int):
 @staff_view
 @require_POST
 def in_person_total(request, actor, ro_id: int):
+    """The counter screen's live total (htmx), for the staff who may open that screen."""
+    require_editor(actor)
     ro = repair_order_get(actor=actor, ro_id=ro_id)
     version = selectors.version_of(repair_order=ro, version_id=request.POST.get("version"))
     if version is None:
