@@ -64,3 +64,25 @@ def test_an_error_in_a_line_is_shown_in_the_form_and_nothing_is_added(
     expect(page.locator(".line-errors")).to_contain_text("Enter the hours as a number")
     expect(page.locator('[data-total="total"]')).to_have_text("$0.00")
     assert not Operation.objects.filter(title="Alignment").exists()
+
+
+def test_moving_and_removing_operations_update_the_table_in_place(
+    logged_in_page, live_server, shop, alice
+):
+    ro = RepairOrderFactory(shop=shop)
+    priced_operation(repair_order=ro, title="Brakes")
+    priced_operation(repair_order=ro, title="Wipers", labor_hours="0.5", part_price="20.00")
+    page = logged_in_page(alice)
+    page.goto(f"{live_server.url}/ros/{ro.pk}/")
+    page.evaluate("window.__sameDocument = true")
+    titles = page.locator(".op-name")
+    expect(titles).to_have_text(["Brakes", "Wipers"])
+
+    page.get_by_role("button", name="Move “Wipers” up").click()
+    expect(titles).to_have_text(["Wipers", "Brakes"])
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#ro-estimate tr", has_text="Wipers").get_by_role("link", name="Remove").click()
+    expect(titles).to_have_text(["Brakes"])
+    expect(page.locator('[data-total="total"]')).to_have_text("$340.98")
+    assert page.evaluate("window.__sameDocument") is True
