@@ -146,9 +146,10 @@ def customer_update(*, actor: Actor, customer_id: int, data: Mapping[str, Any]) 
 def contact_add(*, actor: Actor, customer_id: int, data: Mapping[str, Any]) -> Contact:
     """An additional contact (spouse, fleet manager, …) who may receive and approve estimates."""
     require_editor(actor)
-    fields = _clean_contact(data)
     with transaction.atomic():
+        # Found first: another shop's customer is a 404 whatever the details sent.
         customer = customer_get_for_edit(actor=actor, customer_id=customer_id)
+        fields = _clean_contact(data)
         position = customer.contacts.count()
         return Contact.objects.create(
             shop=actor.shop, customer=customer, is_primary=False, position=position, **fields
@@ -226,9 +227,10 @@ def _clean_vehicle(
 def vehicle_add(*, actor: Actor, customer_id: int, data: Mapping[str, Any]) -> Vehicle:
     """Adds a vehicle. Soft problems (VIN check digit) are on `vehicle.warnings`."""
     require_editor(actor)
-    fields, warnings = _clean_vehicle(data)
     with transaction.atomic():
+        # Found first: another shop's customer is a 404 whatever the details sent.
         customer = customer_get_for_edit(actor=actor, customer_id=customer_id)
+        fields, warnings = _clean_vehicle(data)
         vehicle = Vehicle.objects.create(shop=actor.shop, customer=customer, **fields)
     vehicle.warnings = warnings
     return vehicle
