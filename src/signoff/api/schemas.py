@@ -154,13 +154,6 @@ def operation_out(operation, decision) -> dict:
     }
 
 
-def user_brief(user) -> dict | None:
-    """A staff user as `UserBrief` shows them, or None."""
-    if user is None:
-        return None
-    return {"id": user.pk, "name": _user_name(user)}
-
-
 class UserBrief(Schema):
     """A staff user, by name."""
 
