@@ -12,7 +12,14 @@ from signoff.api.urls import api
 from signoff.customers import services as customer_services
 from signoff.customers.models import Customer
 from tests.api.conftest import ApiClient, error_of
-from tests.factories import CustomerFactory, RepairOrderFactory, api_token_for, priced_operation
+from tests.factories import (
+    ContactFactory,
+    CustomerFactory,
+    RepairOrderFactory,
+    api_token_for,
+    priced_operation,
+)
+from tests.support.walk import snapshot
 
 NEW = {"name": "Dana Rivera", "primary": {"email": "dana@example.com"}}
 
@@ -230,3 +237,38 @@ def test_every_staff_write_route_honours_idempotency_keys():
                 if not is_idempotent(operation):
                     missing.append(f"{operation.methods} {prefix}{path}")
     assert missing == [], f"Add @idempotent under the route decorator of: {missing}"
+
+
+def _write_routes(shop):
+    """Each staff write route of customers, repair orders and operations, with a valid body."""
+    ro = RepairOrderFactory(shop=shop)
+    op = priced_operation(repair_order=ro)
+    contact = ContactFactory(customer=ro.customer, is_primary=True)
+    customer, vehicle = ro.customer, ro.vehicle
+    return [
+        ("post", "/customers", NEW),
+        ("patch", f"/customers/{customer.pk}", {"notes": "Fleet account"}),
+        ("post", f"/customers/{customer.pk}/contacts", {"name": "Sam", "email": "s@example.com"}),
+        ("patch", f"/contacts/{contact.pk}", {"relationship": "Owner"}),
+        ("post", f"/customers/{customer.pk}/vehicles", {"unit_number": "T-9"}),
+        ("patch", f"/vehicles/{vehicle.pk}", {"odometer": 50001}),
+        ("post", "/repair-orders", {"customer_id": customer.pk}),
+        ("patch", f"/repair-orders/{ro.pk}", {"notes": "Waiting"}),
+        ("post", f"/repair-orders/{ro.pk}/operations/reorder", {"operation_ids": [op.pk]}),
+        ("post", f"/repair-orders/{ro.pk}/operations", {"title": "Wipers"}),
+        ("patch", f"/operations/{op.pk}", {"title": "Pads and rotors"}),
+        ("delete", f"/operations/{op.pk}", None),
+    ]
+
+
+def test_every_write_route_replays_its_first_answer_and_changes_nothing_more(as_alice, shop):
+    for method, path, body in _write_routes(shop):
+        send = getattr(as_alice, method)
+        args = (path,) if method == "delete" else (path, body)
+        first = send(*args, key=f"{method} {path}")
+        after_first = snapshot()
+        again = send(*args, key=f"{method} {path}")
+        assert first.status_code < 300, (method, path, first.content)
+        assert (again.status_code, again.content) == (first.status_code, first.content), path
+        assert again["Idempotent-Replayed"] == "true"
+        assert snapshot() == after_first, f"{method} {path} ran twice"
