@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 
 def _django(argv: list[str]) -> None:
@@ -23,6 +24,7 @@ def _prepare() -> None:
     from django.conf import settings
 
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     django.setup()
     from django.core.management import call_command
 

@@ -63,6 +63,21 @@ def test_on_behalf_approvals_are_listed_with_their_reason_and_no_signature(alice
     assert entry["operations"] == ["Mount and balance tires"]
 
 
+def test_an_on_behalf_decline_is_listed_without_an_authorized_amount(alice, shared):
+    reason = ApprovalReason.objects.get(shop=shared.ro.shop, label="Email")
+    decision_append(
+        operation=shared.tires,
+        status=Status.DECLINED,
+        source=Source.ON_BEHALF,
+        recorded_by=alice,
+        reason=reason,
+        amount=Decimal("239.99"),
+    )
+    [entry] = authorization_summary(repair_order=shared.ro)
+    assert entry["decisions"] == [{"operation": "Mount and balance tires", "status": "declined"}]
+    assert entry["amount"] is None
+
+
 def test_recommendation_approvals_are_listed_only_when_both_options_are_on(client, shared):
     shop = shared.ro.shop
     shop.allow_recommendation_approval = shop.capture_recommendation_approver = True

@@ -68,3 +68,10 @@ def test_switching_to_a_shop_the_user_is_not_in_is_not_found(alice_client, db):
 
 def test_switching_shops_needs_a_post(alice_client, shop):
     assert alice_client.get(f"/switch-shop/?shop={shop.pk}").status_code == 405
+
+
+def test_the_nav_links_the_dev_outbox_only_while_messages_are_captured(alice_client, settings):
+    settings.DEV_OUTBOX = True
+    assert b'href="/dev/outbox/"' in alice_client.get("/").content
+    settings.DEV_OUTBOX = False
+    assert b'href="/dev/outbox/"' not in alice_client.get("/").content

@@ -318,7 +318,8 @@ def authorization_summary(*, repair_order: RepairOrder) -> list[dict]:
                 "via": "",
                 "version": decision.version.number if decision.version_id else None,
                 "version_hash": decision.version.content_hash if decision.version_id else "",
-                "amount": decision.amount,
+                # Only an approval authorizes an amount; a decline or deferral authorizes nothing.
+                "amount": decision.amount if decision.status == Status.APPROVED else None,
                 "signature_id": None,
                 "signature_png": None,
                 "operations": [name],

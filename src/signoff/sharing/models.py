@@ -80,7 +80,9 @@ class ShareLink(models.Model):
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
     share = models.ForeignKey(Share, on_delete=models.PROTECT, related_name="links")
-    repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="share_links")
+    repair_order = models.ForeignKey(
+        RepairOrder, on_delete=models.CASCADE, related_name="share_links"
+    )
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="share_links")
     token_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
@@ -130,9 +132,15 @@ class Message(models.Model):
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
     repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="messages")
-    share = models.ForeignKey(Share, on_delete=models.PROTECT, null=True, blank=True, related_name="messages")
-    link = models.ForeignKey(ShareLink, on_delete=models.PROTECT, null=True, blank=True, related_name="messages")
-    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    share = models.ForeignKey(
+        Share, on_delete=models.PROTECT, null=True, blank=True, related_name="messages"
+    )
+    link = models.ForeignKey(
+        ShareLink, on_delete=models.PROTECT, null=True, blank=True, related_name="messages"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     channel = models.CharField(max_length=8, choices=Channel.choices)
     to_address = models.CharField(max_length=254)
     # Human-readable list of the other recipients ("Also sent to: …").
@@ -140,7 +148,9 @@ class Message(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
-    status = models.CharField(max_length=12, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
+    status = models.CharField(
+        max_length=12, choices=MessageStatus.choices, default=MessageStatus.QUEUED
+    )
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)

@@ -1,5 +1,14 @@
+"""Template context for staff pages: the acting user's shop, memberships and dev outbox flag."""
+
+from django.conf import settings
+
+
 def current_shop(request):
     actor = getattr(request, "actor", None)
     if actor is None or not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
-    return {"actor": actor if actor else None, "memberships": getattr(request, "memberships", [])}
+    return {
+        "actor": actor if actor else None,
+        "memberships": getattr(request, "memberships", []),
+        "dev_outbox_enabled": settings.DEV_OUTBOX,
+    }
