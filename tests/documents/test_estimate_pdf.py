@@ -180,3 +180,19 @@ def test_an_unknown_section_is_refused(estimate_ro, advisor):
 def test_reprinting_a_version_gives_the_same_bytes(decided_ro, advisor):
     version, _ = version_freeze(repair_order=decided_ro, user=advisor)
     assert estimate_pdf(version=version) == estimate_pdf(version=version)
+
+
+def test_a_declined_operation_is_not_printed_as_authorized(estimate_ro, advisor):
+    ops = operations_of(estimate_ro)
+    for title, status in (("Front brake pads", "approved"), ("Wiper blades", "declined")):
+        decision_append(
+            operation=ops[title],
+            status=status,
+            source="on_behalf",
+            recorded_by=advisor,
+            reason=estimate_ro.shop.approval_reasons.get(label="Email"),
+            amount=ops[title].lines.first().unit_price,
+        )
+    version, _ = version_freeze(repair_order=estimate_ro, user=advisor)
+    printed = text(estimate_pdf(version=version))
+    assert printed.count("Authorized $") == 1

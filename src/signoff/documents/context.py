@@ -83,7 +83,8 @@ def _decision_detail(decision, *, show_money: bool) -> str:
         parts.append(decision.reason_label)
     if decision.phone_number:
         parts.append(f"Called {fmt.phone(decision.phone_number)}")
-    if show_money and decision.amount is not None:
+    if show_money and decision.amount is not None and decision.status == Status.APPROVED:
+        # Only an approval authorizes an amount; a decline or deferral authorizes nothing.
         parts.append(f"Authorized {fmt.money(decision.amount)}")
     if decision.comment:
         parts.append(f"“{decision.comment}”")
