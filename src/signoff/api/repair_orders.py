@@ -17,11 +17,10 @@ from signoff.api.schemas import (
     UserBrief,
     operation_out,
 )
-from signoff.approvals.models import Status as DecisionStatus
 from signoff.approvals.selectors import latest_decisions, status_of
 from signoff.orders import selectors, services
-from signoff.orders.models import OperationKind, RepairOrder
-from signoff.orders.pricing import price_operations
+from signoff.orders.models import RepairOrder
+from signoff.orders.pricing import estimate_totals
 
 router = Router(tags=["repair orders"])
 
@@ -109,9 +108,7 @@ def repair_order_out(ro: RepairOrder) -> dict:
     operations = list(ro.operations.all())
     decisions = latest_decisions(operation_ids=[op.pk for op in operations])
     tax_rate = ro.shop.tax_rate
-    approved = [
-        op for op in operations if status_of(decisions.get(op.pk)) == DecisionStatus.APPROVED
-    ]
+    statuses = {op.pk: status_of(decisions.get(op.pk)) for op in operations}
     return {
         "id": ro.pk,
         "number": ro.number,
@@ -127,16 +124,7 @@ def repair_order_out(ro: RepairOrder) -> dict:
         "updated_at": ro.updated_at,
         "tax_rate": str(tax_rate),
         "operations": [operation_out(op, decisions.get(op.pk)) for op in operations],
-        "totals": {
-            "estimate": price_operations(
-                [op for op in operations if op.kind == OperationKind.ESTIMATE], tax_rate=tax_rate
-            ).as_dict(),
-            "recommendations": price_operations(
-                [op for op in operations if op.kind == OperationKind.RECOMMENDATION],
-                tax_rate=tax_rate,
-            ).as_dict(),
-            "approved": price_operations(approved, tax_rate=tax_rate).as_dict(),
-        },
+        "totals": estimate_totals(operations, statuses=statuses, tax_rate=tax_rate).as_dict(),
     }
 
 

@@ -4,13 +4,12 @@ Money is always a string with two decimals ("123.45") so no client turns it into
 """
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
 
 from signoff.approvals.selectors import status_of
-from signoff.orders.pricing import line_amount, operation_subtotal, price_operations
+from signoff.orders.pricing import operation_content
 
 Money = str
 
@@ -121,36 +120,15 @@ def decision_brief(decision) -> dict | None:
 
 def operation_out(operation, decision) -> dict:
     """An operation as the API shows it; `decision` is its latest Decision or None."""
-    totals = price_operations([operation], tax_rate=Decimal(0))
+    content = operation_content(operation)
+    for line, row in zip(operation.lines.all(), content["lines"], strict=True):
+        row["id"] = line.pk
     return {
         "id": operation.pk,
         "repair_order_id": operation.repair_order_id,
-        "position": operation.position,
-        "kind": operation.kind,
-        "title": operation.title,
-        "complaint": operation.complaint,
-        "cause": operation.cause,
-        "correction": operation.correction,
-        "revision": operation.revision,
+        **content,
         "status": status_of(decision),
         "decision": decision_brief(decision),
-        "lines": [
-            {
-                "id": line.pk,
-                "kind": line.kind,
-                "part_number": line.part_number,
-                "description": line.description,
-                "quantity": str(line.quantity),
-                "unit_price": str(line.unit_price),
-                "amount": str(line_amount(line.quantity, line.unit_price)),
-                "taxable": line.taxable,
-            }
-            for line in operation.lines.all()
-        ],
-        "labor": str(totals.labor),
-        "parts": str(totals.parts),
-        "fees": str(totals.fees),
-        "subtotal": str(operation_subtotal(operation)),
     }
 
 

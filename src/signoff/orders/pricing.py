@@ -95,3 +95,69 @@ def price_operations(operations: Iterable, *, tax_rate: Decimal) -> Totals:
 def operation_subtotal(operation) -> Decimal:
     """An operation's pre-tax amount, as shown on its row."""
     return sum((ln.amount for ln in lines_of(operation)), ZERO)
+
+
+@dataclass(frozen=True)
+class EstimateTotals:
+    """The three totals every view of an RO shows: estimate work, recommendations, approved."""
+
+    estimate: Totals
+    recommendations: Totals
+    approved: Totals
+
+    def as_dict(self) -> dict[str, dict[str, str]]:
+        return {
+            "estimate": self.estimate.as_dict(),
+            "recommendations": self.recommendations.as_dict(),
+            "approved": self.approved.as_dict(),
+        }
+
+
+def estimate_totals(
+    operations: Iterable, *, statuses: dict[int, str], tax_rate: Decimal
+) -> EstimateTotals:
+    """Totals of an RO's live operations; `statuses` maps operation id to its current status.
+
+    Estimate work and recommendations are totalled apart (a recommendation is work suggested
+    for later); "approved" is every operation whose current status is approved, of either kind.
+    """
+    ops = list(operations)
+    return EstimateTotals(
+        estimate=price_operations([op for op in ops if op.kind == "estimate"], tax_rate=tax_rate),
+        recommendations=price_operations(
+            [op for op in ops if op.kind == "recommendation"], tax_rate=tax_rate
+        ),
+        approved=price_operations(
+            [op for op in ops if statuses.get(op.pk) == "approved"], tax_rate=tax_rate
+        ),
+    )
+
+
+def operation_content(operation) -> dict:
+    """An operation's content and money as plain JSON values (version snapshots and the API)."""
+    totals = price_operations([operation], tax_rate=Decimal(0))
+    return {
+        "position": operation.position,
+        "kind": operation.kind,
+        "title": operation.title,
+        "complaint": operation.complaint,
+        "cause": operation.cause,
+        "correction": operation.correction,
+        "revision": operation.revision,
+        "lines": [
+            {
+                "kind": line.kind,
+                "part_number": line.part_number,
+                "description": line.description,
+                "quantity": str(line.quantity),
+                "unit_price": str(line.unit_price),
+                "amount": str(line_amount(line.quantity, line.unit_price)),
+                "taxable": line.taxable,
+            }
+            for line in operation.lines.all()
+        ],
+        "labor": str(totals.labor),
+        "parts": str(totals.parts),
+        "fees": str(totals.fees),
+        "subtotal": str(totals.subtotal),
+    }

@@ -12,7 +12,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from signoff.customers.models import Contact
 from signoff.errors import NotFound
 from signoff.orders.models import Operation, OperationKind, OperationLine, RepairOrder
-from signoff.orders.pricing import Totals, line_amount, operation_subtotal, price_operations
+from signoff.orders.pricing import (
+    Totals,
+    estimate_totals,
+    line_amount,
+    operation_subtotal,
+    price_operations,
+)
 from signoff.shops.access import Actor
 
 
@@ -101,7 +107,6 @@ class RepairOrderPage:
 
 def repair_order_page(*, actor: Actor, ro_id: int) -> RepairOrderPage:
     """Everything the staff RO page shows, in a number of queries that does not grow with rows."""
-    from signoff.approvals.models import Status
     from signoff.approvals.selectors import latest_decisions, status_of
 
     ro = (
@@ -137,19 +142,15 @@ def repair_order_page(*, actor: Actor, ro_id: int) -> RepairOrderPage:
                 lines=lines,
             )
         )
-    tax_rate = ro.shop.tax_rate
+    totals = estimate_totals(
+        operations, statuses={r.op.pk: r.status for r in rows}, tax_rate=ro.shop.tax_rate
+    )
     return RepairOrderPage(
         ro=ro,
         rows=rows,
-        estimate=price_operations(
-            [r.op for r in rows if r.op.kind == OperationKind.ESTIMATE], tax_rate=tax_rate
-        ),
-        recommendations=price_operations(
-            [r.op for r in rows if r.op.kind == OperationKind.RECOMMENDATION], tax_rate=tax_rate
-        ),
-        approved=price_operations(
-            [r.op for r in rows if r.status == Status.APPROVED], tax_rate=tax_rate
-        ),
+        estimate=totals.estimate,
+        recommendations=totals.recommendations,
+        approved=totals.approved,
     )
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from signoff.approvals.canonical import canonical_value, sha256_hex
-from signoff.approvals.models import Event, EventKind, Status
+from signoff.approvals.models import Event, EventKind
 from signoff.approvals.selectors import latest_decisions, status_of
-from signoff.orders.models import OperationKind, RepairOrder
-from signoff.orders.pricing import line_amount, operation_subtotal, price_operations
+from signoff.orders.models import RepairOrder
+from signoff.orders.pricing import estimate_totals, operation_content
 from signoff.orders.selectors import live_operations
 from signoff.sharing.models import EstimateVersion
 
@@ -46,34 +46,7 @@ def _vehicle(repair_order: RepairOrder) -> dict | None:
 
 
 def _operation(op, status: str) -> dict:
-    totals = price_operations([op], tax_rate=Decimal(0))
-    return {
-        "id": op.pk,
-        "position": op.position,
-        "kind": op.kind,
-        "title": op.title,
-        "complaint": op.complaint,
-        "cause": op.cause,
-        "correction": op.correction,
-        "revision": op.revision,
-        "status": status,
-        "lines": [
-            {
-                "kind": line.kind,
-                "part_number": line.part_number,
-                "description": line.description,
-                "quantity": str(line.quantity),
-                "unit_price": str(line.unit_price),
-                "amount": str(line_amount(line.quantity, line.unit_price)),
-                "taxable": line.taxable,
-            }
-            for line in op.lines.all()
-        ],
-        "labor": str(totals.labor),
-        "parts": str(totals.parts),
-        "fees": str(totals.fees),
-        "subtotal": str(operation_subtotal(op)),
-    }
+    return {"id": op.pk, **operation_content(op), "status": status}
 
 
 def version_snapshot(*, repair_order: RepairOrder) -> dict:
@@ -90,10 +63,6 @@ def version_snapshot(*, repair_order: RepairOrder) -> dict:
     operations = list(live_operations().filter(repair_order=ro))
     decisions = latest_decisions(operation_ids=[op.pk for op in operations])
     statuses = {op.pk: status_of(decisions.get(op.pk)) for op in operations}
-    tax_rate = shop.tax_rate
-    estimate = [op for op in operations if op.kind == OperationKind.ESTIMATE]
-    recommendations = [op for op in operations if op.kind == OperationKind.RECOMMENDATION]
-    approved = [op for op in operations if statuses[op.pk] == Status.APPROVED]
     return {
         "schema": SCHEMA,
         "shop": {
@@ -116,12 +85,8 @@ def version_snapshot(*, repair_order: RepairOrder) -> dict:
         "customer": {"id": ro.customer_id, "name": ro.customer.name, "kind": ro.customer.kind},
         "vehicle": _vehicle(ro),
         "operations": [_operation(op, statuses[op.pk]) for op in operations],
-        "totals": {
-            "estimate": price_operations(estimate, tax_rate=tax_rate).as_dict(),
-            "recommendations": price_operations(recommendations, tax_rate=tax_rate).as_dict(),
-            "approved": price_operations(approved, tax_rate=tax_rate).as_dict(),
-        },
-        "tax_rate": str(tax_rate),
+        "totals": estimate_totals(operations, statuses=statuses, tax_rate=shop.tax_rate).as_dict(),
+        "tax_rate": str(shop.tax_rate),
     }
 
 
