@@ -159,6 +159,10 @@ DELIVERY_LEASE_SECONDS = int(os.environ.get("SIGNOFF_DELIVERY_LEASE", "120"))
 PORTAL_RATE_LIMIT = int(os.environ.get("SIGNOFF_PORTAL_RATE_LIMIT", "20"))
 PORTAL_RATE_WINDOW_SECONDS = int(os.environ.get("SIGNOFF_PORTAL_RATE_WINDOW", "600"))
 
+# Staff login guessing: failed log-ins allowed per username and client address per window.
+LOGIN_RATE_LIMIT = int(os.environ.get("SIGNOFF_LOGIN_RATE_LIMIT", "10"))
+LOGIN_RATE_WINDOW_SECONDS = int(os.environ.get("SIGNOFF_LOGIN_RATE_WINDOW", "900"))
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
