@@ -65,6 +65,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             "4",
             "--access-logfile",
             "-",
+            # Hides share-link tokens (/s/<token>) in the access log.
+            "--logger-class",
+            "signoff.gunicorn_log.GunicornLogger",
         ],
         env=env,
     )

@@ -170,9 +170,20 @@ CACHES = {
     }
 }
 
+LOG_LEVEL = os.environ.get("SIGNOFF_LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("SIGNOFF_LOG_LEVEL", "WARNING")},
+    # Share-link tokens are credentials: "Not Found: /s/<token>" lines are logged as /s/[token].
+    "filters": {"share_tokens": {"()": "signoff.redact.RedactShareTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["share_tokens"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own request loggers log the path; send them through the filtered handler only
+    # (not also Django's default console handler, which would print the token when DEBUG is on).
+    "loggers": {
+        name: {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}
+        for name in ("django.request", "django.server")
+    },
 }
