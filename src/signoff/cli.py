@@ -26,8 +26,14 @@ def _prepare() -> None:
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     django.setup()
+    from django.core import checks
     from django.core.management import call_command
 
+    # `call_command` skips system checks, so run the security ones (SECRET_KEY) here.
+    for issue in checks.run_checks(tags=[checks.Tags.security]):
+        print(issue, file=sys.stderr)
+        if issue.is_serious():
+            sys.exit(1)
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
 

@@ -17,7 +17,9 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("SIGNOFF_DEBUG", False)
-SECRET_KEY = os.environ.get("SIGNOFF_SECRET_KEY", "insecure-embedded-default-change-me")
+# Fine on one machine; `signoff.checks` refuses it for a site customers can reach.
+DEFAULT_SECRET_KEY = "insecure-embedded-default-change-me"
+SECRET_KEY = os.environ.get("SIGNOFF_SECRET_KEY", DEFAULT_SECRET_KEY)
 ALLOWED_HOSTS = [h for h in os.environ.get("SIGNOFF_ALLOWED_HOSTS", "*").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("SIGNOFF_CSRF_TRUSTED_ORIGINS", "").split(",") if o
@@ -123,6 +125,12 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Production over HTTPS: HSTS (start small, e.g. 3600, then 31536000) and redirecting http.
+SECURE_HSTS_SECONDS = int(os.environ.get("SIGNOFF_HSTS_SECONDS", "0"))
+SECURE_SSL_REDIRECT = _env_bool("SIGNOFF_SSL_REDIRECT", False)
+# Only behind a proxy that terminates TLS and always sets X-Forwarded-Proto itself.
+if _env_bool("SIGNOFF_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Email: SMTP when SIGNOFF_SMTP_HOST is set, otherwise captured into the dev outbox.
 SMTP_HOST = os.environ.get("SIGNOFF_SMTP_HOST", "")

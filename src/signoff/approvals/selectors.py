@@ -239,7 +239,8 @@ def authorization_summary(*, repair_order: RepairOrder) -> list[dict]:
     while the shop has both recommendation-approval options on (seed 001). Each entry:
     {"kind", "signer", "relationship", "when", "how", "source", "reason", "comment",
     "recorded_by", "via", "version", "version_hash", "amount", "signature_id",
-    "signature_png", "operations" (titles), "decisions" ([{"operation", "status"}]), "ip"}.
+    "signature_png", "operations" (titles), "decisions" ([{"operation", "status"}]), "ip",
+    "consent_text" (the statement the signer agreed to, exactly as stored; empty on behalf)}.
     """
     from signoff.approvals.models import Signature, Source
 
@@ -293,6 +294,7 @@ def authorization_summary(*, repair_order: RepairOrder) -> list[dict]:
                     for name, d in zip(names, covered, strict=True)
                 ],
                 "ip": sig.ip or "",
+                "consent_text": sig.consent_text,
             }
         )
     for decision in decisions:
@@ -325,6 +327,7 @@ def authorization_summary(*, repair_order: RepairOrder) -> list[dict]:
                 "operations": [name],
                 "decisions": [{"operation": name, "status": decision.status}],
                 "ip": "",
+                "consent_text": "",
             }
         )
     entries.sort(key=lambda e: e["when"])
