@@ -4,11 +4,13 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from signoff.approvals.chain import decision_append
 from signoff.approvals.models import Signature, Source, Status
 from signoff.approvals.selectors import authorization_summary
 from signoff.shops.models import ApprovalReason
+from tests.documents.reading import text
 from tests.portal.builders import png_rgba, signature_fields
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +45,10 @@ def test_a_link_signature_is_listed_with_signer_how_version_amount_and_image(cli
         {"operation": "Front brake pads", "status": "approved"},
         {"operation": "Wiper blades", "status": "declined"},
     ]
+    signature = Signature.objects.get()
+    assert entry["version_hash"] == shared.version.content_hash
+    assert entry["consent_text"] == signature.consent_text
+    assert "for a total of $340.98 including tax" in entry["consent_text"]
 
 
 def test_on_behalf_approvals_are_listed_with_their_reason_and_no_signature(alice, shared):
@@ -61,6 +67,7 @@ def test_on_behalf_approvals_are_listed_with_their_reason_and_no_signature(alice
     assert entry["signer"] == "Jordan Lee" and entry["recorded_by"]
     assert entry["signature_png"] is None and entry["signature_id"] is None
     assert entry["operations"] == ["Mount and balance tires"]
+    assert entry["consent_text"] == ""
 
 
 def test_an_on_behalf_decline_is_listed_without_an_authorized_amount(alice, shared):
@@ -103,6 +110,9 @@ def test_the_ro_page_shows_the_summary_with_the_signature_image(client, alice, s
     assert "Sam Lee" in html and "Customer share link" in html
     assert f'src="/ros/{shared.ro.pk}/signatures/{signature.pk}.png"' in html
     assert f'href="/ros/{shared.ro.pk}/certificate.pdf"' in html
+    # The consent the contact agreed to and the hash of the version they signed, word for word.
+    assert escape(signature.consent_text) in html
+    assert shared.version.content_hash in html
 
 
 def test_signature_images_are_served_to_the_shops_staff_only(client, alice, bob, charlie, shared):
@@ -131,6 +141,8 @@ def test_the_api_lists_the_summary_with_signature_references(
     assert entry["version"] == shared.version.number
     assert entry["signature_url"] == f"/ros/{shared.ro.pk}/signatures/{signature.pk}.png"
     assert "signature_png" not in entry
+    assert entry["consent_text"] == signature.consent_text
+    assert entry["version_hash"] == shared.version.content_hash
     other = api_client_for(charlie, charlie.memberships.get().shop)
     assert (
         other.get(f"/api/v1/repair-orders/{shared.ro.pk}/authorization-summary").status_code == 404
@@ -143,4 +155,8 @@ def test_the_certificate_downloads_as_a_pdf_for_staff(client, alice, charlie, sh
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    printed = " ".join(text(response.content).split())
+    assert "CONSENT AGREED TO" in printed
+    assert "for a total of $340.98 including tax" in printed
+    assert f"I can ask {shared.ro.shop.name} for a paper copy" in printed
     assert _staff(charlie).get(f"/ros/{shared.ro.pk}/certificate.pdf").status_code == 404

@@ -44,6 +44,13 @@ class AuthorizationOut(Schema):
     operations: list[str]
     decisions: list[AnsweredOut]
     ip: str
+    consent_text: str = Field(
+        ...,
+        description=(
+            "The consent statement shown to the signer and agreed to, exactly as stored with "
+            "the signature (in the language they read); empty for approvals on their behalf."
+        ),
+    )
 
 
 @router.get(

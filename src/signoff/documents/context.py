@@ -418,8 +418,25 @@ def certificate_context(
             for version in versions
         ],
         "signers": authorization_rows(authorization, zone),
+        "consents": _certificate_consents(authorization, zone),
         "decisions": [_certificate_decision(decision, zone) for decision in decisions],
     }
+
+
+def _certificate_consents(entries: Iterable[Mapping], zone) -> list[dict]:
+    """Each signature's consent statement, word for word as stored, with the hash it signed."""
+    return [
+        {
+            "signer": person(entry.get("signer") or "", entry.get("relationship") or "")
+            or "Customer",
+            "when": fmt.when(entry.get("when"), zone),
+            "version": entry.get("version"),
+            "hash": entry.get("version_hash") or "",
+            "text": entry["consent_text"],
+        }
+        for entry in entries
+        if entry.get("consent_text")
+    ]
 
 
 def _certificate_decision(decision, zone) -> dict:
