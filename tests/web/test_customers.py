@@ -202,3 +202,50 @@ def test_the_customer_list_makes_as_many_queries_for_60_customers_as_for_2(
     add(58)
     with django_assert_max_num_queries(len(ctx.captured_queries)):
         alice_client.get("/customers/")
+
+
+def field_error(body: str, field_id: str) -> str:
+    """The message shown under one field (its `<p id="<field>_error">`), or '' when none."""
+    match = re.search(rf'<p class="field-error" id="{field_id}_error">(.*?)</p>', body)
+    return match.group(1) if match else ""
+
+
+def test_a_new_contacts_bad_email_and_mobile_are_each_explained_under_their_own_field(
+    alice_client, shop
+):
+    customer = CustomerFactory(shop=shop)
+    response = alice_client.post(
+        f"/customers/{customer.pk}/contacts/new/",
+        contact_form(email="daniel@", mobile="555-01", notify="both"),
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "“daniel@” is not a valid email address, e.g. name@example.com." in field_error(
+        body, "id_email"
+    )
+    assert "“555-01” is not a valid phone number" in field_error(body, "id_mobile")
+    assert field_error(body, "id_name") == "" and field_error(body, "id_phone") == ""
+    assert "nothing was saved" in body
+    assert not Contact.objects.filter(customer=customer).exists()
+
+
+def test_a_vin_with_an_o_is_explained_under_the_vin_field_and_nothing_is_saved(alice_client, shop):
+    customer = CustomerFactory(shop=shop)
+    response = alice_client.post(
+        f"/customers/{customer.pk}/vehicles/new/",
+        {"vin": "1HGCM82633A00435O", "year": "2003", "make": "Honda"},
+    )
+    body = response.content.decode()
+    assert "A VIN never contains O" in field_error(body, "id_vin")
+    assert 'value="1HGCM82633A00435O"' in body
+    assert not Vehicle.objects.exists()
+
+
+def test_editing_a_contact_with_a_bad_number_keeps_the_stored_one(alice_client, shop):
+    contact = ContactFactory(customer=CustomerFactory(shop=shop), mobile="+13235550123")
+    response = alice_client.post(
+        f"/contacts/{contact.pk}/edit/", contact_form(name=contact.name, mobile="12")
+    )
+    assert "is not" in field_error(response.content.decode(), "id_mobile")
+    contact.refresh_from_db()
+    assert contact.mobile == "+13235550123"
