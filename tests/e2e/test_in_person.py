@@ -33,7 +33,8 @@ def test_staff_open_the_counter_screen_and_the_chosen_contact_signs(
     page.wait_for_url(f"**/ros/{ro.pk}/in-person/")
 
     name = page.locator("[data-approver-toggle]")
-    expect(name).to_have_text("Pat Moreno")
+    # The name in blue, with the relationship beside it.
+    expect(name).to_have_text("Pat Moreno (Primary)")
     assert name.evaluate("b => getComputedStyle(b).color") == "rgb(29, 78, 216)"  # blue
     expect(page.get_by_role("combobox", name="Who is approving?")).to_be_hidden()
     name.click()
@@ -43,7 +44,7 @@ def test_staff_open_the_counter_screen_and_the_chosen_contact_signs(
         ["Pat Moreno (Primary)", "Lee Chen (Dispatcher)"]
     )
     approver.select_option(str(dispatcher.pk))
-    expect(name).to_have_text("Lee Chen")
+    expect(name).to_have_text("Lee Chen (Dispatcher)")
 
     page.locator(f"#op-{inspection.pk}").get_by_label("Approve", exact=True).check()
     page.locator(f"#op-{tires.pk}").get_by_label("Decline", exact=True).check()

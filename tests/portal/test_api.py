@@ -148,6 +148,9 @@ def test_an_unknown_token_is_404_and_repeated_guesses_are_429(client, db, settin
     assert response.status_code == 429
     assert response.json()["error"]["code"] == "rate_limited"
     assert response["Referrer-Policy"] == "no-referrer"
+    # When to try again: the seconds left in the window, and the minutes in words.
+    assert 0 < int(response["Retry-After"]) <= settings.PORTAL_RATE_WINDOW_SECONDS
+    assert "Wait " in response.json()["error"]["message"]
 
 
 def test_the_portal_routes_need_no_staff_token(client, shared):

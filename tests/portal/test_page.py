@@ -148,7 +148,10 @@ def test_guessing_tokens_is_rate_limited_per_client_address(client, shared, sett
     for _ in range(3):
         assert client.get("/s/" + "y" * 43, REMOTE_ADDR="198.51.100.7").status_code == 404
     # Even a valid token is refused from that address until the window passes…
-    assert client.get(shared.url, REMOTE_ADDR="198.51.100.7").status_code == 429
+    refused = client.get(shared.url, REMOTE_ADDR="198.51.100.7")
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= settings.PORTAL_RATE_WINDOW_SECONDS
+    assert "Please wait before trying again" in refused.content.decode()
     # …while other clients are not affected.
     assert client.get(shared.url, REMOTE_ADDR="198.51.100.8").status_code == 200
 

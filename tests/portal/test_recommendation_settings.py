@@ -96,3 +96,25 @@ def test_recommendations_alone_need_a_signature_when_the_approver_is_captured(cl
     )
     assert response.status_code == 422
     assert not Decision.objects.exists()
+
+
+def test_signing_for_recommendations_alone_names_only_the_recommended_work(client, shared):
+    _configure(shared, allow=True, capture=True)
+    response = client.post(
+        shared.url,
+        {
+            "version": shared.version.pk,
+            f"op-{shared.cabin.pk}": "approved",
+            "consent": "yes",
+            **signature_fields(),
+        },
+    )
+    assert response.status_code == 302
+    signature = Signature.objects.get()
+    assert signature.kind == Signature.Kind.RECOMMENDATION
+    assert signature.amount == Decimal("83.35")
+    assert signature.consent_text.startswith(
+        f"I authorize {shared.ro.shop.name} to do the recommended work I approved above on "
+        f"{shared.ro.label}, for a total of $83.35 including tax"
+    )
+    assert "$0.00" not in signature.consent_text

@@ -89,3 +89,29 @@ def test_the_api_returns_the_spanish_consent_text_for_a_spanish_contact(client, 
     )
     assert response.status_code == 201
     assert response.json()["consent_text"].startswith("Autorizo a ")
+
+
+def test_the_rate_limit_page_follows_an_explicit_language_only(client, spanish, settings):
+    settings.PORTAL_RATE_LIMIT = 1
+    client.get("/s/" + "q" * 43)
+    refused = client.get("/s/" + "q" * 43 + "?lang=es").content.decode()
+    assert "Espere antes de volver a intentarlo" in refused
+    assert "Demasiados intentos desde su conexión." in refused
+    # A real Spanish contact's token answers in English all the same: the language of a
+    # refusal must not tell a guesser that a token exists.
+    assert "Please wait before trying again" in client.get(spanish.url).content.decode()
+
+
+def test_declining_only_stores_the_spanish_decline_statement(client, spanish):
+    data = {
+        "version": spanish.version.pk,
+        f"op-{spanish.wipers.pk}": "declined",
+        "consent": "yes",
+        **signature_fields(),
+    }
+    assert client.post(spanish.url, data).status_code == 302
+    assert Signature.objects.get().consent_text.startswith(
+        "Rechazo el trabajo que marqué como rechazado arriba en la orden "
+        f"{spanish.ro.label} y no autorizo a {spanish.ro.shop.name} a realizarlo: "
+        "esta firma autoriza $0.00."
+    )

@@ -198,3 +198,28 @@ def test_the_thank_you_page_lists_where_each_operation_stands(client, shared):
     assert "Thank you! Your answers were sent." in html
     assert html.count('class="status status-approved"') == 2
     assert html.count('class="status status-declined"') == 1
+
+
+def test_declining_only_is_signed_with_a_statement_that_authorizes_nothing(client, shared):
+    data = _answers(shared)
+    del data[f"op-{shared.brakes.pk}"], data[f"op-{shared.tires.pk}"]
+    assert client.post(shared.url, data).status_code == 302
+    signature = Signature.objects.get()
+    assert signature.amount == Decimal("0.00")
+    assert signature.consent_text.startswith(
+        f"I decline the work I marked as declined above on {shared.ro.label}, and I do not "
+        f"authorize {shared.ro.shop.name} to do it: this signature authorizes $0.00."
+    )
+    assert "I authorize" not in signature.consent_text
+    assert "I agree to sign electronically" in signature.consent_text
+
+
+def test_the_consent_shown_follows_the_answers(client, shared):
+    def shown(**answers):
+        data = {"version": shared.version.pk, **answers}
+        return client.post(f"{shared.url}/total", data).content.decode()
+
+    assert "for a total of $0.00 including tax" in shown()  # nothing chosen yet
+    assert "this signature authorizes $0.00" in shown(**{f"op-{shared.wipers.pk}": "declined"})
+    both = shown(**{f"op-{shared.wipers.pk}": "declined", f"op-{shared.brakes.pk}": "approved"})
+    assert "I authorize" in both and "$340.98" in both

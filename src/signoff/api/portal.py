@@ -18,10 +18,10 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from signoff.api.schemas import errors
-from signoff.errors import SignoffError, ValidationFailed
+from signoff.errors import RateLimited, SignoffError, ValidationFailed
 from signoff.portal import selectors, services
 from signoff.portal.signature import MAX_PNG_BYTES, PAD_HEIGHT, PAD_WIDTH
-from signoff.portal.views import client_address, private, user_agent
+from signoff.portal.views import client_address, private, retry_after, user_agent
 
 router = Router(tags=["portal"], auth=None)
 
@@ -169,6 +169,9 @@ def _answer(response: HttpResponse, handler: Callable[[], Status]):
     private(response)
     try:
         return handler()
+    except RateLimited as exc:
+        retry_after(response, exc)
+        return Status(exc.status, exc.as_dict())
     except SignoffError as exc:
         return Status(exc.status, exc.as_dict())
 

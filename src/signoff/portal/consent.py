@@ -22,7 +22,7 @@ def consent_text(
     *,
     shop_name: str,
     ro_label: str,
-    estimate_amount: Decimal,
+    estimate_amount: Decimal | None,
     recommendation_amount: Decimal | None = None,
     language: str = "en",
 ) -> str:
@@ -30,15 +30,14 @@ def consent_text(
 
     It names the shop, the RO and the amount authorized, says the contact agrees to sign
     electronically, and that they can ask the shop for a paper copy (E-SIGN Act disclosure).
-    `recommendation_amount` is given only when recommended work is approved with a signature.
+    `estimate_amount` is None when no estimate work is approved; `recommendation_amount` is
+    given only when recommended work is approved with a signature. With neither, the contact
+    is only declining, and the statement says so rather than authorizing "work I approved".
     """
     with translation.override(language):
-        values = {
-            "shop": shop_name,
-            "ro": ro_label,
-            "amount": money_text(estimate_amount),
-        }
-        if recommendation_amount is None:
+        values = {"shop": shop_name, "ro": ro_label}
+        if estimate_amount is not None and recommendation_amount is None:
+            values["amount"] = money_text(estimate_amount)
             authorize = (
                 _(
                     "I authorize %(shop)s to do the work I approved above on %(ro)s, for a total "
@@ -46,13 +45,33 @@ def consent_text(
                 )
                 % values
             )
-        else:
+        elif estimate_amount is not None:
+            values["amount"] = money_text(estimate_amount)
             values["recommended"] = money_text(recommendation_amount)
             authorize = (
                 _(
                     "I authorize %(shop)s to do the work I approved above on %(ro)s, for a total "
                     "of %(amount)s including tax, plus %(recommended)s including tax for the "
                     "recommended work I approved, and I decline the work I marked as declined."
+                )
+                % values
+            )
+        elif recommendation_amount is not None:
+            values["amount"] = money_text(recommendation_amount)
+            authorize = (
+                _(
+                    "I authorize %(shop)s to do the recommended work I approved above on "
+                    "%(ro)s, for a total of %(amount)s including tax, and I decline the work I "
+                    "marked as declined."
+                )
+                % values
+            )
+        else:
+            values["amount"] = money_text(Decimal("0.00"))
+            authorize = (
+                _(
+                    "I decline the work I marked as declined above on %(ro)s, and I do not "
+                    "authorize %(shop)s to do it: this signature authorizes %(amount)s."
                 )
                 % values
             )

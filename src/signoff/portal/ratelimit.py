@@ -8,11 +8,12 @@ race only lets one extra attempt through, which is fine for slowing guessers dow
 
 from __future__ import annotations
 
+import math
 import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from signoff.errors import RateLimited
 
@@ -40,18 +41,33 @@ def _hit(scope: str, subject: str) -> int:
         return 1
 
 
-def _refuse() -> RateLimited:
-    minutes = max(1, settings.PORTAL_RATE_WINDOW_SECONDS // 60)
-    return RateLimited(
-        _("Too many attempts from your connection. Wait %(minutes)d minutes and try again.")
+def seconds_left() -> int:
+    """Seconds until the current window ends and the counters start again."""
+    window = settings.PORTAL_RATE_WINDOW_SECONDS
+    return window - int(time.time()) % window
+
+
+def refusal() -> RateLimited:
+    """The 429 for the current window, worded in the active language."""
+    seconds = seconds_left()
+    minutes = max(1, math.ceil(seconds / 60))
+    exc = RateLimited(
+        ngettext(
+            "Too many attempts from your connection. Wait %(minutes)d minute and try again.",
+            "Too many attempts from your connection. Wait %(minutes)d minutes and try again.",
+            minutes,
+        )
         % {"minutes": minutes}
     )
+    # Sent as the Retry-After header by the page and the API.
+    exc.retry_after = seconds
+    return exc
 
 
 def lookups_check(*, client: str) -> None:
     """Refuse (429) a client that already failed too many link lookups in this window."""
     if _count("lookup", client) >= settings.PORTAL_RATE_LIMIT:
-        raise _refuse()
+        raise refusal()
 
 
 def lookup_failed(*, client: str) -> None:
@@ -62,4 +78,4 @@ def approval_attempt(*, link_id: int) -> None:
     """Count one approval submission through a link; refuse (429) past the window's limit."""
     limit = min(APPROVALS_PER_WINDOW, settings.PORTAL_RATE_LIMIT)
     if _hit("approval", str(link_id)) > limit:
-        raise _refuse()
+        raise refusal()

@@ -192,11 +192,18 @@ def approval_preview(
     needs_signature = signs_recommendations or any(
         kinds.get(i) == OperationKind.ESTIMATE for i in choices
     )
+    approved_kinds = {kinds.get(i) for i in approved}
+    # Until something is chosen the statement reads as an authorization; once the contact has
+    # answered, it names only what they actually approve (or says they only decline).
+    approves_estimate = not choices or OperationKind.ESTIMATE in approved_kinds
+    approves_recommended = OperationKind.RECOMMENDATION in approved_kinds
     text = consent_text(
         shop_name=content["shop"]["name"],
         ro_label=content["repair_order"]["label"],
-        estimate_amount=estimate.total,
-        recommendation_amount=recommendations.total if signs_recommendations else None,
+        estimate_amount=estimate.total if approves_estimate else None,
+        recommendation_amount=(
+            recommendations.total if signs_recommendations and approves_recommended else None
+        ),
         language=language,
     )
     return Preview(

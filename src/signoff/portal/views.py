@@ -9,7 +9,7 @@ from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_POST
 
 from signoff.errors import Conflict, LinkGone, NotFound, RateLimited, StaleVersion, ValidationFailed
-from signoff.portal import selectors, services
+from signoff.portal import ratelimit, selectors, services
 from signoff.portal.forms import approval_input, choices_from, language_for
 from signoff.sharing.versions import version_current
 
@@ -31,6 +31,14 @@ def private(response, *, referrer_policy: str = "no-referrer"):
     return response
 
 
+def retry_after(response, exc: RateLimited):
+    """Tell clients (and well-behaved scripts) when the rate limit lifts."""
+    seconds = getattr(exc, "retry_after", None)
+    if seconds:
+        response["Retry-After"] = str(seconds)
+    return response
+
+
 # HTML pages use "same-origin" rather than "no-referrer": under "no-referrer" browsers send
 # `Origin: null` with the page's own form posts, and Django's CSRF check (which the approval
 # form keeps) refuses them. "same-origin" still never sends the URL, and so the token, to any
@@ -46,9 +54,11 @@ def portal_view(view):
         try:
             response = view(request, token, *args, **kwargs)
         except NotFound as exc:
-            response = render(
-                request, "portal/not_found.html", {"message": exc.message}, status=404
-            )
+            # No contact to take a language from: only an explicit ?lang= applies.
+            with translation.override(language_for(request, None)):
+                response = render(
+                    request, "portal/not_found.html", {"message": exc.message}, status=404
+                )
         except LinkGone as exc:
             gone = selectors.link_by_token(raw_token=token)
             with translation.override(gone.contact.language if gone else None):
@@ -58,10 +68,15 @@ def portal_view(view):
                     "shop": gone.shop if gone else None,
                 }
                 response = render(request, "portal/gone.html", context, status=410)
-        except RateLimited as exc:
-            response = render(
-                request, "portal/rate_limited.html", {"message": exc.message}, status=429
-            )
+        except RateLimited:
+            # Only an explicit ?lang= applies: answering in the link contact's language would
+            # tell a guesser which tokens are real. The message is written again in it.
+            with translation.override(language_for(request, None)):
+                refused = ratelimit.refusal()
+                response = render(
+                    request, "portal/rate_limited.html", {"message": refused.message}, status=429
+                )
+            retry_after(response, refused)
         return private(response, referrer_policy=PAGE_REFERRER_POLICY)
 
     return wrapper

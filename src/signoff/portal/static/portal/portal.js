@@ -10,6 +10,7 @@
     var toggle = root.querySelector("[data-approver-toggle]");
     var select = root.querySelector("[data-approver-select]");
     var name = root.querySelector("[data-approver-name]");
+    var relationship = root.querySelector("[data-approver-relationship]");
     if (!toggle || !select) {
       return;
     }
@@ -21,11 +22,24 @@
       select.classList.toggle("approver-select-collapsed", open);
       if (!open) {
         select.focus();
+        // Open the list straight away, so one tap on the name shows the contacts.
+        if (typeof select.showPicker === "function") {
+          try {
+            select.showPicker();
+          } catch (error) {
+            // Not allowed here (older browser or no user gesture): the list is shown, focused.
+          }
+        }
       }
     });
     select.addEventListener("change", function () {
       var option = select.options[select.selectedIndex];
       name.textContent = option.dataset.name || option.textContent;
+      if (relationship) {
+        relationship.textContent = option.dataset.relationship
+          ? "(" + option.dataset.relationship + ")"
+          : "";
+      }
       toggle.setAttribute("aria-expanded", "false");
       select.classList.add("approver-select-collapsed");
       toggle.focus();
