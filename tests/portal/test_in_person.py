@@ -47,7 +47,7 @@ def test_the_approver_name_is_a_blue_button_over_a_list_of_contacts(alice, count
     ro, maria, daniel, *_ = counter
     html = _client(alice).get(f"/ros/{ro.pk}/in-person/").content.decode()
     assert 'class="approver-name"' in html and "data-approver-name>Maria Lopez</span>" in html
-    assert "data-approver-relationship>(Primary)</span>" in html
+    assert "data-approver-relationship> (Primary)</span>" in html
     assert (
         f'<option value="{daniel.pk}" data-name="Daniel Lopez" data-relationship="Spouse">'
         "Daniel Lopez (Spouse)</option>" in html

@@ -37,7 +37,7 @@
       name.textContent = option.dataset.name || option.textContent;
       if (relationship) {
         relationship.textContent = option.dataset.relationship
-          ? "(" + option.dataset.relationship + ")"
+          ? " (" + option.dataset.relationship + ")"
           : "";
       }
       toggle.setAttribute("aria-expanded", "false");
