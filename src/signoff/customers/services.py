@@ -36,8 +36,9 @@ def _text(data: Mapping[str, Any], key: str, *, max_length: int) -> str:
     return str(data.get(key) or "").strip()[:max_length]
 
 
-def _clean_contact(data: Mapping[str, Any], *, current: Contact | None = None) -> dict[str, Any]:
-    """Validated contact fields. With `current`, missing keys keep their current values."""
+def contact_clean(data: Mapping[str, Any], *, current: Contact | None = None) -> dict[str, Any]:
+    """Validated contact fields (also the admin's check). With `current`, missing keys keep their
+    current values. Raises ValidationFailed with a message per field."""
     merged = {f: getattr(current, f) for f in CONTACT_FIELDS} if current else {}
     merged.update({k: v for k, v in data.items() if k in CONTACT_FIELDS and v is not None})
     errors: dict[str, str] = {}
@@ -120,7 +121,7 @@ def customer_create(
     if not primary.get("name") and fields.get("kind") == CustomerKind.INDIVIDUAL:
         primary["name"] = fields.get("name", "")
     try:
-        contact_fields = _clean_contact(primary)
+        contact_fields = contact_clean(primary)
     except ValidationFailed as exc:
         errors.update(_prefixed(exc, "primary").fields)
     if errors:
@@ -149,7 +150,7 @@ def contact_add(*, actor: Actor, customer_id: int, data: Mapping[str, Any]) -> C
     with transaction.atomic():
         # Found first: another shop's customer is a 404 whatever the details sent.
         customer = customer_get_for_edit(actor=actor, customer_id=customer_id)
-        fields = _clean_contact(data)
+        fields = contact_clean(data)
         position = customer.contacts.count()
         return Contact.objects.create(
             shop=actor.shop, customer=customer, is_primary=False, position=position, **fields
@@ -162,7 +163,7 @@ def contact_update(*, actor: Actor, contact_id: int, data: Mapping[str, Any]) ->
         contact = Contact.objects.filter(shop=actor.shop, pk=contact_id).first()
         if contact is None:
             raise NotFound("Contact not found.")
-        for key, value in _clean_contact(data, current=contact).items():
+        for key, value in contact_clean(data, current=contact).items():
             setattr(contact, key, value)
         contact.save()
     return contact
@@ -182,9 +183,10 @@ def contact_make_primary(*, actor: Actor, contact_id: int) -> Contact:
     return contact
 
 
-def _clean_vehicle(
+def vehicle_clean(
     data: Mapping[str, Any], *, current: Vehicle | None = None
 ) -> tuple[dict, list[str]]:
+    """(validated vehicle fields, warnings); also the admin's check. Raises ValidationFailed."""
     merged = {f: getattr(current, f) for f in VEHICLE_FIELDS} if current else {}
     merged.update({k: v for k, v in data.items() if k in VEHICLE_FIELDS and v is not None})
     errors: dict[str, str] = {}
@@ -230,7 +232,7 @@ def vehicle_add(*, actor: Actor, customer_id: int, data: Mapping[str, Any]) -> V
     with transaction.atomic():
         # Found first: another shop's customer is a 404 whatever the details sent.
         customer = customer_get_for_edit(actor=actor, customer_id=customer_id)
-        fields, warnings = _clean_vehicle(data)
+        fields, warnings = vehicle_clean(data)
         vehicle = Vehicle.objects.create(shop=actor.shop, customer=customer, **fields)
     vehicle.warnings = warnings
     return vehicle
@@ -242,7 +244,7 @@ def vehicle_update(*, actor: Actor, vehicle_id: int, data: Mapping[str, Any]) ->
         vehicle = Vehicle.objects.filter(shop=actor.shop, pk=vehicle_id).first()
         if vehicle is None:
             raise NotFound("Vehicle not found.")
-        fields, warnings = _clean_vehicle(data, current=vehicle)
+        fields, warnings = vehicle_clean(data, current=vehicle)
         for key, value in fields.items():
             setattr(vehicle, key, value)
         vehicle.save()

@@ -1,6 +1,39 @@
+"""Admin for shops: add a shop and its staff, check settings by the settings page's rules.
+
+Nothing here is deleted: decisions, versions and messages belong to a shop and name its approval
+reasons and staff. A reason is retired (unticked "active") instead, and stays in its shop.
+"""
+
+from django import forms
 from django.contrib import admin
 
+from signoff.errors import ValidationFailed
 from signoff.shops.models import ApiToken, ApprovalReason, Membership, Shop
+from signoff.shops.services import SETTINGS_FIELDS, shop_settings_clean, timezone_names
+
+
+class ShopForm(forms.ModelForm):
+    timezone = forms.ChoiceField(choices=[], initial=Shop._meta.get_field("timezone").default)
+
+    class Meta:
+        model = Shop
+        fields = ["slug", *SETTINGS_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = [(z, z) for z in timezone_names()]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            values = shop_settings_clean({f: cleaned.get(f) for f in SETTINGS_FIELDS})
+        except ValidationFailed as exc:
+            for key, message in exc.fields.items():
+                if key not in self.errors:  # a field's own check already said what is wrong
+                    self.add_error(key if key in self.fields else None, message)
+        else:
+            cleaned.update(values)
+        return cleaned
 
 
 class MembershipInline(admin.TabularInline):
@@ -11,14 +44,23 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Shop)
 class ShopAdmin(admin.ModelAdmin):
+    form = ShopForm
     list_display = ["name", "slug", "timezone", "sms_status"]
+    prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # its decisions and messages are evidence
 
 
 @admin.register(ApprovalReason)
 class ApprovalReasonAdmin(admin.ModelAdmin):
     list_display = ["label", "shop", "kind", "active"]
     list_filter = ["shop", "active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A reason stays in its shop: decisions there point at it.
+        return ["shop"] if obj else []
 
     def has_delete_permission(self, request, obj=None):
         return False  # retire a reason instead; old decisions still name it

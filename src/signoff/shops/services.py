@@ -141,8 +141,10 @@ def _time_field(raw: Any, *, label: str, errors: dict, key: str) -> time | None:
         return None
 
 
-def _clean_settings(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Every settings field validated at once, so the form can show all problems together."""
+def shop_settings_clean(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Every settings field validated at once, so the form can show all problems together.
+
+    The settings page and the admin both check through here. Raises ValidationFailed."""
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
     for key, limit in _TEXT_FIELDS.items():
@@ -280,7 +282,7 @@ def shop_settings_update(*, actor: Actor, data: Mapping[str, Any]) -> Shop:
         shop = Shop.objects.select_for_update().get(pk=actor.shop.pk)
         merged = {f: getattr(shop, f) for f in SETTINGS_FIELDS}
         merged.update({k: v for k, v in data.items() if k in SETTINGS_FIELDS})
-        for key, value in _clean_settings(merged).items():
+        for key, value in shop_settings_clean(merged).items():
             setattr(shop, key, value)
         shop.save()
     return shop
