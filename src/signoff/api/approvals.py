@@ -82,10 +82,26 @@ class DecisionCreatedOut(DecisionOut):
     )
 
 
+class DecisionHistoryItem(DecisionOut):
+    shared: Literal["shared", "customer", "replaced", "not_yet"] = Field(
+        ...,
+        description=(
+            "Whether the decision reached the customer: `shared` (an estimate shared after it "
+            "shows it, see `shared_version` and `shared_at`), `customer` (the customer gave it "
+            "on their link or in person), `replaced` (a later decision came before any share) "
+            "or `not_yet`."
+        ),
+    )
+    shared_version: int | None = Field(
+        None, description="Number of the shared version that showed it to the customer."
+    )
+    shared_at: datetime | None = Field(None, description="When that version was shared.")
+
+
 class DecisionHistoryOut(Schema):
     operation_id: int
     status: StatusName = Field(..., description="The current status: the latest decision's.")
-    decisions: list[DecisionOut] = Field(..., description="Newest first.")
+    decisions: list[DecisionHistoryItem] = Field(..., description="Newest first.")
 
 
 class ReasonOut(Schema):
@@ -132,6 +148,17 @@ def decision_out(decision: Decision) -> dict:
     }
 
 
+def _history_item(decision: Decision) -> dict:
+    sharing = decision.sharing
+    shared_version = sharing.version if sharing.state == "shared" else None
+    return {
+        **decision_out(decision),
+        "shared": sharing.state,
+        "shared_version": shared_version,
+        "shared_at": sharing.at,
+    }
+
+
 @router.get(
     "/operations/{operation_id}/decisions",
     response={200: DecisionHistoryOut, **READ_ERRORS},
@@ -143,7 +170,7 @@ def decision_list(request: HttpRequest, operation_id: int):
     return {
         "operation_id": operation.pk,
         "status": selectors.status_of(decisions[0] if decisions else None),
-        "decisions": [decision_out(d) for d in decisions],
+        "decisions": [_history_item(d) for d in decisions],
     }
 
 

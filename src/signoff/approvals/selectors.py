@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from signoff.approvals.models import DECIDABLE_STATUSES, Decision, Status
+from signoff.approvals.models import DECIDABLE_STATUSES, Decision, Source, Status
 from signoff.customers.models import Contact
 from signoff.customers.validation import format_phone
 from signoff.errors import NotFound
@@ -100,13 +100,79 @@ def operation_for_history(*, actor: Actor, operation_id: int) -> Operation:
     return operation
 
 
+@dataclass(frozen=True)
+class Sharing:
+    """Whether a decision reached the customer, for View details and the API history.
+
+    `state` is "shared" (an estimate shared after it showed it: `version`, `at`), "customer" (the
+    customer gave it on their link or in person, on `version`), "replaced" (a later decision on
+    the operation came before any share) or "not_yet".
+    """
+
+    state: str
+    version: int | None = None
+    at: dt.datetime | None = None
+
+
+def _shared_statuses(share) -> dict[int, str]:
+    return {op.get("id"): op.get("status") for op in share.version.content.get("operations", [])}
+
+
+def decision_sharing(*, decisions: list[Decision]) -> dict[int, Sharing]:
+    """For one operation's decisions (any order): whether and how each reached the customer.
+
+    A decision staff recorded reaches the customer with the first share made after it whose
+    version shows the operation with that status, provided no later decision on the operation
+    came first. The version a decision was *made against* (`Decision.version`) is the one the
+    customer had before, so it cannot say this.
+    """
+    from signoff.sharing.models import Share
+
+    ordered = sorted(decisions, key=lambda d: d.sequence)
+    if not ordered:
+        return {}
+    shares = list(
+        Share.objects.filter(
+            repair_order_id=ordered[0].repair_order_id, created_at__gte=ordered[0].created_at
+        )
+        .select_related("version")
+        .order_by("created_at", "id")
+    )
+    statuses = {share.pk: _shared_statuses(share) for share in shares}
+    result: dict[int, Sharing] = {}
+    for i, decision in enumerate(ordered):
+        if decision.source in (Source.LINK, Source.IN_PERSON):
+            number = decision.version.number if decision.version_id else None
+            result[decision.pk] = Sharing("customer", version=number)
+            continue
+        replaced_at = ordered[i + 1].created_at if i + 1 < len(ordered) else None
+        sharing = Sharing("replaced" if replaced_at else "not_yet")
+        for share in shares:
+            if share.created_at < decision.created_at:
+                continue
+            if replaced_at is not None and share.created_at >= replaced_at:
+                break
+            if statuses[share.pk].get(decision.operation_id) == decision.status:
+                sharing = Sharing("shared", version=share.version.number, at=share.created_at)
+                break
+        result[decision.pk] = sharing
+    return result
+
+
 def operation_history(*, operation: Operation) -> list[Decision]:
-    """An operation's decisions, newest first, with what the history shows loaded."""
-    return list(
+    """An operation's decisions, newest first, with what the history shows loaded.
+
+    Each decision carries `.sharing` (a `Sharing`): whether it was shared with the customer.
+    """
+    decisions = list(
         Decision.objects.filter(operation=operation)
         .select_related("recorded_by", "contact", "version", "reason", "signature")
         .order_by("-sequence")
     )
+    sharing = decision_sharing(decisions=decisions)
+    for decision in decisions:
+        decision.sharing = sharing[decision.pk]
+    return decisions
 
 
 def decision_form_initial(*, operation: Operation, status: str | None) -> dict:
