@@ -108,6 +108,38 @@ def test_deleting_a_decision_with_sql_is_caught(shop):
     )
 
 
+def test_reordering_decisions_with_sql_is_caught(shop):
+    ro, (op1, op2) = ro_with_operations(shop)
+    first = _decide(op1)
+    second = _decide(op2, status=Status.DECLINED)
+    third = _decide(op1, status=Status.DEFERRED)
+    # Swap sequences 1 and 2 (through a free number: (RO, sequence) is unique).
+    _sql("UPDATE approvals_decision SET sequence = 99 WHERE id = %s", [first.pk])
+    _sql("UPDATE approvals_decision SET sequence = 1 WHERE id = %s", [second.pk])
+    _sql("UPDATE approvals_decision SET sequence = 2 WHERE id = %s", [first.pk])
+
+    problems = verify_repair_order(repair_order=ro).problems
+
+    assert problems[0] == f"Decision #{second.pk} (sequence 1): content hash does not match"
+    assert f"Decision #{third.pk} (sequence 3): previous hash does not match" in problems[-1]
+
+
+def test_inserting_a_forged_decision_with_sql_is_caught(shop):
+    ro, (op, _) = ro_with_operations(shop)
+    real = _decide(op)
+    columns = [
+        f.column for f in Decision._meta.concrete_fields if f.column not in ("id", "sequence")
+    ]
+    _sql(
+        f"INSERT INTO approvals_decision ({', '.join(columns)}, sequence) "  # noqa: S608
+        f"SELECT {', '.join(columns)}, 2 FROM approvals_decision WHERE id = %s",
+        [real.pk],
+    )
+    forged = Decision.objects.get(repair_order=ro, sequence=2)
+    problems = verify_repair_order(repair_order=ro).problems
+    assert problems[0] == f"Decision #{forged.pk} (sequence 2): content hash does not match"
+
+
 def test_changing_a_signature_image_with_sql_is_caught(shop):
     ro, (op, _) = ro_with_operations(shop)
     signature = make_signature(ro, make_version(ro))
@@ -159,6 +191,41 @@ def test_evidence_cannot_be_changed_or_deleted_through_the_orm(shop):
         Decision.objects.filter(pk=decision.pk).update(comment="x")
     with pytest.raises(TypeError):
         Decision.objects.filter(pk=decision.pk).delete()
+
+
+def test_bulk_and_get_or_create_paths_cannot_change_a_decision_either(shop):
+    ro, (op, _) = ro_with_operations(shop)
+    decision = _decide(op)
+    decision.comment = "rewritten"
+    with pytest.raises(TypeError), transaction.atomic():
+        Decision.objects.bulk_update([decision], ["comment"])
+    with pytest.raises(TypeError), transaction.atomic():
+        Decision.objects.update_or_create(pk=decision.pk, defaults={"comment": "rewritten"})
+    with pytest.raises(TypeError), transaction.atomic():
+        decision.delete()
+    assert Decision.objects.get(pk=decision.pk).comment == ""
+
+
+@pytest.mark.parametrize("evidence", ["decision", "signature", "event"])
+def test_deleting_the_repair_order_or_the_shop_cannot_take_the_evidence_with_it(shop, evidence):
+    from django.db.models import ProtectedError
+
+    from signoff.orders.models import RepairOrder
+    from signoff.shops.models import Shop
+
+    ro, (op, _) = ro_with_operations(shop)
+    if evidence == "decision":
+        _decide(op)
+    elif evidence == "signature":
+        make_signature(ro, make_version(ro))
+    else:
+        Event.objects.create(shop=shop, repair_order=ro, kind=EventKind.LINK_OPENED)
+    for doomed in (RepairOrder.objects.filter(pk=ro.pk), Shop.objects.filter(pk=shop.pk)):
+        with pytest.raises(ProtectedError), transaction.atomic():
+            doomed.delete()
+    assert RepairOrder.objects.filter(pk=ro.pk).exists()
+    assert Event.objects.filter(repair_order=ro).exists()
+    assert verify_repair_order(repair_order=ro).ok
 
 
 def _database_for_threads(tmp_path) -> dict | None:
@@ -228,3 +295,55 @@ def test_staff_deciding_the_same_operation_at_once_are_all_chained_in_order(shop
     thread.join(timeout=60)
     assert out == [(list(range(1, 13)), True)]
     assert sorted(seq for r in results for seq in r) == list(range(1, 13))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_deciding_the_same_operation_at_the_same_moment_are_both_recorded(
+    shop, alice, carol, tmp_path
+):
+    """Through the service the pop-up and the API call, as two people clicking at once."""
+    from signoff.approvals.services import decision_record
+    from signoff.shops.access import actor_for
+    from signoff.shops.models import ApprovalReason
+
+    ro, (op,) = ro_with_operations(shop, count=1)
+    reason = ApprovalReason.objects.get(shop=shop, label="Phone call")
+    contact = ro.customer.contacts.get()
+    db_settings = _database_for_threads(tmp_path)
+    start = threading.Barrier(2)
+
+    def decide(user, status):
+        def work():
+            actor = actor_for(user=user, shop_id=shop.pk)
+            start.wait(timeout=10)
+            return decision_record(
+                actor=actor,
+                operation_id=op.pk,
+                status=status,
+                reason_id=reason.pk,
+                contact_id=contact.pk,
+                phone_number="(503) 555-0142",
+            ).sequence
+
+        return work
+
+    runs = [
+        _in_thread(db_settings, decide(alice, Status.APPROVED)),
+        _in_thread(db_settings, decide(carol, Status.DECLINED)),
+    ]
+    for thread, _ in runs:
+        thread.join(timeout=60)
+    results = [out[0] for _, out in runs]
+    assert sorted(results) == [1, 2], results
+
+    def check():
+        rows = Decision.objects.filter(repair_order=ro).order_by("sequence")
+        return [(d.sequence, d.recorded_by_id) for d in rows], verify_repair_order(
+            repair_order=ro
+        ).ok
+
+    thread, out = _in_thread(db_settings, check)
+    thread.join(timeout=60)
+    ((recorded, intact),) = out
+    assert intact
+    assert sorted(user for _, user in recorded) == sorted([alice.pk, carol.pk])

@@ -19,6 +19,12 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class AppendOnlyModel(models.Model):
+    """Evidence rows: inserted once, never saved again or deleted.
+
+    Decisions, signatures and events also PROTECT their shop and repair order, so deleting a
+    shop or an RO (in the admin or the ORM) cannot take the evidence with it.
+    """
+
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
@@ -59,9 +65,9 @@ class Signature(AppendOnlyModel):
         ESTIMATE = "estimate", "Estimate"
         RECOMMENDATION = "recommendation", "Recommendations"
 
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="+")
     repair_order = models.ForeignKey(
-        RepairOrder, on_delete=models.CASCADE, related_name="signatures"
+        RepairOrder, on_delete=models.PROTECT, related_name="signatures"
     )
     version = models.ForeignKey(
         "sharing.EstimateVersion", on_delete=models.PROTECT, related_name="signatures"
@@ -105,9 +111,9 @@ class Signature(AppendOnlyModel):
 class Decision(AppendOnlyModel):
     """One approval decision on one operation. An operation's status is its latest decision."""
 
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="+")
     repair_order = models.ForeignKey(
-        RepairOrder, on_delete=models.CASCADE, related_name="decisions"
+        RepairOrder, on_delete=models.PROTECT, related_name="decisions"
     )
     operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="decisions")
     operation_revision = models.PositiveIntegerField()
@@ -176,8 +182,8 @@ class EventKind(models.TextChoices):
 
 
 class Event(AppendOnlyModel):
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
-    repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="events")
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="+")
+    repair_order = models.ForeignKey(RepairOrder, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=24, choices=EventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
