@@ -186,3 +186,15 @@ def test_the_routes_are_in_the_openapi_schema(client, db):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"get", "post"} <= set(paths["/api/v1/operations/{operation_id}/decisions"])
     assert "get" in paths["/api/v1/repair-orders/{ro_id}/verify"]
+
+
+def test_a_refusal_says_what_to_fix_in_the_message_as_well_as_per_field(api, ro_ops, shop):
+    _, (op, _) = ro_ops
+    response = _post(api, op, {"status": "approved", "reason": _reason(shop, "Phone call").pk})
+    error = response.json()["error"]
+    assert error["message"] == (
+        "The decision was not recorded. “Phone call” is oral consent: choose the contact who "
+        "gave the approval. Enter the phone number you called."
+    )
+    assert error["fields"]["phone_number"] == "Enter the phone number you called."
+    assert not Decision.objects.exists()

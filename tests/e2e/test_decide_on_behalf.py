@@ -29,10 +29,12 @@ def test_decline_with_a_reason_then_see_it_in_the_table_and_in_view_details(ro_p
     expect(dialog).to_contain_text("Decline “Job 1”")
     confirm = dialog.get_by_role("button", name="Decline", exact=True)
     expect(confirm).to_be_disabled()
+    background = "el => getComputedStyle(el).backgroundColor"
+    assert confirm.evaluate(background) == "rgb(203, 213, 225)"  # greyed
 
     dialog.get_by_label("Reason").select_option(label="Email")
     expect(confirm).to_be_enabled()
-    assert confirm.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(37, 99, 235)"
+    assert confirm.evaluate(background) == "rgb(37, 99, 235)"  # blue
     dialog.get_by_label("Additional comments").fill("Customer will wait until spring")
     confirm.click()
 
@@ -41,6 +43,7 @@ def test_decline_with_a_reason_then_see_it_in_the_table_and_in_view_details(ro_p
     expect(cell).to_have_attribute("data-status", "declined")
     expect(cell.locator("select option:checked")).to_have_text("Declined")
     assert page.evaluate("window.__stillThisPage === true")  # no full page reload
+    expect(page.get_by_text("“Job 1” is now Declined.")).to_be_visible()
 
     cell.get_by_role("link", name="View details").click()
     details = page.locator("dialog[data-approval-dialog]")
@@ -112,6 +115,11 @@ def test_with_javascript_off_the_drop_down_leads_to_the_same_form_as_a_page(
         page.get_by_role("button", name="Defer", exact=True).click()
 
         expect(page).to_have_url(f"{live_server.url}/ros/{ro.pk}/#status-op-{brakes.pk}")
-        expect(page.locator(f"#status-op-{brakes.pk}")).to_have_attribute("data-status", "deferred")
+        cell = page.locator(f"#status-op-{brakes.pk}")
+        expect(cell).to_have_attribute("data-status", "deferred")
+        expect(cell.locator("select option:checked")).to_have_text("Deferred")
+        # The page scrolled to the row, and the sticky header does not cover it.
+        header = page.locator(".topbar").bounding_box()
+        assert cell.bounding_box()["y"] >= header["y"] + header["height"]
     finally:
         context.close()

@@ -107,9 +107,8 @@ def decision_record(
                 reason=reason, contact=contact, phone_number=phone_number or "", fields=fields
             )
         if fields:
-            raise ValidationFailed(
-                "The decision was not recorded. Correct the fields marked below.", fields=fields
-            )
+            problems = " ".join(fields.values())
+            raise ValidationFailed(f"The decision was not recorded. {problems}", fields=fields)
         return decision_append(
             operation=operation,
             status=status,

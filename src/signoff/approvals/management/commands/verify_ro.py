@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -20,12 +21,26 @@ def parse_ro_number(text: str) -> int:
     return int(match.group(1))
 
 
+def _records(count: int) -> str:
+    return f"{count} record" if count == 1 else f"{count} records"
+
+
 class Command(BaseCommand):
     help = "Check an RO's decision chain, signatures and versions; exit 1 if anything was altered."
 
     def add_arguments(self, parser):
         parser.add_argument("number", help='The RO number: 1001, "RO 1001" or RO-1001.')
         parser.add_argument("--shop", help="The shop's slug, when several shops have that number.")
+
+    def execute(self, *args, **options):
+        # From the console, say what went wrong as a sentence (Django prefixes "CommandError:").
+        try:
+            return super().execute(*args, **options)
+        except CommandError as exc:
+            if not getattr(self, "_called_from_command_line", False) or options.get("traceback"):
+                raise
+            self.stderr.write(str(exc))
+            sys.exit(exc.returncode)
 
     def handle(self, *args, number: str, shop: str | None = None, **options):
         ro_number = parse_ro_number(number)
@@ -39,11 +54,22 @@ class Command(BaseCommand):
         ro = found[0]
         result = verify_repair_order(repair_order=ro)
         heading = f"{ro.label} ({ro.shop.name}):"
+        if result.ok and result.checked == 0:
+            self.stdout.write(
+                f"{heading} intact — nothing recorded yet "
+                "(no decisions, signatures or estimate versions)."
+            )
+            return
         if result.ok:
-            self.stdout.write(f"{heading} intact — {result.checked} records checked.")
+            self.stdout.write(f"{heading} intact — {_records(result.checked)} checked.")
             self.stdout.write(f"Latest hash: {result.head_hash}")
             return
-        self.stdout.write(f"{heading} BROKEN — {len(result.problems)} problem(s):")
+        count = len(result.problems)
+        self.stdout.write(f"{heading} BROKEN — {count} problem{'' if count == 1 else 's'}:")
         for problem in result.problems:
             self.stdout.write(f"  - {problem}")
+        self.stdout.write(
+            "Something changed these records outside Signoff. The evidence before the first "
+            "broken record is still sound; keep this output and the database backups."
+        )
         raise CommandError(f"{ro.label} failed verification: {result.problems[0]}")
