@@ -1,9 +1,21 @@
 from decimal import Decimal
+from types import SimpleNamespace
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from signoff.orders.pricing import PricedLine, line_amount, money, price_lines
+from signoff.orders.pricing import (
+    PricedLine,
+    line_amount,
+    money,
+    operation_subtotal,
+    price_lines,
+    price_operations,
+)
+from signoff.orders.selectors import repair_order_page
+from signoff.orders.services import operation_add
+from signoff.shops.access import Actor
+from tests.factories import RepairOrderFactory
 
 D = Decimal
 
@@ -50,3 +62,94 @@ def test_printed_lines_and_tax_always_add_up_to_the_total(priced, rate):
     assert totals.subtotal == sum((ln.amount for ln in priced), D("0"))
     assert totals.total == totals.labor + totals.parts + totals.fees + totals.tax
     assert totals.tax == totals.tax.quantize(D("0.01"))
+
+
+def _operation(lines: list[PricedLine]):
+    """An object shaped like an Operation with prefetched lines, for the pricing functions."""
+    rows = [
+        SimpleNamespace(
+            kind=ln.kind, quantity=ln.quantity, unit_price=ln.unit_price, taxable=ln.taxable
+        )
+        for ln in lines
+    ]
+    return SimpleNamespace(lines=SimpleNamespace(all=lambda: rows))
+
+
+def _cents(value: Decimal) -> bool:
+    return value == value.quantize(D("0.01"))
+
+
+fees = st.decimals(min_value=-500, max_value=500, places=2)
+signed_lines = st.lists(
+    st.one_of(
+        st.builds(PricedLine, st.sampled_from(["labor", "part"]), quantities, cents, st.booleans()),
+        st.builds(PricedLine, st.just("fee"), st.just(D("1")), fees, st.booleans()),
+    ),
+    max_size=8,
+)
+
+
+@given(st.lists(signed_lines, max_size=6), st.decimals(min_value=0, max_value=15, places=3))
+def test_operation_subtotals_and_tax_add_up_to_the_grand_total_to_the_cent(ops, rate):
+    operations = [_operation(lines) for lines in ops]
+    totals = price_operations(operations, tax_rate=rate)
+    every_line = [ln for lines in ops for ln in lines]
+
+    # What a customer can add up from the printed rows equals the printed total, cent for cent.
+    assert sum((operation_subtotal(op) for op in operations), D("0")) + totals.tax == totals.total
+    by_kind = {
+        kind: sum((ln.amount for ln in every_line if ln.kind == kind), D("0"))
+        for kind in ("labor", "part", "fee")
+    }
+    assert (totals.labor, totals.parts, totals.fees) == (
+        by_kind["labor"],
+        by_kind["part"],
+        by_kind["fee"],
+    )
+    assert all(_cents(v) for v in (totals.labor, totals.parts, totals.fees, totals.tax))
+    # Tax is the rate applied once to the taxable lines, off by at most half a cent.
+    taxable = sum((ln.amount for ln in every_line if ln.taxable), D("0"))
+    exact = taxable * rate / 100 if taxable > 0 else D("0")
+    assert abs(totals.tax - exact) <= D("0.005")
+
+
+stored_lines = st.lists(
+    st.fixed_dictionaries(
+        {
+            "kind": st.sampled_from(["labor", "part", "fee"]),
+            "description": st.just("Line"),
+            "quantity": st.decimals(min_value=0, max_value=40, places=2),
+            "unit_price": cents,
+            "taxable": st.booleans(),
+        }
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(stored_lines, min_size=1, max_size=4))
+def test_the_ro_pages_rows_and_tax_add_up_to_its_total_after_saving(shop, alice, ops):
+    """Through the service and the database (which keeps two decimals) to the page's figures."""
+    actor = Actor(user=alice, shop=shop, role="owner")
+    ro = RepairOrderFactory(shop=shop)
+    for lines in ops:
+        operation_add(actor=actor, ro_id=ro.pk, data={"title": "Work", "lines": lines})
+    page = repair_order_page(actor=actor, ro_id=ro.pk)
+    for row in page.rows:
+        assert row.subtotal == sum((line.amount for line in row.lines), D("0"))
+    assert (
+        sum((row.subtotal for row in page.rows), D("0")) + page.estimate.tax == page.estimate.total
+    )
+    expected = price_lines(
+        [
+            PricedLine(ln["kind"], ln["quantity"], ln["unit_price"], ln["taxable"])
+            for lines in ops
+            for ln in lines
+        ],
+        tax_rate=shop.tax_rate,
+    )
+    assert page.estimate.total == expected.total
