@@ -351,3 +351,37 @@ def test_technicians_and_other_shops_cannot_revoke_links(
     with pytest.raises(NotFound):
         link_revoke(actor=actor_of(charlie, other_shop), link_id=link.pk)
     assert ShareLink.objects.get(pk=link.pk).revoked_at is None
+
+
+def test_send_to_customer_delivers_to_each_contact_by_their_preference(shop, alice, est, enqueued):
+    shop.sms_status, shop.sms_sender = "approved", "+15035550199"
+    shop.save()
+    est.primary.notify = "both"
+    est.primary.save()
+    ready_to_send(est)
+    result = share_create(
+        actor=actor_of(alice, shop),
+        ro_id=est.ro.pk,
+        kind="send_updated",
+        recipients=[Recipient(est.primary.pk), Recipient(est.spouse.pk, ["sms"])],
+        primary_contact_id=est.primary.pk,
+    )
+    sent = [(m.contact.name, m.channel) for m in result.messages]
+    assert sent == [("John Doe", "email"), ("John Doe", "sms"), ("Jane Doe", "sms")]
+
+
+def test_send_to_customer_refuses_channels_other_than_the_contacts_preference(
+    shop, alice, est, enqueued
+):
+    ready_to_send(est)
+    with pytest.raises(ValidationFailed) as err:
+        share_create(
+            actor=actor_of(alice, shop),
+            ro_id=est.ro.pk,
+            kind="send_updated",
+            recipients=[Recipient(est.primary.pk, ["sms"])],
+        )
+    message = err.value.fields["recipients.0.channels"]
+    assert "follows John Doe's notification preference (email)" in message
+    assert "Request Approval" in message
+    assert not Share.objects.exists() and not Message.objects.exists()

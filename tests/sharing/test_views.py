@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from signoff.sharing import services
@@ -172,3 +174,24 @@ def test_technicians_and_other_shops_cannot_revoke(shop, bob, charlie, link):
     assert staff_client(bob).post(f"/share-links/{link.pk}/revoke/").status_code == 403
     assert staff_client(charlie).post(f"/share-links/{link.pk}/revoke/").status_code == 404
     assert ShareLink.objects.get(pk=link.pk).revoked_at is None
+
+
+def test_send_to_customer_ignores_posted_channels_and_follows_each_preference(shop, alice, est):
+    ready_to_send(est, by=alice)
+    client = staff_client(alice)
+    page = client.get(share_url(est, "send-to-customer")).content.decode()
+    assert "the way their notification preference says" in page
+    email_box = re.search(rf'<input[^>]*value="{est.primary.pk}:email"[^>]*>', page).group()
+    assert "checked" in email_box and "disabled" in email_box
+    response = client.post(
+        share_url(est, "send-to-customer"),
+        {
+            "recipient": [est.primary.pk, est.spouse.pk],
+            "channel": [f"{est.primary.pk}:sms"],
+            "primary": est.primary.pk,
+        },
+    )
+    assert response.status_code == 302
+    # Jane prefers texts, but texting is not approved for the shop: she still gets an email.
+    sent = sorted(Message.objects.values_list("to_address", "channel"))
+    assert sent == [("jane@mail.example", "email"), ("john@mail.example", "email")]

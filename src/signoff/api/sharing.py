@@ -36,8 +36,10 @@ class RecipientIn(Schema):
     channels: list[Literal["email", "sms"]] | None = Field(
         None,
         description=(
-            "How to reach this contact. Omit to follow their notification preference (falling "
-            "back to whatever they can receive). `sms` needs the shop's texting approved."
+            "How to reach this contact (`request_approval` only). Omit to follow their "
+            "notification preference (falling back to whatever they can receive); "
+            "`send_updated` always follows it and refuses other channels (422). `sms` needs "
+            "the shop's texting approved."
         ),
         examples=[["email"]],
     )

@@ -65,12 +65,17 @@ class ShareForm(forms.Form):
         data = self.cleaned_data
         ticked = set(data["channel"])
         selected = data["recipient"]
-        recipients = [
-            Recipient(
-                contact_id=cid, channels=[c for c in Channel.values if f"{cid}:{c}" in ticked]
-            )
-            for cid in selected
-        ]
+        if self.kind == ShareKind.SEND_UPDATED:
+            # Send to Customer goes by each contact's notification preference; the dialog only
+            # shows which channels that means.
+            recipients = [Recipient(contact_id=cid) for cid in selected]
+        else:
+            recipients = [
+                Recipient(
+                    contact_id=cid, channels=[c for c in Channel.values if f"{cid}:{c}" in ticked]
+                )
+                for cid in selected
+            ]
         # The primary radio defaults to the customer's primary contact even when that contact
         # is not ticked; only a ticked contact can be the email's To.
         primary = data["primary"] if data["primary"] in selected else None
@@ -90,6 +95,8 @@ class ShareForm(forms.Form):
         if self.is_bound:
             selected = {str(v) for v in self.data.getlist("recipient")}
             ticked = set(self.data.getlist("channel"))
+            if self.kind == ShareKind.SEND_UPDATED:
+                ticked = {f"{o.contact.pk}:{c}" for o in self.options for c in o.defaults}
             primary = self.data.get("primary", "")
             return [
                 ContactRow(

@@ -72,16 +72,28 @@ def _check_ready(*, ro: RepairOrder, kind: str) -> None:
         )
 
 
-def _channels_for(*, shop, contact: Contact, wanted: Sequence[str] | None) -> tuple[list[str], str]:
-    """The channels to use for one contact, or an error sentence saying why none can be used."""
-    if wanted is None:
-        channels = rules.default_channels(shop, contact)
-        if not channels:
+def _channels_for(
+    *, shop, contact: Contact, wanted: Sequence[str] | None, kind: str
+) -> tuple[list[str], str]:
+    """The channels to use for one contact, or an error sentence saying why none can be used.
+
+    Send to Customer goes out by each contact's notification preference (seed 000); only
+    Request Approval lets staff choose the channels.
+    """
+    preferred = rules.default_channels(shop, contact)
+    if wanted is None or kind == ShareKind.SEND_UPDATED:
+        if not preferred:
             return [], (
                 f"{contact.name} has no valid email address or mobile number — "
                 "add one on the customer page."
             )
-        return channels, ""
+        if wanted is not None and set(wanted) != set(preferred):
+            ways = " and ".join(Channel(c).label.lower() for c in preferred)
+            return [], (
+                f"Send to Customer follows {contact.name}'s notification preference ({ways}); "
+                "leave the channels out, or use Request Approval to choose them."
+            )
+        return preferred, ""
     channels = list(dict.fromkeys(wanted))
     if not channels:
         return [], f"Choose email or text for {contact.name}."
@@ -96,7 +108,11 @@ def _channels_for(*, shop, contact: Contact, wanted: Sequence[str] | None) -> tu
 
 
 def _clean_recipients(
-    *, ro: RepairOrder, recipients: Sequence[Recipient], primary_contact_id: int | None
+    *,
+    ro: RepairOrder,
+    kind: str,
+    recipients: Sequence[Recipient],
+    primary_contact_id: int | None,
 ) -> list[_Addressee]:
     """Each recipient checked against the RO's customer and the channels they can receive.
 
@@ -128,7 +144,9 @@ def _clean_recipients(
         if any(a.contact.pk == contact.pk for a in addressees):
             errors[f"{key}.contact_id"] = f"{contact.name} is listed twice; list each contact once."
             continue
-        channels, problem = _channels_for(shop=ro.shop, contact=contact, wanted=recipient.channels)
+        channels, problem = _channels_for(
+            shop=ro.shop, contact=contact, wanted=recipient.channels, kind=kind
+        )
         if problem:
             errors[f"{key}.channels"] = problem
             continue
@@ -183,7 +201,7 @@ def share_create(
         ro = _ro_for_update(actor=actor, ro_id=ro_id)
         _check_ready(ro=ro, kind=kind)
         addressees = _clean_recipients(
-            ro=ro, recipients=recipients, primary_contact_id=primary_contact_id
+            ro=ro, kind=kind, recipients=recipients, primary_contact_id=primary_contact_id
         )
         version, created = version_freeze(repair_order=ro, user=actor.user)
         share = Share.objects.create(

@@ -12,7 +12,8 @@
       anySelected = anySelected || on;
       row.classList.toggle("is-selected", on);
       row.querySelectorAll("[data-channel], [data-primary]").forEach(function (input) {
-        input.disabled = !on;
+        // Send to Customer's channels follow the contact's preference: shown, never editable.
+        input.disabled = !on || input.hasAttribute("data-locked");
       });
     });
     var submit = form.querySelector("[data-share-submit]");
@@ -43,7 +44,7 @@
     if (event.target.matches("[data-recipient]") && event.target.checked) {
       // Ticking a contact with no channel ticked falls back to whatever they can receive.
       var row = event.target.closest("[data-contact-row]");
-      var channels = row.querySelectorAll("[data-channel]");
+      var channels = row.querySelectorAll("[data-channel]:not([data-locked])");
       var anyTicked = Array.prototype.some.call(channels, function (c) { return c.checked; });
       if (!anyTicked && channels.length) channels[0].checked = true;
     }
