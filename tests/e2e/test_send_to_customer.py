@@ -1,9 +1,11 @@
 """Send to Customer from the RO page, end to end: rules, the yellow dialog, the outbox."""
 
+import io
 import re
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.sharing.builders import decide, estimate_for
 
@@ -56,7 +58,10 @@ def test_send_to_customer_from_the_ro_page_to_the_dev_outbox(
     john.uncheck()
     expect(submit).to_be_disabled()
     john.check()
-    expect(dialog.locator(f'input[name="channel"][value="{est.primary.pk}:email"]')).to_be_checked()
+    # Send to Customer goes by John's preference (email): shown ticked, not editable.
+    john_email = dialog.locator(f'input[name="channel"][value="{est.primary.pk}:email"]')
+    expect(john_email).to_be_checked()
+    expect(john_email).to_be_disabled()
     dialog.get_by_label("Notes for the customer").fill("Pads are in stock; ready this afternoon.")
     submit.click()
 
@@ -69,7 +74,27 @@ def test_send_to_customer_from_the_ro_page_to_the_dev_outbox(
     expect(page.locator("#ro-messages [data-link]")).to_contain_text("John Doe")
 
     page.goto(f"{live_server.url}/dev/outbox/")
-    expect(page.locator("main")).to_contain_text(
-        f"Your updated estimate from {shop.name} — {est.ro.label}"
-    )
     expect(page.locator("main")).to_contain_text("john@mail.example")
+    page.get_by_role(
+        "link", name=f"Your updated estimate from {shop.name} — {est.ro.label}"
+    ).click()
+
+    # The email as John gets it: rendered, with the PDF and his own link.
+    rendered = page.frame_locator("iframe").locator("body")
+    expect(rendered).to_contain_text("Pads are in stock; ready this afternoon.")
+    expect(rendered).to_contain_text("$399.43")
+    attachment = page.get_by_role("link", name=f"estimate-RO-{est.ro.number}-v1.pdf")
+    pdf = page.request.get(live_server.url + attachment.get_attribute("href"))
+    assert pdf.headers["content-type"] == "application/pdf"
+    pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
+    assert f"{est.ro.number}" in pdf_text and "$399.43" in pdf_text
+
+    with page.context.expect_page() as opened:
+        page.locator("main a[href*='/s/']").first.click()
+    customer_page = opened.value
+    customer_page.wait_for_load_state()
+    expect(customer_page.locator("body")).to_contain_text(est.ro.label)
+    customer_page.close()
+
+    page.goto(ro_url)
+    expect(page.locator("#ro-messages [data-link]")).to_contain_text("first ")
