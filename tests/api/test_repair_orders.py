@@ -87,6 +87,14 @@ def test_an_etr_without_an_offset_is_read_in_the_shops_time_zone(as_alice, shop)
     assert ro.etr == datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
 
 
+def test_an_etr_that_is_not_a_date_says_which_format_to_send(as_alice, shop):
+    customer = CustomerFactory(shop=shop)
+    response = as_alice.post("/repair-orders", {"customer_id": customer.pk, "etr": "tomorrow"})
+    assert response.status_code == 422
+    assert "ISO 8601, e.g. 2026-11-24T16:30:00-08:00" in error_of(response)["fields"]["etr"]
+    assert not RepairOrder.objects.exists()
+
+
 def test_creating_a_repair_order_for_another_shops_customer_is_refused(as_charlie, shop):
     customer = CustomerFactory(shop=shop)
     response = as_charlie.post("/repair-orders", {"customer_id": customer.pk})

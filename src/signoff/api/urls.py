@@ -74,8 +74,14 @@ def _validation_error(request, exc: NinjaValidationError):
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
         message = err.get("msg", "Invalid value.")
-        if err.get("type") == "missing":
+        kind = str(err.get("type", ""))
+        if kind == "missing":
             message = "This field is required."
+        elif kind.startswith(("datetime_", "date_")):
+            message = (
+                "Send a date and time in ISO 8601, e.g. 2026-11-24T16:30:00-08:00; "
+                "without an offset it is read in the shop's time zone."
+            )
         fields[".".join(loc) or "body"] = message
     return _error(request, 422, "invalid", "Some fields are not valid; see `fields`.", fields)
 
