@@ -58,6 +58,32 @@ def test_customer_create_reports_customer_and_contact_problems_together(owner):
     assert not Customer.objects.exists() and not Contact.objects.exists()
 
 
+def test_an_empty_person_form_asks_for_the_name_once_and_for_the_preferred_channel(owner):
+    with pytest.raises(ValidationFailed) as exc:
+        customer_create(
+            actor=owner, data={"kind": "individual", "name": ""}, primary={"notify": "both"}
+        )
+    # The contact takes the person's name, so only the customer's name field is flagged.
+    assert set(exc.value.fields) == {"name", "primary.email", "primary.mobile"}
+    assert "prefers email" in exc.value.fields["primary.email"]
+    assert not Customer.objects.exists()
+
+
+def test_every_contact_problem_is_reported_in_one_go(owner, shop):
+    customer = CustomerFactory(shop=shop)
+    with pytest.raises(ValidationFailed) as exc:
+        contact_add(
+            actor=owner,
+            customer_id=customer.pk,
+            data={"name": "", "email": "", "mobile": "12", "notify": "both"},
+        )
+    fields = exc.value.fields
+    assert set(fields) == {"name", "email", "mobile"}
+    assert "prefers email" in fields["email"]
+    assert "“12” is not a valid phone number" in fields["mobile"]  # not the preference message
+    assert not Contact.objects.exists()
+
+
 def test_a_technician_cannot_create_customers(technician):
     with pytest.raises(NotAllowed):
         customer_create(actor=technician, data={"name": "X"}, primary={"email": "x@y.io"})

@@ -62,15 +62,17 @@ def contact_clean(data: Mapping[str, Any], *, current: Contact | None = None) ->
         errors["language"] = "Choose English or Spanish."
     if out["preferred_number"] not in ("mobile", "phone"):
         errors["preferred_number"] = "Choose the mobile or the other number."
-    if not errors:
-        if out["notify"] in (NotifyPreference.EMAIL, NotifyPreference.BOTH) and not out["email"]:
-            errors["email"] = (
-                "This contact prefers email: enter an email address, or change the preference."
-            )
-        if out["notify"] in (NotifyPreference.TEXT, NotifyPreference.BOTH) and not out["mobile"]:
-            errors["mobile"] = (
-                "This contact prefers text messages: enter a mobile number, or change the preference."
-            )
+    # Checked alongside the other fields so one submit shows every problem; a field whose
+    # value was already refused keeps that message.
+    if out["notify"] in (NotifyPreference.EMAIL, NotifyPreference.BOTH) and not out.get("email"):
+        errors.setdefault(
+            "email", "This contact prefers email: enter an email address, or change the preference."
+        )
+    if out["notify"] in (NotifyPreference.TEXT, NotifyPreference.BOTH) and not out.get("mobile"):
+        errors.setdefault(
+            "mobile",
+            "This contact prefers text messages: enter a mobile number, or change the preference.",
+        )
     if errors:
         raise ValidationFailed("Please correct the contact details below.", fields=errors)
     return out
@@ -118,12 +120,17 @@ def customer_create(
     except ValidationFailed as exc:
         errors.update(exc.fields)
     primary = dict(primary)
-    if not primary.get("name") and fields.get("kind") == CustomerKind.INDIVIDUAL:
-        primary["name"] = fields.get("name", "")
+    is_person = (data.get("kind") or CustomerKind.INDIVIDUAL) == CustomerKind.INDIVIDUAL
+    named_after_customer = is_person and not str(primary.get("name") or "").strip()
+    if named_after_customer:
+        primary["name"] = str(data.get("name") or "").strip()
     try:
         contact_fields = contact_clean(primary)
     except ValidationFailed as exc:
-        errors.update(_prefixed(exc, "primary").fields)
+        contact_errors = _prefixed(exc, "primary").fields
+        if named_after_customer and "name" in errors:
+            contact_errors.pop("primary.name", None)  # the customer's name message covers it
+        errors.update(contact_errors)
     if errors:
         raise ValidationFailed("Please correct the fields below; nothing was saved.", fields=errors)
     with transaction.atomic():
