@@ -232,3 +232,9 @@ def test_the_page_selector_makes_as_many_queries_for_60_operations_as_for_2(
     with django_assert_num_queries(5):
         page = repair_order_page(actor=actor, ro_id=ro.pk)
     assert len(page.rows) == 60
+
+
+def test_the_odometer_reading_is_shown_even_without_a_vehicle(alice_client, shop):
+    ro = RepairOrderFactory(shop=shop, vehicle=None, odometer_in=62000)
+    body = alice_client.get(f"/ros/{ro.pk}/").content.decode()
+    assert "No vehicle" in body and "62,000 mi in" in body
