@@ -123,3 +123,17 @@ def test_with_javascript_off_the_drop_down_leads_to_the_same_form_as_a_page(
         assert cell.bounding_box()["y"] >= header["y"] + header["height"]
     finally:
         context.close()
+
+
+def test_when_the_pop_up_cannot_open_the_drop_down_goes_back_to_the_status(ro_page):
+    from django.utils import timezone
+
+    page, ro, (brakes, _) = ro_page
+    brakes.removed_at = timezone.now()  # removed in another tab meanwhile
+    brakes.save()
+    select = page.locator(f"#status-op-{brakes.pk} select")
+    select.select_option("approved")
+    expect(page.locator("#flash")).to_contain_text("That item no longer exists. Reload the page.")
+    expect(select).to_have_value("")
+    expect(page.locator("dialog[data-approval-dialog]")).to_have_count(0)
+    assert not Decision.objects.exists()

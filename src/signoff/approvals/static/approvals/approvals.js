@@ -96,6 +96,13 @@
         d.close();
       });
     });
+    // The pop-up could not open (operation removed meanwhile, role changed, server error; the
+    // page's flash says which): the drop-down must not keep showing a status not recorded.
+    document.addEventListener("htmx:responseError", function (event) {
+      var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest(".approval-status-form");
+      var select = form && form.querySelector("[data-approval-status]");
+      if (select) select.value = "";
+    });
     document.addEventListener("htmx:load", function (event) {
       init(event.detail.elt);
     });
