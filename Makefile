@@ -9,7 +9,14 @@ PYTEST_ARGS ?=
 
 .PHONY: run test test-sqlite test-postgres lint format system-deps clean
 
+# Run apt as root, or through sudo for a normal user.
+APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
+
 $(STAMP): pyproject.toml
+	@# Debian ships venv's pip bootstrap (ensurepip) in a separate package.
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
+	  echo "Installing python3-venv (needed to create $(VENV))"; \
+	  $(APT) update -qq && $(APT) install -y -qq python3-venv; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
@@ -28,7 +35,7 @@ system-deps:
 	command -v npm >/dev/null || need="$$need npm"; \
 	if [ -n "$$need" ]; then \
 	  echo "Installing:$$need"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need; \
+	  $(APT) update -qq && $(APT) install -y -qq $$need; \
 	fi
 
 node_modules/axe-core/axe.min.js:
