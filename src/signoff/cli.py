@@ -71,6 +71,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             "4",
             "--access-logfile",
             "-",
+            # Gunicorn's control socket sits at one per-user path; several instances would clash.
+            "--no-control-socket",
             # Hides share-link tokens (/s/<token>) in the access log.
             "--logger-class",
             "signoff.gunicorn_log.GunicornLogger",
