@@ -10,6 +10,8 @@ from django.db import transaction
 from signoff.approvals.chain import decision_append
 from signoff.customers.models import Contact
 from signoff.orders.models import Operation, RepairOrder
+from signoff.sharing.links import share_link_token, share_link_url
+from signoff.sharing.models import ShareLink
 from signoff.shops.access import Actor
 from signoff.shops.models import Membership
 from tests.factories import ContactFactory, RepairOrderFactory, priced_operation
@@ -49,6 +51,11 @@ def estimate_for(shop, **ro_fields) -> Estimate:
         repair_order=ro, title="Wiper blades", labor_hours="0.2", part_price="24.00"
     )
     return Estimate(ro=ro, primary=primary, spouse=spouse, brakes=brakes, wipers=wipers)
+
+
+def url_of(link: ShareLink) -> str:
+    """The link's URL as its contact receives it, derived the way delivery derives it."""
+    return share_link_url(share_link_token(link))
 
 
 def actor_of(user, shop) -> Actor:

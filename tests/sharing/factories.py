@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import factory
 
+from signoff.sharing.compose import LINK_PLACEHOLDER
+from signoff.sharing.links import share_link_mint
 from signoff.sharing.models import (
     PDF_SECTION_KEYS,
     Channel,
@@ -58,7 +60,9 @@ class ShareFactory(factory.django.DjangoModelFactory):
 
 
 class MessageFactory(factory.django.DjangoModelFactory):
-    """A queued outbox email to a contact of the RO's customer. Pass channel="sms" for a text."""
+    """A queued outbox email to a contact of the RO's customer, carrying their own share link
+    as the share service writes it (a placeholder in the bodies). Pass channel="sms" for a text.
+    """
 
     class Meta:
         model = Message
@@ -71,6 +75,7 @@ class MessageFactory(factory.django.DjangoModelFactory):
         customer=factory.SelfAttribute("..repair_order.customer"),
         shop=factory.SelfAttribute("..shop"),
     )
+    link = factory.LazyAttribute(lambda m: share_link_mint(share=m.share, contact=m.contact)[0])
     channel = Channel.EMAIL
     to_address = factory.LazyAttribute(
         lambda m: m.contact.email if m.channel == Channel.EMAIL else m.contact.mobile
@@ -84,15 +89,14 @@ class MessageFactory(factory.django.DjangoModelFactory):
     )
     body_text = factory.LazyAttribute(
         lambda m: (
-            f"Hello {m.contact.name},\n\nReview and approve your estimate:\n"
-            f"http://localhost:8000/s/tok-{m.contact.pk}\n"
+            f"Hello {m.contact.name},\n\nReview and approve your estimate:\n{LINK_PLACEHOLDER}\n"
         )
     )
     body_html = factory.LazyAttribute(
         lambda m: (
             ""
             if m.channel == Channel.SMS
-            else f'<p>Hello {m.contact.name},</p><p><a href="http://localhost:8000/s/tok-'
-            f'{m.contact.pk}">Review and approve your estimate</a></p>'
+            else f'<p>Hello {m.contact.name},</p><p><a href="{LINK_PLACEHOLDER}">'
+            "Review and approve your estimate</a></p>"
         )
     )

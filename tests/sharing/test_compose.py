@@ -4,7 +4,13 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from signoff.sharing.compose import cc_text_for, compose_message, money_text
+from signoff.sharing.compose import (
+    LINK_PLACEHOLDER,
+    cc_text_for,
+    compose_message,
+    fill_link,
+    money_text,
+)
 from signoff.sharing.models import Share
 from signoff.sharing.versions import version_freeze
 from tests.sharing.builders import estimate_for
@@ -29,7 +35,6 @@ def test_the_email_names_the_shop_ro_vehicle_total_and_etr_in_the_shops_time_zon
         share=share,
         contact=est.primary,
         channel="email",
-        url="https://x.example/s/tok",
         cc_text="Also sent to: Jane Doe (Spouse)",
     )
     assert composed.subject == f"Please review your estimate from {shop.name} — {est.ro.label}"
@@ -40,7 +45,7 @@ def test_the_email_names_the_shop_ro_vehicle_total_and_etr_in_the_shops_time_zon
         assert "$399.43" in body
         # 23:30 UTC is 3:30 PM in Los Angeles (PST).
         assert "Tue, Nov 24, 2026, 3:30 PM" in body
-        assert "https://x.example/s/tok" in body
+        assert body.count(LINK_PLACEHOLDER) == 1
         assert "Also sent to: Jane Doe (Spouse)" in body
         assert "Hello John Doe" in body
 
@@ -48,7 +53,7 @@ def test_the_email_names_the_shop_ro_vehicle_total_and_etr_in_the_shops_time_zon
 def test_the_etr_is_left_out_when_not_included(shop):
     est = estimate_for(shop)
     composed = compose_message(
-        share=share_of(est, include_etr=False), contact=est.primary, channel="email", url="u"
+        share=share_of(est, include_etr=False), contact=est.primary, channel="email"
     )
     assert "Estimated time of repair" not in composed.body_text
     assert "3:30 PM" not in composed.body_html
@@ -57,7 +62,7 @@ def test_the_etr_is_left_out_when_not_included(shop):
 def test_an_updated_estimate_also_shows_the_approved_total(shop):
     est = estimate_for(shop)
     composed = compose_message(
-        share=share_of(est, kind="send_updated"), contact=est.primary, channel="email", url="u"
+        share=share_of(est, kind="send_updated"), contact=est.primary, channel="email"
     )
     assert composed.subject.startswith("Your updated estimate")
     assert "Approved total: $0.00" in composed.body_text
@@ -70,7 +75,6 @@ def test_names_and_notes_are_escaped_in_the_html_body(shop):
         share=share_of(est, notes="<b>bold</b> & more"),
         contact=est.primary,
         channel="email",
-        url="u",
     )
     assert "<script>" not in composed.body_html
     assert "&lt;script&gt;" in composed.body_html
@@ -79,14 +83,24 @@ def test_names_and_notes_are_escaped_in_the_html_body(shop):
     assert "<b>bold</b> & more" in composed.body_text
 
 
+def test_the_html_body_links_to_the_placeholder_and_fills_it_escaped(shop):
+    est = estimate_for(shop)
+    composed = compose_message(share=share_of(est), contact=est.primary, channel="email")
+    assert f'<a href="{LINK_PLACEHOLDER}"' in composed.body_html
+    filled = fill_link(composed.body_html, "https://x.example/s/a&b", html=True)
+    assert '<a href="https://x.example/s/a&amp;b"' in filled
+    assert LINK_PLACEHOLDER not in filled
+
+
 def test_a_text_is_short_with_shop_ro_and_link(shop):
     est = estimate_for(shop)
-    composed = compose_message(
-        share=share_of(est), contact=est.spouse, channel="sms", url="https://x.example/s/tok"
-    )
+    composed = compose_message(share=share_of(est), contact=est.spouse, channel="sms")
     assert composed.body_text == (
         f"{shop.name}: please review and approve your estimate for {est.ro.label}: "
-        "https://x.example/s/tok"
+        + LINK_PLACEHOLDER
+    )
+    assert fill_link(composed.body_text, "https://x.example/s/tok").endswith(
+        f"{est.ro.label}: https://x.example/s/tok"
     )
 
 
@@ -121,10 +135,14 @@ def test_a_spanish_speaking_contact_gets_the_message_in_spanish(shop):
     est = estimate_for(shop)
     est.spouse.language = "es"
     share = share_of(est)
-    email = compose_message(share=share, contact=est.spouse, channel="email", url="https://x/s/t")
+    email = compose_message(share=share, contact=est.spouse, channel="email")
     assert email.subject == f"Revise su presupuesto de {shop.name} — {est.ro.label}"
-    text = compose_message(share=share, contact=est.spouse, channel="sms", url="https://x/s/t")
+    text = compose_message(share=share, contact=est.spouse, channel="sms")
     assert text.body_text.startswith(f"{shop.name}: revise y apruebe su presupuesto")
+    # The translation's %(url)s takes the placeholder like any other value.
+    assert text.body_text.endswith(f"{est.ro.label}: {LINK_PLACEHOLDER}")
+    for body in (email.body_text, email.body_html):
+        assert body.count(LINK_PLACEHOLDER) == 1
     assert cc_text_for(contact=est.spouse, others=[est.primary]) == (
         "También se envió a: John Doe (Primary)"
     )

@@ -12,9 +12,11 @@ from django_tasks_db.models import DBTaskResult
 from signoff.approvals.models import Event, EventKind
 from signoff.sharing import delivery
 from signoff.sharing.channels import sms
+from signoff.sharing.compose import LINK_PLACEHOLDER
 from signoff.sharing.delivery import backoff_delay, message_deliver, message_sweep
-from signoff.sharing.models import Message
+from signoff.sharing.models import Message, ShareLink
 from signoff.sharing.tasks import message_enqueue
+from tests.sharing.builders import url_of
 from tests.sharing.factories import MessageFactory
 from tests.support.worker import pending_tasks, run_queued_tasks
 
@@ -108,6 +110,31 @@ def test_a_transient_error_backs_off_then_the_retry_succeeds(text, twilio_standi
     assert (text.status, text.attempts, text.last_error) == ("sent", 2, "")
     assert len(twilio_standin.messages) == 2
     assert statuses(text) == ["sending", "retry", "sending", "sent"]
+
+
+def test_a_retry_after_a_transient_error_sends_the_same_real_link(text, twilio_standin):
+    twilio_standin.fail_next(status=503, message="Service unavailable")
+    message_deliver(text.pk)
+    make_due(text)
+    assert message_deliver(text.pk) == "sent"
+    url = url_of(text.link)
+    assert [form["Body"] for form in twilio_standin.messages] == [
+        f"Hello {text.contact.name},\n\nReview and approve your estimate:\n{url}\n",
+    ] * 2
+    # The link is put in at each attempt and never written back to the outbox row.
+    text.refresh_from_db()
+    assert LINK_PLACEHOLDER in text.body_text and url not in text.body_text
+
+
+def test_a_message_whose_link_cannot_be_derived_fails_at_once_instead_of_sending_a_placeholder(
+    text, twilio_standin
+):
+    ShareLink.objects.filter(pk=text.link_id).update(token_nonce="")
+    assert message_deliver(text.pk) == "failed"
+    text.refresh_from_db()
+    assert text.attempts == 1
+    assert "Share the estimate again" in text.last_error
+    assert twilio_standin.messages == []
 
 
 @pytest.mark.parametrize(

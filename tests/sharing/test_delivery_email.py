@@ -6,11 +6,12 @@ import pytest
 from pypdf import PdfReader
 
 from signoff.sharing.channels import email as email_channel
+from signoff.sharing.compose import LINK_PLACEHOLDER, fill_link
 from signoff.sharing.delivery import message_deliver
 from signoff.sharing.models import Message
 from signoff.sharing.services import Recipient, share_create
 from signoff.sharing.tasks import message_enqueue
-from tests.sharing.builders import actor_of, estimate_for, ready_to_send
+from tests.sharing.builders import actor_of, estimate_for, ready_to_send, url_of
 from tests.sharing.factories import MessageFactory
 from tests.support.worker import run_queued_tasks
 
@@ -58,7 +59,7 @@ def test_a_shared_estimate_arrives_by_smtp_with_text_html_cc_line_and_the_real_p
     )
     text = john.get_body(("plain",)).get_content()
     html = john.get_body(("html",)).get_content()
-    john_url = next(url for link, url in result.links if link.contact == est.primary)
+    john_url = next(url_of(link) for link in result.links if link.contact == est.primary)
     assert john_url in text and john_url in html
     assert "Also sent to: Jane Doe (Spouse)" in text
     assert "Also sent to: Jane Doe (Spouse)" in html
@@ -111,7 +112,7 @@ def test_a_message_without_html_is_sent_as_plain_text_with_the_cc_line_added(smt
     received = smtp_sink.messages[0]
     assert received.get_body(("html",)) is None
     text = received.get_body(("plain",)).get_content().replace("\r\n", "\n")
-    assert text.startswith(message.body_text.rstrip())
+    assert text.startswith(fill_link(message.body_text, url_of(message.link)).rstrip())
     assert "Also sent to: Pat Doe (Fleet manager)" in text
 
 
@@ -136,6 +137,21 @@ def test_a_busy_mail_server_is_retried_later(smtp_sink, fake_pdf):
     assert "451" in message.last_error
     assert smtp_sink.received == []
     assert message_deliver(message.pk) == "skipped"  # not due yet
+
+
+def test_the_retry_after_a_busy_answer_carries_the_real_link_in_both_parts(smtp_sink, fake_pdf):
+    message = MessageFactory()
+    smtp_sink.busy_answers = 1
+    assert message_deliver(message.pk) == "retry"
+    Message.objects.filter(pk=message.pk).update(next_attempt_at=None)
+    assert message_deliver(message.pk) == "sent"
+    [received] = smtp_sink.messages
+    url = url_of(message.link)
+    assert url in received.get_body(("plain",)).get_content()
+    assert f'<a href="{url}">' in received.get_body(("html",)).get_content()
+    assert LINK_PLACEHOLDER not in received.as_string()
+    message.refresh_from_db()
+    assert url not in message.body_text + message.body_html
 
 
 def test_a_mail_server_that_is_down_is_retried_later(settings, fake_pdf):

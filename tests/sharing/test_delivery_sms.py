@@ -7,7 +7,7 @@ from signoff.sharing.delivery import message_deliver
 from signoff.sharing.models import Message
 from signoff.sharing.services import Recipient, share_create
 from signoff.shops.models import SmsStatus
-from tests.sharing.builders import actor_of, estimate_for, ready_to_send
+from tests.sharing.builders import actor_of, estimate_for, ready_to_send, url_of
 from tests.sharing.factories import MessageFactory
 from tests.support.twilio_standin import ACCOUNT_SID, AUTH_TOKEN
 from tests.support.worker import run_queued_tasks
@@ -44,7 +44,7 @@ def test_a_shared_estimate_sends_one_text_per_person_each_with_their_own_link(
 
     sent = {form["To"]: form for form in twilio_standin.messages}
     assert set(sent) == {"+15035551001", "+15035551002"}
-    urls = {link.contact.mobile: url for link, url in result.links}
+    urls = {link.contact.mobile: url_of(link) for link in result.links}
     for number, form in sent.items():
         assert urls[number] in form["Body"]
         assert form["From"] == "+15035550199"

@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from signoff.sharing.compose import fill_link
 from signoff.sharing.delivery import message_deliver
 from signoff.sharing.models import Message, OutboxCapture
-from tests.sharing.builders import staff_client
+from tests.sharing.builders import staff_client, url_of
 from tests.sharing.factories import MessageFactory
 
 FAKE_PDF = b"%PDF-1.4 stand-in for the estimate"
@@ -49,14 +50,16 @@ def test_an_email_is_captured_as_the_full_message_and_marked_sent(shop):
     assert message.provider_id == f"dev-outbox-{message.pk}"
     parsed = email.message_from_bytes(bytes(message.capture.raw), policy=policy.default)
     assert parsed["To"].addresses[0].addr_spec == message.to_address
-    assert parsed.get_body(("plain",)).get_content().replace("\r\n", "\n") == message.body_text
+    assert parsed.get_body(("plain",)).get_content().replace("\r\n", "\n") == fill_link(
+        message.body_text, url_of(message.link)
+    )
     [attachment] = parsed.iter_attachments()
     assert attachment.get_content() == FAKE_PDF
 
 
 def test_a_text_is_captured_as_its_body_without_calling_twilio(shop):
     message = captured_text(shop)
-    assert bytes(message.capture.raw).decode() == message.body_text
+    assert bytes(message.capture.raw).decode() == fill_link(message.body_text, url_of(message.link))
     assert message.provider_id == f"dev-outbox-{message.pk}"
     assert message.last_error == ""
 
@@ -82,7 +85,8 @@ def test_the_email_page_shows_headers_the_html_in_a_sandbox_the_link_and_the_pdf
     page = response.content.decode()
     assert message.to_address in page
     assert '<iframe class="outbox-html" sandbox srcdoc="&lt;p&gt;Hello' in page
-    link = f"http://localhost:8000/s/tok-{message.contact.pk}"
+    # Dev only: the capture holds the rendered email, so the real link can be opened from here.
+    link = url_of(message.link)
     assert f'<a href="{link}" target="_blank" rel="noopener">{link}</a>' in page
     attachment_url = f"/dev/outbox/{message.pk}/attachments/0/"
     assert attachment_url in page

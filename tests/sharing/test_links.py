@@ -1,3 +1,7 @@
+import base64
+import hashlib
+import hmac
+import secrets
 from datetime import timedelta
 
 import pytest
@@ -5,10 +9,15 @@ from django.test import override_settings
 from django.utils import timezone
 
 from signoff.errors import LinkGone, NotFound
-from signoff.sharing.links import share_link_resolve, share_link_url
+from signoff.sharing.links import (
+    TokenUnavailable,
+    share_link_resolve,
+    share_link_token,
+    share_link_url,
+)
 from signoff.sharing.models import ShareLink
 from signoff.sharing.services import Recipient, share_create
-from tests.sharing.builders import actor_of, estimate_for
+from tests.sharing.builders import actor_of, estimate_for, url_of
 
 
 @pytest.fixture
@@ -26,8 +35,8 @@ def shared(shop, alice, monkeypatch):
     return est, result
 
 
-def token_of(url: str) -> str:
-    return url.rsplit("/s/", 1)[1]
+def token_of(link: ShareLink) -> str:
+    return url_of(link).rsplit("/s/", 1)[1]
 
 
 @override_settings(SITE_URL="https://shop.example")
@@ -37,17 +46,17 @@ def test_share_link_url_is_the_site_url_and_the_token():
 
 def test_a_token_resolves_to_its_own_contact_and_repair_order(shared):
     est, result = shared
-    (john_link, john_url), (jane_link, jane_url) = result.links
-    resolved = share_link_resolve(raw_token=token_of(jane_url))
+    john_link, jane_link = result.links
+    resolved = share_link_resolve(raw_token=token_of(jane_link))
     assert resolved == jane_link
     assert resolved.contact == est.spouse
     assert resolved.repair_order == est.ro
-    assert share_link_resolve(raw_token=token_of(john_url)).contact == est.primary
+    assert share_link_resolve(raw_token=token_of(john_link)).contact == est.primary
 
 
 def test_an_unknown_token_is_not_found(shared):
     with pytest.raises(NotFound):
-        share_link_resolve(raw_token=ShareLink.new_token())
+        share_link_resolve(raw_token=secrets.token_urlsafe(32))
 
 
 @pytest.mark.parametrize("raw", ["", "short", "x" * 500])
@@ -57,22 +66,85 @@ def test_malformed_tokens_are_not_found_without_a_lookup(shared, raw, django_ass
 
 
 def test_the_stored_hash_itself_does_not_open_the_link(shared):
-    link = shared[1].links[0][0]
+    link = shared[1].links[0]
     with pytest.raises(NotFound):
         share_link_resolve(raw_token=link.token_hash)
 
 
+def test_the_stored_nonce_itself_does_not_open_the_link(shared):
+    link = shared[1].links[0]
+    with pytest.raises(NotFound):
+        share_link_resolve(raw_token=link.token_nonce)
+
+
 def test_an_expired_link_is_gone_and_says_to_ask_for_a_new_one(shared):
-    link, url = shared[1].links[0]
+    link = shared[1].links[0]
     ShareLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(LinkGone) as err:
-        share_link_resolve(raw_token=token_of(url))
+        share_link_resolve(raw_token=token_of(link))
     assert "expired" in err.value.message and "new one" in err.value.message
 
 
 def test_a_revoked_link_is_gone(shared):
-    link, url = shared[1].links[0]
+    link = shared[1].links[0]
     ShareLink.objects.filter(pk=link.pk).update(revoked_at=timezone.now())
     with pytest.raises(LinkGone) as err:
-        share_link_resolve(raw_token=token_of(url))
+        share_link_resolve(raw_token=token_of(link))
     assert "withdrawn" in err.value.message
+
+
+def test_deriving_a_links_token_again_gives_the_same_token(shared):
+    link = shared[1].links[0]
+    fresh = ShareLink.objects.get(pk=link.pk)
+    assert share_link_token(fresh) == share_link_token(link)
+    assert ShareLink.hash_token(share_link_token(fresh)) == fresh.token_hash
+
+
+def test_the_token_is_the_hmac_of_the_nonce_under_the_secret_key(shared, settings):
+    link = shared[1].links[0]
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(),
+        f"signoff.share-link:{link.token_nonce}".encode(),
+        hashlib.sha256,
+    ).digest()
+    expected = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    assert share_link_token(link) == expected and len(expected) == 43
+
+
+def test_each_link_gets_its_own_nonce_and_token(shared):
+    john_link, jane_link = shared[1].links
+    assert john_link.token_nonce != jane_link.token_nonce
+    assert share_link_token(john_link) != share_link_token(jane_link)
+
+
+def test_a_link_minted_before_tokens_were_derived_still_opens_by_its_hash(shared):
+    est = shared[0]
+    legacy_token = secrets.token_urlsafe(32)
+    legacy = ShareLink.objects.create(
+        shop=est.ro.shop,
+        share=shared[1].share,
+        repair_order=est.ro,
+        contact=est.primary,
+        token_hash=ShareLink.hash_token(legacy_token),
+        expires_at=timezone.now() + timedelta(days=5),
+    )
+    assert legacy.token_nonce == ""
+    assert share_link_resolve(raw_token=legacy_token) == legacy
+    with pytest.raises(TokenUnavailable) as err:
+        share_link_token(legacy)
+    assert "John Doe" in err.value.message and "Share the estimate again" in err.value.message
+
+
+def test_after_a_secret_key_change_the_old_key_as_a_fallback_still_derives_the_token(
+    shared, settings
+):
+    link = shared[1].links[0]
+    token = share_link_token(link)
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+    with pytest.raises(TokenUnavailable):
+        share_link_token(link)
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    assert share_link_token(link) == token
+    # Whatever the key, a token the customer already has keeps opening the link.
+    assert share_link_resolve(raw_token=token) == link

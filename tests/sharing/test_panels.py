@@ -14,7 +14,7 @@ from signoff.sharing import panels, services
 from signoff.sharing.models import Message
 from signoff.sharing.services import Recipient, share_create
 from tests.factories import ContactFactory
-from tests.sharing.builders import actor_of, decide, estimate_for, ready_to_send
+from tests.sharing.builders import actor_of, decide, estimate_for, ready_to_send, url_of
 
 
 @dataclass
@@ -179,7 +179,7 @@ def test_the_outbox_lists_links_with_expiry_opens_and_a_revoke_button(shop, alic
         kind="request_approval",
         recipients=[Recipient(est.primary.pk)],
     )
-    link = result.links[0][0]
+    link = result.links[0]
     opened = timezone.now()
     type(link).objects.filter(pk=link.pk).update(
         first_opened_at=opened, last_opened_at=opened, open_count=3
@@ -189,6 +189,24 @@ def test_the_outbox_lists_links_with_expiry_opens_and_a_revoke_button(shop, alic
     assert "John Doe" in row and "Active" in row and "3 times" in row
     assert f"/share-links/{link.pk}/revoke/" in row
     assert "/share-links/" not in outbox(bob, shop, est.ro)
+
+
+def test_editors_get_a_copy_link_button_but_the_link_itself_is_not_in_the_page(shop, alice, bob):
+    est = estimate_for(shop)
+    result = share_create(
+        actor=actor_of(alice, shop),
+        ro_id=est.ro.pk,
+        kind="request_approval",
+        recipients=[Recipient(est.primary.pk)],
+    )
+    link = result.links[0]
+    html = outbox(alice, shop, est.ro)
+    assert f'data-copy-link="/share-links/{link.pk}/url/"' in html
+    assert "Copy link" in html
+    assert url_of(link) not in html and "/s/" not in html
+    assert "Copy link" not in outbox(bob, shop, est.ro)
+    type(link).objects.filter(pk=link.pk).update(revoked_at=timezone.now())
+    assert "Copy link" not in outbox(alice, shop, est.ro)
 
 
 def test_the_outbox_says_so_when_nothing_was_sent(shop, alice):

@@ -5,7 +5,7 @@ import pytest
 from signoff.sharing import services
 from signoff.sharing.models import Message, Share, ShareLink
 from signoff.sharing.services import Recipient, share_create
-from tests.sharing.builders import actor_of, estimate_for, ready_to_send, staff_client
+from tests.sharing.builders import actor_of, estimate_for, ready_to_send, staff_client, url_of
 
 
 @pytest.fixture(autouse=True)
@@ -155,7 +155,7 @@ def link(shop, alice, est):
         kind="request_approval",
         recipients=[Recipient(est.primary.pk)],
     )
-    return result.links[0][0]
+    return result.links[0]
 
 
 def test_revoking_a_link_returns_to_the_ro_messages(shop, alice, est, link):
@@ -174,6 +174,31 @@ def test_technicians_and_other_shops_cannot_revoke(shop, bob, charlie, link):
     assert staff_client(bob).post(f"/share-links/{link.pk}/revoke/").status_code == 403
     assert staff_client(charlie).post(f"/share-links/{link.pk}/revoke/").status_code == 404
     assert ShareLink.objects.get(pk=link.pk).revoked_at is None
+
+
+def test_copy_link_answers_the_contacts_url_as_json_for_an_editor(shop, alice, carol, link):
+    for user in (alice, carol):
+        response = staff_client(user).post(f"/share-links/{link.pk}/url/")
+        assert response.status_code == 200
+        assert response.json() == {"url": url_of(link)}
+        assert response["Cache-Control"] == "no-store"
+
+
+def test_copy_link_needs_a_post(shop, alice, link):
+    assert staff_client(alice).get(f"/share-links/{link.pk}/url/").status_code == 405
+
+
+def test_technicians_and_other_shops_cannot_copy_a_link(shop, bob, charlie, link):
+    refused = staff_client(bob).post(f"/share-links/{link.pk}/url/")
+    assert refused.status_code == 403 and url_of(link) not in refused.content.decode()
+    assert staff_client(charlie).post(f"/share-links/{link.pk}/url/").status_code == 404
+
+
+def test_copying_a_revoked_link_says_why_instead(shop, alice, link):
+    services.link_revoke(actor=actor_of(alice, shop), link_id=link.pk)
+    response = staff_client(alice).post(f"/share-links/{link.pk}/url/")
+    assert response.status_code == 410
+    assert "revoked" in response.json()["error"] and "url" not in response.json()
 
 
 def test_send_to_customer_ignores_posted_channels_and_follows_each_preference(shop, alice, est):

@@ -13,7 +13,6 @@ import functools
 import io
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -22,12 +21,12 @@ from django.apps import apps
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
 
 from signoff.api.urls import api
 from signoff.approvals.chain import decision_append, signature_append
 from signoff.approvals.models import Source, Status
-from signoff.sharing.models import Message, OutboxCapture, Share, ShareKind, ShareLink
+from signoff.sharing.links import share_link_mint
+from signoff.sharing.models import Message, OutboxCapture, Share, ShareKind
 from signoff.sharing.versions import version_freeze
 from signoff.shops.models import ApiToken, ApprovalReason, Membership
 from tests.factories import ContactFactory, RepairOrderFactory, api_token_for, priced_operation
@@ -292,14 +291,7 @@ def build_world(*, shop, owner) -> World:
     share = Share.objects.create(
         shop=shop, repair_order=ro, version=version, kind=ShareKind.REQUEST_APPROVAL
     )
-    link = ShareLink.objects.create(
-        shop=shop,
-        share=share,
-        repair_order=ro,
-        contact=contact,
-        token_hash=ShareLink.hash_token(ShareLink.new_token()),
-        expires_at=timezone.now() + timedelta(days=30),
-    )
+    link, _token = share_link_mint(share=share, contact=contact)
     message = Message.objects.create(
         shop=shop,
         repair_order=ro,

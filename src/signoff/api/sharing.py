@@ -1,5 +1,6 @@
 """API routes for sharing: share a version with contacts, list shares and versions, a version's PDF,
-and revoke a link. They call the same services and selectors as the staff pages."""
+a link's URL on demand, and revoke a link. They call the same services and selectors as the staff
+pages."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from signoff.api.idempotency import idempotent
-from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS
+from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, errors
 from signoff.sharing import selectors, services
 from signoff.sharing.models import PDF_SECTION_KEYS, EstimateVersion, Message, Share, ShareLink
 
@@ -96,14 +97,23 @@ class LinkOut(Schema):
     open_count: int
 
 
-class LinkCreatedOut(LinkOut):
+class ContactBrief(Schema):
+    id: int
+    name: str
+    relationship: str = Field(..., examples=["Spouse"])
+
+
+class LinkUrlOut(Schema):
     url: str = Field(
         ...,
         description=(
-            "The contact's personal link. Returned once, in this response only: Signoff keeps "
-            "just its hash, so store it or deliver it yourself now."
+            "The contact's personal link. Whoever opens it answers as that contact: hand it "
+            "only to them, and do not store it."
         ),
+        examples=["https://shop.example/s/3q2-7wE…"],
     )
+    expires_at: datetime
+    contact: ContactBrief
 
 
 class MessageOut(Schema):
@@ -143,7 +153,6 @@ class ShareCreatedOut(ShareOut):
     version_created: bool = Field(
         ..., description="False when the estimate was unchanged and the latest version reused."
     )
-    links: list[LinkCreatedOut]
 
 
 class PdfOptions(Schema):
@@ -234,7 +243,9 @@ def share_list(request: HttpRequest, ro_id: int):
     description=(
         "Freezes the estimate into a version (the latest one is reused when nothing changed), "
         "gives each recipient a personal link and queues one message per recipient and "
-        "channel. The response carries each link's `url` once; later reads never show it."
+        "channel. No response carries a link's URL (responses may be stored, e.g. for "
+        "idempotent replays); to deliver a link yourself, ask for it with "
+        "`GET /share-links/{link_id}/url`."
     ),
 )
 @idempotent
@@ -249,12 +260,7 @@ def share_create(request: HttpRequest, ro_id: int, payload: ShareIn):
         notes=payload.notes,
         sections=payload.sections,
     )
-    body = share_out(
-        result.share, links=[link for link, _ in result.links], messages=result.messages
-    )
-    urls = {link.pk: url for link, url in result.links}
-    for link in body["links"]:
-        link["url"] = urls[link["id"]]
+    body = share_out(result.share, links=result.links, messages=result.messages)
     body["version_created"] = result.version_created
     return Status(201, body)
 
@@ -297,6 +303,35 @@ def version_pdf(request: HttpRequest, version_id: int, options: Query[PdfOptions
     filename = f"estimate-RO-{version.repair_order.number}-v{version.number}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+@router.get(
+    "/share-links/{link_id}/url",
+    response={200: LinkUrlOut, **errors(401, 403, 404, 409, 410)},
+    summary="An active share link's URL, for integrators who deliver links themselves",
+    description=(
+        "Derives the contact's link on demand (Signoff stores no usable link). Editor roles "
+        "only (403 for technicians). 410 when the link was revoked or has expired; 409 "
+        "`link_unavailable` when the link predates derived links or the server's secret key "
+        "changed since it was made: share again for a new one."
+    ),
+)
+def link_url(request: HttpRequest, response: HttpResponse, link_id: int):
+    address = selectors.share_link_address(actor=request.actor, link_id=link_id)
+    contact = address.link.contact
+    response["Cache-Control"] = "no-store"
+    return Status(
+        200,
+        {
+            "url": address.url,
+            "expires_at": address.link.expires_at,
+            "contact": {
+                "id": contact.pk,
+                "name": contact.name,
+                "relationship": contact.relationship_label,
+            },
+        },
+    )
 
 
 @router.post(

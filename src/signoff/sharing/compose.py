@@ -1,4 +1,9 @@
-"""What a share says: subject and bodies of each email and text, in the contact's language."""
+"""What a share says: subject and bodies of each email and text, in the contact's language.
+
+Bodies carry LINK_PLACEHOLDER where the contact's link goes, never the link itself: the outbox
+row is kept for good, and a stored link would let a database reader approve in the customer's
+name. The channels put the real address in at send time (`fill_link`).
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,22 @@ from zoneinfo import ZoneInfo
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from signoff.customers.models import Contact
 from signoff.customers.validation import format_phone
 from signoff.sharing.models import Channel, Message, Share, ShareKind
+
+# Survives HTML escaping and gettext's %(url)s untouched; staff text that happens to contain it
+# would only show the recipient their own link.
+LINK_PLACEHOLDER = "{{share_link}}"
+
+
+def fill_link(body: str, url: str, *, html: bool = False) -> str:
+    """The body with the contact's real link in place of the placeholder."""
+    return body.replace(LINK_PLACEHOLDER, escape(url) if html else url)
 
 
 @dataclass(frozen=True)
@@ -66,7 +81,7 @@ def _etr_text(content: dict, include_etr: bool) -> str:
     return date_filter(when, "D, M j, Y, g:i A")
 
 
-def _context(*, share: Share, contact: Contact, url: str, cc_text: str) -> dict:
+def _context(*, share: Share, contact: Contact, cc_text: str) -> dict:
     content = share.version.content
     totals = content["totals"]
     vehicle = content.get("vehicle") or {}
@@ -82,7 +97,7 @@ def _context(*, share: Share, contact: Contact, url: str, cc_text: str) -> dict:
         "approved_total": money_text(totals["approved"]["total"]),
         "etr": _etr_text(content, share.include_etr),
         "notes": share.notes,
-        "url": url,
+        "url": LINK_PLACEHOLDER,
         "cc_text": cc_text,
     }
 
@@ -99,11 +114,9 @@ def _subject(ctx: dict) -> str:
     }
 
 
-def compose_message(
-    *, share: Share, contact: Contact, channel: str, url: str, cc_text: str = ""
-) -> Composed:
-    """The message one contact receives on one channel, carrying their own link."""
-    ctx = _context(share=share, contact=contact, url=url, cc_text=cc_text)
+def compose_message(*, share: Share, contact: Contact, channel: str, cc_text: str = "") -> Composed:
+    """The message one contact receives on one channel, with a placeholder for their link."""
+    ctx = _context(share=share, contact=contact, cc_text=cc_text)
     with translation.override(contact.language):
         if channel == Channel.SMS:
             # Texts stay short (one or two segments): who, which RO, the link.

@@ -46,7 +46,7 @@ PROVIDER_STATUSES = {
     "failed": FAILED,
 }
 
-_RELATED = ("shop", "repair_order", "contact", "share__version")
+_RELATED = ("shop", "repair_order", "contact", "share__version", "link__contact")
 
 
 def message_deliver(message_id: int) -> str:

@@ -1,24 +1,69 @@
-"""Personal share links: minting them, turning a raw token back into its link, and its URL.
+"""Personal share links: minting them, deriving a link's token again, and resolving a token.
 
-A raw token exists only in the message that carries it; the database keeps its SHA-256, so a
-leaked database does not open anyone's estimate.
+No usable token is stored anywhere. A link keeps a random nonce and the SHA-256 of its token;
+the token itself is an HMAC of the nonce under the server's secret key, derived when a message
+is sent or staff ask for the link, so a leaked database opens nobody's estimate.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
+from collections.abc import Iterator
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
 from signoff.customers.models import Contact
-from signoff.errors import LinkGone, NotFound
+from signoff.errors import Conflict, LinkGone, NotFound
 from signoff.sharing.models import Share, ShareLink
 
-# secrets.token_urlsafe(32) gives 43 characters; anything far off that is not one of ours.
+# Derived tokens are 43 characters (256 bits, base64url); anything far off that is not one of ours.
 _MIN_TOKEN_LENGTH = 32
 _MAX_TOKEN_LENGTH = 128
+# Domain separation: the same secret key also signs sessions and CSRF tokens.
+_TOKEN_PURPOSE = "signoff.share-link:"
+
+
+class TokenUnavailable(Conflict):
+    """A link whose token this server cannot produce again (made before tokens were derived, or
+    under a secret key that has since changed). Its token still opens it if the customer has it."""
+
+    def __init__(self, link: ShareLink):
+        super().__init__(
+            f"{link.contact.name}'s link cannot be shown again: it was made before the server's "
+            "secret key changed, or before links could be re-created. Share the estimate again "
+            "to give them a new link.",
+            code="link_unavailable",
+        )
+
+
+def _secret_keys() -> Iterator[str]:
+    """The current secret key first, then any old ones kept for a rotation."""
+    yield settings.SECRET_KEY
+    yield from getattr(settings, "SECRET_KEY_FALLBACKS", [])
+
+
+def _derive(nonce: str, key: str) -> str:
+    digest = hmac.new(key.encode(), (_TOKEN_PURPOSE + nonce).encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def share_link_token(link: ShareLink) -> str:
+    """The link's raw token, derived again from its nonce.
+
+    Raises TokenUnavailable when the derivation no longer matches the stored hash: changing
+    SECRET_KEY (without keeping the old one in SECRET_KEY_FALLBACKS) means undelivered messages
+    and "Copy link" cannot produce outstanding links any more.
+    """
+    if link.token_nonce:
+        for key in _secret_keys():
+            raw = _derive(link.token_nonce, key)
+            if hmac.compare_digest(ShareLink.hash_token(raw), link.token_hash):
+                return raw
+    raise TokenUnavailable(link)
 
 
 def share_link_url(raw_token: str) -> str:
@@ -28,12 +73,14 @@ def share_link_url(raw_token: str) -> str:
 
 def share_link_mint(*, share: Share, contact: Contact) -> tuple[ShareLink, str]:
     """A new link for one contact on the share's RO. Returns (link, raw token)."""
-    raw = ShareLink.new_token()
+    nonce = ShareLink.new_nonce()
+    raw = _derive(nonce, settings.SECRET_KEY)
     link = ShareLink.objects.create(
         shop_id=share.shop_id,
         share=share,
         repair_order_id=share.repair_order_id,
         contact=contact,
+        token_nonce=nonce,
         token_hash=ShareLink.hash_token(raw),
         expires_at=timezone.now() + timedelta(days=share.shop.link_expiry_days),
     )

@@ -76,7 +76,11 @@ class Share(AppendOnlyModel):
 
 
 class ShareLink(models.Model):
-    """A personal link for one contact on one RO. Only the token's SHA-256 is stored."""
+    """A personal link for one contact on one RO.
+
+    No usable token is stored: the token is derived from `token_nonce` with the server's secret
+    key (see `sharing.links`), and only its SHA-256 is kept for lookups.
+    """
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
     share = models.ForeignKey(Share, on_delete=models.PROTECT, related_name="links")
@@ -85,6 +89,9 @@ class ShareLink(models.Model):
     )
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="share_links")
     token_hash = models.CharField(max_length=64, unique=True)
+    # Random input to the token's HMAC; blank on links minted before tokens were derived, whose
+    # token cannot be produced again.
+    token_nonce = models.CharField(max_length=32, blank=True, default="")
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -99,9 +106,8 @@ class ShareLink(models.Model):
         ordering = ["-created_at", "-id"]
 
     @staticmethod
-    def new_token() -> str:
-        """256 bits from `secrets`, URL-safe. Shown once (in the message), never stored."""
-        return secrets.token_urlsafe(32)
+    def new_nonce() -> str:
+        return secrets.token_hex(16)
 
     @staticmethod
     def hash_token(raw: str) -> str:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from signoff.approvals.models import Status
 from signoff.approvals.selectors import latest_decisions
 from signoff.customers.models import Contact
 from signoff.documents.render import estimate_pdf
-from signoff.errors import NotFound
+from signoff.errors import LinkGone, NotFound
 from signoff.orders.models import Operation, RepairOrder
 from signoff.orders.selectors import repair_orders_for
+from signoff.sharing.links import share_link_token, share_link_url
 from signoff.sharing.models import EstimateVersion, Message, Share, ShareLink
 from signoff.sharing.rules import RecipientOption, clean_sections, recipient_options
-from signoff.shops.access import Actor
+from signoff.shops.access import Actor, require_editor
 
 
 def _repair_order_id(*, actor: Actor, ro_id: int) -> int:
@@ -79,6 +83,40 @@ def ro_links(*, repair_order: RepairOrder) -> list[ShareLink]:
         .select_related("contact", "share__version", "revoked_by")
         .order_by("-created_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class LinkAddress:
+    link: ShareLink
+    url: str
+
+
+def share_link_address(*, actor: Actor, link_id: int) -> LinkAddress:
+    """An active link's URL, derived on demand, for staff who hand it over themselves.
+
+    Editors only: whoever holds the URL can answer as the contact. Withdrawn or expired links
+    are LinkGone, since their URL would not open; another shop's link is NotFound.
+    """
+    require_editor(actor)
+    link = (
+        ShareLink.objects.select_related("contact", "shop")
+        .filter(shop=actor.shop, pk=link_id)
+        .first()
+    )
+    if link is None:
+        raise NotFound("Share link not found.")
+    name = link.contact.name
+    if link.revoked_at is not None:
+        raise LinkGone(
+            f"{name}'s link was revoked and no longer opens. Share the estimate again to give "
+            "them a new link."
+        )
+    if link.expires_at <= timezone.now():
+        raise LinkGone(
+            f"{name}'s link has expired and no longer opens. Share the estimate again to give "
+            "them a new link."
+        )
+    return LinkAddress(link=link, url=share_link_url(share_link_token(link)))
 
 
 def share_recipient_options(*, repair_order: RepairOrder) -> list[RecipientOption]:

@@ -14,7 +14,7 @@ from signoff.errors import Conflict, NotFound, ValidationFailed
 from signoff.orders.models import RepairOrder
 from signoff.sharing import rules, selectors
 from signoff.sharing.compose import cc_text_for, compose_message
-from signoff.sharing.links import share_link_mint, share_link_url
+from signoff.sharing.links import share_link_mint
 from signoff.sharing.models import (
     Channel,
     Message,
@@ -40,8 +40,8 @@ class Recipient:
 class ShareResult:
     share: Share
     version_created: bool
-    # (link, absolute URL with the raw token). The only time a raw token leaves the service.
-    links: list[tuple[ShareLink, str]] = field(default_factory=list)
+    # One link per contact. Their URLs are derived on demand (sharing.links.share_link_token).
+    links: list[ShareLink] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
 
 
@@ -217,8 +217,8 @@ def share_create(
         result = ShareResult(share=share, version_created=created)
         people = [a.contact for a in addressees]
         for addressee in addressees:
-            link_and_url, messages = _share_with(share=share, addressee=addressee, people=people)
-            result.links.append(link_and_url)
+            link, messages = _share_with(share=share, addressee=addressee, people=people)
+            result.links.append(link)
             result.messages.extend(messages)
         Event.objects.create(
             shop=actor.shop,
@@ -241,16 +241,14 @@ def share_create(
 
 def _share_with(
     *, share: Share, addressee: _Addressee, people: list[Contact]
-) -> tuple[tuple[ShareLink, str], list[Message]]:
+) -> tuple[ShareLink, list[Message]]:
     contact = addressee.contact
-    link, raw = share_link_mint(share=share, contact=contact)
-    url = share_link_url(raw)
+    # The raw token is dropped here: bodies hold a placeholder, delivery derives it again.
+    link, _raw = share_link_mint(share=share, contact=contact)
     cc_text = cc_text_for(contact=contact, others=[p for p in people if p.pk != contact.pk])
     messages = []
     for channel in addressee.channels:
-        composed = compose_message(
-            share=share, contact=contact, channel=channel, url=url, cc_text=cc_text
-        )
+        composed = compose_message(share=share, contact=contact, channel=channel, cc_text=cc_text)
         messages.append(
             Message.objects.create(
                 shop_id=share.shop_id,
@@ -266,7 +264,7 @@ def _share_with(
                 body_html=composed.body_html,
             )
         )
-    return (link, url), messages
+    return link, messages
 
 
 def link_revoke(*, actor: Actor, link_id: int) -> ShareLink:

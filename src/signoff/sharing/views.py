@@ -1,14 +1,14 @@
-"""Staff pages for sharing: the share form (dialog or its own page) and revoking a link."""
+"""Staff pages for sharing: the share form (dialog or its own page), copying a link, revoking one."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from signoff.errors import SignoffError, ValidationFailed
+from signoff.errors import Conflict, LinkGone, SignoffError, ValidationFailed
 from signoff.orders.selectors import repair_order_get
 from signoff.sharing import rules, selectors, services
 from signoff.sharing.forms import KIND_SLUGS, ShareForm
@@ -57,6 +57,20 @@ def share(request: HttpRequest, actor: Actor, ro_id: int, slug: str) -> HttpResp
         ro=ro, kind=kind, options=options, blockers=blockers, form=form, standalone=True
     )
     return render(request, "sharing/share_page.html", {"ro": ro, "d": dialog}, status=status)
+
+
+@require_POST
+@staff_view
+def link_url(request: HttpRequest, actor: Actor, link_id: int) -> JsonResponse:
+    """The link's URL as JSON, for the Copy link button: derived only when asked, never in the
+    page. A POST, so it is not prefetched, cached or left in a browser's history."""
+    try:
+        address = selectors.share_link_address(actor=actor, link_id=link_id)
+    except (Conflict, LinkGone) as exc:
+        return JsonResponse({"error": exc.message}, status=exc.status)
+    response = JsonResponse({"url": address.url})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from signoff.sharing.compose import LINK_PLACEHOLDER, fill_link
+from signoff.sharing.links import TokenUnavailable, share_link_token, share_link_url
 from signoff.sharing.models import Channel, Message, OutboxCapture
 
 
@@ -30,6 +32,22 @@ def send(message: Message) -> str:
 
         return send_sms(message)
     raise DeliveryError(f"Unknown channel {message.channel!r}.", permanent=True)
+
+
+def with_link(message: Message, body: str, *, html: bool = False) -> str:
+    """The body as it is sent: the recipient's link, derived now, in place of the placeholder.
+
+    Derived at each attempt, so a retry carries the same link; it is never written back.
+    """
+    if LINK_PLACEHOLDER not in body:
+        return body
+    if message.link is None:
+        raise DeliveryError("This message has no share link to put in it.", permanent=True)
+    try:
+        url = share_link_url(share_link_token(message.link))
+    except TokenUnavailable as exc:
+        raise DeliveryError(exc.message, permanent=True) from exc
+    return fill_link(body, url, html=html)
 
 
 def capture(message: Message, raw: bytes) -> str:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils.html import escape
 
-from signoff.sharing.channels import DeliveryError, capture
+from signoff.sharing.channels import DeliveryError, capture, with_link
 from signoff.sharing.models import Message
 
 
@@ -73,20 +73,22 @@ def _cc_line(message: Message) -> str:
 
 
 def _text_body(message: Message) -> str:
+    body = with_link(message, message.body_text)
     line = _cc_line(message)
-    if not line or line in message.body_text:
-        return message.body_text
-    return f"{message.body_text.rstrip()}\n\n{line}\n"
+    if not line or line in body:
+        return body
+    return f"{body.rstrip()}\n\n{line}\n"
 
 
 def _html_body(message: Message) -> str:
+    body = with_link(message, message.body_html, html=True)
     line = _cc_line(message)
-    if not line or escape(line) in message.body_html:
-        return message.body_html
+    if not line or escape(line) in body:
+        return body
     paragraph = f'<p class="cc">{escape(line)}</p>'
-    if "</body>" in message.body_html:
-        return message.body_html.replace("</body>", f"{paragraph}</body>", 1)
-    return f"{message.body_html}\n{paragraph}"
+    if "</body>" in body:
+        return body.replace("</body>", f"{paragraph}</body>", 1)
+    return f"{body}\n{paragraph}"
 
 
 def _refused_reason(message: Message, exc: smtplib.SMTPRecipientsRefused) -> str:

@@ -9,7 +9,7 @@ from twilio.base.exceptions import TwilioException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from signoff.sharing.channels import DeliveryError, capture
+from signoff.sharing.channels import DeliveryError, capture, with_link
 from signoff.sharing.models import Message
 
 TWILIO_API = "https://api.twilio.com"
@@ -25,8 +25,10 @@ PERMANENT_ERRORS = {
 
 def send_sms(message: Message) -> str:
     """Send one text (or capture it in the dev outbox); return Twilio's message SID."""
+    body = with_link(message, message.body_text)
     if settings.DEV_OUTBOX:
-        return capture(message, message.body_text.encode())
+        # Dev only: the capture keeps the real link so the outbox page can open it.
+        return capture(message, body.encode())
     if not settings.TWILIO_ACCOUNT_SID:
         raise DeliveryError(
             "Text messaging is not set up on this server (no Twilio account configured).",
@@ -34,7 +36,7 @@ def send_sms(message: Message) -> str:
         )
     params = {
         "to": message.to_address,
-        "body": message.body_text,
+        "body": body,
         "status_callback": status_callback_url(message),
         **_sender(message.shop.sms_sender),
     }

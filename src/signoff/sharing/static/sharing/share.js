@@ -1,4 +1,5 @@
-// Share dialogs on the RO page: open/close, and SHARE ESTIMATE waits for a recipient.
+// Share dialogs on the RO page: open/close, and SHARE ESTIMATE waits for a recipient; the links
+// table's Copy link button.
 // Event delegation on the document, because htmx re-renders the action panel in place.
 (function () {
   if (window.signoffShare) return;
@@ -49,6 +50,68 @@
       if (!anyTicked && channels.length) channels[0].checked = true;
     }
     sync(form);
+  });
+
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  function copyStatus(button, text, isError) {
+    var status = button.closest("td").querySelector("[data-copy-status]");
+    if (!status) return null;
+    status.textContent = text;
+    status.classList.toggle("is-error", !!isError);
+    return status;
+  }
+
+  // Copy link: the URL is fetched only when asked (it is never in the page), then copied. Where
+  // the clipboard is unavailable (plain http), it is shown selected for Ctrl+C instead.
+  function copyLink(button) {
+    button.disabled = true;
+    copyStatus(button, "Getting the link…");
+    fetch(button.getAttribute("data-copy-link"), {
+      method: "POST",
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+      credentials: "same-origin",
+    })
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          if (!response.ok || !body.url) {
+            throw new Error(body.error || "The link could not be fetched. Reload the page and try again.");
+          }
+          return body.url;
+        });
+      })
+      .then(function (url) {
+        var copied = navigator.clipboard && window.isSecureContext
+          ? navigator.clipboard.writeText(url)
+          : Promise.reject(new Error("no clipboard"));
+        return copied.then(
+          function () { copyStatus(button, "Link copied to the clipboard."); },
+          function () {
+            var status = copyStatus(button, "Copy this link (Ctrl+C): ");
+            var field = document.createElement("input");
+            field.type = "text";
+            field.readOnly = true;
+            field.value = url;
+            field.setAttribute("aria-label", "The contact's link");
+            status.appendChild(field);
+            field.focus();
+            field.select();
+          }
+        );
+      })
+      .catch(function (error) { copyStatus(button, error.message, true); })
+      .then(function () { button.disabled = false; });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-link]");
+    if (button && !button.disabled) copyLink(button);
   });
 
   document.addEventListener("submit", function (event) {
