@@ -20,6 +20,11 @@ DEBUG = _env_bool("SIGNOFF_DEBUG", False)
 # Fine on one machine; `signoff.checks` refuses it for a site customers can reach.
 DEFAULT_SECRET_KEY = "insecure-embedded-default-change-me"
 SECRET_KEY = os.environ.get("SIGNOFF_SECRET_KEY", DEFAULT_SECRET_KEY)
+# Former keys, comma-separated, after a key change: sessions and share links made under them
+# keep working (share-link tokens are derived from the key; see docs/sharing.md).
+SECRET_KEY_FALLBACKS = [
+    k for k in os.environ.get("SIGNOFF_SECRET_KEY_FALLBACKS", "").split(",") if k
+]
 ALLOWED_HOSTS = [h for h in os.environ.get("SIGNOFF_ALLOWED_HOSTS", "*").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("SIGNOFF_CSRF_TRUSTED_ORIGINS", "").split(",") if o

@@ -105,3 +105,23 @@ def test_the_route_is_documented_without_a_url_in_the_share_response(db, client)
     created = schema["components"]["schemas"]["ShareCreatedOut"]
     link_schema = created["properties"]["links"]["items"]["$ref"].rsplit("/", 1)[-1]
     assert "url" not in schema["components"]["schemas"][link_schema]["properties"]
+
+
+def test_each_reveal_is_recorded_as_evidence_naming_who_asked(shop, alice, link, api_client_for):
+    from signoff.approvals.models import Event, EventKind
+
+    api_client_for(alice, shop).get(url_path(link))
+    [event] = Event.objects.filter(kind=EventKind.LINK_REVEALED)
+    assert (event.actor, event.share_link, event.repair_order_id) == (
+        alice,
+        link,
+        link.repair_order_id,
+    )
+    assert event.data == {"contact": "Jane Doe"}
+
+
+def test_a_refused_reveal_records_nothing(shop, bob, link, api_client_for):
+    from signoff.approvals.models import Event, EventKind
+
+    api_client_for(bob, shop).get(url_path(link))
+    assert not Event.objects.filter(kind=EventKind.LINK_REVEALED).exists()

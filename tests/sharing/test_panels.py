@@ -214,6 +214,14 @@ def test_the_outbox_says_so_when_nothing_was_sent(shop, alice):
     assert "Nothing has been sent for this RO yet" in outbox(alice, shop, est.ro)
 
 
+def test_a_technician_is_not_pointed_at_share_buttons_they_cannot_use(shop, alice, bob):
+    est = estimate_for(shop)
+    assert "Use Request Approval" in outbox(alice, shop, est.ro)
+    html = outbox(bob, shop, est.ro)
+    assert "Nothing has been sent for this RO yet" in html
+    assert "Use Request Approval" not in html
+
+
 def count_queries(func):
     with CaptureQueriesContext(connection) as ctx:
         func()

@@ -317,7 +317,7 @@ def version_pdf(request: HttpRequest, version_id: int, options: Query[PdfOptions
     ),
 )
 def link_url(request: HttpRequest, response: HttpResponse, link_id: int):
-    address = selectors.share_link_address(actor=request.actor, link_id=link_id)
+    address = services.share_link_reveal(actor=request.actor, link_id=link_id)
     contact = address.link.contact
     response["Cache-Control"] = "no-store"
     return Status(

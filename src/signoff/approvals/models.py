@@ -179,6 +179,7 @@ class EventKind(models.TextChoices):
     LINK_REVOKED = "link_revoked", "Link revoked"
     MESSAGE_STATUS = "message_status", "Message status changed"
     OPERATION_CHANGED = "operation_changed", "Operation changed after a decision"
+    LINK_REVEALED = "link_revealed", "Link shown to staff"
 
 
 class Event(AppendOnlyModel):

@@ -293,3 +293,21 @@ def link_revoke(*, actor: Actor, link_id: int) -> ShareLink:
             data={"contact": link.contact_id},
         )
     return link
+
+
+def share_link_reveal(*, actor: Actor, link_id: int) -> selectors.LinkAddress:
+    """An active link's URL for staff who hand it over themselves, recorded as evidence.
+
+    Whoever holds the URL can answer as the contact, so each time staff ask for it an event
+    names who did, on the RO's record.
+    """
+    address = selectors.share_link_address(actor=actor, link_id=link_id)
+    Event.objects.create(
+        shop=actor.shop,
+        repair_order_id=address.link.repair_order_id,
+        kind=EventKind.LINK_REVEALED,
+        actor=actor.user,
+        share_link=address.link,
+        data={"contact": address.link.contact.name},
+    )
+    return address

@@ -65,7 +65,7 @@ def link_url(request: HttpRequest, actor: Actor, link_id: int) -> JsonResponse:
     """The link's URL as JSON, for the Copy link button: derived only when asked, never in the
     page. A POST, so it is not prefetched, cached or left in a browser's history."""
     try:
-        address = selectors.share_link_address(actor=actor, link_id=link_id)
+        address = services.share_link_reveal(actor=actor, link_id=link_id)
     except (Conflict, LinkGone) as exc:
         return JsonResponse({"error": exc.message}, status=exc.status)
     response = JsonResponse({"url": address.url})
