@@ -168,6 +168,9 @@ DELIVERY_MAX_ATTEMPTS = int(os.environ.get("SIGNOFF_DELIVERY_MAX_ATTEMPTS", "5")
 DELIVERY_BASE_DELAY_SECONDS = float(os.environ.get("SIGNOFF_DELIVERY_BASE_DELAY", "30"))
 DELIVERY_LEASE_SECONDS = int(os.environ.get("SIGNOFF_DELIVERY_LEASE", "120"))
 
+# How long an Idempotency-Key's first answer is kept for replay (the worker forgets older ones).
+IDEMPOTENCY_KEY_DAYS = int(os.environ.get("SIGNOFF_IDEMPOTENCY_KEY_DAYS", "7"))
+
 # Share-link guessing: failed lookups allowed per client address per window.
 PORTAL_RATE_LIMIT = int(os.environ.get("SIGNOFF_PORTAL_RATE_LIMIT", "20"))
 PORTAL_RATE_WINDOW_SECONDS = int(os.environ.get("SIGNOFF_PORTAL_RATE_WINDOW", "600"))

@@ -272,3 +272,22 @@ def test_every_write_route_replays_its_first_answer_and_changes_nothing_more(as_
         assert (again.status_code, again.content) == (first.status_code, first.content), path
         assert again["Idempotent-Replayed"] == "true"
         assert snapshot() == after_first, f"{method} {path} ran twice"
+
+
+def test_answers_older_than_the_window_are_forgotten_and_the_key_runs_anew(as_alice, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from signoff.api.idempotency import idempotency_records_purge
+
+    settings.IDEMPOTENCY_KEY_DAYS = 7
+    as_alice.post("/customers", NEW, key="old")
+    as_alice.post("/customers", {**NEW, "name": "Kept"}, key="recent")
+    IdempotencyRecord.objects.filter(key="old").update(
+        created_at=timezone.now() - timedelta(days=8)
+    )
+    assert idempotency_records_purge() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["recent"]
+    assert as_alice.post("/customers", NEW, key="old").status_code == 201
+    assert Customer.objects.filter(name=NEW["name"]).count() == 2

@@ -34,10 +34,13 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja.decorators import decorate_view
 from ninja.utils import contribute_operation_callback
 
@@ -205,3 +208,14 @@ def _store(record: IdempotencyRecord, response: HttpResponse) -> None:
     record.status_code = response.status_code
     record.response_body = getattr(response, "content", b"")
     record.save(update_fields=["status_code", "response_body"])
+
+
+def idempotency_records_purge(*, now: datetime | None = None) -> int:
+    """Forget stored answers older than IDEMPOTENCY_KEY_DAYS; returns how many were removed.
+
+    A client retries within minutes or hours; keeping every answer forever would only grow the
+    table. A key reused after the window runs as a new request.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IDEMPOTENCY_KEY_DAYS)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

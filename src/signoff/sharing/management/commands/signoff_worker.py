@@ -8,6 +8,7 @@ import threading
 from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from signoff.api.idempotency import idempotency_records_purge
 from signoff.sharing.delivery import message_sweep
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ def _sweep_until(stop: threading.Event, interval: float) -> None:
             requeued = message_sweep()
             if requeued:
                 logger.warning("Outbox sweeper re-queued messages %s", requeued)
+            idempotency_records_purge()
         except Exception:
             # A failed sweep (a locked or restarting database) must not end the sweeper.
             logger.exception("Outbox sweep failed")
