@@ -44,6 +44,7 @@ node_modules/axe-core/axe.min.js:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
+	cd src && ../$(VENV)/bin/lint-imports --no-cache ../pyproject.toml
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format src tests bench

@@ -38,9 +38,9 @@ from tests.factories import (  # noqa: E402
 )
 
 from signoff.approvals.chain import decision_append  # noqa: E402
+from signoff.approvals.versions import version_freeze  # noqa: E402
 from signoff.sharing.links import share_link_mint  # noqa: E402
 from signoff.sharing.models import Share, ShareKind  # noqa: E402
-from signoff.sharing.versions import version_freeze  # noqa: E402
 
 
 def build(shop, user, operations: int):

@@ -28,11 +28,12 @@ from django.core.management import call_command  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
 from signoff.approvals.chain import decision_append, signature_append  # noqa: E402
+from signoff.approvals.models import ApprovalReason  # noqa: E402
+from signoff.approvals.versions import version_freeze  # noqa: E402
 from signoff.customers.models import Contact, Customer, Vehicle  # noqa: E402
 from signoff.documents.render import certificate_pdf, estimate_pdf  # noqa: E402
 from signoff.orders.models import Operation, OperationLine, RepairOrder  # noqa: E402
-from signoff.sharing.versions import version_freeze  # noqa: E402
-from signoff.shops.models import ApprovalReason, Shop  # noqa: E402
+from signoff.shops.models import Shop  # noqa: E402
 
 STATUSES = ["approved", "approved", "deferred", "declined"]
 

@@ -5,9 +5,10 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
+from signoff.approvals.models import DEFAULT_REASONS, ApprovalReason
 from signoff.customers.models import Contact, Customer, Vehicle
 from signoff.orders.models import LineKind, Operation, OperationLine, RepairOrder
-from signoff.shops.models import DEFAULT_REASONS, ApiToken, ApprovalReason, Membership, Role, Shop
+from signoff.shops.models import ApiToken, Membership, Role, Shop
 
 
 class ShopFactory(factory.django.DjangoModelFactory):

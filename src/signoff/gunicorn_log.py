@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gunicorn.glogging import Logger
 
-from signoff.redact import redact
+from signoff.core.redact import redact
 
 
 class GunicornLogger(Logger):

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "signoff.portal",
     "signoff.api",
     "signoff.web",
+    "signoff.ops",
 ]
 
 MIDDLEWARE = [
@@ -191,7 +192,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Share-link tokens are credentials: "Not Found: /s/<token>" lines are logged as /s/[token].
-    "filters": {"share_tokens": {"()": "signoff.redact.RedactShareTokens"}},
+    "filters": {"share_tokens": {"()": "signoff.core.redact.RedactShareTokens"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["share_tokens"]},
     },

@@ -9,10 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("s/", include("signoff.portal.urls")),
-    path("hooks/", include("signoff.sharing.urls_hooks")),
-    path("dev/", include("signoff.sharing.urls_dev")),
-    path("", include("signoff.sharing.urls")),
-    path("", include("signoff.approvals.urls")),
-    path("", include("signoff.portal.urls_staff")),
+    path("hooks/", include("signoff.hooks.urls")),
+    path("dev/", include("signoff.web.urls_dev")),
     path("", include("signoff.web.urls")),
 ]

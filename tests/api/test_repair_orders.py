@@ -6,10 +6,10 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from signoff.approvals.models import ApprovalReason
 from signoff.approvals.services import decision_record
 from signoff.orders.models import RepairOrder
 from signoff.shops.access import Actor
-from signoff.shops.models import ApprovalReason
 from tests.api.conftest import error_of
 from tests.factories import (
     CustomerFactory,

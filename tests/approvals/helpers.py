@@ -4,8 +4,7 @@ from decimal import Decimal
 
 from signoff.approvals.canonical import sha256_hex
 from signoff.approvals.chain import signature_append
-from signoff.approvals.models import Source
-from signoff.sharing.models import EstimateVersion
+from signoff.approvals.models import EstimateVersion, Source
 from tests.factories import ContactFactory, RepairOrderFactory, priced_operation
 
 # The smallest valid PNG (1×1), enough to hash.

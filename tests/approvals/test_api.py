@@ -3,8 +3,7 @@
 import pytest
 from django.db import connection
 
-from signoff.approvals.models import Decision
-from signoff.shops.models import ApprovalReason
+from signoff.approvals.models import ApprovalReason, Decision
 from tests.approvals.helpers import make_version, ro_with_operations
 from tests.factories import ContactFactory
 

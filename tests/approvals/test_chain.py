@@ -302,9 +302,9 @@ def test_two_staff_deciding_the_same_operation_at_the_same_moment_are_both_recor
     shop, alice, carol, tmp_path
 ):
     """Through the service the pop-up and the API call, as two people clicking at once."""
+    from signoff.approvals.models import ApprovalReason
     from signoff.approvals.services import decision_record
     from signoff.shops.access import actor_for
-    from signoff.shops.models import ApprovalReason
 
     ro, (op,) = ro_with_operations(shop, count=1)
     reason = ApprovalReason.objects.get(shop=shop, label="Phone call")

@@ -6,11 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from signoff.approvals.models import Status
+from signoff.approvals.models import ApprovalReason, Status
 from signoff.approvals.selectors import over_limit_warning
 from signoff.approvals.services import decision_record
 from signoff.shops.access import actor_for
-from signoff.shops.models import ApprovalReason
 from tests.approvals.helpers import ro_with_operations
 
 

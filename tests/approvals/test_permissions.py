@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from signoff.shops.models import ApprovalReason
+from signoff.approvals.models import ApprovalReason
 from tests.approvals.helpers import client_for, ro_with_operations
 
 

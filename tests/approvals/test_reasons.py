@@ -2,8 +2,8 @@
 
 import pytest
 
-from signoff.approvals.models import Status
-from signoff.approvals.selectors import operation_history, reasons_active
+from signoff.approvals.models import ApprovalReason, Status
+from signoff.approvals.selectors import reasons_active
 from signoff.approvals.services import (
     decision_record,
     reason_create,
@@ -14,9 +14,9 @@ from signoff.approvals.services import (
     reason_update,
     reasons_seed_defaults,
 )
-from signoff.errors import NotAllowed, NotFound, ValidationFailed
+from signoff.core.errors import NotAllowed, NotFound, ValidationFailed
+from signoff.sharing.selectors import operation_history
 from signoff.shops.access import actor_for
-from signoff.shops.models import ApprovalReason
 from tests.approvals.helpers import ro_with_operations
 from tests.factories import ShopFactory
 

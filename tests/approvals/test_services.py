@@ -5,11 +5,10 @@ from decimal import Decimal
 import pytest
 
 from signoff.approvals.chain import verify_repair_order
-from signoff.approvals.models import Decision, Event, EventKind, Source, Status
+from signoff.approvals.models import ApprovalReason, Decision, Event, EventKind, Source, Status
 from signoff.approvals.services import decision_record, decision_reset_for_change
-from signoff.errors import NotAllowed, NotFound, ValidationFailed
+from signoff.core.errors import NotAllowed, NotFound, ValidationFailed
 from signoff.shops.access import actor_for
-from signoff.shops.models import ApprovalReason
 from tests.approvals.helpers import make_version, ro_with_operations
 from tests.factories import ContactFactory
 

@@ -6,10 +6,9 @@ from decimal import Decimal
 import pytest
 from django.template.loader import render_to_string
 
-from signoff.approvals.models import Decision, Status
+from signoff.approvals.models import ApprovalReason, Decision, Status
 from signoff.approvals.selectors import status_row
 from signoff.shops.access import actor_for
-from signoff.shops.models import ApprovalReason
 from tests.approvals.helpers import client_for, ro_with_operations
 
 HTMX = {"HX-Request": "true"}
@@ -185,7 +184,7 @@ def test_anonymous_users_are_sent_to_log_in(client, ro_ops):
 def _cell(user, shop, op):
     actor = actor_for(user=user, shop_id=shop.pk)
     return render_to_string(
-        "approvals/_status_cell.html",
+        "web/decisions/_status_cell.html",
         {"row": status_row(operation=op), "ro": op.repair_order, "actor": actor},
     )
 

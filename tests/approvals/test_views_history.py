@@ -4,10 +4,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from signoff.approvals.models import Status
+from signoff.approvals.models import ApprovalReason, Status
 from signoff.approvals.services import decision_record
 from signoff.shops.access import actor_for
-from signoff.shops.models import ApprovalReason
 from tests.approvals.helpers import client_for, make_version, ro_with_operations
 from tests.factories import ContactFactory, api_token_for
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from signoff.shops.models import ApprovalReason
+from signoff.approvals.models import ApprovalReason
 from tests.approvals.helpers import client_for
 
 URL = "/settings/reasons/"

@@ -1,5 +1,6 @@
 import pytest
 
+from signoff.core.errors import NotAllowed, NotFound, ValidationFailed
 from signoff.customers.models import Contact, Customer, Vehicle
 from signoff.customers.selectors import customer_get, customer_search
 from signoff.customers.services import (
@@ -11,7 +12,6 @@ from signoff.customers.services import (
     vehicle_add,
     vehicle_update,
 )
-from signoff.errors import NotAllowed, NotFound, ValidationFailed
 from signoff.shops.access import Actor
 from tests.factories import ContactFactory, CustomerFactory, VehicleFactory
 

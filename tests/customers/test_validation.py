@@ -2,13 +2,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from signoff.customers.validation import (
-    clean_email,
-    clean_phone,
-    clean_vin,
-    format_phone,
-    vin_check_digit,
-)
+from signoff.core.formatting import format_phone
+from signoff.core.validation import clean_email, clean_phone
+from signoff.customers.validation import clean_vin, vin_check_digit
 
 VIN_CHARS = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
 

@@ -8,8 +8,8 @@ import zlib
 from decimal import Decimal
 
 from signoff.approvals.canonical import sha256_hex
+from signoff.approvals.models import EstimateVersion
 from signoff.orders.pricing import PricedLine, line_amount, price_lines
-from signoff.sharing.models import EstimateVersion
 
 
 def signature_png(width: int = 240, height: int = 80) -> bytes:

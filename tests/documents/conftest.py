@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from signoff.approvals.chain import decision_append, signature_append
-from signoff.sharing.versions import version_freeze
+from signoff.approvals.versions import version_freeze
 from tests.documents.builders import SIGNATURE_PNG
 from tests.factories import (
     ContactFactory,

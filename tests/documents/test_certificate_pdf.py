@@ -9,8 +9,8 @@ from django.utils import timezone
 from signoff.approvals import selectors as approval_selectors
 from signoff.approvals.chain import decision_append
 from signoff.approvals.models import Decision
+from signoff.approvals.versions import version_freeze
 from signoff.documents.render import certificate_pdf
-from signoff.sharing.versions import version_freeze
 from tests.documents.conftest import operations_of
 from tests.documents.reading import image_count, page_texts, text
 

@@ -8,7 +8,7 @@ import pytest
 
 from signoff.documents import context
 from signoff.documents import formatting as fmt
-from signoff.sharing.models import PDF_SECTION_KEYS
+from signoff.documents.sections import PDF_SECTION_KEYS
 from tests.documents.builders import SIGNATURE_PNG, line, operation, snapshot
 
 

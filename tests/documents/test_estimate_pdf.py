@@ -3,9 +3,9 @@
 import pytest
 
 from signoff.approvals.chain import decision_append
+from signoff.approvals.versions import version_freeze
 from signoff.documents.render import estimate_pdf
-from signoff.sharing.models import PDF_SECTION_KEYS
-from signoff.sharing.versions import version_freeze
+from signoff.documents.sections import PDF_SECTION_KEYS
 from tests.documents.conftest import operations_of
 from tests.documents.reading import image_count, page_size_points, page_texts, text
 from tests.factories import RepairOrderFactory, priced_operation

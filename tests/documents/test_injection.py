@@ -2,8 +2,8 @@
 
 import pytest
 
+from signoff.approvals.versions import version_freeze
 from signoff.documents.render import certificate_pdf, estimate_pdf
-from signoff.sharing.versions import version_freeze
 from tests.documents.reading import text
 from tests.factories import ContactFactory, CustomerFactory, RepairOrderFactory, priced_operation
 

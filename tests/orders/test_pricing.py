@@ -4,6 +4,7 @@ from types import SimpleNamespace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from signoff.approvals.selectors import repair_order_page
 from signoff.orders.pricing import (
     PricedLine,
     line_amount,
@@ -12,7 +13,6 @@ from signoff.orders.pricing import (
     price_lines,
     price_operations,
 )
-from signoff.orders.selectors import repair_order_page
 from signoff.orders.services import operation_add
 from signoff.shops.access import Actor
 from tests.factories import RepairOrderFactory

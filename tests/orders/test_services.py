@@ -7,7 +7,7 @@ from django.db import transaction
 
 from signoff.approvals.chain import decision_append
 from signoff.approvals.selectors import latest_decisions
-from signoff.errors import NotAllowed, NotFound, ValidationFailed
+from signoff.core.errors import NotAllowed, NotFound, ValidationFailed
 from signoff.orders.models import Operation, RepairOrder
 from signoff.orders.services import (
     operation_add,

@@ -8,11 +8,12 @@ import struct
 import zlib
 from dataclasses import dataclass
 
+from signoff.approvals.models import EstimateVersion
+from signoff.approvals.versions import version_freeze
 from signoff.customers.models import Contact
 from signoff.orders.models import Operation, RepairOrder
 from signoff.sharing.links import share_link_mint
-from signoff.sharing.models import EstimateVersion, Share, ShareKind, ShareLink
-from signoff.sharing.versions import version_freeze
+from signoff.sharing.models import Share, ShareKind, ShareLink
 from tests.factories import ContactFactory, CustomerFactory, RepairOrderFactory, priced_operation
 
 

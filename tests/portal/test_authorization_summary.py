@@ -7,9 +7,8 @@ from django.test import Client
 from django.utils.html import escape
 
 from signoff.approvals.chain import decision_append
-from signoff.approvals.models import Signature, Source, Status
+from signoff.approvals.models import ApprovalReason, Signature, Source, Status
 from signoff.approvals.selectors import authorization_summary
-from signoff.shops.models import ApprovalReason
 from tests.documents.reading import text
 from tests.portal.builders import png_rgba, signature_fields
 

@@ -5,8 +5,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from signoff.approvals.models import Decision, Signature, Source, Status
-from signoff.sharing.models import EstimateVersion
+from signoff.approvals.models import Decision, EstimateVersion, Signature, Source, Status
 from tests.factories import ContactFactory, CustomerFactory, RepairOrderFactory, priced_operation
 from tests.portal.builders import signature_fields
 

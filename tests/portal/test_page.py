@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from signoff.approvals.chain import decision_append
-from signoff.approvals.models import Event, EventKind, Source, Status
-from signoff.sharing.models import EstimateVersion, ShareLink
+from signoff.approvals.models import EstimateVersion, Event, EventKind, Source, Status
+from signoff.sharing.models import ShareLink
 from tests.portal.builders import shared_estimate
 
 pytestmark = pytest.mark.django_db

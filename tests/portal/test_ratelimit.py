@@ -4,8 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from signoff.errors import RateLimited
-from signoff.portal import ratelimit
+from signoff.core.errors import RateLimited
+from signoff.signing import ratelimit
 
 pytestmark = pytest.mark.django_db
 

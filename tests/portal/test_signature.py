@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from signoff.errors import ValidationFailed
-from signoff.portal.signature import MAX_PNG_BYTES, png_is_blank, signature_clean
+from signoff.core.errors import ValidationFailed
+from signoff.signing.signature import MAX_PNG_BYTES, png_is_blank, signature_clean
 from tests.portal.builders import STROKES, data_url, png_rgba
 
 

@@ -5,9 +5,8 @@ from decimal import Decimal
 import pytest
 
 from signoff.approvals.chain import decision_append, verify_repair_order
-from signoff.approvals.models import Decision, Signature, Source, Status
-from signoff.portal.consent import consent_text
-from signoff.sharing.models import EstimateVersion
+from signoff.approvals.models import Decision, EstimateVersion, Signature, Source, Status
+from signoff.signing.consent import consent_text
 from tests.factories import ContactFactory
 from tests.portal.builders import data_url, png_rgba, signature_fields
 

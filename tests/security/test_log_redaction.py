@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 
+from signoff.core.redact import redact
 from signoff.gunicorn_log import GunicornLogger
-from signoff.redact import redact
 
 TOKEN = "q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c"
 

@@ -8,16 +8,11 @@ from decimal import Decimal
 
 import factory
 
+from signoff.approvals.models import EstimateVersion
+from signoff.documents.sections import PDF_SECTION_KEYS
 from signoff.sharing.compose import LINK_PLACEHOLDER
 from signoff.sharing.links import share_link_mint
-from signoff.sharing.models import (
-    PDF_SECTION_KEYS,
-    Channel,
-    EstimateVersion,
-    Message,
-    Share,
-    ShareKind,
-)
+from signoff.sharing.models import Channel, Message, Share, ShareKind
 from tests.factories import ContactFactory, RepairOrderFactory
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from signoff.approvals.versions import version_freeze
 from signoff.sharing.compose import (
     LINK_PLACEHOLDER,
     cc_text_for,
@@ -12,7 +13,6 @@ from signoff.sharing.compose import (
     money_text,
 )
 from signoff.sharing.models import Share
-from signoff.sharing.versions import version_freeze
 from tests.sharing.builders import estimate_for
 
 

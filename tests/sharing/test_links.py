@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from signoff.errors import LinkGone, NotFound
+from signoff.core.errors import LinkGone, NotFound
 from signoff.sharing.links import (
     TokenUnavailable,
     share_link_resolve,

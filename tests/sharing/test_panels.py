@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from signoff.approvals.selectors import latest_decisions, status_of
 from signoff.orders.selectors import live_operations
-from signoff.sharing import panels, services
+from signoff.sharing import services
 from signoff.sharing.models import Message
 from signoff.sharing.services import Recipient, share_create
+from signoff.web import panels_sharing as panels
 from tests.factories import ContactFactory
 from tests.sharing.builders import actor_of, decide, estimate_for, ready_to_send, url_of
 
@@ -44,13 +45,13 @@ def render_panel(name, template, *, user, shop, ro, rows=None):
 
 def actions(user, shop, ro, rows=None):
     return render_panel(
-        "ro_actions", "sharing/_ro_actions.html", user=user, shop=shop, ro=ro, rows=rows
+        "ro_actions", "web/sharing/_ro_actions.html", user=user, shop=shop, ro=ro, rows=rows
     )
 
 
 def outbox(user, shop, ro, rows=None):
     return render_panel(
-        "ro_messages", "sharing/_ro_messages.html", user=user, shop=shop, ro=ro, rows=rows
+        "ro_messages", "web/sharing/_ro_messages.html", user=user, shop=shop, ro=ro, rows=rows
     )
 
 

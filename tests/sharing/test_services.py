@@ -1,11 +1,11 @@
 import pytest
 
-from signoff.approvals.models import Event, EventKind
-from signoff.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from signoff.approvals.models import EstimateVersion, Event, EventKind
+from signoff.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from signoff.sharing import services
 from signoff.sharing.compose import LINK_PLACEHOLDER
 from signoff.sharing.links import share_link_resolve
-from signoff.sharing.models import EstimateVersion, Message, Share, ShareLink
+from signoff.sharing.models import Message, Share, ShareLink
 from signoff.sharing.services import Recipient, link_revoke, share_create
 from tests.factories import ContactFactory, RepairOrderFactory
 from tests.sharing.builders import actor_of, decide, estimate_for, ready_to_send, url_of
@@ -332,7 +332,7 @@ def test_a_share_records_share_created_and_version_created_events(shop, alice, e
 
 
 def test_revoking_a_link_stops_it_opening_and_is_recorded(shop, alice, est, enqueued):
-    from signoff.errors import LinkGone
+    from signoff.core.errors import LinkGone
 
     result = request_approval(actor_of(alice, shop), est)
     link = result.links[0]

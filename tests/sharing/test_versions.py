@@ -3,9 +3,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from signoff.approvals.canonical import sha256_hex
-from signoff.approvals.models import Event, EventKind
-from signoff.sharing.models import EstimateVersion
-from signoff.sharing.versions import version_current, version_freeze, version_snapshot
+from signoff.approvals.models import EstimateVersion, Event, EventKind
+from signoff.approvals.versions import version_current, version_freeze, version_snapshot
 from tests.factories import LineFactory
 from tests.sharing.builders import decide, estimate_for
 

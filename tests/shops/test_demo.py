@@ -3,10 +3,11 @@ from io import StringIO
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from signoff.approvals.models import ApprovalReason
 from signoff.customers.models import Contact, Customer, Vehicle
 from signoff.customers.validation import vin_check_digit
 from signoff.orders.models import Operation, OperationLine, RepairOrder
-from signoff.shops.models import ApiToken, ApprovalReason, Membership, Shop
+from signoff.shops.models import ApiToken, Membership, Shop
 
 
 def run_demo() -> str:

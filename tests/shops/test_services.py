@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from signoff.errors import NotAllowed, NotFound, ValidationFailed
+from signoff.core.errors import NotAllowed, NotFound, ValidationFailed
 from signoff.shops.access import Actor
 from signoff.shops.models import ApiToken, Role, SmsStatus
 from signoff.shops.services import (

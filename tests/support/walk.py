@@ -24,11 +24,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from signoff.api.urls import api
 from signoff.approvals.chain import decision_append, signature_append
-from signoff.approvals.models import Source, Status
+from signoff.approvals.models import ApprovalReason, Source, Status
+from signoff.approvals.versions import version_freeze
 from signoff.sharing.links import share_link_mint
 from signoff.sharing.models import Message, OutboxCapture, Share, ShareKind
-from signoff.sharing.versions import version_freeze
-from signoff.shops.models import ApiToken, ApprovalReason, Membership
+from signoff.shops.models import ApiToken, Membership
 from tests.factories import ContactFactory, RepairOrderFactory, api_token_for, priced_operation
 
 # Parameter name → attribute of `World` (an object of the owner's shop).
@@ -72,7 +72,7 @@ RESOURCE_OF_ID = {
 }
 # Parameters that name no object, per route (URL name or API path).
 PLAIN_VALUES = {
-    ("sharing:share", "slug"): "request-approval",
+    ("web:share", "slug"): "request-approval",
     ("dev:outbox_attachment", "index"): 0,
 }
 # Not staff routes: the token in the path is the credential, or nobody's shop is involved.
@@ -88,9 +88,9 @@ READ_ONLY_PAGES = {
     "web:ro_detail",
     "web:customer_list",
     "web:customer_detail",
-    "approvals:history",
-    "approvals:ro_verify",
-    "portal_staff:in_person_total",
+    "web:history",
+    "web:ro_verify",
+    "web:in_person_total",
     "dev:outbox",
     "dev:outbox_detail",
     "dev:outbox_attachment",

@@ -171,7 +171,7 @@ def test_a_contacts_notification_rules_apply_in_the_admin_too(admin_client, shop
 
 def test_an_approval_reason_stays_in_its_shop(admin_client, shop, other_shop):
     reason = shop.approval_reasons.first()
-    url = f"/admin/shops/approvalreason/{reason.pk}/change/"
+    url = f"/admin/approvals/approvalreason/{reason.pk}/change/"
     page = admin_client.get(url).content.decode()
     assert 'name="shop"' not in page
     admin_client.post(

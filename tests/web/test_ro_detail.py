@@ -7,7 +7,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from signoff.approvals.chain import decision_append
-from signoff.orders.selectors import repair_order_page
+from signoff.approvals.selectors import repair_order_page
 from signoff.shops.access import Actor
 from signoff.web import panels
 from tests.factories import (

@@ -17,6 +17,7 @@ from signoff.approvals import selectors, services
 from signoff.approvals.chain import verify_repair_order
 from signoff.approvals.models import Decision
 from signoff.orders.selectors import operation_get, repair_order_get
+from signoff.sharing import selectors as sharing_selectors
 
 router = Router(tags=["approvals"])
 
@@ -166,7 +167,7 @@ def _history_item(decision: Decision) -> dict:
 )
 def decision_list(request: HttpRequest, operation_id: int):
     operation = selectors.operation_for_history(actor=request.actor, operation_id=operation_id)
-    decisions = selectors.operation_history(operation=operation)
+    decisions = sharing_selectors.operation_history(operation=operation)
     return {
         "operation_id": operation.pk,
         "status": selectors.status_of(decisions[0] if decisions else None),

@@ -68,7 +68,7 @@ def authorization_summary_get(request: HttpRequest, ro_id: int):
                 **{k: v for k, v in entry.items() if k != "signature_png"},
                 "amount": None if entry["amount"] is None else f"{entry['amount']:.2f}",
                 "signature_url": (
-                    reverse("portal_staff:signature_png", args=[ro.pk, entry["signature_id"]])
+                    reverse("web:signature_png", args=[ro.pk, entry["signature_id"]])
                     if entry["signature_id"]
                     else None
                 ),

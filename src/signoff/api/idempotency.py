@@ -45,7 +45,7 @@ from ninja.decorators import decorate_view
 from ninja.utils import contribute_operation_callback
 
 from signoff.api.models import IdempotencyRecord
-from signoff.errors import Conflict, ValidationFailed
+from signoff.core.errors import Conflict, ValidationFailed
 
 HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"

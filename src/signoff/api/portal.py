@@ -18,10 +18,10 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from signoff.api.schemas import errors
-from signoff.errors import RateLimited, SignoffError, ValidationFailed
-from signoff.portal import selectors, services
-from signoff.portal.signature import MAX_PNG_BYTES, PAD_HEIGHT, PAD_WIDTH
-from signoff.portal.views import client_address, private, retry_after, user_agent
+from signoff.core.errors import RateLimited, SignoffError, ValidationFailed
+from signoff.core.http import client_address, private, retry_after, user_agent
+from signoff.signing import selectors, services
+from signoff.signing.signature import MAX_PNG_BYTES, PAD_HEIGHT, PAD_WIDTH
 
 router = Router(tags=["portal"], auth=None)
 

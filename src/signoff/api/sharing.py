@@ -13,8 +13,10 @@ from ninja.responses import Status
 
 from signoff.api.idempotency import idempotent
 from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, errors
+from signoff.approvals.models import EstimateVersion
+from signoff.documents.sections import PDF_SECTION_KEYS
 from signoff.sharing import selectors, services
-from signoff.sharing.models import PDF_SECTION_KEYS, EstimateVersion, Message, Share, ShareLink
+from signoff.sharing.models import Message, Share, ShareLink
 
 router = Router(tags=["sharing"])
 

@@ -9,7 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from signoff.api.auth import TokenAuth
-from signoff.errors import SignoffError, ValidationFailed
+from signoff.core.errors import SignoffError, ValidationFailed
 
 
 def _refuse_nul(value: Any, path: str = "") -> None:

@@ -1,19 +1,23 @@
-"""Admin: evidence is for reading. No add, change or delete is offered."""
+"""Admin: evidence is for reading. Approval reasons are retired, never deleted, and stay in
+their shop: decisions there point at them."""
 
-from django.apps import apps
 from django.contrib import admin
 
+from signoff.approvals.models import ApprovalReason, Decision, EstimateVersion, Event, Signature
+from signoff.core.admin import ReadOnlyAdmin
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
+for _model in (Decision, Signature, Event, EstimateVersion):
+    admin.site.register(_model, ReadOnlyAdmin)
 
-    def has_change_permission(self, request, obj=None):
-        return False
+
+@admin.register(ApprovalReason)
+class ApprovalReasonAdmin(admin.ModelAdmin):
+    list_display = ["label", "shop", "kind", "active"]
+    list_filter = ["shop", "active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A reason stays in its shop: decisions there point at it.
+        return ["shop"] if obj else []
 
     def has_delete_permission(self, request, obj=None):
-        return False
-
-
-for _name in ("Decision", "Signature", "Event"):
-    admin.site.register(apps.get_model("approvals", _name), ReadOnlyAdmin)
+        return False  # retire a reason instead; old decisions still name it

@@ -18,10 +18,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from signoff.approvals.canonical import sha256_bytes, sha256_hex
-from signoff.approvals.models import Decision, Event, EventKind, Signature, Source, Status
+from signoff.approvals.models import (
+    Decision,
+    EstimateVersion,
+    Event,
+    EventKind,
+    Signature,
+    Source,
+    Status,
+)
 from signoff.orders.models import Operation, RepairOrder
 from signoff.orders.pricing import money
-from signoff.sharing.models import EstimateVersion
 
 # The prev_hash of the first record on an RO.
 GENESIS_HASH = "0" * 64

@@ -3,40 +3,77 @@
 from django.conf import settings
 from django.db import models
 
+from signoff.core.models import AppendOnlyModel
 from signoff.customers.models import Contact
 from signoff.orders.models import Operation, RepairOrder
-from signoff.shops.models import ApprovalReason, Shop
+from signoff.shops.models import Shop
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    """Evidence is never changed through the ORM: bulk update and delete are refused."""
-
-    def update(self, **kwargs):
-        raise TypeError(f"{self.model.__name__} rows are append-only")
-
-    def delete(self):
-        raise TypeError(f"{self.model.__name__} rows are append-only")
+class ReasonKind(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    VERBAL = "verbal", "Verbal (in person)"
+    WRITTEN = "written", "Written (email, text, note)"
+    OTHER = "other", "Other"
 
 
-class AppendOnlyModel(models.Model):
-    """Evidence rows: inserted once, never saved again or deleted.
+# Kinds that are oral consent: the record must name the person (and, for a call, the number).
+ORAL_REASON_KINDS = frozenset({ReasonKind.PHONE, ReasonKind.VERBAL})
 
-    Decisions, signatures and events also PROTECT their shop and repair order, so deleting a
-    shop or an RO (in the admin or the ORM) cannot take the evidence with it.
-    """
+DEFAULT_REASONS = [
+    ("Phone call", ReasonKind.PHONE),
+    ("Verbal at front counter", ReasonKind.VERBAL),
+    ("Email", ReasonKind.WRITTEN),
+    ("Text message", ReasonKind.WRITTEN),
+    ("Case note", ReasonKind.WRITTEN),
+    ("Other", ReasonKind.OTHER),
+]
 
-    objects = AppendOnlyQuerySet.as_manager()
+
+class ApprovalReason(models.Model):
+    """A reason staff pick when deciding on the customer's behalf. Retired, never deleted."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="approval_reasons")
+    label = models.CharField(max_length=80)
+    kind = models.CharField(max_length=10, choices=ReasonKind.choices, default=ReasonKind.OTHER)
+    position = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=True)
 
     class Meta:
-        abstract = True
+        db_table = "shops_approvalreason"  # where it was created
+        ordering = ["position", "id"]
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise TypeError(f"{type(self).__name__} rows are append-only")
-        super().save(*args, **kwargs)
+    def __str__(self) -> str:
+        return self.label
 
-    def delete(self, *args, **kwargs):
-        raise TypeError(f"{type(self).__name__} rows are append-only")
+    @property
+    def is_oral(self) -> bool:
+        return self.kind in ORAL_REASON_KINDS
+
+
+class EstimateVersion(AppendOnlyModel):
+    """An immutable snapshot of an RO's operations, statuses and totals, numbered 1, 2, …"""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    # Canonical JSON snapshot; content_hash is SHA-256 over its canonical serialization.
+    content = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "sharing_estimateversion"  # where it was created; moved here as evidence
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["repair_order", "number"], name="version_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.repair_order.label} v{self.number}"
 
 
 class Status(models.TextChoices):
@@ -70,7 +107,7 @@ class Signature(AppendOnlyModel):
         RepairOrder, on_delete=models.PROTECT, related_name="signatures"
     )
     version = models.ForeignKey(
-        "sharing.EstimateVersion", on_delete=models.PROTECT, related_name="signatures"
+        EstimateVersion, on_delete=models.PROTECT, related_name="signatures"
     )
     version_hash = models.CharField(max_length=64)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ESTIMATE)
@@ -143,7 +180,7 @@ class Decision(AppendOnlyModel):
     work_description = models.TextField(blank=True)
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     version = models.ForeignKey(
-        "sharing.EstimateVersion",
+        EstimateVersion,
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -7,18 +7,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
-from signoff.approvals.models import DECIDABLE_STATUSES, Decision, Source, Status
+from signoff.approvals.models import DECIDABLE_STATUSES, ApprovalReason, Decision, Source, Status
+from signoff.core.errors import NotFound
+from signoff.core.formatting import format_phone
 from signoff.customers.models import Contact
-from signoff.customers.validation import format_phone
-from signoff.errors import NotFound
-from signoff.orders.models import Operation, RepairOrder
-from signoff.orders.pricing import ZERO, operation_subtotal
-from signoff.orders.selectors import live_operations
+from signoff.orders.models import Operation, OperationKind, RepairOrder
+from signoff.orders.pricing import ZERO, Totals, estimate_totals, line_amount, operation_subtotal
+from signoff.orders.selectors import LineRow, live_operations, repair_orders_for
 from signoff.shops.access import Actor
-from signoff.shops.models import ApprovalReason, Shop
+from signoff.shops.models import Shop
 
 # Approvals recorded this soon after an RO's first approval count as the first authorization
 # (a phone call in which several operations are approved one after another, or one signed
@@ -98,81 +98,6 @@ def operation_for_history(*, actor: Actor, operation_id: int) -> Operation:
     if operation is None:
         raise NotFound("Operation not found.")
     return operation
-
-
-@dataclass(frozen=True)
-class Sharing:
-    """Whether a decision reached the customer, for View details and the API history.
-
-    `state` is "shared" (an estimate shared after it showed it: `version`, `at`), "customer" (the
-    customer gave it on their link or in person, on `version`), "replaced" (a later decision on
-    the operation came before any share) or "not_yet".
-    """
-
-    state: str
-    version: int | None = None
-    at: dt.datetime | None = None
-
-
-def _shared_statuses(share) -> dict[int, str]:
-    return {op.get("id"): op.get("status") for op in share.version.content.get("operations", [])}
-
-
-def decision_sharing(*, decisions: list[Decision]) -> dict[int, Sharing]:
-    """For one operation's decisions (any order): whether and how each reached the customer.
-
-    A decision staff recorded reaches the customer with the first share made after it whose
-    version shows the operation with that status, provided no later decision on the operation
-    came first. The version a decision was *made against* (`Decision.version`) is the one the
-    customer had before, so it cannot say this.
-    """
-    from signoff.sharing.models import Share
-
-    ordered = sorted(decisions, key=lambda d: d.sequence)
-    if not ordered:
-        return {}
-    shares = list(
-        Share.objects.filter(
-            repair_order_id=ordered[0].repair_order_id, created_at__gte=ordered[0].created_at
-        )
-        .select_related("version")
-        .order_by("created_at", "id")
-    )
-    statuses = {share.pk: _shared_statuses(share) for share in shares}
-    result: dict[int, Sharing] = {}
-    for i, decision in enumerate(ordered):
-        if decision.source in (Source.LINK, Source.IN_PERSON):
-            number = decision.version.number if decision.version_id else None
-            result[decision.pk] = Sharing("customer", version=number)
-            continue
-        replaced_at = ordered[i + 1].created_at if i + 1 < len(ordered) else None
-        sharing = Sharing("replaced" if replaced_at else "not_yet")
-        for share in shares:
-            if share.created_at < decision.created_at:
-                continue
-            if replaced_at is not None and share.created_at >= replaced_at:
-                break
-            if statuses[share.pk].get(decision.operation_id) == decision.status:
-                sharing = Sharing("shared", version=share.version.number, at=share.created_at)
-                break
-        result[decision.pk] = sharing
-    return result
-
-
-def operation_history(*, operation: Operation) -> list[Decision]:
-    """An operation's decisions, newest first, with what the history shows loaded.
-
-    Each decision carries `.sharing` (a `Sharing`): whether it was shared with the customer.
-    """
-    decisions = list(
-        Decision.objects.filter(operation=operation)
-        .select_related("recorded_by", "contact", "version", "reason", "signature")
-        .order_by("-sequence")
-    )
-    sharing = decision_sharing(decisions=decisions)
-    for decision in decisions:
-        decision.sharing = sharing[decision.pk]
-    return decisions
 
 
 def decision_form_initial(*, operation: Operation, status: str | None) -> dict:
@@ -308,7 +233,7 @@ def authorization_summary(*, repair_order: RepairOrder) -> list[dict]:
     "signature_png", "operations" (titles), "decisions" ([{"operation", "status"}]), "ip",
     "consent_text" (the statement the signer agreed to, exactly as stored; empty on behalf)}.
     """
-    from signoff.approvals.models import Signature, Source
+    from signoff.approvals.models import Signature
 
     shop = repair_order.shop
     show_recommendations = (
@@ -398,3 +323,77 @@ def authorization_summary(*, repair_order: RepairOrder) -> list[dict]:
         )
     entries.sort(key=lambda e: e["when"])
     return entries
+
+
+# The staff RO page -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OperationRow:
+    """One operation with its latest decision and priced lines: a row of the RO page's table."""
+
+    op: Operation
+    decision: Decision | None
+    status: str
+    subtotal: Decimal
+    lines: list[LineRow]
+
+
+@dataclass(frozen=True)
+class RepairOrderPage:
+    ro: RepairOrder
+    rows: list[OperationRow]
+    estimate: Totals
+    recommendations: Totals
+    approved: Totals
+
+    @property
+    def has_recommendations(self) -> bool:
+        return any(row.op.kind == OperationKind.RECOMMENDATION for row in self.rows)
+
+
+def repair_order_page(*, actor: Actor, ro_id: int) -> RepairOrderPage:
+    """Everything the staff RO page shows, in a number of queries that does not grow with rows."""
+    ro = (
+        repair_orders_for(actor=actor)
+        .select_related("customer", "vehicle", "advisor", "shop")
+        .prefetch_related(
+            Prefetch("operations", queryset=live_operations()),
+            Prefetch(
+                "customer__contacts",
+                queryset=Contact.objects.order_by("-is_primary", "position", "id"),
+            ),
+        )
+        .filter(pk=ro_id)
+        .first()
+    )
+    if ro is None:
+        raise NotFound("Repair order not found.")
+    operations = list(ro.operations.all())
+    decisions = latest_decisions(operation_ids=[op.pk for op in operations])
+    rows = []
+    for op in operations:
+        decision = decisions.get(op.pk)
+        lines = [
+            LineRow(line=ln, amount=line_amount(ln.quantity, ln.unit_price))
+            for ln in op.lines.all()
+        ]
+        rows.append(
+            OperationRow(
+                op=op,
+                decision=decision,
+                status=status_of(decision),
+                subtotal=operation_subtotal(op),
+                lines=lines,
+            )
+        )
+    totals = estimate_totals(
+        operations, statuses={r.op.pk: r.status for r in rows}, tax_rate=ro.shop.tax_rate
+    )
+    return RepairOrderPage(
+        ro=ro,
+        rows=rows,
+        estimate=totals.estimate,
+        recommendations=totals.recommendations,
+        approved=totals.approved,
+    )

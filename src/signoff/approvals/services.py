@@ -9,21 +9,24 @@ from django.db.models.functions import Lower
 from signoff.approvals.chain import decision_append, lock_repair_order
 from signoff.approvals.models import (
     DECIDABLE_STATUSES,
+    DEFAULT_REASONS,
+    ApprovalReason,
     Decision,
     Event,
     EventKind,
+    ReasonKind,
     Source,
     Status,
 )
 from signoff.approvals.selectors import latest_decisions
+from signoff.core.errors import NotFound, ValidationFailed
+from signoff.core.validation import clean_phone
 from signoff.customers.models import Contact
-from signoff.customers.validation import clean_phone
-from signoff.errors import NotFound, ValidationFailed
 from signoff.orders.models import Operation
 from signoff.orders.pricing import operation_subtotal
 from signoff.orders.selectors import operation_get
 from signoff.shops.access import Actor, require_admin, require_editor
-from signoff.shops.models import DEFAULT_REASONS, ApprovalReason, ReasonKind, Shop
+from signoff.shops.models import Shop
 
 COMMENT_MAX = 2000
 
@@ -128,7 +131,8 @@ def decision_reset_for_change(
 ) -> Decision | None:
     """Return an edited operation to Pending, saying what changed. None when it had no decision.
 
-    Orders services call this after saving the change (so the revision recorded is the new one).
+    Called through `orders.signals.operation_changed` after the change is saved (so the
+    revision recorded is the new one).
     """
     if operation.shop_id != actor.shop.pk:
         raise NotFound("Operation not found.")
@@ -159,6 +163,13 @@ def decision_reset_for_change(
             },
         )
     return decision
+
+
+def decision_reset_on_change(
+    sender, *, operation: Operation, actor: Actor, what_changed: str, **kwargs
+) -> None:
+    """The receiver of `orders.signals.operation_changed`."""
+    decision_reset_for_change(operation=operation, actor=actor, what_changed=what_changed)
 
 
 # The shop's reason list ------------------------------------------------------------------------

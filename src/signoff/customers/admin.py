@@ -11,9 +11,9 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
+from signoff.core.errors import ValidationFailed
 from signoff.customers import services
 from signoff.customers.models import Contact, Customer, Vehicle
-from signoff.errors import ValidationFailed
 
 CONTACT_FIELDS = [
     "name",

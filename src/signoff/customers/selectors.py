@@ -6,8 +6,8 @@ import re
 
 from django.db.models import Q, QuerySet
 
+from signoff.core.errors import NotFound
 from signoff.customers.models import Contact, Customer, Vehicle
-from signoff.errors import NotFound
 from signoff.shops.access import Actor
 
 

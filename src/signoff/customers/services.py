@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import transaction
 
+from signoff.core.errors import NotFound, ValidationFailed
+from signoff.core.validation import clean_email, clean_phone
 from signoff.customers.models import (
     Contact,
     Customer,
@@ -15,8 +17,7 @@ from signoff.customers.models import (
     NotifyPreference,
     Vehicle,
 )
-from signoff.customers.validation import clean_email, clean_phone, clean_vin
-from signoff.errors import NotFound, ValidationFailed
+from signoff.customers.validation import clean_vin
 from signoff.shops.access import Actor, require_editor
 
 CONTACT_FIELDS = (

@@ -1,12 +1,6 @@
-"""Checks on what staff type about customers: email, phone numbers (E.164) and VINs."""
+"""Checks on what staff type about vehicles: VINs (email and phone checks are in core.validation)."""
 
 from __future__ import annotations
-
-import phonenumbers
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-
-DEFAULT_REGION = "US"
 
 _VIN_VALUES = {
     **{str(d): d for d in range(10)},
@@ -17,54 +11,6 @@ _VIN_VALUES = {
     **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
 }
 _VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2]
-
-
-def clean_email(raw: str) -> str:
-    """A trimmed email address, or '' for blank. Raises ValueError with a sentence for a bad one."""
-    value = (raw or "").strip()
-    if not value:
-        return ""
-    try:
-        validate_email(value)
-    except ValidationError:
-        raise ValueError(
-            f"“{value}” is not a valid email address, e.g. name@example.com."
-        ) from None
-    return value.lower() if value.count("@") == 1 else value
-
-
-def clean_phone(raw: str, *, region: str = DEFAULT_REGION) -> str:
-    """A phone number in E.164 (+15035551234), or '' for blank. Raises ValueError if invalid."""
-    value = (raw or "").strip()
-    if not value:
-        return ""
-    try:
-        parsed = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException:
-        raise ValueError(
-            f"“{value}” is not a phone number. Enter 10 digits, or + and the country code."
-        ) from None
-    if not phonenumbers.is_valid_number(parsed):
-        raise ValueError(
-            f"“{value}” is not a valid phone number. Check the area code and the number of digits."
-        )
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
-def format_phone(e164: str) -> str:
-    """How a stored number is shown to people: (503) 555-0100 for US numbers, international else."""
-    if not e164:
-        return ""
-    try:
-        parsed = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    fmt = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if parsed.country_code == 1
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(parsed, fmt)
 
 
 def vin_check_digit(vin: str) -> str:

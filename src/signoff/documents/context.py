@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from signoff.approvals.models import Source, Status
 from signoff.documents import formatting as fmt
-from signoff.sharing.models import PDF_SECTION_KEYS
+from signoff.documents.sections import PDF_SECTION_KEYS
 
 PAPER_SIZES = frozenset({"us-letter", "a4"})
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

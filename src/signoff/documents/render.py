@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from signoff.approvals import selectors as approval_selectors
 from signoff.approvals.chain import verify_repair_order
+from signoff.approvals.models import EstimateVersion
 from signoff.documents import context, selectors
 from signoff.orders.models import RepairOrder
-from signoff.sharing.models import EstimateVersion
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

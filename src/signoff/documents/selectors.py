@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from signoff.approvals.models import Decision, Signature
+from signoff.approvals.models import Decision, EstimateVersion, Signature
 from signoff.orders.models import RepairOrder
-from signoff.sharing.models import EstimateVersion
 
 
 def _decisions() -> QuerySet[Decision]:

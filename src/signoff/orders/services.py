@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from signoff.core.errors import NotFound, ValidationFailed
 from signoff.customers.models import Customer, Vehicle
-from signoff.errors import NotFound, ValidationFailed
 from signoff.orders.models import (
     LineKind,
     Operation,
@@ -22,6 +22,7 @@ from signoff.orders.models import (
     RepairOrder,
     RoStatus,
 )
+from signoff.orders.signals import operation_changed
 from signoff.shops.access import Actor, require_editor
 
 FIRST_RO_NUMBER = 1001
@@ -293,8 +294,7 @@ def operation_update(*, actor: Actor, operation_id: int, data: Mapping[str, Any]
 
 
 def _reset_decision(*, operation: Operation, actor: Actor, changed: list[str]) -> None:
-    from signoff.approvals.services import decision_reset_for_change
-
+    """Approvals returns a decided operation to Pending (it listens to `operation_changed`)."""
     labels = {
         "title": "title",
         "complaint": "complaint",
@@ -303,8 +303,11 @@ def _reset_decision(*, operation: Operation, actor: Actor, changed: list[str]) -
         "kind": "kind",
         "lines": "prices or lines",
     }
-    decision_reset_for_change(
-        operation=operation, actor=actor, what_changed=", ".join(labels.get(c, c) for c in changed)
+    operation_changed.send(
+        sender=Operation,
+        operation=operation,
+        actor=actor,
+        what_changed=", ".join(labels.get(c, c) for c in changed),
     )
 
 

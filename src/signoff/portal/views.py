@@ -8,36 +8,18 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_POST
 
-from signoff.errors import Conflict, LinkGone, NotFound, RateLimited, StaleVersion, ValidationFailed
-from signoff.portal import ratelimit, selectors, services
-from signoff.portal.forms import approval_input, choices_from, language_for
-from signoff.sharing.versions import version_current
-
-
-def client_address(request) -> str:
-    # The app sits behind one trusted proxy at most, which must set REMOTE_ADDR to the client.
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def user_agent(request) -> str:
-    return request.META.get("HTTP_USER_AGENT", "")[:400]
-
-
-def private(response, *, referrer_policy: str = "no-referrer"):
-    """Headers for answers whose URL is a credential: never cached, never sent as a referrer."""
-    response["Referrer-Policy"] = referrer_policy
-    response["Cache-Control"] = "no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-def retry_after(response, exc: RateLimited):
-    """Tell clients (and well-behaved scripts) when the rate limit lifts."""
-    seconds = getattr(exc, "retry_after", None)
-    if seconds:
-        response["Retry-After"] = str(seconds)
-    return response
-
+from signoff.approvals.versions import version_current
+from signoff.core.errors import (
+    Conflict,
+    LinkGone,
+    NotFound,
+    RateLimited,
+    StaleVersion,
+    ValidationFailed,
+)
+from signoff.core.http import client_address, private, retry_after, user_agent
+from signoff.signing import ratelimit, selectors, services
+from signoff.signing.inputs import approval_input, choices_from, language_for
 
 # HTML pages use "same-origin" rather than "no-referrer": under "no-referrer" browsers send
 # `Origin: null` with the page's own form posts, and Django's CSRF check (which the approval

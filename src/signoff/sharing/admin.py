@@ -1,9 +1,9 @@
-"""Admin: versions, shares, links and messages are evidence, for reading only."""
+"""Admin: shares, links, messages and captured dev-outbox mail are evidence, for reading only."""
 
-from django.apps import apps
 from django.contrib import admin
 
-from signoff.approvals.admin import ReadOnlyAdmin
+from signoff.core.admin import ReadOnlyAdmin
+from signoff.sharing.models import Message, OutboxCapture, Share, ShareLink
 
-for _name in ("EstimateVersion", "Share", "ShareLink", "Message"):
-    admin.site.register(apps.get_model("sharing", _name), ReadOnlyAdmin)
+for _model in (Share, ShareLink, Message, OutboxCapture):
+    admin.site.register(_model, ReadOnlyAdmin)

@@ -20,8 +20,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from signoff.core.formatting import format_phone
 from signoff.customers.models import Contact
-from signoff.customers.validation import format_phone
 from signoff.sharing.models import Channel, Message, Share, ShareKind
 
 # Survives HTML escaping and gettext's %(url)s untouched; staff text that happens to contain it

@@ -16,8 +16,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from signoff.core.errors import Conflict, LinkGone, NotFound
 from signoff.customers.models import Contact
-from signoff.errors import Conflict, LinkGone, NotFound
 from signoff.sharing.models import Share, ShareLink
 
 # Derived tokens are 43 characters (256 bits, base64url); anything far off that is not one of ours.

@@ -1,4 +1,4 @@
-"""Estimate versions, shares, personal share links and the outbox of messages sent."""
+"""Shares, personal share links and the outbox of messages sent."""
 
 import hashlib
 import secrets
@@ -6,54 +6,16 @@ import secrets
 from django.conf import settings
 from django.db import models
 
-from signoff.approvals.models import AppendOnlyModel
+from signoff.approvals.models import EstimateVersion
+from signoff.core.models import AppendOnlyModel
 from signoff.customers.models import Contact
 from signoff.orders.models import RepairOrder
 from signoff.shops.models import Shop
 
 
-class EstimateVersion(AppendOnlyModel):
-    """An immutable snapshot of an RO's operations, statuses and totals, numbered 1, 2, …"""
-
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
-    repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
-    # Canonical JSON snapshot; content_hash is SHA-256 over its canonical serialization.
-    content = models.JSONField()
-    content_hash = models.CharField(max_length=64)
-    total = models.DecimalField(max_digits=12, decimal_places=2)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["number"]
-        constraints = [
-            models.UniqueConstraint(fields=["repair_order", "number"], name="version_number_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.repair_order.label} v{self.number}"
-
-
 class ShareKind(models.TextChoices):
     REQUEST_APPROVAL = "request_approval", "Request approval"
     SEND_UPDATED = "send_updated", "Send updated estimate"
-
-
-# Sections staff may include in the estimate PDF (and the customer page).
-PDF_SECTIONS = [
-    ("customer_vehicle", "Customer and vehicle"),
-    ("labor", "Labor detail"),
-    ("parts", "Parts detail"),
-    ("prices", "Prices and totals"),
-    ("statuses", "Approval statuses and history"),
-    ("recommendations", "Recommendations"),
-    ("notes", "Notes"),
-    ("signatures", "Signatures"),
-]
-PDF_SECTION_KEYS = [key for key, _ in PDF_SECTIONS]
 
 
 class Share(AppendOnlyModel):

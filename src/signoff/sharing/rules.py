@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from signoff.approvals.models import Source, Status
+from signoff.core.errors import ValidationFailed
+from signoff.core.formatting import format_phone
 from signoff.customers.models import Contact, NotifyPreference
-from signoff.customers.validation import format_phone
-from signoff.errors import ValidationFailed
-from signoff.sharing.models import PDF_SECTION_KEYS, Channel, ShareKind
+from signoff.documents.sections import PDF_SECTION_KEYS
+from signoff.sharing.models import Channel, ShareKind
 from signoff.shops.models import Shop
 
 DECIDED = frozenset({Status.APPROVED, Status.DEFERRED, Status.DECLINED})

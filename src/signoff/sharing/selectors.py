@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from signoff.approvals.models import Status
+from signoff.approvals.models import Decision, EstimateVersion, Source, Status
 from signoff.approvals.selectors import latest_decisions
+from signoff.core.errors import LinkGone, NotFound
 from signoff.customers.models import Contact
 from signoff.documents.render import estimate_pdf
-from signoff.errors import LinkGone, NotFound
 from signoff.orders.models import Operation, RepairOrder
 from signoff.orders.selectors import repair_orders_for
 from signoff.sharing.links import share_link_token, share_link_url
-from signoff.sharing.models import EstimateVersion, Message, Share, ShareLink
+from signoff.sharing.models import Message, Share, ShareLink
 from signoff.sharing.rules import RecipientOption, clean_sections, recipient_options
 from signoff.shops.access import Actor, require_editor
 
@@ -147,3 +148,79 @@ def version_pdf(
 ) -> bytes:
     """A version's estimate PDF with the sections asked for (all when None)."""
     return estimate_pdf(version=version, sections=clean_sections(sections), include_etr=include_etr)
+
+
+# Whether decisions reached the customer --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sharing:
+    """Whether a decision reached the customer, for View details and the API history.
+
+    `state` is "shared" (an estimate shared after it showed it: `version`, `at`), "customer" (the
+    customer gave it on their link or in person, on `version`), "replaced" (a later decision on
+    the operation came before any share) or "not_yet".
+    """
+
+    state: str
+    version: int | None = None
+    at: dt.datetime | None = None
+
+
+def _shared_statuses(share) -> dict[int, str]:
+    return {op.get("id"): op.get("status") for op in share.version.content.get("operations", [])}
+
+
+def decision_sharing(*, decisions: list[Decision]) -> dict[int, Sharing]:
+    """For one operation's decisions (any order): whether and how each reached the customer.
+
+    A decision staff recorded reaches the customer with the first share made after it whose
+    version shows the operation with that status, provided no later decision on the operation
+    came first. The version a decision was *made against* (`Decision.version`) is the one the
+    customer had before, so it cannot say this.
+    """
+    ordered = sorted(decisions, key=lambda d: d.sequence)
+    if not ordered:
+        return {}
+    shares = list(
+        Share.objects.filter(
+            repair_order_id=ordered[0].repair_order_id, created_at__gte=ordered[0].created_at
+        )
+        .select_related("version")
+        .order_by("created_at", "id")
+    )
+    statuses = {share.pk: _shared_statuses(share) for share in shares}
+    result: dict[int, Sharing] = {}
+    for i, decision in enumerate(ordered):
+        if decision.source in (Source.LINK, Source.IN_PERSON):
+            number = decision.version.number if decision.version_id else None
+            result[decision.pk] = Sharing("customer", version=number)
+            continue
+        replaced_at = ordered[i + 1].created_at if i + 1 < len(ordered) else None
+        sharing = Sharing("replaced" if replaced_at else "not_yet")
+        for share in shares:
+            if share.created_at < decision.created_at:
+                continue
+            if replaced_at is not None and share.created_at >= replaced_at:
+                break
+            if statuses[share.pk].get(decision.operation_id) == decision.status:
+                sharing = Sharing("shared", version=share.version.number, at=share.created_at)
+                break
+        result[decision.pk] = sharing
+    return result
+
+
+def operation_history(*, operation: Operation) -> list[Decision]:
+    """An operation's decisions, newest first, with what the history shows loaded.
+
+    Each decision carries `.sharing` (a `Sharing`): whether it was shared with the customer.
+    """
+    decisions = list(
+        Decision.objects.filter(operation=operation)
+        .select_related("recorded_by", "contact", "version", "reason", "signature")
+        .order_by("-sequence")
+    )
+    sharing = decision_sharing(decisions=decisions)
+    for decision in decisions:
+        decision.sharing = sharing[decision.pk]
+    return decisions

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from signoff.approvals.models import Event, EventKind
+from signoff.approvals.versions import version_freeze
+from signoff.core.errors import Conflict, NotFound, ValidationFailed
 from signoff.customers.models import Contact, Customer
-from signoff.errors import Conflict, NotFound, ValidationFailed
 from signoff.orders.models import RepairOrder
 from signoff.sharing import rules, selectors
 from signoff.sharing.compose import cc_text_for, compose_message
@@ -22,7 +23,6 @@ from signoff.sharing.models import (
     ShareKind,
     ShareLink,
 )
-from signoff.sharing.versions import version_freeze
 from signoff.shops.access import Actor, require_editor
 
 MAX_NOTES = 2000

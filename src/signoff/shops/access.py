@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from signoff.errors import NotAllowed, NotFound
+from signoff.core.errors import NotAllowed, NotFound
 from signoff.shops.models import ADMIN_ROLES, EDITOR_ROLES, Membership, Shop
 
 

@@ -1,14 +1,13 @@
 """Admin for shops: add a shop and its staff, check settings by the settings page's rules.
 
-Nothing here is deleted: decisions, versions and messages belong to a shop and name its approval
-reasons and staff. A reason is retired (unticked "active") instead, and stays in its shop.
+Nothing here is deleted: decisions, versions and messages belong to a shop and name its staff.
 """
 
 from django import forms
 from django.contrib import admin
 
-from signoff.errors import ValidationFailed
-from signoff.shops.models import ApiToken, ApprovalReason, Membership, Shop
+from signoff.core.errors import ValidationFailed
+from signoff.shops.models import ApiToken, Membership, Shop
 from signoff.shops.services import SETTINGS_FIELDS, shop_settings_clean, timezone_names
 
 
@@ -51,19 +50,6 @@ class ShopAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # its decisions and messages are evidence
-
-
-@admin.register(ApprovalReason)
-class ApprovalReasonAdmin(admin.ModelAdmin):
-    list_display = ["label", "shop", "kind", "active"]
-    list_filter = ["shop", "active"]
-
-    def get_readonly_fields(self, request, obj=None):
-        # A reason stays in its shop: decisions there point at it.
-        return ["shop"] if obj else []
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # retire a reason instead; old decisions still name it
 
 
 @admin.register(ApiToken)

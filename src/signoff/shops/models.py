@@ -109,46 +109,6 @@ class Membership(models.Model):
         return self.role in ADMIN_ROLES
 
 
-class ReasonKind(models.TextChoices):
-    PHONE = "phone", "Phone call"
-    VERBAL = "verbal", "Verbal (in person)"
-    WRITTEN = "written", "Written (email, text, note)"
-    OTHER = "other", "Other"
-
-
-# Kinds that are oral consent: the record must name the person (and, for a call, the number).
-ORAL_REASON_KINDS = frozenset({ReasonKind.PHONE, ReasonKind.VERBAL})
-
-DEFAULT_REASONS = [
-    ("Phone call", ReasonKind.PHONE),
-    ("Verbal at front counter", ReasonKind.VERBAL),
-    ("Email", ReasonKind.WRITTEN),
-    ("Text message", ReasonKind.WRITTEN),
-    ("Case note", ReasonKind.WRITTEN),
-    ("Other", ReasonKind.OTHER),
-]
-
-
-class ApprovalReason(models.Model):
-    """A reason staff pick when deciding on the customer's behalf. Retired, never deleted."""
-
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="approval_reasons")
-    label = models.CharField(max_length=80)
-    kind = models.CharField(max_length=10, choices=ReasonKind.choices, default=ReasonKind.OTHER)
-    position = models.PositiveIntegerField(default=0)
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def is_oral(self) -> bool:
-        return self.kind in ORAL_REASON_KINDS
-
-
 def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

@@ -12,8 +12,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from signoff.customers.validation import clean_email, clean_phone
-from signoff.errors import NotFound, ValidationFailed
+from signoff.core.errors import NotFound, ValidationFailed
+from signoff.core.validation import clean_email, clean_phone
 from signoff.shops.access import Actor, actor_for, require_admin
 from signoff.shops.models import ApiToken, PaperSize, Shop, SmsStatus
 

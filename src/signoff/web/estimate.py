@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from signoff.orders.selectors import repair_order_page
+from signoff.approvals.selectors import repair_order_page
 from signoff.shops.access import Actor
 from signoff.web.panels import render_context
 

@@ -21,10 +21,18 @@ class Panel:
 
 
 RO_PANELS: list[Panel] = [
-    Panel("actions", "sharing/_ro_actions.html", "signoff.sharing.panels.ro_actions"),
-    Panel("after", "sharing/_ro_messages.html", "signoff.sharing.panels.ro_messages"),
-    Panel("after", "portal/_ro_authorization.html", "signoff.portal.panels.ro_authorization"),
-    Panel("actions", "portal/_in_person_button.html", "signoff.portal.panels.in_person_button"),
+    Panel("actions", "web/sharing/_ro_actions.html", "signoff.web.panels_sharing.ro_actions"),
+    Panel("after", "web/sharing/_ro_messages.html", "signoff.web.panels_sharing.ro_messages"),
+    Panel(
+        "after",
+        "web/in_person/_ro_authorization.html",
+        "signoff.web.panels_authorization.ro_authorization",
+    ),
+    Panel(
+        "actions",
+        "web/in_person/_in_person_button.html",
+        "signoff.web.panels_authorization.in_person_button",
+    ),
 ]
 
 

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from signoff.web.views import auth, customers, operations, repair_orders, shop_settings
+from signoff.web.views import (
+    auth,
+    customers,
+    decisions,
+    in_person,
+    operations,
+    repair_orders,
+    sharing,
+    shop_settings,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -21,6 +30,33 @@ urlpatterns = [
         name="operation_remove",
     ),
     path("operations/<int:operation_id>/move/", operations.operation_move, name="operation_move"),
+    # Decisions on the customer's behalf, history, the evidence check, the reason list
+    path("operations/<int:operation_id>/decide/", decisions.decide, name="decide"),
+    path("operations/<int:operation_id>/history/", decisions.history, name="history"),
+    path("ros/<int:ro_id>/verify/", decisions.ro_verify, name="ro_verify"),
+    path("settings/reasons/", decisions.reasons, name="reasons"),
+    path("settings/reasons/<int:reason_id>/", decisions.reason_edit, name="reason_edit"),
+    path("settings/reasons/<int:reason_id>/retire/", decisions.reason_retire, name="reason_retire"),
+    path(
+        "settings/reasons/<int:reason_id>/reactivate/",
+        decisions.reason_reactivate,
+        name="reason_reactivate",
+    ),
+    path("settings/reasons/<int:reason_id>/move/", decisions.reason_move, name="reason_move"),
+    # Sharing
+    path("ros/<int:ro_id>/share/<slug:slug>/", sharing.share, name="share"),
+    path("share-links/<int:link_id>/url/", sharing.link_url, name="link_url"),
+    path("share-links/<int:link_id>/revoke/", sharing.link_revoke, name="link_revoke"),
+    # Approval in person, signature images, the authorization certificate
+    path("ros/<int:ro_id>/in-person/", in_person.in_person, name="in_person"),
+    path("ros/<int:ro_id>/in-person/total", in_person.in_person_total, name="in_person_total"),
+    path("ros/<int:ro_id>/in-person/done/", in_person.in_person_done, name="in_person_done"),
+    path(
+        "ros/<int:ro_id>/signatures/<int:signature_id>.png",
+        in_person.signature_png,
+        name="signature_png",
+    ),
+    path("ros/<int:ro_id>/certificate.pdf", in_person.certificate, name="certificate"),
     # Customers
     path("customers/", customers.customer_list, name="customer_list"),
     path("customers/new/", customers.customer_create, name="customer_create"),

@@ -8,8 +8,8 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from signoff.customers.validation import format_phone
-from signoff.portal.consent import money_text
+from signoff.core.formatting import format_phone
+from signoff.signing.consent import money_text
 
 register = template.Library()
 

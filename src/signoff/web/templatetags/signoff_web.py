@@ -11,11 +11,11 @@ from django.template import TemplateDoesNotExist
 from django.utils import timezone
 from django.utils.html import format_html
 
-from signoff.customers.validation import format_phone
+from signoff.core.formatting import format_phone
 
 register = template.Library()
 
-STATUS_CELL_TEMPLATE = "approvals/_status_cell.html"
+STATUS_CELL_TEMPLATE = "web/decisions/_status_cell.html"
 STATUS_LABELS = {
     "pending": "Pending",
     "approved": "Approved",

@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from signoff.errors import NotFound
+from signoff.core.errors import NotFound
 from signoff.shops.middleware import SESSION_KEY
 from signoff.shops.services import shop_switch
 from signoff.web.login_throttle import login_blocked, login_failed, wait_minutes

@@ -10,7 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from signoff.errors import NotAllowed, NotFound
+from signoff.core.errors import NotAllowed, NotFound
 
 PAGE_SIZE = 25
 

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from signoff.core.errors import ValidationFailed
 from signoff.customers import selectors, services
-from signoff.errors import ValidationFailed
 from signoff.orders.selectors import repair_order_totals, repair_orders_for
 from signoff.shops.access import Actor, require_editor
 from signoff.web.forms import ContactForm, CustomerForm, VehicleForm, apply_errors

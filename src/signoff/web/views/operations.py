@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from signoff.errors import ValidationFailed
+from signoff.core.errors import ValidationFailed
 from signoff.orders import services
 from signoff.orders.models import LineKind
 from signoff.orders.selectors import operation_get, repair_order_get

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from signoff.core.errors import ValidationFailed
 from signoff.customers.selectors import customer_get, customer_search
-from signoff.errors import ValidationFailed
 from signoff.orders import services
 from signoff.orders.selectors import repair_order_get, repair_order_search, repair_order_totals
 from signoff.shops.access import Actor, require_editor

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from signoff.errors import ValidationFailed
+from signoff.core.errors import ValidationFailed
 from signoff.shops import selectors, services
 from signoff.shops.access import Actor, require_admin
 from signoff.web.forms import ApiTokenForm, ShopSettingsForm, apply_errors

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from signoff.errors import SignoffError
+from signoff.core.errors import SignoffError
 from signoff.shops.access import actor_for
 from signoff.shops.models import Shop
 from signoff.shops.services import api_token_create

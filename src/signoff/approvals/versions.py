@@ -1,0 +1,124 @@
+"""Estimate versions: the frozen, numbered, hashed content of an RO at the moment it is shared."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from signoff.approvals.canonical import canonical_value, sha256_hex
+from signoff.approvals.models import EstimateVersion, Event, EventKind
+from signoff.approvals.selectors import latest_decisions, status_of
+from signoff.orders.models import RepairOrder
+from signoff.orders.pricing import estimate_totals, operation_content
+from signoff.orders.selectors import live_operations
+
+SCHEMA = 1
+
+
+def _iso(value) -> str | None:
+    """ISO-8601 in UTC, so the same instant always hashes the same whatever the server's zone."""
+    if value is None:
+        return None
+    return canonical_value(value)
+
+
+def _advisor_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _vehicle(repair_order: RepairOrder) -> dict | None:
+    vehicle = repair_order.vehicle
+    if vehicle is None:
+        return None
+    odometer = repair_order.odometer_in or vehicle.odometer
+    return {
+        "description": vehicle.description,
+        "vin": vehicle.vin,
+        "year": vehicle.year,
+        "make": vehicle.make,
+        "model": vehicle.model,
+        "unit_number": vehicle.unit_number,
+        "license_plate": vehicle.license_plate,
+        "odometer": odometer,
+    }
+
+
+def _operation(op, status: str) -> dict:
+    return {"id": op.pk, **operation_content(op), "status": status}
+
+
+def version_snapshot(*, repair_order: RepairOrder) -> dict:
+    """The RO as the customer would see it now: operations, lines, statuses and totals.
+
+    Only content goes in (no creation time), so sharing an unchanged estimate hashes the same.
+    """
+    ro = (
+        RepairOrder.objects.select_related("shop", "customer", "vehicle", "advisor")
+        .filter(pk=repair_order.pk)
+        .get()
+    )
+    shop = ro.shop
+    operations = list(live_operations().filter(repair_order=ro))
+    decisions = latest_decisions(operation_ids=[op.pk for op in operations])
+    statuses = {op.pk: status_of(decisions.get(op.pk)) for op in operations}
+    return {
+        "schema": SCHEMA,
+        "shop": {
+            "name": shop.name,
+            "phone": shop.phone,
+            "email": shop.email,
+            "address": shop.address,
+            "timezone": shop.timezone,
+            "paper_size": shop.paper_size,
+        },
+        "repair_order": {
+            "id": ro.pk,
+            "number": ro.number,
+            "label": ro.label,
+            "status": ro.status,
+            "etr": _iso(ro.etr),
+            "notes": ro.notes,
+            "advisor": _advisor_name(ro.advisor),
+        },
+        "customer": {"id": ro.customer_id, "name": ro.customer.name, "kind": ro.customer.kind},
+        "vehicle": _vehicle(ro),
+        "operations": [_operation(op, statuses[op.pk]) for op in operations],
+        "totals": estimate_totals(operations, statuses=statuses, tax_rate=shop.tax_rate).as_dict(),
+        "tax_rate": str(shop.tax_rate),
+    }
+
+
+def version_current(*, repair_order: RepairOrder) -> EstimateVersion | None:
+    """The RO's latest version: the one decisions made now are recorded against."""
+    return EstimateVersion.objects.filter(repair_order=repair_order).order_by("-number").first()
+
+
+def version_freeze(*, repair_order: RepairOrder, user=None) -> tuple[EstimateVersion, bool]:
+    """The version for sharing the RO now: the latest one if nothing changed, else number + 1.
+
+    Call inside a transaction that holds the RO's row lock (share_create does), so two shares
+    of the same RO cannot both take the same number. Returns (version, created).
+    """
+    content = version_snapshot(repair_order=repair_order)
+    content_hash = sha256_hex(content)
+    latest = version_current(repair_order=repair_order)
+    if latest is not None and latest.content_hash == content_hash:
+        return latest, False
+    version = EstimateVersion.objects.create(
+        shop_id=repair_order.shop_id,
+        repair_order=repair_order,
+        number=(latest.number + 1) if latest else 1,
+        content=content,
+        content_hash=content_hash,
+        total=Decimal(content["totals"]["estimate"]["total"]),
+        created_by=user,
+    )
+    Event.objects.create(
+        shop_id=repair_order.shop_id,
+        repair_order=repair_order,
+        kind=EventKind.VERSION_CREATED,
+        actor=user,
+        data={"version": version.number, "content_hash": content_hash},
+    )
+    return version, True

@@ -1,0 +1,30 @@
+"""Small request and response helpers shared by the staff pages, the customer pages and the API."""
+
+from __future__ import annotations
+
+from signoff.core.errors import RateLimited
+
+
+def client_address(request) -> str:
+    # The app sits behind one trusted proxy at most, which must set REMOTE_ADDR to the client.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def user_agent(request) -> str:
+    return request.META.get("HTTP_USER_AGENT", "")[:400]
+
+
+def private(response, *, referrer_policy: str = "no-referrer"):
+    """Headers for answers whose URL is a credential: never cached, never sent as a referrer."""
+    response["Referrer-Policy"] = referrer_policy
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def retry_after(response, exc: RateLimited):
+    """Tell clients (and well-behaved scripts) when the rate limit lifts."""
+    seconds = getattr(exc, "retry_after", None)
+    if seconds:
+        response["Retry-After"] = str(seconds)
+    return response

@@ -1,0 +1,368 @@
+"""Reads behind the approval screens (customer page, its JSON twin, the in-person screen).
+
+Everything a contact sees comes from the RO's current estimate version (its frozen snapshot),
+with each operation's live status from its latest decision. Amounts are priced from the
+snapshot's lines by orders.pricing, so the page, the consent text and the stored signature
+all name the same number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Q
+
+from signoff.approvals.models import Decision, EstimateVersion, Signature, Source, Status
+from signoff.approvals.selectors import latest_decisions, status_of
+from signoff.core.errors import NotFound
+from signoff.customers.models import Contact
+from signoff.documents.sections import PDF_SECTION_KEYS
+from signoff.orders.models import OperationKind, RepairOrder
+from signoff.orders.pricing import PricedLine, Totals, price_lines
+from signoff.sharing.models import ShareLink
+from signoff.shops.access import Actor
+from signoff.shops.models import Shop
+from signoff.signing.consent import consent_text
+
+# What a contact may answer for an operation on the approval screens (staff can also defer).
+CHOICES = (Status.APPROVED, Status.DECLINED)
+
+
+@dataclass
+class OperationView:
+    """One operation as the approval screens show it."""
+
+    id: int
+    kind: str
+    title: str
+    complaint: str
+    cause: str
+    correction: str
+    lines: list[dict]
+    subtotal: Decimal
+    status: str
+    decidable: bool
+    choice: str = ""
+    change: str = ""  # "new" or "changed" since the contact's last approval
+
+    @property
+    def is_recommendation(self) -> bool:
+        return self.kind == OperationKind.RECOMMENDATION
+
+
+@dataclass(frozen=True)
+class Change:
+    operation_id: int
+    title: str
+    what: str  # "new" | "changed" | "removed"
+    before: Decimal | None
+    after: Decimal | None
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the current choices add up to, and the consent text that names it."""
+
+    estimate: Totals
+    recommendations: Totals
+    approved: int
+    declined: int
+    needs_signature: bool
+    consent_text: str
+
+    @property
+    def total(self) -> Decimal:
+        return self.estimate.total + self.recommendations.total
+
+
+@dataclass
+class ApprovalPage:
+    shop: Shop
+    repair_order: RepairOrder
+    version: EstimateVersion
+    link: ShareLink | None
+    content: dict
+    sections: frozenset[str]
+    estimate: list[OperationView]
+    recommendations: list[OperationView]
+    recommendations_approvable: bool
+    contacts: list[Contact]
+    approver: Contact | None
+    preview: Preview
+    language: str
+    etr: datetime | None = None
+    notes: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    changes_since: datetime | None = None
+
+    @property
+    def operations(self) -> list[OperationView]:
+        return [*self.estimate, *self.recommendations]
+
+    @property
+    def show_prices(self) -> bool:
+        return "prices" in self.sections
+
+    @property
+    def vehicle(self) -> dict | None:
+        return self.content.get("vehicle") if "customer_vehicle" in self.sections else None
+
+    @property
+    def decidable(self) -> list[OperationView]:
+        return [op for op in self.operations if op.decidable]
+
+    @property
+    def estimate_totals(self) -> dict:
+        return self.content["totals"]["estimate"]
+
+    @property
+    def capture_recommendation_approver(self) -> bool:
+        return recommendation_signed(self.shop)
+
+
+def recommendation_signed(shop: Shop) -> bool:
+    """Both recommendation options on: who approved a recommendation is recorded and signed."""
+    return shop.allow_recommendation_approval and shop.capture_recommendation_approver
+
+
+def sections_for(link: ShareLink | None) -> frozenset[str]:
+    """What the link's share chose to show. The in-person screen (no link) shows everything.
+
+    A share made without choosing sections (e.g. a plain request for approval) shows all.
+    """
+    chosen = link.share.sections if link is not None else None
+    return frozenset(chosen or PDF_SECTION_KEYS)
+
+
+def operation_decidable(*, kind: str, status: str, shop: Shop, sections: frozenset[str]) -> bool:
+    """May a contact answer this operation now? The one rule both screens and the API use.
+
+    Only pending operations (decided ones show their status). Recommendations only when the
+    shop allows contacts to approve them and the share shows recommendations.
+    """
+    if status != Status.PENDING:
+        return False
+    if kind == OperationKind.RECOMMENDATION:
+        return shop.allow_recommendation_approval and "recommendations" in sections
+    return True
+
+
+def _lines(op: Mapping, sections: frozenset[str]) -> list[dict]:
+    wanted = {"labor": "labor", "part": "parts", "fee": "prices"}
+    return [dict(line) for line in op.get("lines", []) if wanted.get(line["kind"]) in sections]
+
+
+def priced_lines(op: Mapping) -> list[PricedLine]:
+    return [
+        PricedLine(
+            kind=line["kind"],
+            quantity=Decimal(line["quantity"]),
+            unit_price=Decimal(line["unit_price"]),
+            taxable=bool(line["taxable"]),
+        )
+        for line in op.get("lines", [])
+    ]
+
+
+def approval_amounts(*, content: Mapping, approved_ids: Iterable[int]) -> tuple[Totals, Totals]:
+    """(estimate, recommendations) totals of the approved operations, priced from the snapshot."""
+    wanted = set(approved_ids)
+    tax_rate = Decimal(content.get("tax_rate") or "0")
+    chosen = [op for op in content["operations"] if op["id"] in wanted]
+    estimate = [
+        ln for op in chosen if op["kind"] != OperationKind.RECOMMENDATION for ln in priced_lines(op)
+    ]
+    recommended = [
+        ln for op in chosen if op["kind"] == OperationKind.RECOMMENDATION for ln in priced_lines(op)
+    ]
+    return price_lines(estimate, tax_rate=tax_rate), price_lines(recommended, tax_rate=tax_rate)
+
+
+def approval_preview(
+    *, shop: Shop, content: Mapping, choices: Mapping[int, str], language: str
+) -> Preview:
+    """Totals of what is being approved and the consent text naming them."""
+    kinds = {op["id"]: op["kind"] for op in content["operations"]}
+    approved = [op_id for op_id, status in choices.items() if status == Status.APPROVED]
+    estimate, recommendations = approval_amounts(content=content, approved_ids=approved)
+    chose_recommendation = any(kinds.get(i) == OperationKind.RECOMMENDATION for i in choices)
+    signs_recommendations = chose_recommendation and recommendation_signed(shop)
+    needs_signature = signs_recommendations or any(
+        kinds.get(i) == OperationKind.ESTIMATE for i in choices
+    )
+    approved_kinds = {kinds.get(i) for i in approved}
+    # Until something is chosen the statement reads as an authorization; once the contact has
+    # answered, it names only what they actually approve (or says they only decline).
+    approves_estimate = not choices or OperationKind.ESTIMATE in approved_kinds
+    approves_recommended = OperationKind.RECOMMENDATION in approved_kinds
+    text = consent_text(
+        shop_name=content["shop"]["name"],
+        ro_label=content["repair_order"]["label"],
+        estimate_amount=estimate.total if approves_estimate else None,
+        recommendation_amount=(
+            recommendations.total if signs_recommendations and approves_recommended else None
+        ),
+        language=language,
+    )
+    return Preview(
+        estimate=estimate,
+        recommendations=recommendations,
+        approved=len(approved),
+        declined=sum(1 for s in choices.values() if s == Status.DECLINED),
+        needs_signature=needs_signature,
+        consent_text=text,
+    )
+
+
+def customer_contacts(*, repair_order: RepairOrder) -> list[Contact]:
+    """Who may approve: the RO customer's contacts, primary first (relationship shown)."""
+    return list(Contact.objects.filter(customer_id=repair_order.customer_id))
+
+
+def _last_approval(*, repair_order: RepairOrder, contact: Contact | None) -> Decision | None:
+    """The contact's latest own decision (link or in person) on the RO, with its version."""
+    qs = Decision.objects.filter(
+        repair_order=repair_order,
+        source__in=[Source.LINK, Source.IN_PERSON],
+        version__isnull=False,
+    )
+    if contact is not None:
+        qs = qs.filter(Q(contact=contact) | Q(via_link__contact=contact))
+    return qs.select_related("version").order_by("-sequence").first()
+
+
+def changes_between(old: Mapping, new: Mapping) -> list[Change]:
+    """Per operation: new, changed (revision, title or price) or removed, in the new order."""
+    before = {op["id"]: op for op in old.get("operations", [])}
+    after = {op["id"]: op for op in new.get("operations", [])}
+    changes = []
+    for op_id, op in after.items():
+        was = before.get(op_id)
+        if was is None:
+            changes.append(Change(op_id, op["title"], "new", None, Decimal(op["subtotal"])))
+        elif (was["revision"], was["title"], was["subtotal"]) != (
+            op["revision"],
+            op["title"],
+            op["subtotal"],
+        ):
+            changes.append(
+                Change(
+                    op_id, op["title"], "changed", Decimal(was["subtotal"]), Decimal(op["subtotal"])
+                )
+            )
+    for op_id, was in before.items():
+        if op_id not in after:
+            changes.append(Change(op_id, was["title"], "removed", Decimal(was["subtotal"]), None))
+    return changes
+
+
+def _etr(content: Mapping) -> datetime | None:
+    raw = content["repair_order"].get("etr")
+    return datetime.fromisoformat(raw) if raw else None
+
+
+def approval_page(
+    *,
+    repair_order: RepairOrder,
+    version: EstimateVersion,
+    link: ShareLink | None = None,
+    choices: Mapping[int, str] | None = None,
+    approver_id: int | None = None,
+    language: str = "en",
+) -> ApprovalPage:
+    """Everything the approval screens and the portal API show, for one version of one RO."""
+    shop = repair_order.shop
+    content = version.content
+    sections = sections_for(link)
+    op_ids = [op["id"] for op in content["operations"]]
+    decisions = latest_decisions(operation_ids=op_ids)
+    contacts = customer_contacts(repair_order=repair_order)
+    by_id = {c.pk: c for c in contacts}
+    default = link.contact if link is not None else next(iter(contacts), None)
+    approver = by_id.get(approver_id, default) if approver_id else default
+
+    last = _last_approval(repair_order=repair_order, contact=link.contact if link else None)
+    changes: list[Change] = []
+    if last is not None and last.version_id != version.pk:
+        changes = changes_between(last.version.content, content)
+    changed = {c.operation_id: c.what for c in changes if c.what != "removed"}
+
+    views = []
+    for op in content["operations"]:
+        status = status_of(decisions.get(op["id"]))
+        decidable = operation_decidable(
+            kind=op["kind"], status=status, shop=shop, sections=sections
+        )
+        if op["kind"] == OperationKind.RECOMMENDATION and "recommendations" not in sections:
+            continue
+        views.append(
+            OperationView(
+                id=op["id"],
+                kind=op["kind"],
+                title=op["title"],
+                complaint=op.get("complaint", ""),
+                cause=op.get("cause", ""),
+                correction=op.get("correction", ""),
+                lines=_lines(op, sections),
+                subtotal=Decimal(op["subtotal"]),
+                status=status,
+                decidable=decidable,
+                choice=(choices or {}).get(op["id"], "") if decidable else "",
+                change=changed.get(op["id"], ""),
+            )
+        )
+    picked = {op.id: op.choice for op in views if op.choice}
+    notes = []
+    if "notes" in sections:
+        share_notes = link.share.notes if link is not None else ""
+        notes = [n for n in (content["repair_order"].get("notes", ""), share_notes) if n]
+    include_etr = link.share.include_etr if link is not None else True
+    return ApprovalPage(
+        shop=shop,
+        repair_order=repair_order,
+        version=version,
+        link=link,
+        content=content,
+        sections=sections,
+        estimate=[v for v in views if not v.is_recommendation],
+        recommendations=[v for v in views if v.is_recommendation],
+        recommendations_approvable=shop.allow_recommendation_approval,
+        contacts=contacts,
+        approver=approver,
+        preview=approval_preview(shop=shop, content=content, choices=picked, language=language),
+        language=language,
+        etr=_etr(content) if include_etr else None,
+        notes=notes,
+        changes=changes,
+        changes_since=last.created_at if changes else None,
+    )
+
+
+def link_by_token(*, raw_token: str) -> ShareLink | None:
+    """The link behind a token whatever its state: only for telling a contact whom to call
+    when their link has expired or was withdrawn (share_link_resolve refuses those)."""
+    return (
+        ShareLink.objects.select_related("shop", "contact")
+        .filter(token_hash=ShareLink.hash_token(raw_token))
+        .first()
+    )
+
+
+def version_of(*, repair_order: RepairOrder, version_id) -> EstimateVersion:
+    """The RO's version with that id (as posted by a form), or its current one."""
+    versions = EstimateVersion.objects.filter(repair_order=repair_order)
+    chosen = versions.filter(pk=version_id).first() if str(version_id or "").isdigit() else None
+    return chosen or versions.order_by("-number").first()
+
+
+def signature_get(*, actor: Actor, ro_id: int, signature_id: int) -> Signature:
+    """One signature of one of the actor's shop's ROs (another shop's is not found)."""
+    signature = Signature.objects.filter(
+        shop=actor.shop, repair_order_id=ro_id, pk=signature_id
+    ).first()
+    if signature is None:
+        raise NotFound("Signature not found.")
+    return signature

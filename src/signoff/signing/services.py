@@ -1,0 +1,391 @@
+"""Writes behind the approval screens: opening a share link, and recording signed approvals.
+
+The customer page, its JSON twin and the in-person screen all record through
+`_approval_record`, so the rules (current version only, pending operations only, the
+recommendation settings, signature and consent) live here once.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from signoff.approvals.chain import (
+    decision_append,
+    lock_repair_order,
+    normalize_ip,
+    signature_append,
+)
+from signoff.approvals.models import (
+    Decision,
+    EstimateVersion,
+    Event,
+    EventKind,
+    Signature,
+    Source,
+    Status,
+)
+from signoff.approvals.selectors import latest_decisions, status_of
+from signoff.approvals.versions import version_current, version_freeze, version_snapshot
+from signoff.core.errors import Conflict, NotFound, StaleVersion, ValidationFailed
+from signoff.customers.models import Contact
+from signoff.orders.models import Operation, OperationKind, RepairOrder
+from signoff.orders.selectors import live_operations, repair_order_get
+from signoff.sharing.links import share_link_resolve
+from signoff.sharing.models import ShareLink
+from signoff.shops.access import Actor, require_editor
+from signoff.signing import ratelimit
+from signoff.signing.selectors import (
+    CHOICES,
+    approval_preview,
+    operation_decidable,
+    recommendation_signed,
+    sections_for,
+)
+from signoff.signing.signature import CleanSignature, signature_clean
+
+
+@dataclass
+class ApprovalInput:
+    """What a contact submits: answers per operation, who is approving, signature, consent."""
+
+    version_id: int | None
+    choices: dict[int, str]
+    contact_id: int | None = None
+    signature_png: str = ""
+    signature_strokes: str | list = ""
+    consent: bool = False
+    # The total the screen showed next to the consent text; refused when it no longer matches.
+    shown_total: Decimal | None = None
+    language: str = "en"
+
+
+@dataclass
+class ApprovalResult:
+    decisions: list[Decision] = field(default_factory=list)
+    signatures: list[Signature] = field(default_factory=list)
+    amount: Decimal = Decimal("0.00")
+    consent_text: str = ""
+
+
+def link_for_request(*, raw_token: str, client: str) -> ShareLink:
+    """The funnel for every customer-side request: rate limit, then resolve the token.
+
+    Only lookups of unknown tokens count against the client (expired and revoked links are
+    real links, not guesses).
+    """
+    ratelimit.lookups_check(client=client)
+    try:
+        return share_link_resolve(raw_token=raw_token)
+    except NotFound:
+        ratelimit.lookup_failed(client=client)
+        raise
+
+
+def _work(content: Mapping) -> dict:
+    """A snapshot without its statuses: what a contact approves (decisions alone change nothing)."""
+    work = copy.deepcopy(dict(content))
+    for op in work.get("operations", []):
+        op.pop("status", None)
+    work.get("repair_order", {}).pop("status", None)
+    work.get("totals", {}).pop("approved", None)
+    return work
+
+
+def _is_current(version: EstimateVersion, repair_order: RepairOrder) -> bool:
+    return _work(version.content) == _work(version_snapshot(repair_order=repair_order))
+
+
+def version_for_approval(*, repair_order: RepairOrder, user=None) -> EstimateVersion:
+    """The version to approve against: the latest, or a new one if the work changed since.
+
+    Staff may edit an estimate after sharing it without sharing again; a contact must still
+    approve exactly what they are shown, so the screens freeze the RO as it is now.
+    """
+    with transaction.atomic():
+        lock_repair_order(repair_order.pk)
+        current = version_current(repair_order=repair_order)
+        if current is not None and _is_current(current, repair_order):
+            return current
+        version, _created = version_freeze(repair_order=repair_order, user=user)
+        return version
+
+
+def share_link_open(
+    *, raw_token: str, client: str, user_agent: str, via: str = "page"
+) -> tuple[ShareLink, EstimateVersion]:
+    """Resolve a link for viewing and record the opening (counts, times, an Event with IP/UA)."""
+    link = link_for_request(raw_token=raw_token, client=client)
+    with transaction.atomic():
+        version = version_for_approval(repair_order=link.repair_order)
+        now = timezone.now()
+        ShareLink.objects.filter(pk=link.pk).update(
+            open_count=F("open_count") + 1,
+            last_opened_at=now,
+            first_opened_at=Coalesce(F("first_opened_at"), Value(now)),
+        )
+        Event.objects.create(
+            shop_id=link.shop_id,
+            repair_order_id=link.repair_order_id,
+            kind=EventKind.LINK_OPENED,
+            share_link=link,
+            data={"contact": link.contact_id, "version": version.number, "via": via},
+            ip=normalize_ip(client),
+            user_agent=(user_agent or "")[:400],
+        )
+    link.refresh_from_db(fields=["open_count", "first_opened_at", "last_opened_at"])
+    return link, version
+
+
+def in_person_start(*, actor: Actor, ro_id: int) -> tuple[RepairOrder, EstimateVersion]:
+    """Open the counter screen: the RO and the version to sign (made now if there is none)."""
+    require_editor(actor)
+    ro = repair_order_get(actor=actor, ro_id=ro_id)
+    if not any(True for _op in ro.operations.all()):
+        raise ValidationFailed(
+            "Add an operation to the estimate before asking for approval in person."
+        )
+    return ro, version_for_approval(repair_order=ro, user=actor.user)
+
+
+def portal_approval_submit(
+    *, link: ShareLink, data: ApprovalInput, ip: str | None, user_agent: str
+) -> ApprovalResult:
+    """A contact's answers through their link, signed, recorded against the current version."""
+    ratelimit.approval_attempt(link_id=link.pk)
+    return _approval_record(
+        repair_order=link.repair_order,
+        link=link,
+        recorded_by=None,
+        source=Source.LINK,
+        data=data,
+        ip=ip,
+        user_agent=user_agent,
+    )
+
+
+def in_person_approval_submit(
+    *, actor: Actor, ro_id: int, data: ApprovalInput, ip: str | None, user_agent: str
+) -> ApprovalResult:
+    """A contact's answers at the counter, signed there; the staff member present is recorded."""
+    require_editor(actor)
+    ro = repair_order_get(actor=actor, ro_id=ro_id)
+    return _approval_record(
+        repair_order=ro,
+        link=None,
+        recorded_by=actor.user,
+        source=Source.IN_PERSON,
+        data=data,
+        ip=ip,
+        user_agent=user_agent,
+    )
+
+
+def _check_choices(choices: Mapping[int, str]) -> None:
+    if not choices:
+        message = _("Choose Approve or Decline for at least one item, then sign.")
+        raise ValidationFailed(message, fields={"decisions": message})
+    wrong = [op_id for op_id, status in choices.items() if status not in CHOICES]
+    if wrong:
+        message = _("Each answer must be Approve or Decline.")
+        raise ValidationFailed(message, fields={f"decisions.{wrong[0]}": message})
+
+
+def _operations(
+    *, repair_order: RepairOrder, link: ShareLink | None, content: Mapping, choices: Mapping
+) -> list[Operation]:
+    """The chosen operations, in estimate order, each one a contact may answer now."""
+    shop = repair_order.shop
+    sections = sections_for(link)
+    in_version = {op["id"]: op for op in content["operations"]}
+    live = {
+        op.pk: op
+        for op in live_operations().filter(repair_order=repair_order, pk__in=list(choices))
+    }
+    decisions = latest_decisions(operation_ids=list(live))
+    errors: dict[str, str] = {}
+    decided = []
+    for op_id in choices:
+        op = live.get(op_id)
+        if op is None or op_id not in in_version:
+            errors[f"decisions.{op_id}"] = _("This item is not on the estimate any more.")
+            continue
+        status = status_of(decisions.get(op_id))
+        if status != Status.PENDING:
+            decided.append(op)
+            continue
+        if not operation_decidable(kind=op.kind, status=status, shop=shop, sections=sections):
+            errors[f"decisions.{op_id}"] = _(
+                "%(shop)s does not take approval of recommended work here. Call the shop about it."
+            ) % {"shop": shop.name}
+    if decided:
+        raise Conflict(
+            _("%(shop)s already recorded a decision for: %(items)s. Review the estimate again.")
+            % {"shop": shop.name, "items": ", ".join(f"“{op.title}”" for op in decided)},
+            code="already_decided",
+        )
+    if errors:
+        raise ValidationFailed(" ".join(dict.fromkeys(errors.values())), fields=errors)
+    return sorted(live.values(), key=lambda op: (op.position, op.pk))
+
+
+def _approver(
+    *, repair_order: RepairOrder, link: ShareLink | None, contact_id: int | None
+) -> Contact:
+    contacts = list(Contact.objects.filter(customer_id=repair_order.customer_id))
+    if contact_id is None:
+        chosen = link.contact if link is not None else next(iter(contacts), None)
+    else:
+        chosen = next((c for c in contacts if c.pk == contact_id), None)
+    if chosen is None:
+        message = _("Choose who is approving from the list.")
+        raise ValidationFailed(message, fields={"contact": message})
+    return chosen
+
+
+def _signature(data: ApprovalInput, needed: bool) -> CleanSignature | None:
+    if not needed:
+        return None
+    errors: dict[str, str] = {}
+    clean = None
+    try:
+        clean = signature_clean(png=data.signature_png, strokes=data.signature_strokes)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if not data.consent:
+        errors["consent"] = _("Tick the box to agree to sign electronically.")
+    if errors:
+        raise ValidationFailed(" ".join(errors.values()), fields=errors)
+    return clean
+
+
+def _approval_record(
+    *,
+    repair_order: RepairOrder,
+    link: ShareLink | None,
+    recorded_by,
+    source: str,
+    data: ApprovalInput,
+    ip: str | None,
+    user_agent: str,
+) -> ApprovalResult:
+    _check_choices(data.choices)
+    with transaction.atomic():
+        lock_repair_order(repair_order.pk)
+        version = version_current(repair_order=repair_order)
+        if (
+            version is None
+            or version.pk != data.version_id
+            or not _is_current(version, repair_order)
+        ):
+            raise StaleVersion(_("This estimate was updated — please review the new version."))
+        content = version.content
+        operations = _operations(
+            repair_order=repair_order, link=link, content=content, choices=data.choices
+        )
+        contact = _approver(repair_order=repair_order, link=link, contact_id=data.contact_id)
+        shop = repair_order.shop
+        preview = approval_preview(
+            shop=shop, content=content, choices=data.choices, language=data.language
+        )
+        if data.shown_total is not None and data.shown_total != preview.total:
+            message = _("The total changed while you were choosing. Check it and sign again.")
+            raise ValidationFailed(message, fields={"total": message})
+        clean = _signature(data, preview.needs_signature)
+        return _write(
+            repair_order=repair_order,
+            version=version,
+            link=link,
+            recorded_by=recorded_by,
+            source=source,
+            operations=operations,
+            choices=data.choices,
+            contact=contact,
+            preview=preview,
+            clean=clean,
+            ip=ip,
+            user_agent=user_agent,
+        )
+
+
+def _write(
+    *,
+    repair_order,
+    version,
+    link,
+    recorded_by,
+    source,
+    operations,
+    choices,
+    contact,
+    preview,
+    clean,
+    ip,
+    user_agent,
+) -> ApprovalResult:
+    result = ApprovalResult(amount=preview.total, consent_text=preview.consent_text)
+    subtotals = {op["id"]: Decimal(op["subtotal"]) for op in version.content["operations"]}
+    kinds = {op.pk: op.kind for op in operations}
+    signed_recommendations = recommendation_signed(repair_order.shop)
+    signatures: dict[str, Signature | None] = {}
+    for kind, amount, wanted in (
+        (Signature.Kind.ESTIMATE, preview.estimate.total, OperationKind.ESTIMATE),
+        (
+            Signature.Kind.RECOMMENDATION,
+            preview.recommendations.total,
+            OperationKind.RECOMMENDATION,
+        ),
+    ):
+        if clean is None or wanted not in kinds.values():
+            continue
+        if wanted == OperationKind.RECOMMENDATION and not signed_recommendations:
+            continue
+        signatures[wanted] = signature_append(
+            repair_order=repair_order,
+            version=version,
+            kind=kind,
+            source=source,
+            contact=contact,
+            contact_name=contact.name,
+            contact_relationship=contact.relationship_label,
+            via_link=link,
+            recorded_by=recorded_by,
+            amount=amount,
+            svg=clean.svg,
+            png=clean.png,
+            consent_text=preview.consent_text,
+            ip=ip,
+            user_agent=user_agent,
+        )
+        result.signatures.append(signatures[wanted])
+    for op in operations:
+        status = choices[op.pk]
+        # Seed 001: without "capture who approved", recommendation approvals name nobody
+        # (the link they came through is still kept).
+        named = op.kind == OperationKind.ESTIMATE or signed_recommendations
+        result.decisions.append(
+            decision_append(
+                operation=op,
+                status=status,
+                source=source,
+                recorded_by=recorded_by,
+                contact=contact if named else None,
+                contact_name=contact.name if named else "",
+                contact_relationship=contact.relationship_label if named else "",
+                via_link=link,
+                amount=subtotals[op.pk] if status == Status.APPROVED else None,
+                version=version,
+                signature=signatures.get(op.kind),
+                ip=ip,
+                user_agent=user_agent,
+            )
+        )
+    return result

@@ -1,0 +1,367 @@
+"""Staff forms: they parse and re-display input; the services decide what is valid.
+
+Fields are mostly plain text so that one set of rules (in the services) produces every
+message; a ValidationFailed from a service is copied onto the form with `apply_errors`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+
+from signoff.core.errors import ValidationFailed
+from signoff.core.formatting import format_phone
+from signoff.customers.models import CustomerKind, Language, NotifyPreference
+from signoff.orders.models import LineKind, OperationKind, RoStatus
+from signoff.shops.models import PaperSize, SmsStatus
+from signoff.shops.services import timezone_names
+
+
+def apply_errors(form: forms.Form, exc: ValidationFailed, *, prefix: str = "") -> None:
+    """Puts a service's per-field messages on the form's fields (or on top when not a field)."""
+    for key, message in exc.fields.items():
+        if prefix:
+            if not key.startswith(prefix + "."):
+                continue
+            key = key[len(prefix) + 1 :]
+        elif "." in key:
+            continue
+        form.add_error(key if key in form.fields else None, message)
+    if not form.errors:
+        form.add_error(None, exc.message)
+
+
+def _text(label: str, *, help_text: str = "", **attrs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.TextInput(attrs=attrs) if attrs else forms.TextInput,
+    )
+
+
+def _choice(label: str, choices, *, radio: bool = False, **kwargs) -> forms.CharField:
+    """A drop-down (or radio buttons) whose value the service checks, so its message is shown."""
+    widget = forms.RadioSelect if radio else forms.Select
+    return forms.CharField(label=label, required=False, widget=widget(choices=choices), **kwargs)
+
+
+class CustomerForm(forms.Form):
+    kind = _choice("Type", CustomerKind.choices, radio=True, initial=CustomerKind.INDIVIDUAL)
+    name = _text("Name", help_text="A person's full name, or the company's name.", required=True)
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ContactForm(forms.Form):
+    name = _text("Name", autocomplete="off")
+    relationship = _text(
+        "Relationship",
+        help_text="To the primary contact: spouse, fleet manager, dispatcher…",
+        list="relationships",
+    )
+    email = _text("Email", type="email", autocomplete="off", inputmode="email")
+    mobile = _text(
+        "Mobile", help_text="For text messages. 10 digits, or + and the country code.", type="tel"
+    )
+    phone = _text("Other phone", help_text="Landline or work number.", type="tel")
+    preferred_number = _choice(
+        "Preferred number", [("mobile", "Mobile"), ("phone", "Other phone")], initial="mobile"
+    )
+    notify = _choice(
+        "Send estimates by", NotifyPreference.choices, radio=True, initial=NotifyPreference.EMAIL
+    )
+    language = _choice("Language", Language.choices, initial=Language.EN)
+
+    @classmethod
+    def initial_from(cls, contact) -> dict[str, Any]:
+        """The contact's values as staff typed them, with numbers shown the readable way."""
+        return {
+            "name": contact.name,
+            "relationship": contact.relationship,
+            "email": contact.email,
+            "mobile": format_phone(contact.mobile),
+            "phone": format_phone(contact.phone),
+            "preferred_number": contact.preferred_number,
+            "notify": contact.notify,
+            "language": contact.language,
+        }
+
+
+class VehicleForm(forms.Form):
+    vin = _text(
+        "VIN",
+        help_text="17 characters; the check digit is verified after saving.",
+        maxlength="20",
+        autocapitalize="characters",
+        spellcheck="false",
+    )
+    year = _text("Year", inputmode="numeric", maxlength="4")
+    make = _text("Make")
+    model = _text("Model")
+    unit_number = _text("Unit number", help_text="Fleet unit number, if any.")
+    license_plate = _text("License plate")
+    odometer = _text("Odometer", inputmode="numeric")
+
+
+class RepairOrderForm(forms.Form):
+    vehicle_id = _choice("Vehicle", [])
+    advisor_id = _choice("Advisor", [])
+    status = _choice("Status", RoStatus.choices, initial=RoStatus.ESTIMATE)
+    etr = forms.CharField(
+        label="Estimated time of repair",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    odometer_in = _text("Odometer in", inputmode="numeric")
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, vehicles=(), advisors=(), tz_name: str = "UTC", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vehicle_id"].widget.choices = [("", "No vehicle")] + [
+            (str(v.pk), f"{v.description}{' · ' + v.vin if v.vin else ''}") for v in vehicles
+        ]
+        self.fields["advisor_id"].widget.choices = [("", "Unassigned")] + [
+            (str(u.pk), u.get_full_name() or u.get_username()) for u in advisors
+        ]
+        self.fields["etr"].help_text = f"In the shop's time zone ({tz_name})."
+
+
+class ShopSettingsForm(forms.Form):
+    name = _text("Shop name")
+    phone = _text("Phone", type="tel")
+    email = _text("Email", type="email")
+    address = _text("Address")
+    timezone = _choice("Time zone", [])
+    tax_rate = _text("Sales tax rate (%)", help_text="e.g. 9.25", inputmode="decimal")
+    default_labor_rate = _text(
+        "Default labor rate ($/hour)",
+        help_text="Pre-filled on new labor lines.",
+        inputmode="decimal",
+    )
+    paper_size = _choice("Paper size for PDFs", PaperSize.choices)
+    link_expiry_days = _text(
+        "Share links expire after (days)",
+        help_text="Customers' personal links stop working after this many days (1–365).",
+        inputmode="numeric",
+    )
+    sms_status = _choice(
+        "Text messaging registration",
+        SmsStatus.choices,
+        help_text="Texts are offered only once the messaging provider has approved the shop.",
+    )
+    sms_sender = _text(
+        "Text sender", help_text="The approved sender number (+1…) or messaging service SID (MG…)."
+    )
+    allow_recommendation_approval = forms.BooleanField(
+        label="Allow contacts to approve recommendations",
+        required=False,
+        help_text="When off, recommendations are shown to customers but cannot be approved online.",
+    )
+    capture_recommendation_approver = forms.BooleanField(
+        label="Capture who approved each recommendation with a signature",
+        required=False,
+        help_text="Only applies when contacts may approve recommendations. The authorization "
+        "summary then names the approver of each recommendation and shows their signature.",
+    )
+    over_limit_percent = _text(
+        "Warn when work exceeds the authorized amount by (%)", inputmode="decimal"
+    )
+    over_limit_amount = _text(
+        "…or by this amount ($)",
+        help_text="Leave both empty to never warn. With both, the first one reached warns.",
+        inputmode="decimal",
+    )
+    reminder_delay_hours = _text(
+        "Remind unanswered shares after (hours)",
+        help_text="Sent once, never during quiet hours.",
+        inputmode="numeric",
+    )
+    quiet_hours_start = forms.CharField(
+        label="Quiet hours from", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    quiet_hours_end = forms.CharField(
+        label="Quiet hours until",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text="No reminders are sent between these times (shop time).",
+    )
+
+    def __init__(self, *args, read_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].widget.choices = [
+            (z, z.replace("_", " ")) for z in timezone_names()
+        ]
+        if read_only:
+            for f in self.fields.values():
+                f.disabled = True
+
+    @classmethod
+    def initial_from(cls, shop) -> dict[str, Any]:
+        def _time(value):
+            return value.strftime("%H:%M") if value else ""
+
+        def _plain(value):
+            return "" if value is None else f"{value.normalize():f}"
+
+        return {
+            "name": shop.name,
+            "phone": format_phone(shop.phone),
+            "email": shop.email,
+            "address": shop.address,
+            "timezone": shop.timezone,
+            "tax_rate": _plain(shop.tax_rate),
+            "default_labor_rate": shop.default_labor_rate,
+            "paper_size": shop.paper_size,
+            "link_expiry_days": shop.link_expiry_days,
+            "sms_status": shop.sms_status,
+            "sms_sender": shop.sms_sender,
+            "allow_recommendation_approval": shop.allow_recommendation_approval,
+            "capture_recommendation_approver": shop.capture_recommendation_approver,
+            "over_limit_percent": _plain(shop.over_limit_percent),
+            "over_limit_amount": _plain(shop.over_limit_amount),
+            "reminder_delay_hours": shop.reminder_delay_hours,
+            "quiet_hours_start": _time(shop.quiet_hours_start),
+            "quiet_hours_end": _time(shop.quiet_hours_end),
+        }
+
+    def service_data(self) -> dict[str, Any]:
+        """Every field, including unticked boxes (a browser leaves those out of the POST)."""
+        return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
+class ApiTokenForm(forms.Form):
+    name = _text("Token name", help_text="What it is for, e.g. “DMS integration”.", maxlength="80")
+
+
+# --- Operations: a fixed set of fields plus any number of priced lines --------------------------
+
+
+class OperationForm(forms.Form):
+    title = _text("Title", placeholder="e.g. Replace front brake pads and rotors")
+    kind = _choice(
+        "Kind",
+        [
+            (OperationKind.ESTIMATE, "Estimate work"),
+            (OperationKind.RECOMMENDATION, "Recommendation (for later)"),
+        ],
+        radio=True,
+        initial=OperationKind.ESTIMATE,
+    )
+    complaint = forms.CharField(
+        label="Complaint", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    cause = forms.CharField(label="Cause", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    correction = forms.CharField(
+        label="Correction", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+LINE_FIELDS = ("description", "part_number", "quantity", "unit_price")
+# What a shop usually taxes: parts and fees. Labor is untaxed in many states (California).
+TAXABLE_BY_DEFAULT = {LineKind.LABOR: False, LineKind.PART: True, LineKind.FEE: True}
+
+
+@dataclass
+class LineInput:
+    """One line row of the operation form, as typed, with the messages for its fields."""
+
+    index: int
+    kind: str
+    description: str = ""
+    part_number: str = ""
+    quantity: str = ""
+    unit_price: str = ""
+    taxable: bool = True
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def kind_label(self) -> str:
+        return LineKind(self.kind).label
+
+    @property
+    def is_blank(self) -> bool:
+        # Empty rows start with a pre-filled labor rate or part quantity; those alone are no line.
+        if self.kind == LineKind.LABOR:
+            return not (self.description or self.quantity)
+        return not (self.description or self.part_number or self.unit_price)
+
+
+def blank_line(*, index: int, kind: str, labor_rate) -> LineInput:
+    return LineInput(
+        index=index,
+        kind=kind,
+        unit_price=f"{labor_rate:.2f}" if kind == LineKind.LABOR else "",
+        quantity="1" if kind == LineKind.PART else "",
+        taxable=TAXABLE_BY_DEFAULT[kind],
+    )
+
+
+def lines_from_post(post: Mapping[str, Any]) -> list[LineInput]:
+    """The line rows in a submitted operation form (`lines-<n>-<field>`), in row order."""
+    indices = sorted(
+        {
+            int(key.split("-")[1])
+            for key in post
+            if key.startswith("lines-") and key.endswith("-kind") and key.split("-")[1].isdigit()
+        }
+    )
+    rows = []
+    for i in indices:
+        p = f"lines-{i}-"
+        kind = post.get(p + "kind", "")
+        if kind not in LineKind.values:
+            continue
+        rows.append(
+            LineInput(
+                index=i,
+                kind=kind,
+                taxable=bool(post.get(p + "taxable")),
+                **{f: str(post.get(p + f, "")).strip() for f in LINE_FIELDS},
+            )
+        )
+    return rows
+
+
+def lines_from_operation(operation) -> list[LineInput]:
+    return [
+        LineInput(
+            index=i,
+            kind=ln.kind,
+            description=ln.description,
+            part_number=ln.part_number,
+            quantity=f"{ln.quantity.normalize():f}",
+            unit_price=f"{ln.unit_price:.2f}",
+            taxable=ln.taxable,
+        )
+        for i, ln in enumerate(operation.lines.all())
+    ]
+
+
+def lines_for_service(rows: list[LineInput]) -> tuple[list[dict[str, Any]], list[LineInput]]:
+    """(lines to send to the service, the rows they came from). Blank rows are left out."""
+    used = [r for r in rows if not r.is_blank]
+    data = [
+        {
+            "kind": r.kind,
+            "description": r.description,
+            "part_number": r.part_number if r.kind == LineKind.PART else "",
+            "quantity": "1" if r.kind == LineKind.FEE else r.quantity,
+            "unit_price": r.unit_price or "0",
+            "taxable": r.taxable,
+        }
+        for r in used
+    ]
+    return data, used
+
+
+def apply_line_errors(exc: ValidationFailed, used: list[LineInput]) -> None:
+    """Copies `lines.<n>.<field>` messages onto the rows that were sent as line n."""
+    for key, message in exc.fields.items():
+        parts = key.split(".")
+        if len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit():
+            n = int(parts[1])
+            if n < len(used):
+                used[n].errors[parts[2]] = message

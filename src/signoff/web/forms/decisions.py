@@ -1,0 +1,37 @@
+"""Staff forms of the approvals app. They only parse; the services decide what is valid."""
+
+from __future__ import annotations
+
+from django import forms
+
+from signoff.approvals.models import DECIDABLE_STATUSES, ReasonKind
+from signoff.approvals.selectors import STATUS_VERBS
+
+
+class DecisionForm(forms.Form):
+    """Approve, Defer or Decline on the customer's behalf: the pop-up and its no-JS page."""
+
+    status = forms.ChoiceField(
+        label="Decision",
+        required=False,
+        choices=[("", "Choose…"), *((s, STATUS_VERBS[s]) for s in DECIDABLE_STATUSES)],
+    )
+    reason = forms.IntegerField(label="Reason", required=False)
+    contact = forms.IntegerField(label="Approved by", required=False)
+    phone_number = forms.CharField(label="Number called", required=False)
+    comment = forms.CharField(label="Additional comments", required=False)
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "status": data["status"],
+            "reason_id": data["reason"],
+            "contact_id": data["contact"],
+            "phone_number": data["phone_number"],
+            "comment": data["comment"],
+        }
+
+
+class ReasonForm(forms.Form):
+    label = forms.CharField(label="Reason", required=False)
+    kind = forms.ChoiceField(label="Kind", choices=ReasonKind.choices, required=False)
