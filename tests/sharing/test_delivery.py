@@ -13,9 +13,8 @@ from signoff.approvals.models import Event, EventKind
 from signoff.sharing import delivery
 from signoff.sharing.channels import sms
 from signoff.sharing.compose import LINK_PLACEHOLDER
-from signoff.sharing.delivery import backoff_delay, message_deliver, message_sweep
+from signoff.sharing.delivery import backoff_delay, message_deliver, message_enqueue, message_sweep
 from signoff.sharing.models import Message, ShareLink
-from signoff.sharing.tasks import message_enqueue
 from tests.sharing.builders import url_of
 from tests.sharing.factories import MessageFactory
 from tests.support.worker import pending_tasks, run_queued_tasks

@@ -7,10 +7,9 @@ from pypdf import PdfReader
 
 from signoff.sharing.channels import email as email_channel
 from signoff.sharing.compose import LINK_PLACEHOLDER, fill_link
-from signoff.sharing.delivery import message_deliver
+from signoff.sharing.delivery import message_deliver, message_enqueue
 from signoff.sharing.models import Message
 from signoff.sharing.services import Recipient, share_create
-from signoff.sharing.tasks import message_enqueue
 from tests.sharing.builders import actor_of, estimate_for, ready_to_send, url_of
 from tests.sharing.factories import MessageFactory
 from tests.support.worker import run_queued_tasks

@@ -134,7 +134,7 @@ def _wait_for_status(db_path, message_id: int, wanted: str, *, seconds: float) -
 SEED_QUEUED_TEXT = """
 import django
 django.setup()
-from signoff.sharing.tasks import message_enqueue
+from signoff.sharing.delivery import message_enqueue
 from tests.sharing.factories import MessageFactory
 m = MessageFactory(channel="sms", share__version__repair_order__shop__sms_sender="+15035550100")
 message_enqueue(m.pk)

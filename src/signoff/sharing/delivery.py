@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_tasks import task
 
 from signoff.approvals.models import Event, EventKind
 from signoff.sharing.channels import DeliveryError, send
@@ -238,7 +239,23 @@ def _move(
 
 
 def _enqueue(message_id: int, *, run_after: datetime | None = None) -> None:
-    # Imported here because the tasks module imports this one.
-    from signoff.sharing.tasks import message_enqueue
-
     message_enqueue(message_id, run_after=run_after)
+
+
+# The background task. Tasks take message ids, never objects. ----------------------------------
+
+
+@task()
+def message_deliver_task(message_id: int) -> str:
+    """Send one outbox message; safe to run twice (the message row decides who sends)."""
+    return message_deliver(message_id)
+
+
+def message_enqueue(message_id: int, *, run_after: datetime | None = None) -> None:
+    """Queue delivery of one outbox message. share_create calls this after its commit."""
+    job = message_deliver_task
+    # Backends that cannot defer run it now; the claim then skips it until it is due and the
+    # sweeper queues it again later.
+    if run_after is not None and job.get_backend().supports_defer:
+        job = job.using(run_after=run_after)
+    job.enqueue(message_id)

@@ -170,7 +170,7 @@ def _clean_options(*, notes: str, sections: Sequence[str] | None) -> list[str]:
 
 def _enqueue(message_id: int) -> None:
     # Imported here: delivery is another module's concern and need not load with this one.
-    from signoff.sharing.tasks import message_enqueue
+    from signoff.sharing.delivery import message_enqueue
 
     message_enqueue(message_id)
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils.html import escape
 
-from signoff.sharing.channels import DeliveryError, capture, with_link
+from signoff.sharing.channels.base import DeliveryError, capture, with_link
 from signoff.sharing.models import Message
 
 

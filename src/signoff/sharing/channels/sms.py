@@ -9,7 +9,7 @@ from twilio.base.exceptions import TwilioException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from signoff.sharing.channels import DeliveryError, capture, with_link
+from signoff.sharing.channels.base import DeliveryError, capture, with_link
 from signoff.sharing.models import Message
 
 TWILIO_API = "https://api.twilio.com"
