@@ -5,6 +5,7 @@ each place that shows it must print exactly that string, in English and in Spani
 """
 
 import base64
+import re
 from decimal import Decimal
 
 import pytest
@@ -16,6 +17,7 @@ from signoff.orders.models import LineKind
 from signoff.sharing.compose import compose_message
 from signoff.sharing.links import share_link_mint
 from signoff.sharing.models import Share, ShareKind
+from signoff.signing.inputs import approval_input
 from tests.documents.reading import text
 from tests.factories import ContactFactory, LineFactory, OperationFactory, RepairOrderFactory
 from tests.portal.builders import STROKES, png_rgba
@@ -86,3 +88,12 @@ def test_a_discount_reads_the_same_on_every_page_document_and_message(client, sh
         assert DISCOUNT in written, where
         assert "-$5.00" not in written and "$-5.00" not in written, where
 
+
+def test_the_spanish_page_posts_back_a_total_the_server_can_read(client, shop):
+    _ro, _contact, operation, version, _share, token = discounted_ro(shop, language="es")
+    partial = client.post(
+        f"/s/{token}/total", {"version": version.pk, f"op-{operation.pk}": "approved"}
+    ).content.decode()
+    posted = re.search(r'name="shown_total" value="([^"]*)"', partial).group(1)
+    assert posted == "-5.00"
+    assert approval_input({"shown_total": posted}, language="es").shown_total == Decimal("-5.00")
