@@ -47,7 +47,7 @@ def test_approving_past_the_percent_limit_later_warns_with_the_amounts(shop, act
     warning = over_limit_warning(operation=op2, status=Status.APPROVED, shop=shop)
     assert warning == (
         "Approving this brings the approved total to $629.98, $314.99 above the first "
-        "authorized total of $314.99 (the shop's limit is 10 %). Make sure the customer agreed "
+        "authorized total of $314.99 (the shop's limit is 10%). Make sure the customer agreed "
         "to the higher amount."
     )
     assert over_limit_warning(operation=op2, status=Status.DECLINED, shop=shop) is None

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from signoff.core import formatting as fmt
 from signoff.documents import context
-from signoff.documents import formatting as fmt
 from signoff.documents.sections import PDF_SECTION_KEYS
 from tests.documents.builders import SIGNATURE_PNG, line, operation, snapshot
 
@@ -40,7 +40,7 @@ def build(snap=None, **kwargs):
     [
         ("1234.5", "$1,234.50"),
         (Decimal("0"), "$0.00"),
-        ("-12", "-$12.00"),
+        ("-12", "−$12.00"),
         ("1000000.005", "$1,000,000.01"),
         (None, ""),
     ],

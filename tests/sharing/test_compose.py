@@ -5,12 +5,12 @@ from decimal import Decimal
 from django.db import transaction
 
 from signoff.approvals.versions import version_freeze
+from signoff.core.formatting import money
 from signoff.sharing.compose import (
     LINK_PLACEHOLDER,
     cc_text_for,
     compose_message,
     fill_link,
-    money_text,
 )
 from signoff.sharing.models import Share
 from tests.sharing.builders import estimate_for
@@ -24,8 +24,8 @@ def share_of(est, **fields):
 
 
 def test_money_reads_with_a_dollar_sign_and_thousands():
-    assert money_text(Decimal("1234.5")) == "$1,234.50"
-    assert money_text("0") == "$0.00"
+    assert money(Decimal("1234.5")) == "$1,234.50"
+    assert money("0") == "$0.00"
 
 
 def test_the_email_names_the_shop_ro_vehicle_total_and_etr_in_the_shops_time_zone(shop):

@@ -92,7 +92,7 @@ def test_the_totals_box_adds_tax_at_the_shop_rate_and_keeps_recommendations_apar
     assert 'data-total="labor">$225.00<' in body
     assert 'data-total="parts">$89.99<' in body
     assert 'data-total="subtotal">$314.99<' in body
-    assert "Tax (8.25 %)" in body
+    assert "Tax (8.25%)" in body
     assert 'data-total="tax">$25.99<' in body
     assert 'data-total="total">$340.98<' in body
     assert 'data-total="rec-subtotal">$160.00<' in body

@@ -9,6 +9,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from signoff.approvals.selectors import status_of
+from signoff.core.formatting import staff_name
 from signoff.orders.pricing import operation_content
 
 Money = str
@@ -96,9 +97,7 @@ class OperationOut(Schema):
 
 
 def _user_name(user) -> str | None:
-    if user is None:
-        return None
-    return user.get_full_name() or user.get_username()
+    return None if user is None else staff_name(user)
 
 
 def decision_brief(decision) -> dict | None:

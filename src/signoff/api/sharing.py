@@ -14,6 +14,7 @@ from ninja.responses import Status
 from signoff.api.idempotency import idempotent
 from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, errors
 from signoff.approvals.models import EstimateVersion
+from signoff.core.formatting import staff_name
 from signoff.documents.sections import PDF_SECTION_KEYS
 from signoff.sharing import selectors, services
 from signoff.sharing.models import Message, Share, ShareLink
@@ -31,7 +32,7 @@ class StaffBrief(Schema):
 def _staff(user) -> dict | None:
     if user is None:
         return None
-    return {"id": user.pk, "name": user.get_full_name() or user.get_username()}
+    return {"id": user.pk, "name": staff_name(user)}
 
 
 class RecipientIn(Schema):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from signoff.approvals.models import DECIDABLE_STATUSES, ApprovalReason, Decision, Source, Status
 from signoff.core.errors import NotFound
-from signoff.core.formatting import format_phone
+from signoff.core.formatting import format_phone, money, percent, staff_name
 from signoff.customers.models import Contact
 from signoff.orders.models import Operation, OperationKind, RepairOrder
 from signoff.orders.pricing import ZERO, Totals, estimate_totals, line_amount, operation_subtotal
@@ -126,10 +126,6 @@ def decision_form_data(*, actor: Actor, operation: Operation, status: str) -> di
     }
 
 
-def _money(value: Decimal) -> str:
-    return f"${value:,.2f}"
-
-
 def _approved_total(decisions: Iterable[Decision], subtotals: dict[int, Decimal]) -> Decimal:
     latest: dict[int, Decision] = {}
     for decision in decisions:
@@ -176,16 +172,16 @@ def over_limit_warning(*, operation: Operation, status: str, shop: Shop) -> str 
     excess = after - baseline
     limits = []
     if shop.over_limit_percent is not None:
-        percent = shop.over_limit_percent
-        limits.append((baseline * percent / 100, f"{percent.normalize():f} %"))
+        rate = shop.over_limit_percent
+        limits.append((baseline * rate / 100, percent(rate)))
     if shop.over_limit_amount is not None:
-        limits.append((shop.over_limit_amount, _money(shop.over_limit_amount)))
+        limits.append((shop.over_limit_amount, money(shop.over_limit_amount)))
     crossed = [label for limit, label in limits if excess > limit]
     if not crossed:
         return None
     return (
-        f"Approving this brings the approved total to {_money(after)}, "
-        f"{_money(excess)} above the first authorized total of {_money(baseline)} "
+        f"Approving this brings the approved total to {money(after)}, "
+        f"{money(excess)} above the first authorized total of {money(baseline)} "
         f"(the shop's limit is {' / '.join(label for _, label in limits)}). "
         "Make sure the customer agreed to the higher amount."
     )
@@ -206,12 +202,6 @@ _HOW = {
     "in_person": "In person",
     "on_behalf": "On behalf of the customer",
 }
-
-
-def _staff_name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def _titles(version, operation_ids: list[int], fallback: dict[int, str]) -> list[str]:
@@ -272,7 +262,7 @@ def authorization_summary(*, repair_order: RepairOrder) -> list[dict]:
                 "source": sig.source,
                 "reason": "",
                 "comment": "",
-                "recorded_by": _staff_name(sig.recorded_by),
+                "recorded_by": staff_name(sig.recorded_by),
                 "via": via.name if via is not None and via.pk != sig.contact_id else "",
                 "version": sig.version.number,
                 "version_hash": sig.version_hash,
@@ -307,7 +297,7 @@ def authorization_summary(*, repair_order: RepairOrder) -> list[dict]:
                 "source": decision.source,
                 "reason": decision.reason_label,
                 "comment": decision.comment,
-                "recorded_by": _staff_name(decision.recorded_by),
+                "recorded_by": staff_name(decision.recorded_by),
                 "via": "",
                 "version": decision.version.number if decision.version_id else None,
                 "version_hash": decision.version.content_hash if decision.version_id else "",

@@ -7,6 +7,7 @@ from decimal import Decimal
 from signoff.approvals.canonical import canonical_value, sha256_hex
 from signoff.approvals.models import EstimateVersion, Event, EventKind
 from signoff.approvals.selectors import latest_decisions, status_of
+from signoff.core.formatting import staff_name
 from signoff.orders.models import RepairOrder
 from signoff.orders.pricing import estimate_totals, operation_content
 from signoff.orders.selectors import live_operations
@@ -19,12 +20,6 @@ def _iso(value) -> str | None:
     if value is None:
         return None
     return canonical_value(value)
-
-
-def _advisor_name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def _vehicle(repair_order: RepairOrder) -> dict | None:
@@ -79,7 +74,7 @@ def version_snapshot(*, repair_order: RepairOrder) -> dict:
             "status": ro.status,
             "etr": _iso(ro.etr),
             "notes": ro.notes,
-            "advisor": _advisor_name(ro.advisor),
+            "advisor": staff_name(ro.advisor),
         },
         "customer": {"id": ro.customer_id, "name": ro.customer.name, "kind": ro.customer.kind},
         "vehicle": _vehicle(ro),

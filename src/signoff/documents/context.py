@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from signoff.approvals.models import Source, Status
-from signoff.documents import formatting as fmt
+from signoff.core import formatting as fmt
 from signoff.documents.sections import PDF_SECTION_KEYS
 
 PAPER_SIZES = frozenset({"us-letter", "a4"})
@@ -36,12 +36,6 @@ def sections_chosen(sections: Iterable[str] | None) -> frozenset[str]:
     return chosen
 
 
-def staff_name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
 def status_badge(status: str) -> dict:
     label = Status(status).label if status in Status.values else str(status).title()
     return {"key": status, "label": label}
@@ -63,26 +57,20 @@ def png_bytes(value) -> list[int] | None:
     return list(raw) if raw.startswith(PNG_MAGIC) else None
 
 
-def person(name: str, relationship: str = "") -> str:
-    if not name:
-        return ""
-    return f"{name} ({relationship})" if relationship else name
-
-
 def _decision_who(decision) -> str:
     if decision.source == Source.SYSTEM:
         return "Signoff"
-    return person(decision.contact_name, decision.contact_relationship) or "Customer"
+    return fmt.person_name(decision.contact_name, decision.contact_relationship) or "Customer"
 
 
 def _decision_detail(decision, *, show_money: bool) -> str:
     parts = []
     if decision.source == Source.ON_BEHALF and decision.recorded_by_id:
-        parts.append(f"Recorded by {staff_name(decision.recorded_by)}")
+        parts.append(f"Recorded by {fmt.staff_name(decision.recorded_by)}")
     if decision.reason_label:
         parts.append(decision.reason_label)
     if decision.phone_number:
-        parts.append(f"Called {fmt.phone(decision.phone_number)}")
+        parts.append(f"Called {fmt.format_phone(decision.phone_number)}")
     if show_money and decision.amount is not None and decision.status == Status.APPROVED:
         # Only an approval authorizes an amount; a decline or deferral authorizes nothing.
         parts.append(f"Authorized {fmt.money(decision.amount)}")
@@ -161,7 +149,9 @@ def authorization_rows(entries: Iterable[Mapping], zone, *, show_money: bool = T
         amount = entry.get("amount")
         rows.append(
             {
-                "signer": person(entry.get("signer") or "", entry.get("relationship") or "")
+                "signer": fmt.person_name(
+                    entry.get("signer") or "", entry.get("relationship") or ""
+                )
                 or "Customer",
                 "when": fmt.when(entry.get("when"), zone),
                 "how": source_label(entry.get("how") or ""),
@@ -264,7 +254,7 @@ def shop_header(shop: Mapping) -> dict:
     return {
         "name": shop.get("name") or "",
         "address": shop.get("address") or "",
-        "phone": fmt.phone(shop.get("phone")),
+        "phone": fmt.format_phone(shop.get("phone")),
         "email": shop.get("email") or "",
     }
 
@@ -427,7 +417,7 @@ def _certificate_consents(entries: Iterable[Mapping], zone) -> list[dict]:
     """Each signature's consent statement, word for word as stored, with the hash it signed."""
     return [
         {
-            "signer": person(entry.get("signer") or "", entry.get("relationship") or "")
+            "signer": fmt.person_name(entry.get("signer") or "", entry.get("relationship") or "")
             or "Customer",
             "when": fmt.when(entry.get("when"), zone),
             "version": entry.get("version"),

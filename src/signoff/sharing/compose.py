@@ -9,18 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from signoff.core.formatting import format_phone
+from signoff.core.formatting import format_phone, money, person_name, weekday_time
 from signoff.customers.models import Contact
 from signoff.sharing.models import Channel, Message, Share, ShareKind
 
@@ -41,15 +37,6 @@ class Composed:
     body_html: str
 
 
-def money_text(value: Decimal | str) -> str:
-    """$1,234.56 — how amounts read in messages."""
-    return f"${Decimal(value):,.2f}"
-
-
-def _person(contact: Contact) -> str:
-    return f"{contact.name} ({contact.relationship_label})"
-
-
 def cc_text_for(*, contact: Contact, others: Sequence[Contact]) -> str:
     """ "Also sent to: Jane Doe (Spouse), …" — the other people this share went to.
 
@@ -59,7 +46,7 @@ def cc_text_for(*, contact: Contact, others: Sequence[Contact]) -> str:
         return ""
     limit = Message._meta.get_field("cc_text").max_length
     with translation.override(contact.language):
-        people = [_person(c) for c in others]
+        people = [person_name(c.name, c.relationship_label) for c in others]
         for shown in range(len(people), 0, -1):
             names = ", ".join(people[:shown])
             hidden = len(people) - shown
@@ -77,8 +64,7 @@ def _etr_text(content: dict, include_etr: bool) -> str:
     raw = content["repair_order"].get("etr")
     if not (include_etr and raw):
         return ""
-    when = datetime.fromisoformat(raw).astimezone(ZoneInfo(content["shop"]["timezone"]))
-    return date_filter(when, "D, M j, Y, g:i A")
+    return weekday_time(raw, content["shop"]["timezone"])
 
 
 def _context(*, share: Share, contact: Contact, cc_text: str) -> dict:
@@ -93,8 +79,8 @@ def _context(*, share: Share, contact: Contact, cc_text: str) -> dict:
         "ro_label": content["repair_order"]["label"],
         "version_number": share.version.number,
         "vehicle": vehicle.get("description", ""),
-        "total": money_text(totals["estimate"]["total"]),
-        "approved_total": money_text(totals["approved"]["total"]),
+        "total": money(totals["estimate"]["total"]),
+        "approved_total": money(totals["approved"]["total"]),
         "etr": _etr_text(content, share.include_etr),
         "notes": share.notes,
         "url": LINK_PLACEHOLDER,

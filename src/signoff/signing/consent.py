@@ -12,10 +12,7 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-
-def money_text(amount: Decimal) -> str:
-    """$1,234.56 — amounts are already rounded by orders.pricing; this only writes them."""
-    return f"${amount:,.2f}"
+from signoff.core.formatting import money
 
 
 def consent_text(
@@ -37,7 +34,7 @@ def consent_text(
     with translation.override(language):
         values = {"shop": shop_name, "ro": ro_label}
         if estimate_amount is not None and recommendation_amount is None:
-            values["amount"] = money_text(estimate_amount)
+            values["amount"] = money(estimate_amount)
             authorize = (
                 _(
                     "I authorize %(shop)s to do the work I approved above on %(ro)s, for a total "
@@ -46,8 +43,8 @@ def consent_text(
                 % values
             )
         elif estimate_amount is not None:
-            values["amount"] = money_text(estimate_amount)
-            values["recommended"] = money_text(recommendation_amount)
+            values["amount"] = money(estimate_amount)
+            values["recommended"] = money(recommendation_amount)
             authorize = (
                 _(
                     "I authorize %(shop)s to do the work I approved above on %(ro)s, for a total "
@@ -57,7 +54,7 @@ def consent_text(
                 % values
             )
         elif recommendation_amount is not None:
-            values["amount"] = money_text(recommendation_amount)
+            values["amount"] = money(recommendation_amount)
             authorize = (
                 _(
                     "I authorize %(shop)s to do the recommended work I approved above on "
@@ -67,7 +64,7 @@ def consent_text(
                 % values
             )
         else:
-            values["amount"] = money_text(Decimal("0.00"))
+            values["amount"] = money(Decimal("0.00"))
             authorize = (
                 _(
                     "I decline the work I marked as declined above on %(ro)s, and I do not "

@@ -2,39 +2,29 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from signoff.core.formatting import format_phone
-from signoff.signing.consent import money_text
+from signoff.core import formatting
 
 register = template.Library()
 
 
 @register.filter
 def money(value) -> str:
-    try:
-        return money_text(Decimal(value))
-    except (InvalidOperation, TypeError, ValueError):
-        return ""
+    return formatting.money(value)
 
 
 @register.filter
 def phone(value: str) -> str:
-    return format_phone(value or "")
+    return formatting.format_phone(value)
 
 
 @register.filter
 def quantity(value) -> str:
     """Hours or a count without trailing zeros: 1.5, 2."""
-    try:
-        text = format(Decimal(value).normalize(), "f")
-    except (InvalidOperation, TypeError, ValueError):
-        return str(value)
-    return text if "." not in text else text.rstrip("0").rstrip(".")
+    return formatting.quantity(value)
 
 
 @register.filter
@@ -53,6 +43,12 @@ def relationship(contact) -> str:
     if contact.is_primary:
         return _("Primary")
     return contact.relationship or _("Additional contact")
+
+
+@register.filter
+def contact_name(contact) -> str:
+    """'Sam Lee (Spouse)', the relationship in the page's language."""
+    return formatting.person_name(contact.name, relationship(contact))
 
 
 @register.filter

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 
 from signoff.core.errors import ValidationFailed
-from signoff.core.formatting import format_phone
+from signoff.core.formatting import format_phone, staff_name
 from signoff.customers.models import CustomerKind, Language, NotifyPreference
 from signoff.orders.models import LineKind, OperationKind, RoStatus
 from signoff.shops.models import PaperSize, SmsStatus
@@ -124,7 +124,7 @@ class RepairOrderForm(forms.Form):
             (str(v.pk), f"{v.description}{' · ' + v.vin if v.vin else ''}") for v in vehicles
         ]
         self.fields["advisor_id"].widget.choices = [("", "Unassigned")] + [
-            (str(u.pk), u.get_full_name() or u.get_username()) for u in advisors
+            (str(u.pk), staff_name(u)) for u in advisors
         ]
         self.fields["etr"].help_text = f"In the shop's time zone ({tz_name})."
 

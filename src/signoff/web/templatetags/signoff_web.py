@@ -1,17 +1,15 @@
-"""Template helpers for staff pages: money, quantities, phone numbers, shop time, form fields."""
+"""Template helpers for staff pages: core.formatting as filters, status cells, form fields."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
 from django import forms, template
 from django.template import TemplateDoesNotExist
 from django.utils import timezone
 from django.utils.html import format_html
 
-from signoff.core.formatting import format_phone
+from signoff.core import formatting
 
 register = template.Library()
 
@@ -27,63 +25,53 @@ STATUS_LABELS = {
 @register.filter
 def money(value) -> str:
     """$1,234.50; negative amounts (discounts) as −$5.00."""
-    if value in (None, ""):
-        return ""
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return str(value)
-    sign = "−" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.2f}"
+    return formatting.money(value)
 
 
 @register.filter
 def qty(value) -> str:
     """1.50 → 1.5, 2.00 → 2: quantities and hours without trailing zeros."""
-    if value in (None, ""):
-        return ""
-    try:
-        return f"{Decimal(value).normalize():f}"
-    except (InvalidOperation, TypeError, ValueError):
-        return str(value)
+    return formatting.quantity(value)
 
 
 @register.filter
 def percent(value) -> str:
-    return f"{qty(value)} %" if value not in (None, "") else ""
+    return formatting.percent(value)
 
 
 @register.filter
 def phone(value) -> str:
-    return format_phone(value or "")
+    return formatting.format_phone(value)
+
+
+@register.filter
+def person(name: str, relationship: str = "") -> str:
+    """{{ name|person:relationship }} → 'Ana Lopez (Mother)'."""
+    return formatting.person_name(name, relationship)
+
+
+@register.filter
+def staff_name(user) -> str:
+    return formatting.staff_name(user)
 
 
 @register.filter
 def shop_time(value: datetime | None, tz_name: str = "UTC") -> str:
     """An aware time in the shop's zone: 'Tue, Nov 24, 2026, 4:30 PM'."""
-    if not value:
-        return ""
-    local = timezone.localtime(value, ZoneInfo(tz_name or "UTC"))
-    return local.strftime("%a, %b %-d, %Y, %-I:%M %p")
+    return formatting.weekday_time(value, tz_name)
 
 
 @register.filter
 def shop_date(value: datetime | None, tz_name: str = "UTC") -> str:
-    if not value:
-        return ""
-    local = timezone.localtime(value, ZoneInfo(tz_name or "UTC"))
-    today = timezone.localtime(timezone.now(), ZoneInfo(tz_name or "UTC")).date()
-    if local.date() == today:
-        return local.strftime("Today %-I:%M %p")
-    return local.strftime("%b %-d, %Y")
+    """'Today 4:30 PM' or 'Nov 24, 2026' in the shop's zone."""
+    return formatting.day_or_today(value, tz_name, now=timezone.now())
 
 
 @register.filter
 def datetime_local(value: datetime | None, tz_name: str = "UTC") -> str:
     """The value for an <input type=datetime-local>, in the shop's zone."""
-    if not value:
-        return ""
-    return timezone.localtime(value, ZoneInfo(tz_name or "UTC")).strftime("%Y-%m-%dT%H:%M")
+    local = formatting.local_time(value, tz_name)
+    return "" if local is None else local.strftime("%Y-%m-%dT%H:%M")
 
 
 @register.filter
