@@ -71,7 +71,7 @@ def test_the_link_token_is_256_bits_and_only_its_hash_and_nonce_are_stored(
     assert stored.token_hash == ShareLink.hash_token(raw)
     assert len(stored.token_nonce) == 32
     assert raw not in (stored.token_hash, stored.token_nonce)
-    assert share_link_resolve(raw_token=raw) == stored
+    assert share_link_resolve(raw_token=raw, client=None) == stored
 
 
 def test_links_expire_after_the_shops_link_expiry_days(shop, alice, est, enqueued):
@@ -340,7 +340,7 @@ def test_revoking_a_link_stops_it_opening_and_is_recorded(shop, alice, est, enqu
     revoked = link_revoke(actor=actor_of(alice, shop), link_id=link.pk)
     assert revoked.revoked_at is not None and revoked.revoked_by == alice
     with pytest.raises(LinkGone):
-        share_link_resolve(raw_token=url.rsplit("/", 1)[1])
+        share_link_resolve(raw_token=url.rsplit("/", 1)[1], client=None)
     assert Event.objects.filter(kind=EventKind.LINK_REVOKED, share_link=link).count() == 1
     link_revoke(actor=actor_of(alice, shop), link_id=link.pk)
     assert Event.objects.filter(kind=EventKind.LINK_REVOKED).count() == 1

@@ -15,6 +15,7 @@ from pydantic import field_validator
 from signoff.api.idempotency import idempotent
 from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, errors
 from signoff.approvals.models import EstimateVersion
+from signoff.approvals.versions import version_get
 from signoff.documents.sections import PDF_SECTION_KEYS
 from signoff.sharing import selectors, services
 from signoff.sharing.models import Message, Share, ShareKind, ShareLink
@@ -308,7 +309,7 @@ def version_list(request: HttpRequest, ro_id: int):
     },
 )
 def version_pdf(request: HttpRequest, version_id: int, options: Query[PdfOptions]):
-    version = selectors.version_get(actor=request.actor, version_id=version_id)
+    version = version_get(shop=request.actor.shop, version_id=version_id)
     pdf = selectors.version_pdf(
         version=version, sections=options.sections, include_etr=options.include_etr
     )
