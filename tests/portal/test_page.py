@@ -171,3 +171,12 @@ def test_the_live_total_adds_up_what_is_being_approved(client, shared):
     assert "$340.98" in html
     assert "1 item approved" in html and "1 declined" in html
     assert 'hx-swap-oob="true"' in html and "for a total of $340.98 including tax" in html
+
+
+def test_the_live_total_for_a_version_of_another_ro_is_not_found(client, shared, shop):
+    elsewhere = shared_estimate(shop=shop)
+    response = client.post(
+        f"{shared.url}/total",
+        {"version": elsewhere.version.pk, f"op-{shared.brakes.pk}": "approved"},
+    )
+    assert response.status_code == 404

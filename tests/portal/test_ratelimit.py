@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from signoff.core.errors import RateLimited
-from signoff.signing import ratelimit
+from signoff.sharing import ratelimit
 
 pytestmark = pytest.mark.django_db
 

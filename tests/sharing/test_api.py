@@ -94,14 +94,14 @@ def test_channels_are_optional_and_follow_the_contacts_preference(shop, alice, e
     assert [(m["channel"], m["to_address"]) for m in body["messages"]] == [("sms", "+15035551002")]
 
 
-def test_send_updated_before_every_operation_is_decided_is_a_409_naming_the_rule(
+def test_send_to_customer_before_every_operation_is_decided_is_a_409_naming_the_rule(
     shop, alice, est, api_client_for
 ):
     response = post(
         api_client_for(alice, shop),
         shares_path(est),
         {
-            "kind": "send_updated",
+            "kind": "send_to_customer",
             "recipients": [{"contact_id": est.primary.pk}],
         },
     )
@@ -113,19 +113,67 @@ def test_send_updated_before_every_operation_is_decided_is_a_409_naming_the_rule
     assert not Share.objects.exists()
 
 
-def test_send_updated_succeeds_once_the_rules_are_met(shop, alice, est, api_client_for):
+def test_send_to_customer_succeeds_once_the_rules_are_met(shop, alice, est, api_client_for):
     ready_to_send(est, by=alice)
     response = post(
         api_client_for(alice, shop),
         shares_path(est),
         {
-            "kind": "send_updated",
+            "kind": "send_to_customer",
             "recipients": [{"contact_id": est.primary.pk}],
             "include_etr": False,
         },
     )
     assert response.status_code == 201
     assert response.json()["include_etr"] is False
+
+
+def test_send_updated_is_still_accepted_and_answered_as_send_to_customer(
+    shop, alice, est, api_client_for
+):
+    ready_to_send(est, by=alice)
+    client = api_client_for(alice, shop)
+    response = post(
+        client,
+        shares_path(est),
+        {"kind": "send_updated", "recipients": [{"contact_id": est.primary.pk}]},
+    )
+    assert response.status_code == 201
+    assert response.json()["kind"] == "send_to_customer"
+    assert Share.objects.get().kind == "send_to_customer"
+    listed = client.get(shares_path(est)).json()
+    assert [s["kind"] for s in listed] == ["send_to_customer"]
+
+
+def test_send_updated_is_held_to_the_send_to_customer_rules(shop, alice, est, api_client_for):
+    response = post(
+        api_client_for(alice, shop),
+        shares_path(est),
+        {"kind": "send_updated", "recipients": [{"contact_id": est.primary.pk}]},
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "share_not_ready"
+
+
+def test_the_openapi_schema_documents_send_updated_as_an_alias(client):
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    kind_in = schema["ShareIn"]["properties"]["kind"]
+    assert kind_in["enum"] == ["request_approval", "send_to_customer", "send_updated"]
+    assert "`send_updated` is the former name of `send_to_customer`" in kind_in["description"]
+    assert schema["ShareOut"]["properties"]["kind"]["enum"] == [
+        "request_approval",
+        "send_to_customer",
+    ]
+
+
+def test_an_unknown_kind_is_refused(shop, alice, est, api_client_for):
+    response = post(
+        api_client_for(alice, shop),
+        shares_path(est),
+        {"kind": "send_update", "recipients": [{"contact_id": est.primary.pk}]},
+    )
+    assert response.status_code == 422
+    assert not Share.objects.exists()
 
 
 def test_an_unknown_contact_is_a_field_error(shop, alice, est, api_client_for):
@@ -287,7 +335,7 @@ def test_versions_list_each_shared_version_with_its_content(shop, alice, est, ap
         client,
         shares_path(est),
         {
-            "kind": "send_updated",
+            "kind": "send_to_customer",
             "recipients": [{"contact_id": est.primary.pk}],
         },
     )

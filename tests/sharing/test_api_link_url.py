@@ -40,7 +40,7 @@ def test_an_editor_gets_the_contacts_url_expiry_and_name(shop, alice, carol, lin
         assert response.status_code == 200, response.content
         body = response.json()
         assert body["url"] == url_of(link)
-        assert share_link_resolve(raw_token=body["url"].rsplit("/s/", 1)[1]) == link
+        assert share_link_resolve(raw_token=body["url"].rsplit("/s/", 1)[1], client=None) == link
         assert body["contact"] == {
             "id": link.contact_id,
             "name": "Jane Doe",

@@ -62,7 +62,7 @@ def test_the_etr_is_left_out_when_not_included(shop):
 def test_an_updated_estimate_also_shows_the_approved_total(shop):
     est = estimate_for(shop)
     composed = compose_message(
-        share=share_of(est, kind="send_updated"), contact=est.primary, channel="email"
+        share=share_of(est, kind="send_to_customer"), contact=est.primary, channel="email"
     )
     assert composed.subject.startswith("Your updated estimate")
     assert "Approved total: $0.00" in composed.body_text

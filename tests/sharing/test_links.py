@@ -8,8 +8,9 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from signoff.core.errors import LinkGone, NotFound
+from signoff.core.errors import LinkGone, NotFound, RateLimited
 from signoff.sharing.links import (
+    ShareLinkGone,
     TokenUnavailable,
     share_link_resolve,
     share_link_token,
@@ -47,41 +48,41 @@ def test_share_link_url_is_the_site_url_and_the_token():
 def test_a_token_resolves_to_its_own_contact_and_repair_order(shared):
     est, result = shared
     john_link, jane_link = result.links
-    resolved = share_link_resolve(raw_token=token_of(jane_link))
+    resolved = share_link_resolve(raw_token=token_of(jane_link), client=None)
     assert resolved == jane_link
     assert resolved.contact == est.spouse
     assert resolved.repair_order == est.ro
-    assert share_link_resolve(raw_token=token_of(john_link)).contact == est.primary
+    assert share_link_resolve(raw_token=token_of(john_link), client=None).contact == est.primary
 
 
 def test_an_unknown_token_is_not_found(shared):
     with pytest.raises(NotFound):
-        share_link_resolve(raw_token=secrets.token_urlsafe(32))
+        share_link_resolve(raw_token=secrets.token_urlsafe(32), client=None)
 
 
 @pytest.mark.parametrize("raw", ["", "short", "x" * 500])
 def test_malformed_tokens_are_not_found_without_a_lookup(shared, raw, django_assert_num_queries):
     with django_assert_num_queries(0), pytest.raises(NotFound):
-        share_link_resolve(raw_token=raw)
+        share_link_resolve(raw_token=raw, client=None)
 
 
 def test_the_stored_hash_itself_does_not_open_the_link(shared):
     link = shared[1].links[0]
     with pytest.raises(NotFound):
-        share_link_resolve(raw_token=link.token_hash)
+        share_link_resolve(raw_token=link.token_hash, client=None)
 
 
 def test_the_stored_nonce_itself_does_not_open_the_link(shared):
     link = shared[1].links[0]
     with pytest.raises(NotFound):
-        share_link_resolve(raw_token=link.token_nonce)
+        share_link_resolve(raw_token=link.token_nonce, client=None)
 
 
 def test_an_expired_link_is_gone_and_says_to_ask_for_a_new_one(shared):
     link = shared[1].links[0]
     ShareLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(LinkGone) as err:
-        share_link_resolve(raw_token=token_of(link))
+        share_link_resolve(raw_token=token_of(link), client=None)
     assert "expired" in err.value.message and "new one" in err.value.message
 
 
@@ -89,7 +90,7 @@ def test_a_revoked_link_is_gone(shared):
     link = shared[1].links[0]
     ShareLink.objects.filter(pk=link.pk).update(revoked_at=timezone.now())
     with pytest.raises(LinkGone) as err:
-        share_link_resolve(raw_token=token_of(link))
+        share_link_resolve(raw_token=token_of(link), client=None)
     assert "withdrawn" in err.value.message
 
 
@@ -129,7 +130,7 @@ def test_a_link_minted_before_tokens_were_derived_still_opens_by_its_hash(shared
         expires_at=timezone.now() + timedelta(days=5),
     )
     assert legacy.token_nonce == ""
-    assert share_link_resolve(raw_token=legacy_token) == legacy
+    assert share_link_resolve(raw_token=legacy_token, client=None) == legacy
     with pytest.raises(TokenUnavailable) as err:
         share_link_token(legacy)
     assert "John Doe" in err.value.message and "Share the estimate again" in err.value.message
@@ -147,4 +148,33 @@ def test_after_a_secret_key_change_the_old_key_as_a_fallback_still_derives_the_t
     settings.SECRET_KEY_FALLBACKS = [old_key]
     assert share_link_token(link) == token
     # Whatever the key, a token the customer already has keeps opening the link.
-    assert share_link_resolve(raw_token=token) == link
+    assert share_link_resolve(raw_token=token, client=None) == link
+
+
+def test_a_gone_link_carries_the_link_so_the_page_can_name_the_shop(shared):
+    link = shared[1].links[0]
+    ShareLink.objects.filter(pk=link.pk).update(revoked_at=timezone.now())
+    with pytest.raises(ShareLinkGone) as err:
+        share_link_resolve(raw_token=token_of(link), client=None)
+    assert err.value.link == link
+    assert err.value.link.shop.name == "Main Street Auto"
+    assert err.value.status == 410
+
+
+def test_unknown_tokens_count_against_the_client_until_it_is_refused(shared, settings):
+    settings.PORTAL_RATE_LIMIT = 2
+    for _ in range(2):
+        with pytest.raises(NotFound):
+            share_link_resolve(raw_token="z" * 43, client="198.51.100.20")
+    with pytest.raises(RateLimited):
+        share_link_resolve(raw_token=token_of(shared[1].links[0]), client="198.51.100.20")
+    assert share_link_resolve(raw_token=token_of(shared[1].links[0]), client="198.51.100.21")
+
+
+def test_gone_links_do_not_count_against_the_client(shared, settings):
+    settings.PORTAL_RATE_LIMIT = 1
+    link = shared[1].links[0]
+    ShareLink.objects.filter(pk=link.pk).update(revoked_at=timezone.now())
+    for _ in range(3):
+        with pytest.raises(ShareLinkGone):
+            share_link_resolve(raw_token=token_of(link), client="198.51.100.30")

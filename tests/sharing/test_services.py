@@ -71,7 +71,7 @@ def test_the_link_token_is_256_bits_and_only_its_hash_and_nonce_are_stored(
     assert stored.token_hash == ShareLink.hash_token(raw)
     assert len(stored.token_nonce) == 32
     assert raw not in (stored.token_hash, stored.token_nonce)
-    assert share_link_resolve(raw_token=raw) == stored
+    assert share_link_resolve(raw_token=raw, client=None) == stored
 
 
 def test_links_expire_after_the_shops_link_expiry_days(shop, alice, est, enqueued):
@@ -275,7 +275,7 @@ def test_send_to_customer_is_refused_while_an_operation_is_pending(shop, alice, 
         share_create(
             actor=actor_of(alice, shop),
             ro_id=est.ro.pk,
-            kind="send_updated",
+            kind="send_to_customer",
             recipients=[Recipient(est.primary.pk)],
         )
     assert err.value.code == "share_not_ready"
@@ -290,7 +290,7 @@ def test_send_to_customer_needs_an_approval_on_the_customers_behalf(shop, alice,
         share_create(
             actor=actor_of(alice, shop),
             ro_id=est.ro.pk,
-            kind="send_updated",
+            kind="send_to_customer",
             recipients=[Recipient(est.primary.pk)],
         )
     assert "approved on the customer's behalf" in err.value.message
@@ -302,12 +302,12 @@ def test_send_to_customer_works_once_every_operation_is_decided(shop, alice, est
     result = share_create(
         actor=actor_of(alice, shop),
         ro_id=est.ro.pk,
-        kind="send_updated",
+        kind="send_to_customer",
         recipients=[Recipient(est.primary.pk)],
         include_etr=False,
         notes="Pads are in stock.",
     )
-    assert result.share.kind == "send_updated"
+    assert result.share.kind == "send_to_customer"
     assert result.share.version.content["operations"][0]["status"] == "approved"
     body = result.messages[0].body_text
     assert "Pads are in stock." in body
@@ -340,7 +340,7 @@ def test_revoking_a_link_stops_it_opening_and_is_recorded(shop, alice, est, enqu
     revoked = link_revoke(actor=actor_of(alice, shop), link_id=link.pk)
     assert revoked.revoked_at is not None and revoked.revoked_by == alice
     with pytest.raises(LinkGone):
-        share_link_resolve(raw_token=url.rsplit("/", 1)[1])
+        share_link_resolve(raw_token=url.rsplit("/", 1)[1], client=None)
     assert Event.objects.filter(kind=EventKind.LINK_REVOKED, share_link=link).count() == 1
     link_revoke(actor=actor_of(alice, shop), link_id=link.pk)
     assert Event.objects.filter(kind=EventKind.LINK_REVOKED).count() == 1
@@ -366,7 +366,7 @@ def test_send_to_customer_delivers_to_each_contact_by_their_preference(shop, ali
     result = share_create(
         actor=actor_of(alice, shop),
         ro_id=est.ro.pk,
-        kind="send_updated",
+        kind="send_to_customer",
         recipients=[Recipient(est.primary.pk), Recipient(est.spouse.pk, ["sms"])],
         primary_contact_id=est.primary.pk,
     )
@@ -382,7 +382,7 @@ def test_send_to_customer_refuses_channels_other_than_the_contacts_preference(
         share_create(
             actor=actor_of(alice, shop),
             ro_id=est.ro.pk,
-            kind="send_updated",
+            kind="send_to_customer",
             recipients=[Recipient(est.primary.pk, ["sms"])],
         )
     message = err.value.fields["recipients.0.channels"]

@@ -1,10 +1,18 @@
 from decimal import Decimal
 
+import pytest
 from django.db import transaction
 
 from signoff.approvals.canonical import sha256_hex
 from signoff.approvals.models import EstimateVersion, Event, EventKind
-from signoff.approvals.versions import version_current, version_freeze, version_snapshot
+from signoff.approvals.versions import (
+    version_current,
+    version_freeze,
+    version_get,
+    version_shows_current_work,
+    version_snapshot,
+)
+from signoff.core.errors import NotFound
 from tests.factories import LineFactory
 from tests.sharing.builders import decide, estimate_for
 
@@ -110,3 +118,49 @@ def test_decisions_made_after_a_share_record_the_version(shop):
 def test_version_current_is_none_before_any_share(shop):
     est = estimate_for(shop)
     assert version_current(repair_order=est.ro) is None
+
+
+def test_freezing_after_a_decision_makes_a_new_version_with_the_status(shop):
+    est = estimate_for(shop)
+    first, _ = freeze(est.ro)
+    decide(est.brakes, "approved")
+    second, created = freeze(est.ro)
+    assert created and second.number == first.number + 1
+    assert second.content["operations"][0]["status"] == "approved"
+
+
+def test_freezing_for_approval_reuses_the_latest_version_after_a_decision(shop):
+    est = estimate_for(shop)
+    first, _ = freeze(est.ro)
+    decide(est.brakes, "approved")
+    with transaction.atomic():
+        again, created = version_freeze(repair_order=est.ro, ignore_statuses=True)
+    assert not created and again == first
+    assert version_current(repair_order=est.ro) == first
+
+
+def test_freezing_for_approval_makes_a_new_version_when_the_work_changed(shop):
+    est = estimate_for(shop)
+    first, _ = freeze(est.ro)
+    LineFactory(operation=est.wipers, kind="part", unit_price=Decimal("5.00"))
+    assert not version_shows_current_work(version=first, repair_order=est.ro)
+    with transaction.atomic():
+        second, created = version_freeze(repair_order=est.ro, ignore_statuses=True)
+    assert created and second.number == 2
+    assert version_shows_current_work(version=second, repair_order=est.ro)
+
+
+def test_version_get_finds_a_version_of_the_shop_and_ro_and_nothing_else(shop, other_shop):
+    est, elsewhere = estimate_for(shop), estimate_for(other_shop)
+    version, _ = freeze(est.ro)
+    theirs, _ = freeze(elsewhere.ro)
+    other_ro = estimate_for(shop)
+    assert version_get(shop=shop, version_id=version.pk) == version
+    assert version_get(shop=shop, repair_order=est.ro, version_id=version.pk) == version
+    for wrong in (
+        {"shop": shop, "version_id": theirs.pk},
+        {"shop": shop, "repair_order": other_ro.ro, "version_id": version.pk},
+        {"shop": shop, "version_id": None},
+    ):
+        with pytest.raises(NotFound):
+            version_get(**wrong)

@@ -107,7 +107,7 @@ def test_send_to_customer_shares_once_the_rules_are_met(shop, alice, est):
         },
     )
     assert response.status_code == 302
-    assert Share.objects.get().kind == "send_updated"
+    assert Share.objects.get().kind == "send_to_customer"
 
 
 def test_an_unknown_way_to_share_is_404(shop, alice, est):

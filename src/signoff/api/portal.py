@@ -20,6 +20,7 @@ from ninja.responses import Status
 from signoff.api.schemas import errors
 from signoff.core.errors import RateLimited, SignoffError, ValidationFailed
 from signoff.core.http import client_address, private, retry_after, user_agent
+from signoff.sharing.links import share_link_resolve
 from signoff.signing import selectors, services
 from signoff.signing.signature import MAX_PNG_BYTES, PAD_HEIGHT, PAD_WIDTH
 
@@ -283,7 +284,7 @@ def _input(payload: ApprovalIn, language: str) -> services.ApprovalInput:
 )
 def portal_approve(request: HttpRequest, token: str, payload: ApprovalIn, response: HttpResponse):
     def handler():
-        link = services.link_for_request(raw_token=token, client=client_address(request))
+        link = share_link_resolve(raw_token=token, client=client_address(request))
         data = _input(payload, link.contact.language)
         with translation.override(data.language):
             result = services.portal_approval_submit(

@@ -10,18 +10,23 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
+from pydantic import field_validator
 
 from signoff.api.idempotency import idempotent
 from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, errors
 from signoff.approvals.models import EstimateVersion
+from signoff.approvals.versions import version_get
 from signoff.core.formatting import staff_name
 from signoff.documents.sections import PDF_SECTION_KEYS
 from signoff.sharing import selectors, services
-from signoff.sharing.models import Message, Share, ShareLink
+from signoff.sharing.models import Message, Share, ShareKind, ShareLink
 
 router = Router(tags=["sharing"])
 
 _SECTIONS_HELP = "Estimate PDF sections, any of: " + ", ".join(PDF_SECTION_KEYS) + "."
+
+# Former spellings of a share kind, still accepted on input and answered with today's name.
+KIND_ALIASES = {"send_updated": ShareKind.SEND_TO_CUSTOMER.value}
 
 
 class StaffBrief(Schema):
@@ -42,7 +47,7 @@ class RecipientIn(Schema):
         description=(
             "How to reach this contact (`request_approval` only). Omit to follow their "
             "notification preference (falling back to whatever they can receive); "
-            "`send_updated` always follows it and refuses other channels (422). `sms` needs "
+            "`send_to_customer` always follows it and refuses other channels (422). `sms` needs "
             "the shop's texting approved."
         ),
         examples=[["email"]],
@@ -50,12 +55,14 @@ class RecipientIn(Schema):
 
 
 class ShareIn(Schema):
-    kind: Literal["request_approval", "send_updated"] = Field(
+    kind: Literal["request_approval", "send_to_customer", "send_updated"] = Field(
         ...,
         description=(
-            "`request_approval` asks the contacts to approve; `send_updated` sends the updated "
-            "estimate and is refused (409) until every operation is approved, deferred or "
-            "declined and at least one was approved on the customer's behalf."
+            "`request_approval` asks the contacts to approve; `send_to_customer` (the RO page's "
+            "Send to Customer) sends the updated estimate and is refused (409) until every "
+            "operation is approved, deferred or declined and at least one was approved on the "
+            "customer's behalf. `send_updated` is the former name of `send_to_customer`, still "
+            "accepted; responses always say `send_to_customer`."
         ),
     )
     recipients: list[RecipientIn] = Field(..., description="Each contact gets their own link.")
@@ -69,6 +76,11 @@ class ShareIn(Schema):
     include_etr: bool = Field(True, description="Show the estimated time of repair.")
     notes: str = Field("", description="Notes for the customer, in the message and the PDF.")
     sections: list[str] | None = Field(None, description=_SECTIONS_HELP + " Omit for all.")
+
+    @field_validator("kind")
+    @classmethod
+    def _current_kind_name(cls, kind: str) -> str:
+        return KIND_ALIASES.get(kind, kind)
 
 
 class VersionBrief(Schema):
@@ -141,7 +153,7 @@ class MessageOut(Schema):
 class ShareOut(Schema):
     id: int
     repair_order_id: int
-    kind: Literal["request_approval", "send_updated"]
+    kind: Literal["request_approval", "send_to_customer"]
     version: VersionBrief
     created_by: StaffBrief | None
     created_at: datetime
@@ -242,7 +254,7 @@ def share_list(request: HttpRequest, ro_id: int):
 @router.post(
     "/repair-orders/{ro_id}/shares",
     response={201: ShareCreatedOut, **WRITE_ERRORS},
-    summary="Share the current estimate with contacts (request approval or send the update)",
+    summary="Share the current estimate with contacts (Request Approval or Send to Customer)",
     description=(
         "Freezes the estimate into a version (the latest one is reused when nothing changed), "
         "gives each recipient a personal link and queues one message per recipient and "
@@ -298,7 +310,7 @@ def version_list(request: HttpRequest, ro_id: int):
     },
 )
 def version_pdf(request: HttpRequest, version_id: int, options: Query[PdfOptions]):
-    version = selectors.version_get(actor=request.actor, version_id=version_id)
+    version = version_get(shop=request.actor.shop, version_id=version_id)
     pdf = selectors.version_pdf(
         version=version, sections=options.sections, include_etr=options.include_etr
     )

@@ -27,6 +27,7 @@ from signoff.approvals.models import (
     Source,
     Status,
 )
+from signoff.approvals.versions import version_current
 from signoff.orders.models import Operation, RepairOrder
 from signoff.orders.pricing import money
 
@@ -150,12 +151,6 @@ def lock_repair_order(repair_order_id: int) -> None:
     RepairOrder.objects.select_for_update().filter(pk=repair_order_id).values_list("pk").first()
 
 
-def _latest_version(repair_order_id: int) -> EstimateVersion | None:
-    return (
-        EstimateVersion.objects.filter(repair_order_id=repair_order_id).order_by("-number").first()
-    )
-
-
 def decision_append(
     *,
     operation: Operation,
@@ -187,7 +182,7 @@ def decision_append(
     with transaction.atomic():
         lock_repair_order(operation.repair_order_id)
         if version is None:
-            version = _latest_version(operation.repair_order_id)
+            version = version_current(repair_order=operation.repair_order)
         if contact is not None and not contact_name:
             contact_name = contact.name
             contact_relationship = contact_relationship or contact.relationship_label

@@ -1,16 +1,25 @@
-"""Estimate versions: the frozen, numbered, hashed content of an RO at the moment it is shared."""
+"""Estimate versions: the frozen, numbered, hashed content of an RO at the moment it is shared.
+
+Which version? Three questions, one function each: `version_current` (the RO's latest, read
+only), `version_freeze` (the version for the RO as it is now, written when the latest one no
+longer shows it) and `version_get` (one version by id, within a shop).
+"""
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Mapping
 from decimal import Decimal
 
 from signoff.approvals.canonical import canonical_value, sha256_hex
 from signoff.approvals.models import EstimateVersion, Event, EventKind
 from signoff.approvals.selectors import latest_decisions, status_of
+from signoff.core.errors import NotFound
 from signoff.core.formatting import staff_name
 from signoff.orders.models import RepairOrder
 from signoff.orders.pricing import estimate_totals, operation_content
 from signoff.orders.selectors import live_operations
+from signoff.shops.models import Shop
 
 SCHEMA = 1
 
@@ -84,22 +93,60 @@ def version_snapshot(*, repair_order: RepairOrder) -> dict:
     }
 
 
+def _work(content: Mapping) -> dict:
+    """A snapshot without its statuses: what a contact approves (decisions alone change nothing)."""
+    work = copy.deepcopy(dict(content))
+    for op in work.get("operations", []):
+        op.pop("status", None)
+    work.get("repair_order", {}).pop("status", None)
+    work.get("totals", {}).pop("approved", None)
+    return work
+
+
+def version_shows_current_work(*, version: EstimateVersion, repair_order: RepairOrder) -> bool:
+    """Does the version still show the RO's work as it is now (whatever was decided since)?"""
+    return _work(version.content) == _work(version_snapshot(repair_order=repair_order))
+
+
 def version_current(*, repair_order: RepairOrder) -> EstimateVersion | None:
-    """The RO's latest version: the one decisions made now are recorded against."""
+    """The RO's latest version: the one decisions made now are recorded against. Never writes."""
     return EstimateVersion.objects.filter(repair_order=repair_order).order_by("-number").first()
 
 
-def version_freeze(*, repair_order: RepairOrder, user=None) -> tuple[EstimateVersion, bool]:
-    """The version for sharing the RO now: the latest one if nothing changed, else number + 1.
+def version_get(
+    *, shop: Shop, version_id: int | None, repair_order: RepairOrder | None = None
+) -> EstimateVersion:
+    """One of the shop's versions (of `repair_order`, when given); any other id is NotFound."""
+    versions = EstimateVersion.objects.select_related("repair_order").filter(shop=shop)
+    if repair_order is not None:
+        versions = versions.filter(repair_order=repair_order)
+    version = versions.filter(pk=version_id).first() if version_id is not None else None
+    if version is None:
+        raise NotFound("Estimate version not found.")
+    return version
 
-    Call inside a transaction that holds the RO's row lock (share_create does), so two shares
-    of the same RO cannot both take the same number. Returns (version, created).
+
+def version_freeze(
+    *, repair_order: RepairOrder, user=None, ignore_statuses: bool = False
+) -> tuple[EstimateVersion, bool]:
+    """The version showing the RO now: the latest one if it still does, else a new one (number
+    + 1, with a VERSION_CREATED event). Returns (version, created).
+
+    Sharing freezes statuses too (the estimate sent says what was decided). The approval
+    screens pass `ignore_statuses=True`: statuses there are read live from the decisions, so
+    only a change of the work (operations, prices, ETR, notes) makes a new version.
+
+    Call inside a transaction that holds the RO's row lock (share_create and the approval
+    screens' services do), so two writers cannot both take the same number.
     """
     content = version_snapshot(repair_order=repair_order)
     content_hash = sha256_hex(content)
     latest = version_current(repair_order=repair_order)
-    if latest is not None and latest.content_hash == content_hash:
-        return latest, False
+    if latest is not None:
+        if ignore_statuses and _work(latest.content) == _work(content):
+            return latest, False
+        if latest.content_hash == content_hash:
+            return latest, False
     version = EstimateVersion.objects.create(
         shop_id=repair_order.shop_id,
         repair_order=repair_order,

@@ -8,18 +8,19 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_POST
 
-from signoff.approvals.versions import version_current
+from signoff.approvals.versions import version_current, version_get
 from signoff.core.errors import (
     Conflict,
-    LinkGone,
     NotFound,
     RateLimited,
     StaleVersion,
     ValidationFailed,
 )
 from signoff.core.http import client_address, private, retry_after, user_agent
-from signoff.signing import ratelimit, selectors, services
-from signoff.signing.inputs import approval_input, choices_from, language_for
+from signoff.sharing import ratelimit
+from signoff.sharing.links import ShareLinkGone, share_link_resolve
+from signoff.signing import selectors, services
+from signoff.signing.inputs import approval_input, choices_from, language_for, posted_version_id
 
 # HTML pages use "same-origin" rather than "no-referrer": under "no-referrer" browsers send
 # `Origin: null` with the page's own form posts, and Django's CSRF check (which the approval
@@ -41,14 +42,9 @@ def portal_view(view):
                 response = render(
                     request, "portal/not_found.html", {"message": exc.message}, status=404
                 )
-        except LinkGone as exc:
-            gone = selectors.link_by_token(raw_token=token)
-            with translation.override(gone.contact.language if gone else None):
-                context = {
-                    "message": exc.message,
-                    "link": gone,
-                    "shop": gone.shop if gone else None,
-                }
+        except ShareLinkGone as exc:
+            with translation.override(exc.link.contact.language):
+                context = {"message": exc.message, "link": exc.link, "shop": exc.link.shop}
                 response = render(request, "portal/gone.html", context, status=410)
         except RateLimited:
             # Only an explicit ?lang= applies: answering in the link contact's language would
@@ -94,7 +90,7 @@ def page(request, token: str):
 
 
 def _submit(request, token: str):
-    link = services.link_for_request(raw_token=token, client=client_address(request))
+    link = share_link_resolve(raw_token=token, client=client_address(request))
     language = language_for(request, link.contact.language)
     data = approval_input(request.POST, language=language)
     ip, agent = client_address(request), user_agent(request)
@@ -102,7 +98,7 @@ def _submit(request, token: str):
         with translation.override(language):
             services.portal_approval_submit(link=link, data=data, ip=ip, user_agent=agent)
     except StaleVersion as exc:
-        version = services.version_for_approval(repair_order=link.repair_order)
+        version = services.approval_version_freeze(repair_order=link.repair_order)
         return _render_page(
             request, link=link, version=version, language=language, status=409, stale=exc.message
         )
@@ -124,10 +120,10 @@ def _submit(request, token: str):
 @require_POST
 def total(request, token: str):
     """The htmx partial: what the current choices add up to, and the consent text naming it."""
-    link = services.link_for_request(raw_token=token, client=client_address(request))
+    link = share_link_resolve(raw_token=token, client=client_address(request))
     language = language_for(request, link.contact.language)
-    version = selectors.version_of(
-        repair_order=link.repair_order, version_id=request.POST.get("version")
+    version = version_get(
+        shop=link.shop, repair_order=link.repair_order, version_id=posted_version_id(request.POST)
     )
     page = selectors.approval_page(
         repair_order=link.repair_order,
@@ -143,7 +139,7 @@ def total(request, token: str):
 @portal_view
 @require_http_methods(["GET"])
 def done(request, token: str):
-    link = services.link_for_request(raw_token=token, client=client_address(request))
+    link = share_link_resolve(raw_token=token, client=client_address(request))
     language = language_for(request, link.contact.language)
     version = version_current(repair_order=link.repair_order)
     page = selectors.approval_page(

@@ -73,7 +73,7 @@ def _context(*, share: Share, contact: Contact, cc_text: str) -> dict:
     vehicle = content.get("vehicle") or {}
     return {
         "kind": share.kind,
-        "is_update": share.kind == ShareKind.SEND_UPDATED,
+        "is_send_to_customer": share.kind == ShareKind.SEND_TO_CUSTOMER,
         "contact_name": contact.name,
         "shop": {**content["shop"], "phone": format_phone(content["shop"]["phone"])},
         "ro_label": content["repair_order"]["label"],
@@ -89,7 +89,7 @@ def _context(*, share: Share, contact: Contact, cc_text: str) -> dict:
 
 
 def _subject(ctx: dict) -> str:
-    if ctx["is_update"]:
+    if ctx["is_send_to_customer"]:
         return _("Your updated estimate from %(shop)s — %(ro)s") % {
             "shop": ctx["shop"]["name"],
             "ro": ctx["ro_label"],

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from signoff.core.errors import Conflict, LinkGone, NotFound
 from signoff.customers.models import Contact
+from signoff.sharing import ratelimit
 from signoff.sharing.models import Share, ShareLink
 
 # Derived tokens are 43 characters (256 bits, base64url); anything far off that is not one of ours.
@@ -25,6 +26,15 @@ _MIN_TOKEN_LENGTH = 32
 _MAX_TOKEN_LENGTH = 128
 # Domain separation: the same secret key also signs sessions and CSRF tokens.
 _TOKEN_PURPOSE = "signoff.share-link:"
+
+
+class ShareLinkGone(LinkGone):
+    """A real link that no longer opens (expired or withdrawn). It carries the link, so the
+    customer page can say whom to call."""
+
+    def __init__(self, message: str, *, link: ShareLink):
+        super().__init__(message)
+        self.link = link
 
 
 class TokenUnavailable(Conflict):
@@ -87,12 +97,37 @@ def share_link_mint(*, share: Share, contact: Contact) -> tuple[ShareLink, str]:
     return link, raw
 
 
-def share_link_resolve(*, raw_token: str) -> ShareLink:
-    """The link behind a raw token, with its RO, contact and share loaded.
+def share_link_resolve(*, raw_token: str, client: str | None) -> ShareLink:
+    """The link behind a raw token, with its RO, contact and share loaded: the one way from a
+    token to a link.
 
-    Unknown tokens are NotFound; expired or revoked ones are LinkGone, so the customer page can
-    say "ask the shop for a new link" instead of "not found".
+    Unknown tokens are NotFound; expired or revoked ones are ShareLinkGone (a LinkGone holding
+    the link), so the customer page can say "ask the shop for a new link" instead of "not
+    found". `client` is the requester's address on customer-side requests: a client that failed
+    too many lookups is refused (429), and each unknown token counts against it (expired and
+    revoked links are real links, not guesses). None only where nobody is guessing (tests).
     """
+    if client is not None:
+        ratelimit.lookups_check(client=client)
+    try:
+        link = _link_for_token(raw_token)
+    except NotFound:
+        if client is not None:
+            ratelimit.lookup_failed(client=client)
+        raise
+    if link.revoked_at is not None:
+        raise ShareLinkGone(
+            f"This link was withdrawn by {link.shop.name}. Ask them to send you a new one.",
+            link=link,
+        )
+    if link.expires_at <= timezone.now():
+        raise ShareLinkGone(
+            f"This link has expired. Ask {link.shop.name} to send you a new one.", link=link
+        )
+    return link
+
+
+def _link_for_token(raw_token: str) -> ShareLink:
     if not raw_token or not (_MIN_TOKEN_LENGTH <= len(raw_token) <= _MAX_TOKEN_LENGTH):
         raise NotFound("This link is not valid. Check that it was copied completely.")
     wanted = ShareLink.hash_token(raw_token)
@@ -109,10 +144,4 @@ def share_link_resolve(*, raw_token: str) -> ShareLink:
     # branches on a partial token comparison.
     if not hmac.compare_digest(link.token_hash, wanted):
         raise NotFound("This link is not valid. Check that it was copied completely.")
-    if link.revoked_at is not None:
-        raise LinkGone(
-            f"This link was withdrawn by {link.shop.name}. Ask them to send you a new one."
-        )
-    if link.expires_at <= timezone.now():
-        raise LinkGone(f"This link has expired. Ask {link.shop.name} to send you a new one.")
     return link

@@ -14,8 +14,12 @@ from signoff.shops.models import Shop
 
 
 class ShareKind(models.TextChoices):
+    """The two ways to share, named as the buttons on the RO page name them (seed 000)."""
+
     REQUEST_APPROVAL = "request_approval", "Request approval"
-    SEND_UPDATED = "send_updated", "Send updated estimate"
+    # Shares made before this name existed were stored as "send_updated" (migrated); the API
+    # still accepts that spelling.
+    SEND_TO_CUSTOMER = "send_to_customer", "Send to Customer"
 
 
 class Share(AppendOnlyModel):

@@ -116,13 +116,13 @@ def share_blockers(*, kind: str, statuses: Iterable[tuple[str, str | None]]) -> 
     """What stops sharing the RO now; empty when it may be shared.
 
     `statuses` holds (status, source of the current decision or None) for each live operation.
-    Sending the updated estimate (seed 000) needs every operation decided and at least one
+    Send to Customer (seed 000) needs every operation decided and at least one
     approved on the customer's behalf; requesting approval only needs something to approve.
     """
     rows = list(statuses)
     if not rows:
         return [_("Add an operation to the estimate first.")]
-    if kind != ShareKind.SEND_UPDATED:
+    if kind != ShareKind.SEND_TO_CUSTOMER:
         return []
     blockers = []
     pending = sum(1 for status, _source in rows if status not in DECIDED)

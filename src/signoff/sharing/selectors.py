@@ -37,17 +37,6 @@ def versions_for_repair_order(*, actor: Actor, ro_id: int) -> QuerySet[EstimateV
     )
 
 
-def version_get(*, actor: Actor, version_id: int) -> EstimateVersion:
-    version = (
-        EstimateVersion.objects.select_related("repair_order")
-        .filter(shop=actor.shop, pk=version_id)
-        .first()
-    )
-    if version is None:
-        raise NotFound("Estimate version not found.")
-    return version
-
-
 def _shares() -> QuerySet[Share]:
     return Share.objects.select_related("version", "created_by").prefetch_related(
         Prefetch("links", queryset=ShareLink.objects.select_related("contact").order_by("id")),

@@ -66,7 +66,7 @@ def _ro_for_update(*, actor: Actor, ro_id: int) -> RepairOrder:
 def _check_ready(*, ro: RepairOrder, kind: str) -> None:
     blockers = rules.share_blockers(kind=kind, statuses=selectors.ro_statuses(repair_order=ro))
     if blockers:
-        what = "sent to the customer" if kind == ShareKind.SEND_UPDATED else "shared"
+        what = "sent to the customer" if kind == ShareKind.SEND_TO_CUSTOMER else "shared"
         raise Conflict(
             f"The estimate cannot be {what} yet. " + " ".join(blockers), code="share_not_ready"
         )
@@ -81,7 +81,7 @@ def _channels_for(
     Request Approval lets staff choose the channels.
     """
     preferred = rules.default_channels(shop, contact)
-    if wanted is None or kind == ShareKind.SEND_UPDATED:
+    if wanted is None or kind == ShareKind.SEND_TO_CUSTOMER:
         if not preferred:
             return [], (
                 f"{contact.name} has no valid email address or mobile number — "
@@ -193,7 +193,7 @@ def share_create(
     if kind not in ShareKind.values:
         raise ValidationFailed(
             "Choose what to share.",
-            fields={"kind": "Use 'request_approval' or 'send_updated'."},
+            fields={"kind": "Use 'request_approval' or 'send_to_customer'."},
         )
     notes = (notes or "").strip()
     sections = _clean_options(notes=notes, sections=sections)

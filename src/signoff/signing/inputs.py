@@ -25,6 +25,11 @@ def _int(value) -> int | None:
         return None
 
 
+def posted_version_id(data: Mapping) -> int | None:
+    """The version the screen showed (its hidden `version` field); None when missing or bad."""
+    return _int(data.get("version"))
+
+
 def choices_from(data: Mapping) -> dict[int, str]:
     """`op-<id>` radio fields → {operation id: status}. Unknown keys are ignored."""
     choices = {}
@@ -42,7 +47,7 @@ def approval_input(data: Mapping, *, language: str) -> ApprovalInput:
     except InvalidOperation:
         shown = None
     return ApprovalInput(
-        version_id=_int(data.get("version")),
+        version_id=posted_version_id(data),
         choices=choices_from(data),
         contact_id=_int(data.get("contact")),
         signature_png=data.get("signature_png", ""),

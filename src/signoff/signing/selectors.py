@@ -341,23 +341,6 @@ def approval_page(
     )
 
 
-def link_by_token(*, raw_token: str) -> ShareLink | None:
-    """The link behind a token whatever its state: only for telling a contact whom to call
-    when their link has expired or was withdrawn (share_link_resolve refuses those)."""
-    return (
-        ShareLink.objects.select_related("shop", "contact")
-        .filter(token_hash=ShareLink.hash_token(raw_token))
-        .first()
-    )
-
-
-def version_of(*, repair_order: RepairOrder, version_id) -> EstimateVersion:
-    """The RO's version with that id (as posted by a form), or its current one."""
-    versions = EstimateVersion.objects.filter(repair_order=repair_order)
-    chosen = versions.filter(pk=version_id).first() if str(version_id or "").isdigit() else None
-    return chosen or versions.order_by("-number").first()
-
-
 def signature_get(*, actor: Actor, ro_id: int, signature_id: int) -> Signature:
     """One signature of one of the actor's shop's ROs (another shop's is not found)."""
     signature = Signature.objects.filter(

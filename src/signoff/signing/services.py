@@ -7,7 +7,6 @@ recommendation settings, signature and consent) live here once.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,15 +33,19 @@ from signoff.approvals.models import (
     Status,
 )
 from signoff.approvals.selectors import latest_decisions, status_of
-from signoff.approvals.versions import version_current, version_freeze, version_snapshot
-from signoff.core.errors import Conflict, NotFound, StaleVersion, ValidationFailed
+from signoff.approvals.versions import (
+    version_current,
+    version_freeze,
+    version_shows_current_work,
+)
+from signoff.core.errors import Conflict, StaleVersion, ValidationFailed
 from signoff.customers.models import Contact
 from signoff.orders.models import Operation, OperationKind, RepairOrder
 from signoff.orders.selectors import live_operations, repair_order_get
+from signoff.sharing import ratelimit
 from signoff.sharing.links import share_link_resolve
 from signoff.sharing.models import ShareLink
 from signoff.shops.access import Actor, require_editor
-from signoff.signing import ratelimit
 from signoff.signing.selectors import (
     CHOICES,
     approval_preview,
@@ -76,56 +79,29 @@ class ApprovalResult:
     consent_text: str = ""
 
 
-def link_for_request(*, raw_token: str, client: str) -> ShareLink:
-    """The funnel for every customer-side request: rate limit, then resolve the token.
-
-    Only lookups of unknown tokens count against the client (expired and revoked links are
-    real links, not guesses).
-    """
-    ratelimit.lookups_check(client=client)
-    try:
-        return share_link_resolve(raw_token=raw_token)
-    except NotFound:
-        ratelimit.lookup_failed(client=client)
-        raise
-
-
-def _work(content: Mapping) -> dict:
-    """A snapshot without its statuses: what a contact approves (decisions alone change nothing)."""
-    work = copy.deepcopy(dict(content))
-    for op in work.get("operations", []):
-        op.pop("status", None)
-    work.get("repair_order", {}).pop("status", None)
-    work.get("totals", {}).pop("approved", None)
-    return work
-
-
-def _is_current(version: EstimateVersion, repair_order: RepairOrder) -> bool:
-    return _work(version.content) == _work(version_snapshot(repair_order=repair_order))
-
-
-def version_for_approval(*, repair_order: RepairOrder, user=None) -> EstimateVersion:
-    """The version to approve against: the latest, or a new one if the work changed since.
+def approval_version_freeze(*, repair_order: RepairOrder, user=None) -> EstimateVersion:
+    """Write, if needed, the version a contact approves against: the latest, or a new one when
+    the work changed since (decisions alone never make one).
 
     Staff may edit an estimate after sharing it without sharing again; a contact must still
     approve exactly what they are shown, so the screens freeze the RO as it is now.
     """
     with transaction.atomic():
         lock_repair_order(repair_order.pk)
-        current = version_current(repair_order=repair_order)
-        if current is not None and _is_current(current, repair_order):
-            return current
-        version, _created = version_freeze(repair_order=repair_order, user=user)
+        version, _created = version_freeze(
+            repair_order=repair_order, user=user, ignore_statuses=True
+        )
         return version
 
 
 def share_link_open(
     *, raw_token: str, client: str, user_agent: str, via: str = "page"
 ) -> tuple[ShareLink, EstimateVersion]:
-    """Resolve a link for viewing and record the opening (counts, times, an Event with IP/UA)."""
-    link = link_for_request(raw_token=raw_token, client=client)
+    """Resolve a link for viewing and record the opening (counts, times, an Event with IP/UA),
+    freezing the version shown first when the work changed since the latest one."""
+    link = share_link_resolve(raw_token=raw_token, client=client)
     with transaction.atomic():
-        version = version_for_approval(repair_order=link.repair_order)
+        version = approval_version_freeze(repair_order=link.repair_order)
         now = timezone.now()
         ShareLink.objects.filter(pk=link.pk).update(
             open_count=F("open_count") + 1,
@@ -153,7 +129,7 @@ def in_person_start(*, actor: Actor, ro_id: int) -> tuple[RepairOrder, EstimateV
         raise ValidationFailed(
             "Add an operation to the estimate before asking for approval in person."
         )
-    return ro, version_for_approval(repair_order=ro, user=actor.user)
+    return ro, approval_version_freeze(repair_order=ro, user=actor.user)
 
 
 def portal_approval_submit(
@@ -284,7 +260,7 @@ def _approval_record(
         if (
             version is None
             or version.pk != data.version_id
-            or not _is_current(version, repair_order)
+            or not version_shows_current_work(version=version, repair_order=repair_order)
         ):
             raise StaleVersion(_("This estimate was updated — please review the new version."))
         content = version.content

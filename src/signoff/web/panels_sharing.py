@@ -34,7 +34,7 @@ def share_dialog_context(
         "include_etr": form.include_etr_ticked(),
         "sms_enabled": ro.shop.sms_enabled,
         "sms_disabled_reason": rules.sms_disabled_reason(),
-        "is_update": kind == ShareKind.SEND_UPDATED,
+        "is_send_to_customer": kind == ShareKind.SEND_TO_CUSTOMER,
     }
 
 
@@ -42,7 +42,7 @@ def ro_actions(*, request, actor, ro, rows) -> dict:
     """Request Approval and Send to Customer; technicians see them disabled."""
     statuses = _statuses(rows)
     request_blockers = rules.share_blockers(kind=ShareKind.REQUEST_APPROVAL, statuses=statuses)
-    send_blockers = rules.share_blockers(kind=ShareKind.SEND_UPDATED, statuses=statuses)
+    send_blockers = rules.share_blockers(kind=ShareKind.SEND_TO_CUSTOMER, statuses=statuses)
     context = {
         "ro": ro,
         "can_share": actor.can_edit,
@@ -56,7 +56,7 @@ def ro_actions(*, request, actor, ro, rows) -> dict:
             ro=ro, kind=ShareKind.REQUEST_APPROVAL, options=options, blockers=request_blockers
         )
         context["send_dialog"] = share_dialog_context(
-            ro=ro, kind=ShareKind.SEND_UPDATED, options=options, blockers=send_blockers
+            ro=ro, kind=ShareKind.SEND_TO_CUSTOMER, options=options, blockers=send_blockers
         )
     return context
 

@@ -13,11 +13,9 @@ from signoff.sharing.models import Channel, ShareKind
 from signoff.sharing.rules import RecipientOption
 from signoff.sharing.services import MAX_NOTES, Recipient
 
-# URL slugs of the two ways to share, as the buttons name them.
-KIND_SLUGS = {
-    "request-approval": ShareKind.REQUEST_APPROVAL,
-    "send-to-customer": ShareKind.SEND_UPDATED,
-}
+# URL slugs of the two ways to share: the kind's own name, spelled for a URL
+# ("send_to_customer" -> "send-to-customer").
+KIND_SLUGS = {kind.value.replace("_", "-"): kind for kind in ShareKind}
 SLUG_OF = {kind: slug for slug, kind in KIND_SLUGS.items()}
 
 
@@ -66,7 +64,7 @@ class ShareForm(forms.Form):
         data = self.cleaned_data
         ticked = set(data["channel"])
         selected = data["recipient"]
-        if self.kind == ShareKind.SEND_UPDATED:
+        if self.kind == ShareKind.SEND_TO_CUSTOMER:
             # Send to Customer goes by each contact's notification preference; the dialog only
             # shows which channels that means.
             recipients = [Recipient(contact_id=cid) for cid in selected]
@@ -96,7 +94,7 @@ class ShareForm(forms.Form):
         if self.is_bound:
             selected = {str(v) for v in self.data.getlist("recipient")}
             ticked = set(self.data.getlist("channel"))
-            if self.kind == ShareKind.SEND_UPDATED:
+            if self.kind == ShareKind.SEND_TO_CUSTOMER:
                 ticked = {f"{o.contact.pk}:{c}" for o in self.options for c in o.defaults}
             primary = self.data.get("primary", "")
             return [

@@ -7,13 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from signoff.approvals.versions import version_current
+from signoff.approvals.versions import version_current, version_get
 from signoff.core.errors import Conflict, StaleVersion, ValidationFailed
 from signoff.core.http import client_address, user_agent
 from signoff.orders.selectors import repair_order_get
 from signoff.shops.access import require_editor
 from signoff.signing import selectors, services
-from signoff.signing.inputs import approval_input, choices_from, language_for
+from signoff.signing.inputs import approval_input, choices_from, language_for, posted_version_id
 from signoff.web.views.base import staff_view
 
 
@@ -79,9 +79,9 @@ def in_person_total(request, actor, ro_id: int):
     """The counter screen's live total (htmx), for the staff who may open that screen."""
     require_editor(actor)
     ro = repair_order_get(actor=actor, ro_id=ro_id)
-    version = selectors.version_of(repair_order=ro, version_id=request.POST.get("version"))
-    if version is None:
-        raise Http404("Not found.")
+    version = version_get(
+        shop=actor.shop, repair_order=ro, version_id=posted_version_id(request.POST)
+    )
     language = _language(request, ro)
     page = selectors.approval_page(
         repair_order=ro, version=version, choices=choices_from(request.POST), language=language
