@@ -91,7 +91,10 @@ def test_confirming_with_htmx_swaps_in_the_updated_table_and_closes_the_dialog(
     assert response.status_code == 200
     assert response["HX-Retarget"] == "#ro-estimate"
     event = json.loads(response["HX-Trigger-After-Settle"])
-    assert event == {"signoff:decision-recorded": {"operation": op.pk, "status": "declined"}}
+    assert event == {
+        "signoff:ro-changed": {"ro": ro.pk},
+        "signoff:decision-recorded": {"operation": op.pk, "status": "declined"},
+    }
     html = response.content.decode()
     assert 'id="ro-estimate"' in html
     assert f'id="status-op-{op.pk}" data-status="declined"' in html

@@ -73,6 +73,7 @@ RESOURCE_OF_ID = {
 # Parameters that name no object, per route (URL name or API path).
 PLAIN_VALUES = {
     ("web:share", "slug"): "request-approval",
+    ("web:ro_part", "part"): "authorization",
     ("dev:outbox_attachment", "index"): 0,
 }
 # Not staff routes: the token in the path is the credential, or nobody's shop is involved.

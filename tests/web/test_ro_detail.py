@@ -162,16 +162,16 @@ def test_panels_render_above_and_below_the_operations_table(alice_client, ro, mo
     monkeypatch.setattr(
         panels,
         "RO_PANELS",
-        [
-            panels.Panel("actions", "test/_above.html", "tests.web.test_ro_detail.panel_context"),
-            panels.Panel("after", "test/_below.html", "tests.web.test_ro_detail.panel_context"),
-            panels.Panel("after", "test/_below.html", "tests.web.not_a_module.context"),
-        ],
+        {
+            "above": panels.Panel("above", "actions", "test/_above.html", panel_context),
+            "below": panels.Panel("below", "after", "test/_below.html", panel_context),
+        },
     )
     body = alice_client.get(f"/ros/{ro.pk}/").content.decode()
     assert "ABOVE hello RO 1001" in body
     assert "BELOW hello 1" in body
     assert body.index("ABOVE") < body.index("ops-table") < body.index("BELOW")
+    assert 'id="ro-part-above"' in body and 'id="ro-part-below"' in body
 
 
 def panel_context(*, request, actor, ro, rows):

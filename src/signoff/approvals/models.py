@@ -83,9 +83,14 @@ class Status(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
-# What staff may record on the customer's behalf. Pending is never chosen: it is the absence of
-# a decision, or what a change to the operation returns it to.
+# What staff may record on the customer's behalf, and what counts as decided (an RO may be sent
+# once every operation is one of these). Pending is never chosen: it is the absence of a
+# decision, or what a change to the operation returns it to.
 DECIDABLE_STATUSES = (Status.APPROVED, Status.DEFERRED, Status.DECLINED)
+# The word on the decision pop-up's title and confirm button, and in the status drop-down.
+STATUS_VERBS = {Status.APPROVED: "Approve", Status.DEFERRED: "Defer", Status.DECLINED: "Decline"}
+# (value, verb) pairs for the form and the status drop-down.
+DECISION_CHOICES = [(status.value, STATUS_VERBS[status]) for status in DECIDABLE_STATUSES]
 
 
 class Source(models.TextChoices):

@@ -10,7 +10,14 @@ from decimal import Decimal
 from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
-from signoff.approvals.models import DECIDABLE_STATUSES, ApprovalReason, Decision, Source, Status
+from signoff.approvals.models import (
+    DECIDABLE_STATUSES,
+    STATUS_VERBS,
+    ApprovalReason,
+    Decision,
+    Source,
+    Status,
+)
 from signoff.core.errors import NotFound
 from signoff.core.formatting import format_phone, money, percent, staff_name
 from signoff.customers.models import Contact
@@ -24,8 +31,6 @@ from signoff.shops.models import Shop
 # (a phone call in which several operations are approved one after another, or one signed
 # submission), so the over-limit warning compares later approvals against all of them.
 FIRST_AUTHORIZATION_WINDOW = dt.timedelta(hours=1)
-# The word on the pop-up's title and confirm button for each status staff may choose.
-STATUS_VERBS = {Status.APPROVED: "Approve", Status.DEFERRED: "Defer", Status.DECLINED: "Decline"}
 
 
 def latest_decisions(*, operation_ids: Iterable[int]) -> dict[int, Decision]:

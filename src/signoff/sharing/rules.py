@@ -10,15 +10,13 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from signoff.approvals.models import Source, Status
+from signoff.approvals.models import DECIDABLE_STATUSES, Source, Status
 from signoff.core.errors import ValidationFailed
 from signoff.core.formatting import format_phone
 from signoff.customers.models import Contact, NotifyPreference
 from signoff.documents.sections import PDF_SECTION_KEYS
 from signoff.sharing.models import Channel, ShareKind
 from signoff.shops.models import Shop
-
-DECIDED = frozenset({Status.APPROVED, Status.DEFERRED, Status.DECLINED})
 
 
 def email_unavailable(contact: Contact) -> str:
@@ -125,7 +123,7 @@ def share_blockers(*, kind: str, statuses: Iterable[tuple[str, str | None]]) -> 
     if kind != ShareKind.SEND_TO_CUSTOMER:
         return []
     blockers = []
-    pending = sum(1 for status, _source in rows if status not in DECIDED)
+    pending = sum(1 for status, _source in rows if status not in DECIDABLE_STATUSES)
     if pending:
         blockers.append(
             ngettext(

@@ -1,23 +1,31 @@
-"""The RO page's estimate block (operations table, totals, panels), shared by the page and htmx.
+"""The RO page's parts (the estimate block, the panels), shared by the page, htmx and writes.
 
-Other apps whose actions change operation statuses can answer an htmx request with
-`render_estimate(...)` and target `#ro-estimate` (outerHTML) to refresh the table and totals.
+How the page stays current without a reload: a write made through htmx answers with the part it
+was made from (the estimate block for operations and decisions, with the totals and the
+Send to Customer gate inside it) and fires `signoff:ro-changed` (HX-Trigger-After-Settle). The
+panels under the table (messages and links, the authorization summary) listen for that event
+and fetch themselves again from `ros/<ro_id>/parts/<name>/`.
 """
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import json
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from signoff.approvals.selectors import repair_order_page
 from signoff.shops.access import Actor
-from signoff.web.panels import render_context
+from signoff.web.panels import RO_PANELS, SLOTS, render_context, show
 
 ESTIMATE_TARGET = "#ro-estimate"
+ESTIMATE_PART = "estimate"
+RO_CHANGED_EVENT = "signoff:ro-changed"
 
 
 def estimate_context(
-    request: HttpRequest, *, actor: Actor, ro_id: int, slots: tuple[str, ...] = ("actions", "after")
+    request: HttpRequest, *, actor: Actor, ro_id: int, slots: tuple[str, ...] = SLOTS
 ) -> dict:
     page = repair_order_page(actor=actor, ro_id=ro_id)
     context = {
@@ -41,4 +49,29 @@ def render_estimate(request: HttpRequest, *, actor: Actor, ro_id: int) -> HttpRe
     response = render(request, "web/_estimate.html", context)
     response["HX-Retarget"] = ESTIMATE_TARGET
     response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def render_part(request: HttpRequest, *, actor: Actor, ro_id: int, name: str) -> HttpResponse:
+    """One part of the RO page: the estimate block or one panel in its wrapper element."""
+    if name == ESTIMATE_PART:
+        context = estimate_context(request, actor=actor, ro_id=ro_id, slots=("actions",))
+        return render(request, "web/_estimate.html", context)
+    panel = RO_PANELS.get(name)
+    if panel is None:
+        raise Http404("No such part of the RO page.")
+    context = estimate_context(request, actor=actor, ro_id=ro_id, slots=())
+    shown = show(panel, request=request, actor=actor, ro=context["ro"], rows=context["rows"])
+    return render(request, "web/_panel.html", {**context, "shown": shown})
+
+
+def announce_ro_changed(
+    response: HttpResponse, *, ro_id: int, also: dict[str, Any] | None = None
+) -> HttpResponse:
+    """Tells the page (after the swap) that the RO changed, so its other parts refresh.
+
+    `also` holds further events to fire with it, by name (HX-Trigger's JSON form).
+    """
+    payload = {RO_CHANGED_EVENT: {"ro": ro_id}, **(also or {})}
+    response["HX-Trigger-After-Settle"] = json.dumps(payload)
     return response

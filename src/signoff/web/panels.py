@@ -1,53 +1,76 @@
-"""Panels other apps add to the staff RO page, so the page's view does not know every feature.
+"""The panels of the staff RO page besides its operations table: buttons above it, sections
+under it. Each is a name, a slot, a template and a plain context function, imported here, so a
+panel that cannot render fails the page (and the tests) instead of quietly disappearing.
 
-Each panel is (slot, template, context function). The function takes (request, actor, ro,
-rows) and returns the template's context, or None to hide the panel. Slots:
-  "actions" — buttons above the operations table (Request Approval, Send to Customer, …)
-  "after"   — sections under the operations table (messages, links, authorization summary, …)
-The functions are imported lazily so an app can be worked on without breaking the page.
+The context function takes (request, actor, ro, rows) and returns the template's context, or
+None to show nothing. Slots:
+  "actions" — buttons above the operations table (Request Approval, Send to Customer, …); they
+              sit inside the estimate block and are re-rendered with it
+  "after"   — sections under the operations table (messages and links, authorization summary)
+Every panel is wrapped in an element with a stable id (`ro-part-<name>`) that
+`GET ros/<ro_id>/parts/<name>/` renders again; see web/estimate.py for when that happens.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
+from typing import Any
+
+from signoff.web.panels_authorization import in_person_button, ro_authorization
+from signoff.web.panels_sharing import ro_actions, ro_messages
+
+PanelContext = Callable[..., dict[str, Any] | None]
+SLOTS = ("actions", "after")
 
 
 @dataclass(frozen=True)
 class Panel:
+    name: str
     slot: str
     template: str
-    context: str  # dotted path to the context function
+    context: PanelContext
 
 
-RO_PANELS: list[Panel] = [
-    Panel("actions", "web/sharing/_ro_actions.html", "signoff.web.panels_sharing.ro_actions"),
-    Panel("after", "web/sharing/_ro_messages.html", "signoff.web.panels_sharing.ro_messages"),
-    Panel(
-        "after",
-        "web/in_person/_ro_authorization.html",
-        "signoff.web.panels_authorization.ro_authorization",
-    ),
-    Panel(
-        "actions",
-        "web/in_person/_in_person_button.html",
-        "signoff.web.panels_authorization.in_person_button",
-    ),
-]
+@dataclass(frozen=True)
+class ShownPanel:
+    """A panel with the context it renders with (None: the panel's element stays, empty)."""
+
+    panel: Panel
+    context: dict[str, Any] | None
+
+    @property
+    def name(self) -> str:
+        return self.panel.name
+
+    @property
+    def slot(self) -> str:
+        return self.panel.slot
+
+    @property
+    def template(self) -> str:
+        return self.panel.template
 
 
-def render_context(*, slot: str, request, actor, ro, rows) -> list[tuple[str, dict]]:
-    """The (template, context) pairs of the panels in one slot that have something to show."""
-    out = []
-    for panel in RO_PANELS:
-        if panel.slot != slot:
-            continue
-        module_name, func_name = panel.context.rsplit(".", 1)
-        try:
-            func = getattr(import_module(module_name), func_name)
-        except (ImportError, AttributeError):
-            continue
-        ctx = func(request=request, actor=actor, ro=ro, rows=rows)
-        if ctx is not None:
-            out.append((panel.template, ctx))
-    return out
+RO_PANELS: dict[str, Panel] = {
+    panel.name: panel
+    for panel in (
+        Panel("actions", "actions", "web/sharing/_ro_actions.html", ro_actions),
+        Panel("in_person", "actions", "web/in_person/_in_person_button.html", in_person_button),
+        Panel("messages", "after", "web/sharing/_ro_messages.html", ro_messages),
+        Panel("authorization", "after", "web/in_person/_ro_authorization.html", ro_authorization),
+    )
+}
+
+
+def show(panel: Panel, *, request, actor, ro, rows) -> ShownPanel:
+    return ShownPanel(panel, panel.context(request=request, actor=actor, ro=ro, rows=rows))
+
+
+def render_context(*, slot: str, request, actor, ro, rows) -> list[ShownPanel]:
+    """The panels of one slot, in order, each with its context."""
+    return [
+        show(panel, request=request, actor=actor, ro=ro, rows=rows)
+        for panel in RO_PANELS.values()
+        if panel.slot == slot
+    ]

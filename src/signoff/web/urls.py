@@ -21,6 +21,7 @@ urlpatterns = [
     path("ros/", repair_orders.ro_list, name="ro_list_alias"),
     path("ros/new/", repair_orders.ro_create, name="ro_create"),
     path("ros/<int:ro_id>/", repair_orders.ro_detail, name="ro_detail"),
+    path("ros/<int:ro_id>/parts/<slug:part>/", repair_orders.ro_part, name="ro_part"),
     path("ros/<int:ro_id>/edit/", repair_orders.ro_edit, name="ro_edit"),
     path("ros/<int:ro_id>/operations/new/", operations.operation_create, name="operation_create"),
     path("operations/<int:operation_id>/edit/", operations.operation_edit, name="operation_edit"),

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from signoff.approvals.models import DECIDABLE_STATUSES, ReasonKind
-from signoff.approvals.selectors import STATUS_VERBS
+from signoff.approvals.models import DECISION_CHOICES, ReasonKind
 
 
 class DecisionForm(forms.Form):
@@ -14,7 +13,7 @@ class DecisionForm(forms.Form):
     status = forms.ChoiceField(
         label="Decision",
         required=False,
-        choices=[("", "Choose…"), *((s, STATUS_VERBS[s]) for s in DECIDABLE_STATUSES)],
+        choices=[("", "Choose…"), *DECISION_CHOICES],
     )
     reason = forms.IntegerField(label="Reason", required=False)
     contact = forms.IntegerField(label="Approved by", required=False)

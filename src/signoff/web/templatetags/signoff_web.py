@@ -5,21 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import forms, template
-from django.template import TemplateDoesNotExist
 from django.utils import timezone
-from django.utils.html import format_html
 
+from signoff.approvals.models import DECISION_CHOICES, Status
 from signoff.core import formatting
 
 register = template.Library()
 
 STATUS_CELL_TEMPLATE = "web/decisions/_status_cell.html"
-STATUS_LABELS = {
-    "pending": "Pending",
-    "approved": "Approved",
-    "deferred": "Deferred",
-    "declined": "Declined",
-}
 
 
 @register.filter
@@ -76,18 +69,23 @@ def datetime_local(value: datetime | None, tz_name: str = "UTC") -> str:
 
 @register.filter
 def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, str(status).replace("_", " ").capitalize())
+    """The status's word from the model's choices: approved → Approved."""
+    try:
+        return Status(status).label
+    except ValueError:
+        return str(status)
+
+
+@register.simple_tag
+def decision_choices() -> list[tuple[str, str]]:
+    """(status, verb) for each status staff may record: approved → Approve."""
+    return DECISION_CHOICES
 
 
 @register.simple_tag(takes_context=True)
 def status_cell(context, row) -> str:
-    """The approvals app's status cell for an operation row, or a plain badge until it exists."""
-    try:
-        tpl = context.template.engine.get_template(STATUS_CELL_TEMPLATE)
-    except TemplateDoesNotExist:
-        return format_html(
-            '<span class="badge badge-{}">{}</span>', row.status, status_label(row.status)
-        )
+    """The approvals app's status cell for an operation row."""
+    tpl = context.template.engine.get_template(STATUS_CELL_TEMPLATE)
     with context.push(row=row):
         return tpl.render(context)
 

@@ -7,8 +7,6 @@ action also works with JavaScript off.
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,12 +21,12 @@ from signoff.core.errors import ValidationFailed
 from signoff.orders.selectors import operation_get, repair_order_get
 from signoff.sharing import selectors as sharing_selectors
 from signoff.shops.access import Actor, require_admin, require_editor
-from signoff.web.estimate import render_estimate
+from signoff.web.estimate import announce_ro_changed, render_estimate
 from signoff.web.forms import apply_errors
 from signoff.web.forms.decisions import DecisionForm, ReasonForm
 from signoff.web.views.base import staff_view
 
-# Fired (HX-Trigger-After-Settle) after a decision is recorded, so pop-ups close and panels can refresh.
+# Fired (HX-Trigger-After-Settle) after a decision is recorded, so pop-ups close.
 DECIDED_EVENT = "signoff:decision-recorded"
 
 
@@ -39,8 +37,9 @@ def _decided(request: HttpRequest, actor: Actor, decision: Decision) -> HttpResp
     if request.htmx:
         response = render_estimate(request, actor=actor, ro_id=decision.repair_order_id)
         payload = {"operation": decision.operation_id, "status": decision.status}
-        response["HX-Trigger-After-Settle"] = json.dumps({DECIDED_EVENT: payload})
-        return response
+        return announce_ro_changed(
+            response, ro_id=decision.repair_order_id, also={DECIDED_EVENT: payload}
+        )
     ro_url = reverse("web:ro_detail", kwargs={"ro_id": decision.repair_order_id})
     return redirect(f"{ro_url}#status-op-{decision.operation_id}")
 

@@ -13,7 +13,7 @@ from signoff.orders import services
 from signoff.orders.models import LineKind
 from signoff.orders.selectors import operation_get, repair_order_get
 from signoff.shops.access import Actor, require_editor
-from signoff.web.estimate import render_estimate
+from signoff.web.estimate import announce_ro_changed, render_estimate
 from signoff.web.forms import (
     LineInput,
     OperationForm,
@@ -49,7 +49,8 @@ def _form_response(request, *, form, rows, ro, operation=None) -> HttpResponse:
 def _saved(request: HttpRequest, actor: Actor, ro, text: str) -> HttpResponse:
     messages.success(request, text)
     if request.htmx:
-        return render_estimate(request, actor=actor, ro_id=ro.pk)
+        response = render_estimate(request, actor=actor, ro_id=ro.pk)
+        return announce_ro_changed(response, ro_id=ro.pk)
     return redirect(reverse("web:ro_detail", args=[ro.pk]) + "#ro-estimate")
 
 
@@ -124,6 +125,8 @@ def operation_move(request: HttpRequest, actor: Actor, operation_id: int) -> Htt
     operation = operation_get(actor=actor, operation_id=operation_id)
     direction = "up" if request.POST.get("direction") == "up" else "down"
     services.operation_move(actor=actor, operation_id=operation.pk, direction=direction)
+    ro_id = operation.repair_order_id
     if request.htmx:
-        return render_estimate(request, actor=actor, ro_id=operation.repair_order_id)
-    return redirect(reverse("web:ro_detail", args=[operation.repair_order_id]) + "#ro-estimate")
+        response = render_estimate(request, actor=actor, ro_id=ro_id)
+        return announce_ro_changed(response, ro_id=ro_id)
+    return redirect(reverse("web:ro_detail", args=[ro_id]) + "#ro-estimate")

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from signoff.core.errors import ValidationFailed
 from signoff.customers.selectors import customer_get, customer_search
 from signoff.orders import services
 from signoff.orders.selectors import repair_order_get, repair_order_search, repair_order_totals
 from signoff.shops.access import Actor, require_editor
-from signoff.web.estimate import estimate_context
+from signoff.web.estimate import estimate_context, render_part
 from signoff.web.forms import RepairOrderForm, apply_errors
 from signoff.web.templatetags.signoff_web import datetime_local
 from signoff.web.views.base import paginate, staff_view
@@ -73,6 +74,13 @@ def ro_create(request: HttpRequest, actor: Actor) -> HttpResponse:
 def ro_detail(request: HttpRequest, actor: Actor, ro_id: int) -> HttpResponse:
     context = estimate_context(request, actor=actor, ro_id=ro_id)
     return render(request, "web/ro_detail.html", context)
+
+
+@require_GET
+@staff_view
+def ro_part(request: HttpRequest, actor: Actor, ro_id: int, part: str) -> HttpResponse:
+    """One part of the RO page (web/panels.py), fetched again when the RO changes."""
+    return render_part(request, actor=actor, ro_id=ro_id, name=part)
 
 
 @staff_view

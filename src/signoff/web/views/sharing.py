@@ -12,6 +12,7 @@ from signoff.core.errors import Conflict, LinkGone, SignoffError, ValidationFail
 from signoff.orders.selectors import repair_order_get
 from signoff.sharing import rules, selectors, services
 from signoff.shops.access import Actor, require_editor
+from signoff.web.estimate import announce_ro_changed
 from signoff.web.forms.sharing import KIND_SLUGS, ShareForm
 from signoff.web.panels_sharing import share_dialog_context
 from signoff.web.views.base import staff_view
@@ -78,4 +79,9 @@ def link_url(request: HttpRequest, actor: Actor, link_id: int) -> JsonResponse:
 def link_revoke(request: HttpRequest, actor: Actor, link_id: int) -> HttpResponse:
     link = services.link_revoke(actor=actor, link_id=link_id)
     messages.success(request, f"{link.contact.name}'s link was revoked; it no longer opens.")
+    if request.htmx:
+        # Only the flash is swapped in; the links table refreshes on the event.
+        response = render(request, "web/_flash_oob.html")
+        response["HX-Reswap"] = "none"
+        return announce_ro_changed(response, ro_id=link.repair_order_id)
     return redirect(reverse("web:ro_detail", args=[link.repair_order_id]) + "#ro-messages")

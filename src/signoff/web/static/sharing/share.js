@@ -114,12 +114,6 @@
     if (button && !button.disabled) copyLink(button);
   });
 
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    var question = form.getAttribute && form.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) event.preventDefault();
-  });
-
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-share-form]").forEach(sync);
   });

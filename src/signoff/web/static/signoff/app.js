@@ -32,10 +32,20 @@
     }
   });
 
+  // The one place a data-confirm question is asked. A plain form asks on submit; a form htmx
+  // sends asks on htmx:confirm instead (htmx sends it before the submit event reaches here).
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var question = form.getAttribute && form.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) event.preventDefault();
+    if (!question || form.hasAttribute("hx-post")) return;
+    if (!window.confirm(question)) event.preventDefault();
+  });
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail.elt;
+    var question = elt.getAttribute && elt.getAttribute("data-confirm");
+    if (!question) return;
+    event.preventDefault();
+    if (window.confirm(question)) event.detail.issueRequest(true);
   });
 
   // htmx does not swap error responses; say what happened instead of doing nothing.
