@@ -10,7 +10,10 @@ from decimal import Decimal
 from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
-from signoff.approvals.models import DECIDABLE_STATUSES, ApprovalReason, Decision, Source, Status
+# The authorization summary is a read pages, the API and the PDFs share: offered here with the
+# others; its shape and rules live in approvals/authorization.py.
+from signoff.approvals.authorization import authorization_summary as authorization_summary
+from signoff.approvals.models import DECIDABLE_STATUSES, ApprovalReason, Decision, Status
 from signoff.core.errors import NotFound
 from signoff.core.formatting import format_phone
 from signoff.customers.models import Contact
@@ -197,132 +200,6 @@ def repair_orders_numbered(*, number: int, shop_slug: str | None = None) -> list
     if shop_slug:
         qs = qs.filter(shop__slug=shop_slug)
     return list(qs.order_by("shop__slug"))
-
-
-# --- Authorization summary (customer page / in-person engineer) -----------------------------
-
-_HOW = {
-    "link": "Customer share link",
-    "in_person": "In person",
-    "on_behalf": "On behalf of the customer",
-}
-
-
-def _staff_name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
-def _titles(version, operation_ids: list[int], fallback: dict[int, str]) -> list[str]:
-    """Operation titles as the signed version showed them (today's title if not in it)."""
-    snapshot = {
-        op["id"]: op["title"] for op in (version.content if version else {}).get("operations", [])
-    }
-    return [snapshot.get(op_id) or fallback.get(op_id, "") for op_id in operation_ids]
-
-
-def authorization_summary(*, repair_order: RepairOrder) -> list[dict]:
-    """Who authorized what on the RO, how and when, oldest first (screen, PDF and API).
-
-    One entry per signature (link or in person) and per decision recorded on the customer's
-    behalf (those carry a reason instead of a signature). Recommendation entries appear only
-    while the shop has both recommendation-approval options on (seed 001). Each entry:
-    {"kind", "signer", "relationship", "when", "how", "source", "reason", "comment",
-    "recorded_by", "via", "version", "version_hash", "amount", "signature_id",
-    "signature_png", "operations" (titles), "decisions" ([{"operation", "status"}]), "ip",
-    "consent_text" (the statement the signer agreed to, exactly as stored; empty on behalf)}.
-    """
-    from signoff.approvals.models import Signature
-
-    shop = repair_order.shop
-    show_recommendations = (
-        shop.allow_recommendation_approval and shop.capture_recommendation_approver
-    )
-    decisions = list(
-        Decision.objects.filter(repair_order=repair_order)
-        .select_related("operation", "version", "recorded_by")
-        .order_by("sequence")
-    )
-    signatures = list(
-        Signature.objects.filter(repair_order=repair_order)
-        .select_related("version", "recorded_by", "via_link__contact")
-        .order_by("sequence")
-    )
-    titles = {d.operation_id: d.operation.title for d in decisions}
-    signed: dict[int, list[Decision]] = {}
-    for decision in decisions:
-        if decision.signature_id:
-            signed.setdefault(decision.signature_id, []).append(decision)
-
-    entries = []
-    for sig in signatures:
-        if sig.kind == Signature.Kind.RECOMMENDATION and not show_recommendations:
-            continue
-        covered = signed.get(sig.pk, [])
-        names = _titles(sig.version, [d.operation_id for d in covered], titles)
-        via = sig.via_link.contact if sig.via_link_id else None
-        entries.append(
-            {
-                "kind": sig.kind,
-                "signer": sig.contact_name,
-                "relationship": sig.contact_relationship,
-                "when": sig.created_at,
-                "how": _HOW.get(sig.source, sig.source),
-                "source": sig.source,
-                "reason": "",
-                "comment": "",
-                "recorded_by": _staff_name(sig.recorded_by),
-                "via": via.name if via is not None and via.pk != sig.contact_id else "",
-                "version": sig.version.number,
-                "version_hash": sig.version_hash,
-                "amount": sig.amount,
-                "signature_id": sig.pk,
-                "signature_png": bytes(sig.png),
-                "operations": names,
-                "decisions": [
-                    {"operation": name, "status": d.status}
-                    for name, d in zip(names, covered, strict=True)
-                ],
-                "ip": sig.ip or "",
-                "consent_text": sig.consent_text,
-            }
-        )
-    for decision in decisions:
-        if decision.source != Source.ON_BEHALF or decision.status == Status.PENDING:
-            continue
-        if decision.operation.kind == "recommendation" and not show_recommendations:
-            continue
-        name = _titles(decision.version, [decision.operation_id], titles)[0]
-        how = _HOW[Source.ON_BEHALF]
-        if decision.reason_label:
-            how = f"{how} — {decision.reason_label}"
-        entries.append(
-            {
-                "kind": decision.operation.kind,
-                "signer": decision.contact_name,
-                "relationship": decision.contact_relationship,
-                "when": decision.created_at,
-                "how": how,
-                "source": decision.source,
-                "reason": decision.reason_label,
-                "comment": decision.comment,
-                "recorded_by": _staff_name(decision.recorded_by),
-                "via": "",
-                "version": decision.version.number if decision.version_id else None,
-                "version_hash": decision.version.content_hash if decision.version_id else "",
-                # Only an approval authorizes an amount; a decline or deferral authorizes nothing.
-                "amount": decision.amount if decision.status == Status.APPROVED else None,
-                "signature_id": None,
-                "signature_png": None,
-                "operations": [name],
-                "decisions": [{"operation": name, "status": decision.status}],
-                "ip": "",
-                "consent_text": "",
-            }
-        )
-    entries.sort(key=lambda e: e["when"])
-    return entries
 
 
 # The staff RO page -----------------------------------------------------------------------------
