@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
@@ -59,23 +60,36 @@ def status_of(decision: Decision | None) -> str:
 
 
 @dataclass(frozen=True)
-class StatusRow:
-    """One operations-table row as the status cell needs it (same shape the RO page passes)."""
+class OperationRow:
+    """One operation with its latest decision: a row of the RO page's table, or its status cell.
+
+    `lines` are priced when first read, from the operation's prefetched lines when there are
+    some, so the status cell (which never reads them) costs no query for them.
+    """
 
     op: Operation
     decision: Decision | None
-    status: str
-    subtotal: Decimal
+
+    @property
+    def status(self) -> str:
+        return status_of(self.decision)
+
+    @cached_property
+    def subtotal(self) -> Decimal:
+        return operation_subtotal(self.op)
+
+    @cached_property
+    def lines(self) -> list[LineRow]:
+        return [
+            LineRow(line=ln, amount=line_amount(ln.quantity, ln.unit_price))
+            for ln in self.op.lines.all()
+        ]
 
 
-def status_row(*, operation: Operation) -> StatusRow:
+def status_row(*, operation: Operation) -> OperationRow:
+    """One operation's row with its latest decision (the status cell after a change)."""
     decision = latest_decisions(operation_ids=[operation.pk]).get(operation.pk)
-    return StatusRow(
-        op=operation,
-        decision=decision,
-        status=status_of(decision),
-        subtotal=operation_subtotal(operation),
-    )
+    return OperationRow(op=operation, decision=decision)
 
 
 def reasons_active(*, shop: Shop) -> QuerySet[ApprovalReason]:
@@ -206,17 +220,6 @@ def repair_orders_numbered(*, number: int, shop_slug: str | None = None) -> list
 
 
 @dataclass(frozen=True)
-class OperationRow:
-    """One operation with its latest decision and priced lines: a row of the RO page's table."""
-
-    op: Operation
-    decision: Decision | None
-    status: str
-    subtotal: Decimal
-    lines: list[LineRow]
-
-
-@dataclass(frozen=True)
 class RepairOrderPage:
     ro: RepairOrder
     rows: list[OperationRow]
@@ -248,22 +251,7 @@ def repair_order_page(*, actor: Actor, ro_id: int) -> RepairOrderPage:
         raise NotFound("Repair order not found.")
     operations = list(ro.operations.all())
     decisions = latest_decisions(operation_ids=[op.pk for op in operations])
-    rows = []
-    for op in operations:
-        decision = decisions.get(op.pk)
-        lines = [
-            LineRow(line=ln, amount=line_amount(ln.quantity, ln.unit_price))
-            for ln in op.lines.all()
-        ]
-        rows.append(
-            OperationRow(
-                op=op,
-                decision=decision,
-                status=status_of(decision),
-                subtotal=operation_subtotal(op),
-                lines=lines,
-            )
-        )
+    rows = [OperationRow(op=op, decision=decisions.get(op.pk)) for op in operations]
     totals = estimate_totals(
         operations, statuses={r.op.pk: r.status for r in rows}, tax_rate=ro.shop.tax_rate
     )
