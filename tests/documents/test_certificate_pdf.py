@@ -6,7 +6,8 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from signoff.approvals import selectors as approval_selectors
+from signoff.approvals import authorization as approval_authorization
+from signoff.approvals.authorization import AuthorizationEntry
 from signoff.approvals.chain import decision_append
 from signoff.approvals.models import Decision
 from signoff.approvals.versions import version_freeze
@@ -87,20 +88,22 @@ def test_a_typical_certificate_fits_on_one_page(decided_ro):
 
 def test_certificate_prints_the_authorization_summary_it_is_given(decided_ro, monkeypatch):
     entries = [
-        {
-            "signer": "Robin Fleet",
-            "relationship": "Fleet manager",
-            "when": timezone.now(),
-            "how": "in_person",
-            "version": 1,
-            "amount": Decimal("39.00"),
-            "signature_png": None,
-            "kind": "recommendation",
-            "operations": ["Coolant flush"],
-        }
+        AuthorizationEntry(
+            repair_order_id=decided_ro.pk,
+            signer="Robin Fleet",
+            relationship="Fleet manager",
+            when=timezone.now(),
+            how="in_person",
+            source="in_person",
+            version=1,
+            amount=Decimal("39.00"),
+            signature_png=None,
+            kind="recommendation",
+            operations=["Coolant flush"],
+        )
     ]
     monkeypatch.setattr(
-        approval_selectors,
+        approval_authorization,
         "authorization_summary",
         lambda *, repair_order: entries,
         raising=False,

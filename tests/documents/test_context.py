@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from signoff.approvals.authorization import AnsweredOperation, AuthorizationEntry
 from signoff.core import formatting as fmt
 from signoff.documents import context
 from signoff.documents.sections import PDF_SECTION_KEYS
@@ -120,17 +121,19 @@ def test_an_unknown_paper_size_prints_on_letter():
 def test_authorization_rows_accept_the_summary_shape():
     rows = context.authorization_rows(
         [
-            {
-                "signer": "Sam Rivera",
-                "relationship": "Spouse",
-                "when": "2025-03-05T01:00:00+00:00",
-                "how": "in_person",
-                "version": 2,
-                "amount": Decimal("1481.93"),
-                "signature_png": SIGNATURE_PNG,
-                "kind": "recommendation",
-                "operations": ["Coolant flush"],
-            }
+            AuthorizationEntry(
+                repair_order_id=1,
+                signer="Sam Rivera",
+                relationship="Spouse",
+                when=datetime(2025, 3, 5, 1, 0, tzinfo=UTC),
+                how="in_person",
+                source="in_person",
+                version=2,
+                amount=Decimal("1481.93"),
+                signature_png=SIGNATURE_PNG,
+                kind="recommendation",
+                operations=["Coolant flush"],
+            )
         ],
         fmt.shop_zone("America/Los_Angeles"),
     )
@@ -158,21 +161,24 @@ def test_a_signature_image_that_is_not_a_png_is_left_out_rather_than_breaking_th
 def test_authorization_rows_print_statuses_staff_link_owner_and_ip_when_given():
     (row,) = context.authorization_rows(
         [
-            {
-                "signer": "Sam Rivera",
-                "when": datetime(2025, 3, 5, 1, 0, tzinfo=UTC),
-                "how": "On behalf of the customer — Phone call",
-                "version": None,
-                "amount": None,
-                "signature_png": None,
-                "kind": "estimate",
-                "operations": ["Front brake pads"],
-                "decisions": [{"operation": "Front brake pads", "status": "deferred"}],
-                "recorded_by": "Alice Owner",
-                "via": "Jordan Rivera",
-                "ip": "203.0.113.9",
-                "comment": "After payday",
-            }
+            AuthorizationEntry(
+                repair_order_id=1,
+                signer="Sam Rivera",
+                relationship="",
+                when=datetime(2025, 3, 5, 1, 0, tzinfo=UTC),
+                how="On behalf of the customer — Phone call",
+                source="on_behalf",
+                version=None,
+                amount=None,
+                signature_png=None,
+                kind="estimate",
+                operations=["Front brake pads"],
+                decisions=[AnsweredOperation(operation="Front brake pads", status="deferred")],
+                recorded_by="Alice Owner",
+                via="Jordan Rivera",
+                ip="203.0.113.9",
+                comment="After payday",
+            )
         ],
         fmt.shop_zone("UTC"),
     )

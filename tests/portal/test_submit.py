@@ -52,6 +52,18 @@ def test_signed_answers_record_one_decision_per_operation_and_one_signature(clie
     assert decisions[shared.wipers.pk].amount is None
 
 
+def test_the_signature_records_the_same_link_client_and_source_as_the_decisions(client, shared):
+    client.post(
+        shared.url, _answers(shared), HTTP_USER_AGENT="PhoneBrowser/1.0", REMOTE_ADDR="203.0.113.9"
+    )
+    signature = Signature.objects.get(repair_order=shared.ro)
+    recorded = {
+        (r.source, r.via_link_id, r.recorded_by_id, r.ip, r.user_agent)
+        for r in [signature, *Decision.objects.filter(repair_order=shared.ro)]
+    }
+    assert recorded == {(Source.LINK, shared.link.pk, None, "203.0.113.9", "PhoneBrowser/1.0")}
+
+
 def test_the_signature_is_bound_to_the_version_hash_with_the_consent_text_shown(client, shared):
     client.post(shared.url, _answers(shared), REMOTE_ADDR="203.0.113.9")
     signature = Signature.objects.get(repair_order=shared.ro)

@@ -1,4 +1,5 @@
 import json
+from datetime import datetime
 
 import pytest
 
@@ -393,3 +394,55 @@ def test_revoking_a_link_through_the_api(shop, alice, est, api_client_for):
     assert response.status_code == 200
     assert response.json()["revoked_at"] is not None
     assert ShareLink.objects.get(pk=link_id).revoked_at is not None
+
+
+def _pop_times(item: dict, *names: str) -> dict:
+    """Takes the named times out of a JSON object, parsed (the API writes milliseconds)."""
+    return {n: datetime.fromisoformat(item.pop(n)) if item[n] else item.pop(n) for n in names}
+
+
+def _ms(value):
+    return value.replace(microsecond=value.microsecond // 1000 * 1000) if value else None
+
+
+LINK_TIMES = ("created_at", "expires_at", "revoked_at", "first_opened_at", "last_opened_at")
+
+
+def test_the_share_list_shows_each_shares_version_author_links_and_messages_field_for_field(
+    shop, alice, est, api_client_for
+):
+    client = api_client_for(alice, shop)
+    body = {"kind": "request_approval", "recipients": [{"contact_id": est.spouse.pk}]}
+    assert post(client, shares_path(est), body).status_code == 201
+    [listed] = client.get(shares_path(est)).json()
+    share = Share.objects.get()
+    [link], [message] = share.links.all(), share.messages.all()
+    assert _pop_times(listed["version"], "created_at") == {
+        "created_at": _ms(share.version.created_at)
+    }
+    assert listed["version"] == {
+        "id": share.version.pk,
+        "number": share.version.number,
+        "content_hash": share.version.content_hash,
+        "total": str(share.version.total),
+    }
+    assert listed["created_by"] == {
+        "id": alice.pk,
+        "name": alice.get_full_name() or alice.get_username(),
+    }
+    [link_json] = listed["links"]
+    assert _pop_times(link_json, *LINK_TIMES) == {n: _ms(getattr(link, n)) for n in LINK_TIMES}
+    assert link_json == {
+        "id": link.pk,
+        "contact_id": est.spouse.pk,
+        "contact_name": est.spouse.name,
+        "contact_relationship": est.spouse.relationship_label,
+        "version": share.version.number,
+        "open_count": 0,
+    }
+    [message_json] = listed["messages"]
+    assert message_json["contact_name"] == est.spouse.name
+    assert (message_json["id"], message_json["link_id"]) == (message.pk, link.pk)
+    revoked = post(client, f"/api/v1/share-links/{link.pk}/revoke", {}).json()
+    assert (revoked["contact_name"], revoked["version"]) == (est.spouse.name, share.version.number)
+    assert revoked["revoked_at"] is not None

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.test import override_settings
 
 from signoff.approvals.chain import decision_append
-from signoff.approvals.selectors import repair_order_page
+from signoff.approvals.selectors import OperationRow, repair_order_page, status_row
+from signoff.orders.models import Operation
 from signoff.shops.access import Actor
 from signoff.web import panels
 from tests.factories import (
@@ -186,6 +187,27 @@ def test_the_page_selector_gives_rows_with_status_and_subtotal(alice, shop, ro):
     assert [line.amount for line in row.lines] == [Decimal("225.00"), Decimal("89.99")]
     assert page.estimate.total == Decimal("340.98")
     assert page.approved.total == Decimal("0.00")
+
+
+def test_the_status_cell_gets_the_same_row_as_the_page_table(alice, shop, ro):
+    (op,) = ro.operations.all()
+    decision_append(operation=op, status="approved", source="on_behalf", recorded_by=alice)
+    (page_row,) = repair_order_page(
+        actor=Actor(user=alice, shop=shop, role="owner"), ro_id=ro.pk
+    ).rows
+    cell_row = status_row(operation=op)
+    assert type(cell_row) is type(page_row) is OperationRow
+    assert cell_row == page_row
+    assert (cell_row.status, cell_row.subtotal) == ("approved", Decimal("314.99"))
+    assert cell_row.decision == page_row.decision
+    assert [ln.amount for ln in cell_row.lines] == [ln.amount for ln in page_row.lines]
+
+
+def test_the_status_cell_row_reads_no_lines_it_does_not_show(alice, ro, django_assert_num_queries):
+    (op,) = Operation.objects.filter(pk=ro.operations.get().pk)
+    with django_assert_num_queries(1):  # the latest decision; lines are priced only when read
+        row = status_row(operation=op)
+        assert row.status == "pending"
 
 
 def _page_queries(client, ro, django_assert_max_num_queries) -> int:

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from signoff.api.schemas import READ_ERRORS
-from signoff.approvals.selectors import authorization_summary
+from signoff.approvals.authorization import AuthorizationEntry, authorization_summary
 from signoff.orders.selectors import repair_order_get
 
 router = Router(tags=["authorization"])
@@ -52,6 +52,16 @@ class AuthorizationOut(Schema):
         ),
     )
 
+    @staticmethod
+    def resolve_amount(entry: AuthorizationEntry) -> str | None:
+        return None if entry.amount is None else f"{entry.amount:.2f}"
+
+    @staticmethod
+    def resolve_signature_url(entry: AuthorizationEntry) -> str | None:
+        if not entry.signature_id:
+            return None
+        return reverse("web:signature_png", args=[entry.repair_order_id, entry.signature_id])
+
 
 @router.get(
     "/repair-orders/{ro_id}/authorization-summary",
@@ -60,19 +70,4 @@ class AuthorizationOut(Schema):
 )
 def authorization_summary_get(request: HttpRequest, ro_id: int):
     ro = repair_order_get(actor=request.actor, ro_id=ro_id)
-    entries = authorization_summary(repair_order=ro)
-    return Status(
-        200,
-        [
-            {
-                **{k: v for k, v in entry.items() if k != "signature_png"},
-                "amount": None if entry["amount"] is None else f"{entry['amount']:.2f}",
-                "signature_url": (
-                    reverse("web:signature_png", args=[ro.pk, entry["signature_id"]])
-                    if entry["signature_id"]
-                    else None
-                ),
-            }
-            for entry in entries
-        ],
-    )
+    return Status(200, authorization_summary(repair_order=ro))

@@ -30,14 +30,13 @@ KIND_ALIASES = {"send_updated": ShareKind.SEND_TO_CUSTOMER.value}
 
 
 class StaffBrief(Schema):
+    # Read from a User (a docstring here would change the OpenAPI schema).
     id: int
     name: str
 
-
-def _staff(user) -> dict | None:
-    if user is None:
-        return None
-    return {"id": user.pk, "name": staff_name(user)}
+    @staticmethod
+    def resolve_name(user) -> str:
+        return staff_name(user)
 
 
 class RecipientIn(Schema):
@@ -84,11 +83,16 @@ class ShareIn(Schema):
 
 
 class VersionBrief(Schema):
+    # Read from an EstimateVersion.
     id: int
     number: int = Field(..., examples=[2])
     content_hash: str = Field(..., description="SHA-256 of the canonical JSON of `content`.")
     total: str = Field(..., description="The estimate total with tax.", examples=["399.43"])
     created_at: datetime
+
+    @staticmethod
+    def resolve_total(version: EstimateVersion) -> str:
+        return str(version.total)
 
 
 class VersionOut(VersionBrief):
@@ -99,6 +103,7 @@ class VersionOut(VersionBrief):
 
 
 class LinkOut(Schema):
+    # Read from a ShareLink with its contact and its share's version at hand.
     id: int
     contact_id: int
     contact_name: str
@@ -110,6 +115,18 @@ class LinkOut(Schema):
     first_opened_at: datetime | None
     last_opened_at: datetime | None
     open_count: int
+
+    @staticmethod
+    def resolve_contact_name(link: ShareLink) -> str:
+        return link.contact.name
+
+    @staticmethod
+    def resolve_contact_relationship(link: ShareLink) -> str:
+        return link.contact.relationship_label
+
+    @staticmethod
+    def resolve_version(link: ShareLink) -> int:
+        return link.share.version.number
 
 
 class ContactBrief(Schema):
@@ -149,6 +166,10 @@ class MessageOut(Schema):
     sent_at: datetime | None
     delivered_at: datetime | None
 
+    @staticmethod
+    def resolve_contact_name(message: Message) -> str:
+        return message.contact.name if message.contact else ""
+
 
 class ShareOut(Schema):
     id: int
@@ -175,69 +196,20 @@ class PdfOptions(Schema):
     include_etr: bool = True
 
 
-def _version_brief(version: EstimateVersion) -> dict:
-    return {
-        "id": version.pk,
-        "number": version.number,
-        "content_hash": version.content_hash,
-        "total": str(version.total),
-        "created_at": version.created_at,
-    }
-
-
-def _link_out(link: ShareLink, version: EstimateVersion) -> dict:
-    return {
-        "id": link.pk,
-        "contact_id": link.contact_id,
-        "contact_name": link.contact.name,
-        "contact_relationship": link.contact.relationship_label,
-        "version": version.number,
-        "created_at": link.created_at,
-        "expires_at": link.expires_at,
-        "revoked_at": link.revoked_at,
-        "first_opened_at": link.first_opened_at,
-        "last_opened_at": link.last_opened_at,
-        "open_count": link.open_count,
-    }
-
-
-def _message_out(message: Message) -> dict:
-    return {
-        "id": message.pk,
-        "link_id": message.link_id,
-        "contact_id": message.contact_id,
-        "contact_name": message.contact.name if message.contact else "",
-        "channel": message.channel,
-        "to_address": message.to_address,
-        "cc_text": message.cc_text,
-        "subject": message.subject,
-        "status": message.status,
-        "attempts": message.attempts,
-        "last_error": message.last_error,
-        "created_at": message.created_at,
-        "sent_at": message.sent_at,
-        "delivered_at": message.delivered_at,
-    }
-
-
 def share_out(share: Share, *, links=None, messages=None) -> dict:
+    """A share's fields, with the links and messages given (a new share's) or its own."""
     return {
         "id": share.pk,
         "repair_order_id": share.repair_order_id,
         "kind": share.kind,
-        "version": _version_brief(share.version),
-        "created_by": _staff(share.created_by),
+        "version": share.version,
+        "created_by": share.created_by,
         "created_at": share.created_at,
         "include_etr": share.include_etr,
         "notes": share.notes,
         "sections": share.sections,
-        "links": [
-            _link_out(link, share.version)
-            for link in (share.links.all() if links is None else links)
-        ],
-        "messages": [
-            _message_out(m) for m in (share.messages.all() if messages is None else messages)
-        ],
+        "links": list(share.links.all() if links is None else links),
+        "messages": list(share.messages.all() if messages is None else messages),
     }
 
 
@@ -286,14 +258,7 @@ def share_create(request: HttpRequest, ro_id: int, payload: ShareIn):
     summary="The RO's shared estimate versions, oldest first",
 )
 def version_list(request: HttpRequest, ro_id: int):
-    versions = selectors.versions_for_repair_order(actor=request.actor, ro_id=ro_id)
-    return Status(
-        200,
-        [
-            {**_version_brief(v), "created_by": _staff(v.created_by), "content": v.content}
-            for v in versions
-        ],
-    )
+    return Status(200, list(selectors.versions_for_repair_order(actor=request.actor, ro_id=ro_id)))
 
 
 @router.get(
@@ -357,4 +322,4 @@ def link_url(request: HttpRequest, response: HttpResponse, link_id: int):
 @idempotent
 def link_revoke(request: HttpRequest, link_id: int):
     link = services.link_revoke(actor=request.actor, link_id=link_id)
-    return Status(200, _link_out(link, link.share.version))
+    return Status(200, link)

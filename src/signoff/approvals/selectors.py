@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
@@ -15,11 +16,10 @@ from signoff.approvals.models import (
     STATUS_VERBS,
     ApprovalReason,
     Decision,
-    Source,
     Status,
 )
 from signoff.core.errors import NotFound
-from signoff.core.formatting import format_phone, money, percent, staff_name
+from signoff.core.formatting import format_phone, money, percent
 from signoff.customers.models import Contact
 from signoff.orders.models import Operation, OperationKind, RepairOrder
 from signoff.orders.pricing import ZERO, Totals, estimate_totals, line_amount, operation_subtotal
@@ -61,23 +61,36 @@ def status_of(decision: Decision | None) -> str:
 
 
 @dataclass(frozen=True)
-class StatusRow:
-    """One operations-table row as the status cell needs it (same shape the RO page passes)."""
+class OperationRow:
+    """One operation with its latest decision: a row of the RO page's table, or its status cell.
+
+    `lines` are priced when first read, from the operation's prefetched lines when there are
+    some, so the status cell (which never reads them) costs no query for them.
+    """
 
     op: Operation
     decision: Decision | None
-    status: str
-    subtotal: Decimal
+
+    @property
+    def status(self) -> str:
+        return status_of(self.decision)
+
+    @cached_property
+    def subtotal(self) -> Decimal:
+        return operation_subtotal(self.op)
+
+    @cached_property
+    def lines(self) -> list[LineRow]:
+        return [
+            LineRow(line=ln, amount=line_amount(ln.quantity, ln.unit_price))
+            for ln in self.op.lines.all()
+        ]
 
 
-def status_row(*, operation: Operation) -> StatusRow:
+def status_row(*, operation: Operation) -> OperationRow:
+    """One operation's row with its latest decision (the status cell after a change)."""
     decision = latest_decisions(operation_ids=[operation.pk]).get(operation.pk)
-    return StatusRow(
-        op=operation,
-        decision=decision,
-        status=status_of(decision),
-        subtotal=operation_subtotal(operation),
-    )
+    return OperationRow(op=operation, decision=decision)
 
 
 def reasons_active(*, shop: Shop) -> QuerySet[ApprovalReason]:
@@ -200,138 +213,7 @@ def repair_orders_numbered(*, number: int, shop_slug: str | None = None) -> list
     return list(qs.order_by("shop__slug"))
 
 
-# --- Authorization summary (customer page / in-person engineer) -----------------------------
-
-_HOW = {
-    "link": "Customer share link",
-    "in_person": "In person",
-    "on_behalf": "On behalf of the customer",
-}
-
-
-def _titles(version, operation_ids: list[int], fallback: dict[int, str]) -> list[str]:
-    """Operation titles as the signed version showed them (today's title if not in it)."""
-    snapshot = {
-        op["id"]: op["title"] for op in (version.content if version else {}).get("operations", [])
-    }
-    return [snapshot.get(op_id) or fallback.get(op_id, "") for op_id in operation_ids]
-
-
-def authorization_summary(*, repair_order: RepairOrder) -> list[dict]:
-    """Who authorized what on the RO, how and when, oldest first (screen, PDF and API).
-
-    One entry per signature (link or in person) and per decision recorded on the customer's
-    behalf (those carry a reason instead of a signature). Recommendation entries appear only
-    while the shop has both recommendation-approval options on (seed 001). Each entry:
-    {"kind", "signer", "relationship", "when", "how", "source", "reason", "comment",
-    "recorded_by", "via", "version", "version_hash", "amount", "signature_id",
-    "signature_png", "operations" (titles), "decisions" ([{"operation", "status"}]), "ip",
-    "consent_text" (the statement the signer agreed to, exactly as stored; empty on behalf)}.
-    """
-    from signoff.approvals.models import Signature
-
-    shop = repair_order.shop
-    show_recommendations = (
-        shop.allow_recommendation_approval and shop.capture_recommendation_approver
-    )
-    decisions = list(
-        Decision.objects.filter(repair_order=repair_order)
-        .select_related("operation", "version", "recorded_by")
-        .order_by("sequence")
-    )
-    signatures = list(
-        Signature.objects.filter(repair_order=repair_order)
-        .select_related("version", "recorded_by", "via_link__contact")
-        .order_by("sequence")
-    )
-    titles = {d.operation_id: d.operation.title for d in decisions}
-    signed: dict[int, list[Decision]] = {}
-    for decision in decisions:
-        if decision.signature_id:
-            signed.setdefault(decision.signature_id, []).append(decision)
-
-    entries = []
-    for sig in signatures:
-        if sig.kind == Signature.Kind.RECOMMENDATION and not show_recommendations:
-            continue
-        covered = signed.get(sig.pk, [])
-        names = _titles(sig.version, [d.operation_id for d in covered], titles)
-        via = sig.via_link.contact if sig.via_link_id else None
-        entries.append(
-            {
-                "kind": sig.kind,
-                "signer": sig.contact_name,
-                "relationship": sig.contact_relationship,
-                "when": sig.created_at,
-                "how": _HOW.get(sig.source, sig.source),
-                "source": sig.source,
-                "reason": "",
-                "comment": "",
-                "recorded_by": staff_name(sig.recorded_by),
-                "via": via.name if via is not None and via.pk != sig.contact_id else "",
-                "version": sig.version.number,
-                "version_hash": sig.version_hash,
-                "amount": sig.amount,
-                "signature_id": sig.pk,
-                "signature_png": bytes(sig.png),
-                "operations": names,
-                "decisions": [
-                    {"operation": name, "status": d.status}
-                    for name, d in zip(names, covered, strict=True)
-                ],
-                "ip": sig.ip or "",
-                "consent_text": sig.consent_text,
-            }
-        )
-    for decision in decisions:
-        if decision.source != Source.ON_BEHALF or decision.status == Status.PENDING:
-            continue
-        if decision.operation.kind == "recommendation" and not show_recommendations:
-            continue
-        name = _titles(decision.version, [decision.operation_id], titles)[0]
-        how = _HOW[Source.ON_BEHALF]
-        if decision.reason_label:
-            how = f"{how} — {decision.reason_label}"
-        entries.append(
-            {
-                "kind": decision.operation.kind,
-                "signer": decision.contact_name,
-                "relationship": decision.contact_relationship,
-                "when": decision.created_at,
-                "how": how,
-                "source": decision.source,
-                "reason": decision.reason_label,
-                "comment": decision.comment,
-                "recorded_by": staff_name(decision.recorded_by),
-                "via": "",
-                "version": decision.version.number if decision.version_id else None,
-                "version_hash": decision.version.content_hash if decision.version_id else "",
-                # Only an approval authorizes an amount; a decline or deferral authorizes nothing.
-                "amount": decision.amount if decision.status == Status.APPROVED else None,
-                "signature_id": None,
-                "signature_png": None,
-                "operations": [name],
-                "decisions": [{"operation": name, "status": decision.status}],
-                "ip": "",
-                "consent_text": "",
-            }
-        )
-    entries.sort(key=lambda e: e["when"])
-    return entries
-
-
 # The staff RO page -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OperationRow:
-    """One operation with its latest decision and priced lines: a row of the RO page's table."""
-
-    op: Operation
-    decision: Decision | None
-    status: str
-    subtotal: Decimal
-    lines: list[LineRow]
 
 
 @dataclass(frozen=True)
@@ -366,22 +248,7 @@ def repair_order_page(*, actor: Actor, ro_id: int) -> RepairOrderPage:
         raise NotFound("Repair order not found.")
     operations = list(ro.operations.all())
     decisions = latest_decisions(operation_ids=[op.pk for op in operations])
-    rows = []
-    for op in operations:
-        decision = decisions.get(op.pk)
-        lines = [
-            LineRow(line=ln, amount=line_amount(ln.quantity, ln.unit_price))
-            for ln in op.lines.all()
-        ]
-        rows.append(
-            OperationRow(
-                op=op,
-                decision=decision,
-                status=status_of(decision),
-                subtotal=operation_subtotal(op),
-                lines=lines,
-            )
-        )
+    rows = [OperationRow(op=op, decision=decisions.get(op.pk)) for op in operations]
     totals = estimate_totals(
         operations, statuses={r.op.pk: r.status for r in rows}, tax_rate=ro.shop.tax_rate
     )

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 
+from signoff.approvals.authorization import AuthorizationEntry
 from signoff.approvals.models import Source, Status
 from signoff.core import formatting as fmt
 from signoff.documents.sections import PDF_SECTION_KEYS
@@ -89,22 +90,28 @@ def history_row(decision, zone, *, show_money: bool) -> dict:
     }
 
 
-def signature_entry(signature, operation_titles: list[str]) -> dict:
-    """A Signature row in the authorization summary's shape (see `authorization_rows`)."""
-    return {
-        "signer": signature.contact_name,
-        "relationship": signature.contact_relationship,
-        "when": signature.created_at,
-        "how": signature.source,
-        "version": signature.version.number,
-        "amount": signature.amount,
-        "signature_png": signature.png,
-        "kind": signature.kind,
-        "operations": operation_titles,
-    }
+def signature_entry(signature, operation_titles: list[str]) -> AuthorizationEntry:
+    """A Signature row as an authorization entry, for the estimate PDF's signature cards.
+
+    The estimate prints less than the certificate: no statuses, staff, link owner or IP.
+    """
+    return AuthorizationEntry(
+        repair_order_id=signature.repair_order_id,
+        kind=signature.kind,
+        signer=signature.contact_name,
+        relationship=signature.contact_relationship,
+        when=signature.created_at,
+        how=source_label(signature.source),
+        source=signature.source,
+        version=signature.version.number,
+        amount=signature.amount,
+        operations=operation_titles,
+        signature_id=signature.pk,
+        signature_png=bytes(signature.png),
+    )
 
 
-def signature_entries(signatures: Iterable, decisions: Iterable) -> list[dict]:
+def signature_entries(signatures: Iterable, decisions: Iterable) -> list[AuthorizationEntry]:
     """Signature rows as authorization entries, each naming the operations it was given for."""
     titles: dict[int, list[str]] = {}
     for decision in decisions:
@@ -113,57 +120,48 @@ def signature_entries(signatures: Iterable, decisions: Iterable) -> list[dict]:
     return [signature_entry(sig, titles.get(sig.pk, [])) for sig in signatures]
 
 
-def _covered(entry: Mapping) -> list[str]:
+def _covered(entry: AuthorizationEntry) -> list[str]:
     """What the entry authorized: 'Front brake pads (Approved)' when statuses are given."""
-    decided = entry.get("decisions")
-    if decided:
-        return [f"{d['operation']} ({status_badge(d['status'])['label']})" for d in decided]
-    return [str(title) for title in entry.get("operations") or []]
+    if entry.decisions:
+        return [f"{d.operation} ({status_badge(d.status)['label']})" for d in entry.decisions]
+    return [str(title) for title in entry.operations]
 
 
-def _entry_detail(entry: Mapping) -> str:
+def _entry_detail(entry: AuthorizationEntry) -> str:
     parts = []
-    if entry.get("recorded_by"):
-        parts.append(f"Recorded by {entry['recorded_by']}")
-    if entry.get("via"):
-        parts.append(f"Through {entry['via']}'s link")
-    if entry.get("ip"):
-        parts.append(f"IP {entry['ip']}")
-    if entry.get("comment"):
-        parts.append(f"“{entry['comment']}”")
+    if entry.recorded_by:
+        parts.append(f"Recorded by {entry.recorded_by}")
+    if entry.via:
+        parts.append(f"Through {entry.via}'s link")
+    if entry.ip:
+        parts.append(f"IP {entry.ip}")
+    if entry.comment:
+        parts.append(f"“{entry.comment}”")
     return " · ".join(parts)
 
 
-def authorization_rows(entries: Iterable[Mapping], zone, *, show_money: bool = True) -> list[dict]:
-    """The authorization summary as printed.
+def _signer(entry: AuthorizationEntry) -> str:
+    return fmt.person_name(entry.signer, entry.relationship) or "Customer"
 
-    Input entries (approvals.selectors.authorization_summary's shape): {"signer",
-    "relationship", "when" (datetime or ISO), "how" (a Source value or a label), "version"
-    (number), "amount" (Decimal, str or None), "signature_png" (bytes or None), "kind"
-    ("estimate" | "recommendation"), "operations" (titles)}; optional "decisions"
-    ([{"operation", "status"}]), "recorded_by", "via", "ip" and "comment" are printed too.
-    """
-    rows = []
-    for entry in entries:
-        version = entry.get("version")
-        amount = entry.get("amount")
-        rows.append(
-            {
-                "signer": fmt.person_name(
-                    entry.get("signer") or "", entry.get("relationship") or ""
-                )
-                or "Customer",
-                "when": fmt.when(entry.get("when"), zone),
-                "how": source_label(entry.get("how") or ""),
-                "version": f"Version {getattr(version, 'number', version)}" if version else "",
-                "amount": fmt.money(amount) if show_money and amount is not None else None,
-                "kind": KIND_LABELS.get(entry.get("kind") or "", entry.get("kind") or ""),
-                "operations": _covered(entry),
-                "detail": _entry_detail(entry),
-                "png": png_bytes(entry.get("signature_png")),
-            }
-        )
-    return rows
+
+def authorization_rows(
+    entries: Iterable[AuthorizationEntry], zone, *, show_money: bool = True
+) -> list[dict]:
+    """The authorization summary as printed (entries from approvals' authorization_summary)."""
+    return [
+        {
+            "signer": _signer(entry),
+            "when": fmt.when(entry.when, zone),
+            "how": source_label(entry.how),
+            "version": f"Version {entry.version}" if entry.version else "",
+            "amount": fmt.money(entry.amount) if show_money and entry.amount is not None else None,
+            "kind": KIND_LABELS.get(entry.kind, entry.kind),
+            "operations": _covered(entry),
+            "detail": _entry_detail(entry),
+            "png": png_bytes(entry.signature_png),
+        }
+        for entry in entries
+    ]
 
 
 def _lines(operation: Mapping, chosen: frozenset[str]) -> list[dict]:
@@ -353,7 +351,7 @@ def certificate_context(
     repair_order,
     versions: Iterable,
     decisions: Iterable,
-    authorization: Iterable[Mapping],
+    authorization: Iterable[AuthorizationEntry],
     chain,
     verify_url: str,
     qr_png: bytes,
@@ -413,19 +411,18 @@ def certificate_context(
     }
 
 
-def _certificate_consents(entries: Iterable[Mapping], zone) -> list[dict]:
+def _certificate_consents(entries: Iterable[AuthorizationEntry], zone) -> list[dict]:
     """Each signature's consent statement, word for word as stored, with the hash it signed."""
     return [
         {
-            "signer": fmt.person_name(entry.get("signer") or "", entry.get("relationship") or "")
-            or "Customer",
-            "when": fmt.when(entry.get("when"), zone),
-            "version": entry.get("version"),
-            "hash": entry.get("version_hash") or "",
-            "text": entry["consent_text"],
+            "signer": _signer(entry),
+            "when": fmt.when(entry.when, zone),
+            "version": entry.version,
+            "hash": entry.version_hash,
+            "text": entry.consent_text,
         }
         for entry in entries
-        if entry.get("consent_text")
+        if entry.consent_text
     ]
 
 

@@ -19,7 +19,7 @@ import typst
 from django.conf import settings
 from django.utils import timezone
 
-from signoff.approvals import selectors as approval_selectors
+from signoff.approvals import authorization as approval_authorization
 from signoff.approvals.chain import verify_repair_order
 from signoff.approvals.models import EstimateVersion
 from signoff.documents import context, selectors
@@ -87,7 +87,7 @@ def certificate_pdf(*, repair_order: RepairOrder) -> bytes:
         repair_order=ro,
         versions=versions,
         decisions=decisions,
-        authorization=approval_selectors.authorization_summary(repair_order=ro),
+        authorization=approval_authorization.authorization_summary(repair_order=ro),
         chain=verify_repair_order(repair_order=ro),
         verify_url=url,
         qr_png=_qr_png(url),

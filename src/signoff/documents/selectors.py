@@ -42,7 +42,7 @@ def certificate_evidence(
 ) -> tuple[RepairOrder, list[EstimateVersion], list[Decision]]:
     """The RO (with shop, customer, vehicle), all its versions and all its decisions.
 
-    Signers come from approvals.selectors.authorization_summary, the same list the RO page
+    Signers come from approvals.authorization.authorization_summary, the same list the RO page
     and the API show.
     """
     ro = RepairOrder.objects.select_related("shop", "customer", "vehicle").get(pk=repair_order.pk)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
@@ -48,6 +49,7 @@ from signoff.sharing.models import ShareLink
 from signoff.shops.access import Actor, require_editor
 from signoff.signing.selectors import (
     CHOICES,
+    Preview,
     approval_preview,
     operation_decidable,
     recommendation_signed,
@@ -77,6 +79,34 @@ class ApprovalResult:
     signatures: list[Signature] = field(default_factory=list)
     amount: Decimal = Decimal("0.00")
     consent_text: str = ""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Where a contact's answers come from: the RO, the link or staff member, and the client.
+
+    Built by the two ways of answering (`portal_approval_submit`, `in_person_approval_submit`);
+    all of it is recorded on each decision and signature.
+    """
+
+    repair_order: RepairOrder
+    source: str  # Source.LINK or Source.IN_PERSON
+    link: ShareLink | None
+    recorded_by: AbstractBaseUser | None  # the staff member at the counter; None on a link
+    ip: str | None
+    user_agent: str
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """A submission's answers once checked against the current version, ready to write."""
+
+    version: EstimateVersion
+    operations: list[Operation]
+    choices: Mapping[int, str]
+    contact: Contact
+    preview: Preview
+    signature: CleanSignature | None
 
 
 def approval_version_freeze(*, repair_order: RepairOrder, user=None) -> EstimateVersion:
@@ -137,15 +167,15 @@ def portal_approval_submit(
 ) -> ApprovalResult:
     """A contact's answers through their link, signed, recorded against the current version."""
     ratelimit.approval_attempt(link_id=link.pk)
-    return _approval_record(
+    submission = Submission(
         repair_order=link.repair_order,
+        source=Source.LINK,
         link=link,
         recorded_by=None,
-        source=Source.LINK,
-        data=data,
         ip=ip,
         user_agent=user_agent,
     )
+    return _approval_record(submission=submission, data=data)
 
 
 def in_person_approval_submit(
@@ -153,16 +183,15 @@ def in_person_approval_submit(
 ) -> ApprovalResult:
     """A contact's answers at the counter, signed there; the staff member present is recorded."""
     require_editor(actor)
-    ro = repair_order_get(actor=actor, ro_id=ro_id)
-    return _approval_record(
-        repair_order=ro,
+    submission = Submission(
+        repair_order=repair_order_get(actor=actor, ro_id=ro_id),
+        source=Source.IN_PERSON,
         link=None,
         recorded_by=actor.user,
-        source=Source.IN_PERSON,
-        data=data,
         ip=ip,
         user_agent=user_agent,
     )
+    return _approval_record(submission=submission, data=data)
 
 
 def _check_choices(choices: Mapping[int, str]) -> None:
@@ -243,17 +272,9 @@ def _signature(data: ApprovalInput, needed: bool) -> CleanSignature | None:
     return clean
 
 
-def _approval_record(
-    *,
-    repair_order: RepairOrder,
-    link: ShareLink | None,
-    recorded_by,
-    source: str,
-    data: ApprovalInput,
-    ip: str | None,
-    user_agent: str,
-) -> ApprovalResult:
+def _approval_record(*, submission: Submission, data: ApprovalInput) -> ApprovalResult:
     _check_choices(data.choices)
+    repair_order, link = submission.repair_order, submission.link
     with transaction.atomic():
         lock_repair_order(repair_order.pk)
         version = version_current(repair_order=repair_order)
@@ -275,41 +296,24 @@ def _approval_record(
         if data.shown_total is not None and data.shown_total != preview.total:
             message = _("The total changed while you were choosing. Check it and sign again.")
             raise ValidationFailed(message, fields={"total": message})
-        clean = _signature(data, preview.needs_signature)
-        return _write(
-            repair_order=repair_order,
+        record = AnswerRecord(
             version=version,
-            link=link,
-            recorded_by=recorded_by,
-            source=source,
             operations=operations,
             choices=data.choices,
             contact=contact,
             preview=preview,
-            clean=clean,
-            ip=ip,
-            user_agent=user_agent,
+            signature=_signature(data, preview.needs_signature),
         )
+        return _write(submission, record)
 
 
-def _write(
-    *,
-    repair_order,
-    version,
-    link,
-    recorded_by,
-    source,
-    operations,
-    choices,
-    contact,
-    preview,
-    clean,
-    ip,
-    user_agent,
-) -> ApprovalResult:
+def _write(submission: Submission, record: AnswerRecord) -> ApprovalResult:
+    """Appends the signatures and decisions of one checked submission (the RO is locked)."""
+    repair_order, version, preview = submission.repair_order, record.version, record.preview
+    contact, clean = record.contact, record.signature
     result = ApprovalResult(amount=preview.total, consent_text=preview.consent_text)
     subtotals = {op["id"]: Decimal(op["subtotal"]) for op in version.content["operations"]}
-    kinds = {op.pk: op.kind for op in operations}
+    kinds = {op.pk: op.kind for op in record.operations}
     signed_recommendations = recommendation_signed(repair_order.shop)
     signatures: dict[str, Signature | None] = {}
     for kind, amount, wanted in (
@@ -328,22 +332,22 @@ def _write(
             repair_order=repair_order,
             version=version,
             kind=kind,
-            source=source,
+            source=submission.source,
             contact=contact,
             contact_name=contact.name,
             contact_relationship=contact.relationship_label,
-            via_link=link,
-            recorded_by=recorded_by,
+            via_link=submission.link,
+            recorded_by=submission.recorded_by,
             amount=amount,
             svg=clean.svg,
             png=clean.png,
             consent_text=preview.consent_text,
-            ip=ip,
-            user_agent=user_agent,
+            ip=submission.ip,
+            user_agent=submission.user_agent,
         )
         result.signatures.append(signatures[wanted])
-    for op in operations:
-        status = choices[op.pk]
+    for op in record.operations:
+        status = record.choices[op.pk]
         # Seed 001: without "capture who approved", recommendation approvals name nobody
         # (the link they came through is still kept).
         named = op.kind == OperationKind.ESTIMATE or signed_recommendations
@@ -351,17 +355,17 @@ def _write(
             decision_append(
                 operation=op,
                 status=status,
-                source=source,
-                recorded_by=recorded_by,
+                source=submission.source,
+                recorded_by=submission.recorded_by,
                 contact=contact if named else None,
                 contact_name=contact.name if named else "",
                 contact_relationship=contact.relationship_label if named else "",
-                via_link=link,
+                via_link=submission.link,
                 amount=subtotals[op.pk] if status == Status.APPROVED else None,
                 version=version,
                 signature=signatures.get(op.kind),
-                ip=ip,
-                user_agent=user_agent,
+                ip=submission.ip,
+                user_agent=submission.user_agent,
             )
         )
     return result

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.urls import reverse
 
-from signoff.approvals.selectors import authorization_summary
+from signoff.approvals.authorization import AuthorizationEntry, authorization_summary
 
 
 def in_person_button(*, request, actor, ro, rows) -> dict | None:
@@ -14,16 +16,33 @@ def in_person_button(*, request, actor, ro, rows) -> dict | None:
     return {"url": reverse("web:in_person", args=[ro.pk])}
 
 
-def ro_authorization(*, request, actor, ro, rows) -> dict:
-    entries = authorization_summary(repair_order=ro)
-    for entry in entries:
-        entry["image_url"] = (
-            reverse("web:signature_png", args=[ro.pk, entry["signature_id"]])
-            if entry["signature_id"]
-            else ""
+@dataclass(frozen=True)
+class ShownEntry:
+    """An authorization entry as the RO page shows it: the entry's fields plus its image URL.
+
+    The staff URL of a signature image is the web layer's business, so it is derived here
+    rather than stored on the domain entry.
+    """
+
+    entry: AuthorizationEntry
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # copy and pickle probe dunders before `entry` is set
+            raise AttributeError(name)
+        return getattr(self.entry, name)
+
+    @property
+    def image_url(self) -> str:
+        if not self.entry.signature_id:
+            return ""
+        return reverse(
+            "web:signature_png", args=[self.entry.repair_order_id, self.entry.signature_id]
         )
+
+
+def ro_authorization(*, request, actor, ro, rows) -> dict:
     return {
-        "entries": entries,
+        "entries": [ShownEntry(entry) for entry in authorization_summary(repair_order=ro)],
         "shop_timezone": ro.shop.timezone,
         "certificate_url": reverse("web:certificate", args=[ro.pk]),
     }

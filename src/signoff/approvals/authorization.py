@@ -1,0 +1,168 @@
+"""The authorization summary: who authorized what on an RO, how and when, as one typed shape.
+
+The staff RO page, the API and the PDFs all read `AuthorizationEntry` objects, so a field means
+the same thing everywhere; each layer derives what it alone needs (a URL, a printed label)
+without changing the entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from signoff.approvals.models import Decision, Signature, Source, Status
+from signoff.core.formatting import staff_name
+from signoff.orders.models import RepairOrder
+
+_HOW = {
+    "link": "Customer share link",
+    "in_person": "In person",
+    "on_behalf": "On behalf of the customer",
+}
+
+
+@dataclass(frozen=True)
+class AnsweredOperation:
+    """One operation an entry covers, with the answer given for it."""
+
+    operation: str  # the title as the signed version showed it
+    status: str  # a Status value
+
+
+@dataclass(frozen=True)
+class AuthorizationEntry:
+    """One signature (link or in person), or one decision recorded on the customer's behalf.
+
+    `how` is a label ("Customer share link", "On behalf of the customer — Phone call");
+    `source` the Source value. `amount` is what was authorized (None for a decline or deferral
+    on the customer's behalf). `consent_text` is the statement the signer agreed to, exactly as
+    stored; empty on behalf.
+    """
+
+    repair_order_id: int
+    kind: str  # "estimate" | "recommendation"
+    signer: str
+    relationship: str
+    when: datetime
+    how: str
+    source: str
+    version: int | None
+    amount: Decimal | None
+    operations: list[str]
+    decisions: list[AnsweredOperation] = field(default_factory=list)
+    reason: str = ""
+    comment: str = ""
+    recorded_by: str = ""
+    via: str = ""
+    version_hash: str = ""
+    signature_id: int | None = None
+    signature_png: bytes | None = None
+    ip: str = ""
+    consent_text: str = ""
+
+
+def _titles(version, operation_ids: list[int], fallback: dict[int, str]) -> list[str]:
+    """Operation titles as the signed version showed them (today's title if not in it)."""
+    snapshot = {
+        op["id"]: op["title"] for op in (version.content if version else {}).get("operations", [])
+    }
+    return [snapshot.get(op_id) or fallback.get(op_id, "") for op_id in operation_ids]
+
+
+def _signature_entry(
+    sig: Signature, covered: list[Decision], names: list[str]
+) -> AuthorizationEntry:
+    via = sig.via_link.contact if sig.via_link_id else None
+    return AuthorizationEntry(
+        repair_order_id=sig.repair_order_id,
+        kind=sig.kind,
+        signer=sig.contact_name,
+        relationship=sig.contact_relationship,
+        when=sig.created_at,
+        how=_HOW.get(sig.source, sig.source),
+        source=sig.source,
+        recorded_by=staff_name(sig.recorded_by),
+        via=via.name if via is not None and via.pk != sig.contact_id else "",
+        version=sig.version.number,
+        version_hash=sig.version_hash,
+        amount=sig.amount,
+        signature_id=sig.pk,
+        signature_png=bytes(sig.png),
+        operations=names,
+        decisions=[
+            AnsweredOperation(operation=name, status=d.status)
+            for name, d in zip(names, covered, strict=True)
+        ],
+        ip=sig.ip or "",
+        consent_text=sig.consent_text,
+    )
+
+
+def _on_behalf_entry(decision: Decision, name: str) -> AuthorizationEntry:
+    how = _HOW[Source.ON_BEHALF]
+    if decision.reason_label:
+        how = f"{how} — {decision.reason_label}"
+    return AuthorizationEntry(
+        repair_order_id=decision.repair_order_id,
+        kind=decision.operation.kind,
+        signer=decision.contact_name,
+        relationship=decision.contact_relationship,
+        when=decision.created_at,
+        how=how,
+        source=decision.source,
+        reason=decision.reason_label,
+        comment=decision.comment,
+        recorded_by=staff_name(decision.recorded_by),
+        version=decision.version.number if decision.version_id else None,
+        version_hash=decision.version.content_hash if decision.version_id else "",
+        # Only an approval authorizes an amount; a decline or deferral authorizes nothing.
+        amount=decision.amount if decision.status == Status.APPROVED else None,
+        operations=[name],
+        decisions=[AnsweredOperation(operation=name, status=decision.status)],
+    )
+
+
+def authorization_summary(*, repair_order: RepairOrder) -> list[AuthorizationEntry]:
+    """Who authorized what on the RO, how and when, oldest first (screen, PDF and API).
+
+    One entry per signature (link or in person) and per decision recorded on the customer's
+    behalf (those carry a reason instead of a signature). Recommendation entries appear only
+    while the shop has both recommendation-approval options on (seed 001).
+    """
+    shop = repair_order.shop
+    show_recommendations = (
+        shop.allow_recommendation_approval and shop.capture_recommendation_approver
+    )
+    decisions = list(
+        Decision.objects.filter(repair_order=repair_order)
+        .select_related("operation", "version", "recorded_by")
+        .order_by("sequence")
+    )
+    signatures = list(
+        Signature.objects.filter(repair_order=repair_order)
+        .select_related("version", "recorded_by", "via_link__contact")
+        .order_by("sequence")
+    )
+    titles = {d.operation_id: d.operation.title for d in decisions}
+    signed: dict[int, list[Decision]] = {}
+    for decision in decisions:
+        if decision.signature_id:
+            signed.setdefault(decision.signature_id, []).append(decision)
+
+    entries = []
+    for sig in signatures:
+        if sig.kind == Signature.Kind.RECOMMENDATION and not show_recommendations:
+            continue
+        covered = signed.get(sig.pk, [])
+        names = _titles(sig.version, [d.operation_id for d in covered], titles)
+        entries.append(_signature_entry(sig, covered, names))
+    for decision in decisions:
+        if decision.source != Source.ON_BEHALF or decision.status == Status.PENDING:
+            continue
+        if decision.operation.kind == "recommendation" and not show_recommendations:
+            continue
+        name = _titles(decision.version, [decision.operation_id], titles)[0]
+        entries.append(_on_behalf_entry(decision, name))
+    entries.sort(key=lambda e: e.when)
+    return entries
