@@ -186,6 +186,11 @@ def reasons_seed_defaults(*, shop: Shop) -> list[ApprovalReason]:
         ]
 
 
+def reasons_seed_on_shop_created(sender, *, shop: Shop, **kwargs) -> None:
+    """The receiver of `shops.signals.shop_created`: staff can record decisions from day one."""
+    reasons_seed_defaults(shop=shop)
+
+
 def _reason_get(actor: Actor, reason_id: int) -> ApprovalReason:
     reason = ApprovalReason.objects.filter(shop=actor.shop, pk=reason_id).first()
     if reason is None:
