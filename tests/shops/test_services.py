@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from signoff.core.errors import NotAllowed, NotFound, ValidationFailed
-from signoff.shops.access import Actor
+from signoff.shops.access import actor_for
 from signoff.shops.models import ApiToken, Role, Shop, SmsStatus
 from signoff.shops.services import (
     api_token_create,
@@ -19,7 +19,9 @@ from tests.factories import MembershipFactory
 
 
 def actor(user, shop, role):
-    return Actor(user=user, shop=shop, role=role)
+    made = actor_for(user=user, shop_id=shop.pk)
+    assert made.role == role  # the test's premise: the user has that role in the shop
+    return made
 
 
 def test_api_token_create_stores_only_the_hash_and_returns_the_raw_value_once(alice, shop):
