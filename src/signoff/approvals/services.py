@@ -138,7 +138,7 @@ def decision_reset_for_change(
         raise NotFound("Operation not found.")
     require_editor(actor)
     with transaction.atomic():
-        lock_repair_order(operation.repair_order_id)
+        lock_repair_order(shop_id=operation.shop_id, ro_id=operation.repair_order_id)
         latest = latest_decisions(operation_ids=[operation.pk]).get(operation.pk)
         if latest is None or latest.status == Status.PENDING:
             return None

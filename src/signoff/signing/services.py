@@ -111,7 +111,7 @@ def version_for_approval(*, repair_order: RepairOrder, user=None) -> EstimateVer
     approve exactly what they are shown, so the screens freeze the RO as it is now.
     """
     with transaction.atomic():
-        lock_repair_order(repair_order.pk)
+        lock_repair_order(shop_id=repair_order.shop_id, ro_id=repair_order.pk)
         current = version_current(repair_order=repair_order)
         if current is not None and _is_current(current, repair_order):
             return current
@@ -279,7 +279,7 @@ def _approval_record(
 ) -> ApprovalResult:
     _check_choices(data.choices)
     with transaction.atomic():
-        lock_repair_order(repair_order.pk)
+        lock_repair_order(shop_id=repair_order.shop_id, ro_id=repair_order.pk)
         version = version_current(repair_order=repair_order)
         if (
             version is None
