@@ -109,10 +109,10 @@ def share_link_resolve(*, raw_token: str) -> ShareLink:
     # branches on a partial token comparison.
     if not hmac.compare_digest(link.token_hash, wanted):
         raise NotFound("This link is not valid. Check that it was copied completely.")
-    if link.revoked_at is not None:
-        raise LinkGone(
-            f"This link was withdrawn by {link.shop.name}. Ask them to send you a new one."
-        )
-    if link.expires_at <= timezone.now():
+    if not link.is_active():
+        if link.is_revoked:
+            raise LinkGone(
+                f"This link was withdrawn by {link.shop.name}. Ask them to send you a new one."
+            )
         raise LinkGone(f"This link has expired. Ask {link.shop.name} to send you a new one.")
     return link

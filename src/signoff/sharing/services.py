@@ -270,7 +270,7 @@ def link_revoke(*, actor: Actor, link_id: int) -> ShareLink:
         )
         if link is None:
             raise NotFound("Share link not found.")
-        if link.revoked_at is not None:
+        if link.is_revoked:
             return link
         link.revoked_at = timezone.now()
         link.revoked_by = actor.user
