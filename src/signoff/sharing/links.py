@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from signoff.core.errors import Conflict, LinkGone, NotFound
@@ -67,8 +68,8 @@ def share_link_token(link: ShareLink) -> str:
 
 
 def share_link_url(raw_token: str) -> str:
-    """The absolute address a contact opens: SITE_URL + /s/<token>."""
-    return f"{settings.SITE_URL}/s/{raw_token}"
+    """The absolute address a contact opens: SITE_URL + the portal page (/s/<token>)."""
+    return settings.SITE_URL + reverse("portal:page", kwargs={"token": raw_token})
 
 
 def share_link_mint(*, share: Share, contact: Contact) -> tuple[ShareLink, str]:
