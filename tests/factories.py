@@ -5,7 +5,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from signoff.approvals.models import DEFAULT_REASONS, ApprovalReason
+from signoff.approvals.services import reasons_seed_defaults
 from signoff.customers.models import Contact, Customer, Vehicle
 from signoff.orders.models import LineKind, Operation, OperationLine, RepairOrder
 from signoff.shops.models import ApiToken, Membership, Role, Shop
@@ -26,8 +26,7 @@ class ShopFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def reasons(shop, create, extracted, **kwargs):
         if create:
-            for i, (label, kind) in enumerate(DEFAULT_REASONS):
-                ApprovalReason.objects.create(shop=shop, label=label, kind=kind, position=i)
+            reasons_seed_defaults(shop=shop)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -1,4 +1,4 @@
-"""The `signoff` console command: run, demo, worker, verify, token, manage."""
+"""The `signoff` console command: run, demo, worker, verify, shop, token, manage."""
 
 from __future__ import annotations
 
@@ -112,6 +112,11 @@ def main(argv: list[str] | None = None) -> int:
     verify = sub.add_parser("verify", help="check an RO's decision chain and signatures")
     verify.add_argument("ro_number")
     verify.add_argument("--shop", help="shop slug, when the number exists in several shops")
+    shop = sub.add_parser("shop", help="shops")
+    shop.add_argument("action", choices=["create"])
+    shop.add_argument("--name", required=True, help="the shop's name as customers know it")
+    shop.add_argument("--slug", required=True, help="a short unique name, e.g. eastside")
+    shop.add_argument("--timezone", help="IANA time zone, e.g. America/Chicago")
     token = sub.add_parser("token", help="API tokens")
     token.add_argument("action", choices=["create"])
     token.add_argument("--user", required=True, help="username")
@@ -130,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         _django(["signoff_worker"])
     elif args.command == "verify":
         _django(["verify_ro", args.ro_number, *(["--shop", args.shop] if args.shop else [])])
+    elif args.command == "shop":
+        zone = ["--timezone", args.timezone] if args.timezone else []
+        _django(["shop_create", "--name", args.name, "--slug", args.slug, *zone])
     elif args.command == "token":
         _django(["token_create", "--user", args.user, "--shop", args.shop, "--name", args.name])
     elif args.command == "manage":

@@ -12,23 +12,23 @@ from signoff.customers.services import (
     vehicle_add,
     vehicle_update,
 )
-from signoff.shops.access import Actor
+from signoff.shops.access import actor_for
 from tests.factories import ContactFactory, CustomerFactory, VehicleFactory
 
 
 @pytest.fixture
 def owner(alice, shop):
-    return Actor(user=alice, shop=shop, role="owner")
+    return actor_for(user=alice, shop_id=shop.pk)
 
 
 @pytest.fixture
 def technician(bob, shop):
-    return Actor(user=bob, shop=shop, role="technician")
+    return actor_for(user=bob, shop_id=shop.pk)
 
 
 @pytest.fixture
 def outsider(charlie, other_shop):
-    return Actor(user=charlie, shop=other_shop, role="owner")
+    return actor_for(user=charlie, shop_id=other_shop.pk)
 
 
 def test_customer_create_makes_the_primary_contact_in_one_go(owner):

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.test import override_settings
+from django.urls import resolve
 from django.utils import timezone
 
 from signoff.approvals import authorization as approval_authorization
@@ -11,7 +12,7 @@ from signoff.approvals.authorization import AuthorizationEntry
 from signoff.approvals.chain import decision_append
 from signoff.approvals.models import Decision
 from signoff.approvals.versions import version_freeze
-from signoff.documents.render import certificate_pdf
+from signoff.documents.render import certificate_pdf, verify_url
 from tests.documents.conftest import operations_of
 from tests.documents.reading import image_count, page_texts, text
 
@@ -80,6 +81,13 @@ def test_certificate_carries_a_qr_code_and_the_verify_address(decided_ro):
     assert f"https://signoff.example/ros/{decided_ro.pk}/verify/" in text(pdf).replace(" ", "")
     # The QR code and Sam's drawn signature.
     assert image_count(pdf) == 2
+
+
+@override_settings(SITE_URL="https://signoff.example")
+def test_the_verify_address_opens_the_staff_verify_page_of_that_ro(decided_ro):
+    path = verify_url(decided_ro).removeprefix("https://signoff.example")
+    match = resolve(path)
+    assert (match.view_name, match.kwargs) == ("web:ro_verify", {"ro_id": decided_ro.pk})
 
 
 def test_a_typical_certificate_fits_on_one_page(decided_ro):

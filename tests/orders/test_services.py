@@ -18,7 +18,7 @@ from signoff.orders.services import (
     repair_order_create,
     repair_order_update,
 )
-from signoff.shops.access import Actor
+from signoff.shops.access import actor_for
 from tests.factories import (
     CustomerFactory,
     RepairOrderFactory,
@@ -29,17 +29,17 @@ from tests.factories import (
 
 @pytest.fixture
 def owner(alice, shop):
-    return Actor(user=alice, shop=shop, role="owner")
+    return actor_for(user=alice, shop_id=shop.pk)
 
 
 @pytest.fixture
 def technician(bob, shop):
-    return Actor(user=bob, shop=shop, role="technician")
+    return actor_for(user=bob, shop_id=shop.pk)
 
 
 @pytest.fixture
 def outsider(charlie, other_shop):
-    return Actor(user=charlie, shop=other_shop, role="owner")
+    return actor_for(user=charlie, shop_id=other_shop.pk)
 
 
 LINES = [

@@ -8,6 +8,8 @@ import struct
 import zlib
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from signoff.approvals.models import EstimateVersion
 from signoff.approvals.versions import version_freeze
 from signoff.customers.models import Contact
@@ -72,7 +74,7 @@ class Shared:
 
     @property
     def url(self) -> str:
-        return f"/s/{self.token}"
+        return reverse("portal:page", kwargs={"token": self.token})
 
     def refresh(self) -> None:
         self.ro.shop.refresh_from_db()

@@ -7,10 +7,13 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 
-from signoff.approvals.authorization import AnsweredOperation, AuthorizationEntry
+from signoff.approvals.authorization import (
+    AnsweredOperation,
+    AuthorizationEntry,
+    authorization_summary,
+)
 from signoff.approvals.chain import decision_append
 from signoff.approvals.models import ApprovalReason, Signature, Source, Status
-from signoff.approvals.authorization import authorization_summary
 from signoff.shops.access import Actor
 from signoff.web.panels_authorization import ro_authorization
 from tests.documents.reading import text

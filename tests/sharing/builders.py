@@ -12,8 +12,7 @@ from signoff.customers.models import Contact
 from signoff.orders.models import Operation, RepairOrder
 from signoff.sharing.links import share_link_token, share_link_url
 from signoff.sharing.models import ShareLink
-from signoff.shops.access import Actor
-from signoff.shops.models import Membership
+from signoff.shops.access import Actor, actor_for
 from tests.factories import ContactFactory, RepairOrderFactory, priced_operation
 
 
@@ -59,8 +58,7 @@ def url_of(link: ShareLink) -> str:
 
 
 def actor_of(user, shop) -> Actor:
-    role = Membership.objects.get(user=user, shop=shop).role
-    return Actor(user=user, shop=shop, role=role)
+    return actor_for(user=user, shop_id=shop.pk)
 
 
 def decide(operation, status: str, *, source: str = "on_behalf", by=None):

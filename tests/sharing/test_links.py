@@ -86,6 +86,15 @@ def test_an_expired_link_is_gone_and_says_to_ask_for_a_new_one(shared):
     assert "expired" in err.value.message and "new one" in err.value.message
 
 
+def test_a_link_is_active_until_it_expires_or_is_revoked(shared):
+    link = shared[1].links[0]
+    assert link.is_active() and not link.is_revoked and not link.is_expired()
+    assert not link.is_active(now=link.expires_at) and link.is_expired(now=link.expires_at)
+    assert link.is_active(now=link.expires_at - timedelta(seconds=1))
+    link.revoked_at = timezone.now()
+    assert link.is_revoked and not link.is_active() and not link.is_expired()
+
+
 def test_a_revoked_link_is_gone(shared):
     link = shared[1].links[0]
     ShareLink.objects.filter(pk=link.pk).update(revoked_at=timezone.now())

@@ -210,6 +210,22 @@ def test_editors_get_a_copy_link_button_but_the_link_itself_is_not_in_the_page(s
     assert "Copy link" not in outbox(alice, shop, est.ro)
 
 
+def test_an_expired_link_is_listed_as_expired_without_copy_or_revoke(shop, alice):
+    est = estimate_for(shop)
+    result = share_create(
+        actor=actor_of(alice, shop),
+        ro_id=est.ro.pk,
+        kind="request_approval",
+        recipients=[Recipient(est.primary.pk)],
+    )
+    link = result.links[0]
+    type(link).objects.filter(pk=link.pk).update(expires_at=timezone.now())
+    html = outbox(alice, shop, est.ro)
+    row = html[html.index(f'data-link="{link.pk}"') :]
+    assert "Expired" in row and "Active" not in row
+    assert "Copy link" not in row and f"/share-links/{link.pk}/revoke/" not in row
+
+
 def test_the_outbox_says_so_when_nothing_was_sent(shop, alice):
     est = estimate_for(shop)
     assert "Nothing has been sent for this RO yet" in outbox(alice, shop, est.ro)

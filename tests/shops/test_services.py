@@ -5,19 +5,23 @@ import pytest
 from django.utils import timezone
 
 from signoff.core.errors import NotAllowed, NotFound, ValidationFailed
-from signoff.shops.access import Actor
-from signoff.shops.models import ApiToken, Role, SmsStatus
+from signoff.shops.access import actor_for
+from signoff.shops.models import ApiToken, Role, Shop, SmsStatus
 from signoff.shops.services import (
     api_token_create,
     api_token_revoke,
+    shop_create,
     shop_settings_update,
     shop_switch,
 )
+from signoff.shops.signals import shop_created
 from tests.factories import MembershipFactory
 
 
 def actor(user, shop, role):
-    return Actor(user=user, shop=shop, role=role)
+    made = actor_for(user=user, shop_id=shop.pk)
+    assert made.role == role  # the test's premise: the user has that role in the shop
+    return made
 
 
 def test_api_token_create_stores_only_the_hash_and_returns_the_raw_value_once(alice, shop):
@@ -190,3 +194,45 @@ def test_a_manager_can_change_settings(shop):
     saved = shop_settings_update(actor=actor(user, shop, Role.MANAGER), data={"tax_rate": "7.5"})
     assert saved.tax_rate == Decimal("7.5")
     assert saved.created_at <= timezone.now()
+
+
+def test_shop_create_sets_the_settings_given_and_defaults_the_rest(db):
+    shop = shop_create(
+        name=" Eastside Diesel ", slug="eastside", phone="(312) 555-0100", tax_rate="9.5"
+    )
+    assert (shop.name, shop.phone, shop.tax_rate) == (
+        "Eastside Diesel",
+        "+13125550100",
+        Decimal("9.5"),
+    )
+    assert (shop.timezone, shop.default_labor_rate) == ("America/Los_Angeles", Decimal("150.00"))
+
+
+def test_shop_create_announces_the_new_shop_inside_its_transaction(db):
+    seen = []
+
+    def receiver(sender, *, shop, **kwargs):
+        seen.append(shop.slug)
+        raise RuntimeError("a higher app could not set the shop up")
+
+    shop_created.connect(receiver, dispatch_uid="test")
+    try:
+        with pytest.raises(RuntimeError):
+            shop_create(name="Eastside Diesel", slug="eastside")
+    finally:
+        shop_created.disconnect(dispatch_uid="test")
+    assert seen == ["eastside"]
+    assert not Shop.objects.filter(slug="eastside").exists()
+
+
+def test_shop_create_refuses_a_taken_or_malformed_slug(shop):
+    for slug, problem in [
+        (shop.slug, "already exists"),
+        ("", "Enter a slug"),
+        ("x" * 61, "at most 60"),
+        ("east side", "letters, digits"),
+    ]:
+        with pytest.raises(ValidationFailed) as refused:
+            shop_create(name="Eastside Diesel", slug=slug)
+        assert problem in refused.value.fields["slug"]
+    assert Shop.objects.count() == 1

@@ -5,9 +5,18 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from signoff.approvals.chain import decision_append
+from signoff.approvals.models import DEFAULT_REASONS
+from signoff.approvals.services import decision_record
 from signoff.customers.models import Contact
+from signoff.shops.access import actor_for
 from signoff.shops.models import Shop
-from tests.factories import ContactFactory, RepairOrderFactory, api_token_for, priced_operation
+from tests.factories import (
+    ContactFactory,
+    RepairOrderFactory,
+    UserFactory,
+    api_token_for,
+    priced_operation,
+)
 
 
 @pytest.fixture
@@ -195,3 +204,30 @@ def test_an_administrator_adds_a_shop_with_the_default_settings(admin_client, db
     assert response.status_code == 302, response.content.decode()[:2000]
     shop = Shop.objects.get(slug="eastside-diesel")
     assert shop.timezone == "America/Los_Angeles" and shop.link_expiry_days == 30
+
+
+def test_a_shop_added_in_the_admin_has_reasons_its_staff_record_decisions_with(admin_client, db):
+    advisor = UserFactory(username="eastside-advisor")
+    data = _form_data(admin_client, "/admin/shops/shop/add/")
+    data.update(name="Eastside Diesel", slug="eastside-diesel")
+    data.update({"memberships-TOTAL_FORMS": "1", "memberships-0-user": advisor.pk})
+    data["memberships-0-role"] = "advisor"
+    response = admin_client.post("/admin/shops/shop/add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    shop = Shop.objects.get(slug="eastside-diesel")
+    labels = list(shop.approval_reasons.values_list("label", flat=True))
+    assert labels == [label for label, _kind in DEFAULT_REASONS]
+
+    operation = priced_operation(repair_order=RepairOrderFactory(shop=shop))
+    decision = decision_record(
+        actor=actor_for(user=advisor, shop_id=shop.pk),
+        operation_id=operation.pk,
+        status="approved",
+        reason_id=shop.approval_reasons.get(label="Email").pk,
+        comment="Replied to the estimate email",
+    )
+    assert (decision.status, decision.reason.shop_id, decision.recorded_by) == (
+        "approved",
+        shop.pk,
+        advisor,
+    )

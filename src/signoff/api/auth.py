@@ -3,8 +3,9 @@
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from signoff.shops.access import Actor
-from signoff.shops.models import ApiToken, Membership
+from signoff.core.errors import NotFound
+from signoff.shops.access import actor_for
+from signoff.shops.models import ApiToken
 
 
 class TokenAuth(HttpBearer):
@@ -12,16 +13,17 @@ class TokenAuth(HttpBearer):
         if not token:
             return None
         row = (
-            ApiToken.objects.select_related("user", "shop")
+            ApiToken.objects.select_related("user")
             .filter(token_hash=ApiToken.hash(token), revoked_at__isnull=True)
             .first()
         )
         if row is None or not row.user.is_active:
             return None
-        membership = Membership.objects.filter(user=row.user, shop=row.shop).first()
-        if membership is None:
+        try:
+            actor = actor_for(user=row.user, shop_id=row.shop_id)
+        except NotFound:  # no longer a member of the token's shop
             return None
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-        request.actor = Actor(user=row.user, shop=row.shop, role=membership.role)
+        request.actor = actor
         request.user = row.user
         return request.actor

@@ -28,6 +28,7 @@ from signoff.approvals.models import (
     Status,
 )
 from signoff.approvals.versions import version_current
+from signoff.orders.locks import repair_order_get_for_update
 from signoff.orders.models import Operation, RepairOrder
 from signoff.orders.pricing import money
 
@@ -144,11 +145,11 @@ def _chain_head(repair_order_id: int) -> tuple[int, str]:
     return max(candidates)
 
 
-def lock_repair_order(repair_order_id: int) -> None:
-    """Take the RO's write lock for the rest of the transaction (call inside atomic)."""
-    # PostgreSQL: writers on one RO queue here. SQLite ignores FOR UPDATE, but its IMMEDIATE
-    # transactions already let only one writer in at a time.
-    RepairOrder.objects.select_for_update().filter(pk=repair_order_id).values_list("pk").first()
+def lock_repair_order(*, shop_id: int, ro_id: int) -> None:
+    """Take the RO's write lock for the rest of the transaction (call inside atomic).
+
+    Evidence for one RO is appended in order: the chain's next hash needs the previous one."""
+    repair_order_get_for_update(shop_id=shop_id, ro_id=ro_id)
 
 
 def decision_append(
@@ -180,7 +181,7 @@ def decision_append(
     if source not in Source.values:
         raise ValueError(f"unknown decision source {source!r}")
     with transaction.atomic():
-        lock_repair_order(operation.repair_order_id)
+        lock_repair_order(shop_id=operation.shop_id, ro_id=operation.repair_order_id)
         if version is None:
             version = version_current(repair_order=operation.repair_order)
         if contact is not None and not contact_name:
@@ -257,7 +258,7 @@ def signature_append(
     if version.repair_order_id != repair_order.pk:
         raise ValueError("the signed version belongs to another repair order")
     with transaction.atomic():
-        lock_repair_order(repair_order.pk)
+        lock_repair_order(shop_id=repair_order.shop_id, ro_id=repair_order.pk)
         last_sequence, prev_hash = _chain_head(repair_order.pk)
         signature = Signature(
             shop_id=repair_order.shop_id,

@@ -138,7 +138,7 @@ def decision_reset_for_change(
         raise NotFound("Operation not found.")
     require_editor(actor)
     with transaction.atomic():
-        lock_repair_order(operation.repair_order_id)
+        lock_repair_order(shop_id=operation.shop_id, ro_id=operation.repair_order_id)
         latest = latest_decisions(operation_ids=[operation.pk]).get(operation.pk)
         if latest is None or latest.status == Status.PENDING:
             return None
@@ -184,6 +184,11 @@ def reasons_seed_defaults(*, shop: Shop) -> list[ApprovalReason]:
             ApprovalReason.objects.create(shop=shop, label=label, kind=kind, position=i)
             for i, (label, kind) in enumerate(DEFAULT_REASONS)
         ]
+
+
+def reasons_seed_on_shop_created(sender, *, shop: Shop, **kwargs) -> None:
+    """The receiver of `shops.signals.shop_created`: staff can record decisions from day one."""
+    reasons_seed_defaults(shop=shop)
 
 
 def _reason_get(actor: Actor, reason_id: int) -> ApprovalReason:

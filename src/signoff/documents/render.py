@@ -17,6 +17,7 @@ from pathlib import Path
 import segno
 import typst
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from signoff.approvals import authorization as approval_authorization
@@ -69,7 +70,8 @@ def estimate_pdf(
 
 
 def verify_url(repair_order: RepairOrder) -> str:
-    return f"{settings.SITE_URL}/ros/{repair_order.pk}/verify/"
+    """The staff page that re-checks the RO's evidence, printed as the certificate's QR code."""
+    return settings.SITE_URL + reverse("web:ro_verify", kwargs={"ro_id": repair_order.pk})
 
 
 def _qr_png(url: str) -> bytes:

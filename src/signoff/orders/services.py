@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from signoff.core.errors import NotFound, ValidationFailed
 from signoff.customers.models import Customer, Vehicle
+from signoff.orders.locks import operation_get_for_update, repair_order_get_for_update
 from signoff.orders.models import (
     LineKind,
     Operation,
@@ -30,13 +31,6 @@ MAX_LINES = 200
 ETR_FIRST_YEAR, ETR_LAST_YEAR = 2000, 2100
 # The same ceiling as a vehicle's odometer; it also keeps the value inside a database integer.
 MAX_ODOMETER = 9_999_999
-
-
-def _ro_for_update(*, actor: Actor, ro_id: int) -> RepairOrder:
-    ro = RepairOrder.objects.select_for_update().filter(shop=actor.shop, pk=ro_id).first()
-    if ro is None:
-        raise NotFound("Repair order not found.")
-    return ro
 
 
 def _clean_ro(data: Mapping[str, Any], *, actor: Actor, customer: Customer) -> dict[str, Any]:
@@ -134,7 +128,7 @@ def repair_order_create(*, actor: Actor, customer_id: int, data: Mapping[str, An
 def repair_order_update(*, actor: Actor, ro_id: int, data: Mapping[str, Any]) -> RepairOrder:
     require_editor(actor)
     with transaction.atomic():
-        ro = _ro_for_update(actor=actor, ro_id=ro_id)
+        ro = repair_order_get_for_update(shop_id=actor.shop.pk, ro_id=ro_id)
         for key, value in _clean_ro(data, actor=actor, customer=ro.customer).items():
             setattr(ro, key, value)
         ro.save()
@@ -242,7 +236,7 @@ def operation_add(*, actor: Actor, ro_id: int, data: Mapping[str, Any]) -> Opera
     fields = _clean_operation(data)
     lines = _clean_lines(data.get("lines") or [])
     with transaction.atomic():
-        ro = _ro_for_update(actor=actor, ro_id=ro_id)
+        ro = repair_order_get_for_update(shop_id=actor.shop.pk, ro_id=ro_id)
         top = ro.operations.aggregate(n=Max("position"))["n"]
         operation = Operation.objects.create(
             shop=actor.shop, repair_order=ro, position=(top or 0) + 1, **fields
@@ -269,13 +263,7 @@ def operation_update(*, actor: Actor, operation_id: int, data: Mapping[str, Any]
     """Edits an operation. A change to what was decided returns it to Pending (re-authorization)."""
     require_editor(actor)
     with transaction.atomic():
-        operation = (
-            Operation.objects.select_for_update()
-            .filter(shop=actor.shop, pk=operation_id, removed_at__isnull=True)
-            .first()
-        )
-        if operation is None:
-            raise NotFound("Operation not found.")
+        operation = operation_get_for_update(shop_id=actor.shop.pk, operation_id=operation_id)
         fields = _clean_operation(data, current=operation)
         new_lines = _clean_lines(data["lines"]) if data.get("lines") is not None else None
         changed = [k for k, v in fields.items() if getattr(operation, k) != v]
@@ -315,7 +303,7 @@ def operation_reorder(*, actor: Actor, ro_id: int, operation_ids: Sequence[int])
     """Puts the RO's operations in the given order; every live operation must be listed once."""
     require_editor(actor)
     with transaction.atomic():
-        ro = _ro_for_update(actor=actor, ro_id=ro_id)
+        ro = repair_order_get_for_update(shop_id=actor.shop.pk, ro_id=ro_id)
         ops = {op.pk: op for op in ro.operations.filter(removed_at__isnull=True)}
         try:
             ids = [int(i) for i in operation_ids]
@@ -354,12 +342,6 @@ def operation_remove(*, actor: Actor, operation_id: int) -> None:
     """Removes an operation from the estimate. Its decisions stay as evidence, so it is kept hidden."""
     require_editor(actor)
     with transaction.atomic():
-        op = (
-            Operation.objects.select_for_update()
-            .filter(shop=actor.shop, pk=operation_id, removed_at__isnull=True)
-            .first()
-        )
-        if op is None:
-            raise NotFound("Operation not found.")
+        op = operation_get_for_update(shop_id=actor.shop.pk, operation_id=operation_id)
         op.removed_at = timezone.now()
         op.save(update_fields=["removed_at", "updated_at"])

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from signoff.core.errors import Conflict, LinkGone, NotFound
@@ -77,8 +78,8 @@ def share_link_token(link: ShareLink) -> str:
 
 
 def share_link_url(raw_token: str) -> str:
-    """The absolute address a contact opens: SITE_URL + /s/<token>."""
-    return f"{settings.SITE_URL}/s/{raw_token}"
+    """The absolute address a contact opens: SITE_URL + the portal page (/s/<token>)."""
+    return settings.SITE_URL + reverse("portal:page", kwargs={"token": raw_token})
 
 
 def share_link_mint(*, share: Share, contact: Contact) -> tuple[ShareLink, str]:
@@ -115,12 +116,12 @@ def share_link_resolve(*, raw_token: str, client: str | None) -> ShareLink:
         if client is not None:
             ratelimit.lookup_failed(client=client)
         raise
-    if link.revoked_at is not None:
+    if link.is_revoked:
         raise ShareLinkGone(
             f"This link was withdrawn by {link.shop.name}. Ask them to send you a new one.",
             link=link,
         )
-    if link.expires_at <= timezone.now():
+    if link.is_expired():
         raise ShareLinkGone(
             f"This link has expired. Ask {link.shop.name} to send you a new one.", link=link
         )

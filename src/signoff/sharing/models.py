@@ -2,9 +2,11 @@
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from signoff.approvals.models import EstimateVersion
 from signoff.core.models import AppendOnlyModel
@@ -70,6 +72,17 @@ class ShareLink(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    def is_active(self, now: datetime | None = None) -> bool:
+        """Whether the link still opens: neither withdrawn by staff nor past its expiry."""
+        return not self.is_revoked and not self.is_expired(now)
 
     @staticmethod
     def new_nonce() -> str:

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
 from signoff.approvals.models import Decision, EstimateVersion, Source, Status
 from signoff.approvals.selectors import latest_decisions
@@ -96,14 +95,10 @@ def share_link_address(*, actor: Actor, link_id: int) -> LinkAddress:
     if link is None:
         raise NotFound("Share link not found.")
     name = link.contact.name
-    if link.revoked_at is not None:
+    if not link.is_active():
+        what = "was revoked" if link.is_revoked else "has expired"
         raise LinkGone(
-            f"{name}'s link was revoked and no longer opens. Share the estimate again to give "
-            "them a new link."
-        )
-    if link.expires_at <= timezone.now():
-        raise LinkGone(
-            f"{name}'s link has expired and no longer opens. Share the estimate again to give "
+            f"{name}'s link {what} and no longer opens. Share the estimate again to give "
             "them a new link."
         )
     return LinkAddress(link=link, url=share_link_url(share_link_token(link)))

@@ -12,6 +12,7 @@ from signoff.approvals.models import Event, EventKind
 from signoff.approvals.versions import version_freeze
 from signoff.core.errors import Conflict, NotFound, ValidationFailed
 from signoff.customers.models import Contact, Customer
+from signoff.orders.locks import repair_order_get_for_update
 from signoff.orders.models import RepairOrder
 from signoff.sharing import rules, selectors
 from signoff.sharing.compose import cc_text_for, compose_message
@@ -49,18 +50,6 @@ class ShareResult:
 class _Addressee:
     contact: Contact
     channels: tuple[str, ...]
-
-
-def _ro_for_update(*, actor: Actor, ro_id: int) -> RepairOrder:
-    ro = (
-        RepairOrder.objects.select_for_update()
-        .select_related("shop", "customer")
-        .filter(shop=actor.shop, pk=ro_id)
-        .first()
-    )
-    if ro is None:
-        raise NotFound("Repair order not found.")
-    return ro
 
 
 def _check_ready(*, ro: RepairOrder, kind: str) -> None:
@@ -198,7 +187,9 @@ def share_create(
     notes = (notes or "").strip()
     sections = _clean_options(notes=notes, sections=sections)
     with transaction.atomic():
-        ro = _ro_for_update(actor=actor, ro_id=ro_id)
+        ro = repair_order_get_for_update(
+            shop_id=actor.shop.pk, ro_id=ro_id, related=("shop", "customer")
+        )
         _check_ready(ro=ro, kind=kind)
         addressees = _clean_recipients(
             ro=ro, kind=kind, recipients=recipients, primary_contact_id=primary_contact_id
@@ -279,7 +270,7 @@ def link_revoke(*, actor: Actor, link_id: int) -> ShareLink:
         )
         if link is None:
             raise NotFound("Share link not found.")
-        if link.revoked_at is not None:
+        if link.is_revoked:
             return link
         link.revoked_at = timezone.now()
         link.revoked_by = actor.user

@@ -27,6 +27,11 @@ class Actor:
         return self.role in ADMIN_ROLES
 
 
+def actor_from_membership(membership: Membership) -> Actor:
+    """The one place an Actor is made: a member acts in their membership's shop, with its role."""
+    return Actor(user=membership.user, shop=membership.shop, role=membership.role)
+
+
 def actor_for(*, user: AbstractBaseUser, shop_id: int) -> Actor:
     """The user's actor in that shop; 404 when they are not a member (never say it exists)."""
     membership = (
@@ -36,7 +41,8 @@ def actor_for(*, user: AbstractBaseUser, shop_id: int) -> Actor:
     )
     if membership is None:
         raise NotFound("Shop not found.")
-    return Actor(user=user, shop=membership.shop, role=membership.role)
+    membership.user = user  # the caller's instance, not another copy of the same row
+    return actor_from_membership(membership)
 
 
 def require_editor(actor: Actor) -> None:

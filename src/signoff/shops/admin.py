@@ -8,7 +8,12 @@ from django.contrib import admin
 
 from signoff.core.errors import ValidationFailed
 from signoff.shops.models import ApiToken, Membership, Shop
-from signoff.shops.services import SETTINGS_FIELDS, shop_settings_clean, timezone_names
+from signoff.shops.services import (
+    SETTINGS_FIELDS,
+    shop_create,
+    shop_settings_clean,
+    timezone_names,
+)
 
 
 class ShopForm(forms.ModelForm):
@@ -47,6 +52,18 @@ class ShopAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "timezone", "sms_status"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new shop is set up like one from `signoff shop create`: with its default reasons.
+        created = shop_create(slug=obj.slug, **{f: getattr(obj, f) for f in SETTINGS_FIELDS})
+        # The staff inline saves against `obj`, so it becomes the row just created.
+        for field in Shop._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(created, field.attname))
+        obj._state.adding = False
+        obj._state.db = created._state.db
 
     def has_delete_permission(self, request, obj=None):
         return False  # its decisions and messages are evidence

@@ -2,14 +2,13 @@
 
 from django.utils.functional import SimpleLazyObject
 
+from signoff.shops.access import actor_from_membership
 from signoff.shops.models import Membership
 
 SESSION_KEY = "signoff_shop_id"
 
 
 def _actor(request):
-    from signoff.shops.access import Actor
-
     user = request.user
     if not user.is_authenticated:
         return None
@@ -21,7 +20,8 @@ def _actor(request):
     wanted = request.session.get(SESSION_KEY)
     chosen = next((m for m in memberships if m.shop_id == wanted), memberships[0])
     request.memberships = memberships
-    return Actor(user=user, shop=chosen.shop, role=chosen.role)
+    chosen.user = user  # the request's user, not another copy of the same row
+    return actor_from_membership(chosen)
 
 
 class CurrentShopMiddleware:

@@ -9,13 +9,16 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from signoff.core.errors import NotFound, ValidationFailed
 from signoff.core.validation import clean_email, clean_phone
 from signoff.shops.access import Actor, actor_for, require_admin
 from signoff.shops.models import ApiToken, PaperSize, Shop, SmsStatus
+from signoff.shops.signals import shop_created
 
 TOKEN_NAME_MAX = 80
 
@@ -285,4 +288,62 @@ def shop_settings_update(*, actor: Actor, data: Mapping[str, Any]) -> Shop:
         for key, value in shop_settings_clean(merged).items():
             setattr(shop, key, value)
         shop.save()
+    return shop
+
+
+# --- New shops --------------------------------------------------------------------------------
+
+DEFAULT_TIMEZONE = Shop._meta.get_field("timezone").default
+_SLUG_MAX = Shop._meta.get_field("slug").max_length
+
+
+def _slug_problem(slug: str) -> str | None:
+    """What is wrong with a new shop's slug (its name in commands and the admin), if anything."""
+    if not slug:
+        return "Enter a slug, e.g. “eastside-diesel”."
+    if len(slug) > _SLUG_MAX:
+        return f"Use at most {_SLUG_MAX} characters for the slug."
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        return "Use only letters, digits, hyphens and underscores in the slug."
+    if Shop.objects.filter(slug=slug).exists():
+        return f"A shop with the slug “{slug}” already exists; choose another."
+    return None
+
+
+def shop_create(*, name: str, slug: str, timezone: str = DEFAULT_TIMEZONE, **settings: Any) -> Shop:
+    """A new shop, checked by the settings page's rules and set up by the apps above in one go.
+
+    `settings` takes any other of SETTINGS_FIELDS; the rest keep the model's defaults. Sends
+    `shops.signals.shop_created` inside the transaction (approvals gives the shop its default
+    reasons), so a refused or failed set-up saves nothing. This is an operator's action (the
+    admin, `signoff shop create`, the demo): there is no member yet to check a role for.
+    """
+    unknown = set(settings) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"shop_create() got unknown settings: {', '.join(sorted(unknown))}")
+    data = {f: Shop._meta.get_field(f).get_default() for f in SETTINGS_FIELDS}
+    data.update(settings, name=name, timezone=timezone)
+    slug = (slug or "").strip()
+    errors: dict[str, str] = {}
+    slug_problem = _slug_problem(slug)
+    if slug_problem:
+        errors["slug"] = slug_problem
+    try:
+        values = shop_settings_clean(data)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise ValidationFailed("The shop was not created; nothing was saved.", fields=errors)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                shop = Shop.objects.create(slug=slug, **values)
+        except IntegrityError:  # another request took the slug since the check above
+            raise ValidationFailed(
+                "The shop was not created; nothing was saved.",
+                fields={"slug": f"A shop with the slug “{slug}” already exists; choose another."},
+            ) from None
+        shop_created.send(sender=Shop, shop=shop)
     return shop

@@ -117,7 +117,7 @@ def approval_version_freeze(*, repair_order: RepairOrder, user=None) -> Estimate
     approve exactly what they are shown, so the screens freeze the RO as it is now.
     """
     with transaction.atomic():
-        lock_repair_order(repair_order.pk)
+        lock_repair_order(shop_id=repair_order.shop_id, ro_id=repair_order.pk)
         version, _created = version_freeze(
             repair_order=repair_order, user=user, ignore_statuses=True
         )
@@ -276,7 +276,7 @@ def _approval_record(*, submission: Submission, data: ApprovalInput) -> Approval
     _check_choices(data.choices)
     repair_order, link = submission.repair_order, submission.link
     with transaction.atomic():
-        lock_repair_order(repair_order.pk)
+        lock_repair_order(shop_id=repair_order.shop_id, ro_id=repair_order.pk)
         version = version_current(repair_order=repair_order)
         if (
             version is None

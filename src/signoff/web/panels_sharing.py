@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from signoff.documents.sections import PDF_SECTIONS
 from signoff.sharing import rules, selectors
 from signoff.sharing.models import ShareKind
@@ -68,5 +66,4 @@ def ro_messages(*, request, actor, ro, rows) -> dict:
         "can_revoke": actor.can_edit,
         "outbox": selectors.ro_messages(repair_order=ro),
         "links": selectors.ro_links(repair_order=ro),
-        "now": timezone.now(),
     }

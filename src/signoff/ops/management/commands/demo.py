@@ -12,12 +12,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from signoff.approvals.models import DEFAULT_REASONS, ApprovalReason
 from signoff.customers import services as customers
 from signoff.orders import services as orders
-from signoff.shops.access import Actor
+from signoff.shops.access import Actor, actor_for
 from signoff.shops.models import Membership, PaperSize, Role, Shop, SmsStatus
-from signoff.shops.services import api_token_create
+from signoff.shops.services import api_token_create, shop_create
 
 SHOP_SLUG = "main-street-auto-truck"
 PASSWORD = "signoff-demo"
@@ -70,8 +69,7 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             shop, users = self._shop()
-            owner = Actor(user=users["demo"], shop=shop, role=Role.OWNER)
-            self._reasons(shop)
+            owner = actor_for(user=users["demo"], shop_id=shop.pk)
             maria, crv = self._maria(owner)
             cascade, units = self._cascade(owner)
             self._repair_orders(owner, users, maria, crv, cascade, units)
@@ -88,7 +86,7 @@ class Command(BaseCommand):
         )
 
     def _shop(self) -> tuple[Shop, dict]:
-        shop = Shop.objects.create(
+        shop = shop_create(
             name="Main Street Auto & Truck",
             slug=SHOP_SLUG,
             phone="+13235550142",
@@ -123,15 +121,6 @@ class Command(BaseCommand):
             Membership.objects.create(user=user, shop=shop, role=role)
             users[username] = user
         return shop, users
-
-    def _reasons(self, shop: Shop) -> None:
-        try:
-            from signoff.approvals.services import reasons_seed_defaults
-        except ImportError:
-            for i, (label, kind) in enumerate(DEFAULT_REASONS):
-                ApprovalReason.objects.create(shop=shop, label=label, kind=kind, position=i)
-        else:
-            reasons_seed_defaults(shop=shop)
 
     def _maria(self, owner: Actor):
         maria = customers.customer_create(
