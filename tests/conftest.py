@@ -4,6 +4,9 @@ import pytest
 from django.test import Client
 
 from tests.factories import MembershipFactory, ShopFactory, api_token_for
+from tests.portal.builders import shared_estimate
+from tests.support.smtp import smtp_sink  # noqa: F401
+from tests.support.twilio_standin import twilio_standin  # noqa: F401
 
 # Tests log in many users; the production hasher's deliberate slowness buys nothing here.
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -64,3 +67,10 @@ def api_client_for():
         return Client(headers={"Authorization": f"Bearer {token}"})
 
     return make
+
+
+@pytest.fixture
+def shared(shop):
+    """An RO shared with its primary contact (rate-limit counters live in the database cache,
+    so each test's transaction starts and ends with none)."""
+    return shared_estimate(shop=shop)
