@@ -15,6 +15,7 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import get_resolver
 
+from tests.support.clients import api_client_for, client_for
 from tests.support.walk import (
     ANONYMOUS_404_NAMESPACES,
     API_WRITE_METHODS,
@@ -26,11 +27,9 @@ from tests.support.walk import (
     call_api,
     openapi,
     report,
-    session_client,
     snapshot,
     staff_api_routes,
     staff_pages,
-    token_client,
     unknown_params,
     url_patterns,
 )
@@ -80,7 +79,7 @@ def test_staff_api_routes_all_require_a_token(db):
 
 
 def test_outsiders_get_404_from_every_staff_page_about_another_shops_objects(world, charlie):
-    client = session_client(charlie)
+    client = client_for(charlie)
     problems = []
     for page in staff_pages():
         if not page.params:
@@ -98,7 +97,7 @@ def test_outsiders_get_404_from_every_staff_page_about_another_shops_objects(wor
 def test_outsiders_get_404_from_every_staff_api_route_about_another_shops_objects(
     world, charlie, other_shop
 ):
-    client = token_client(charlie, other_shop)
+    client = api_client_for(charlie, other_shop)
     problems = []
     for route in staff_api_routes():
         if not route.params:
@@ -113,7 +112,7 @@ def test_outsiders_get_404_from_every_staff_api_route_about_another_shops_object
 
 
 def test_technicians_cannot_write_through_any_staff_page(world, bob):
-    client = session_client(bob)
+    client = client_for(bob)
     problems = []
     for page in staff_pages():
         if page.name in TECHNICIAN_MAY_POST:
@@ -129,7 +128,7 @@ def test_technicians_cannot_write_through_any_staff_page(world, bob):
 
 
 def test_technicians_cannot_write_through_any_api_route(world, bob, shop):
-    client = token_client(bob, shop)
+    client = api_client_for(bob, shop)
     problems = []
     for route in staff_api_routes():
         if route.method not in API_WRITE_METHODS:
@@ -179,7 +178,7 @@ def test_api_calls_without_a_token_are_401_on_every_staff_route(world):
 
 def test_the_owner_can_open_every_page_the_walk_checks(world, alice):
     """The control: the outsiders' 404s come from shop scoping, not from a wrongly filled URL."""
-    client = session_client(alice)
+    client = client_for(alice)
     problems = []
     for page in staff_pages():
         if not page.params:
@@ -191,7 +190,7 @@ def test_the_owner_can_open_every_page_the_walk_checks(world, alice):
 
 
 def test_the_owner_can_read_every_api_route_the_walk_checks(world, alice, shop):
-    client = token_client(alice, shop)
+    client = api_client_for(alice, shop)
     problems = []
     for route in staff_api_routes():
         if route.method != "get":

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from signoff.approvals.models import ApprovalReason
 from signoff.approvals.services import decision_record
 from signoff.orders.models import RepairOrder
-from signoff.shops.access import Actor
+from signoff.shops.access import actor_for
 from tests.api.conftest import error_of
 from tests.factories import (
     CustomerFactory,
@@ -24,7 +24,7 @@ from tests.factories import (
 def approve(operation, *, user, shop):
     reason = ApprovalReason.objects.get(shop=shop, label="Email")
     decision_record(
-        actor=Actor(user=user, shop=shop, role="owner"),
+        actor=actor_for(user=user, shop_id=shop.pk),
         operation_id=operation.pk,
         status="approved",
         reason_id=reason.pk,

@@ -12,23 +12,7 @@ from signoff.customers.services import (
     vehicle_add,
     vehicle_update,
 )
-from signoff.shops.access import Actor
 from tests.factories import ContactFactory, CustomerFactory, VehicleFactory
-
-
-@pytest.fixture
-def owner(alice, shop):
-    return Actor(user=alice, shop=shop, role="owner")
-
-
-@pytest.fixture
-def technician(bob, shop):
-    return Actor(user=bob, shop=shop, role="technician")
-
-
-@pytest.fixture
-def outsider(charlie, other_shop):
-    return Actor(user=charlie, shop=other_shop, role="owner")
 
 
 def test_customer_create_makes_the_primary_contact_in_one_go(owner):

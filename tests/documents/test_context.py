@@ -9,7 +9,8 @@ import pytest
 from signoff.documents import context
 from signoff.documents import formatting as fmt
 from signoff.documents.sections import PDF_SECTION_KEYS
-from tests.documents.builders import SIGNATURE_PNG, line, operation, snapshot
+from tests.documents.builders import line, operation, snapshot
+from tests.support.png import SIGNATURE_PNG
 
 
 def sample_snapshot(**kwargs):

@@ -5,7 +5,8 @@ from playwright.sync_api import expect
 
 from signoff.sharing import services
 from signoff.sharing.services import Recipient, share_create
-from tests.sharing.builders import actor_of, estimate_for, url_of
+from signoff.shops.access import actor_for
+from tests.sharing.builders import estimate_for, url_of
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +17,7 @@ def test_copy_link_puts_the_contacts_link_on_the_clipboard_and_says_so(
     monkeypatch.setattr(services, "_enqueue", lambda message_id: None)
     est = estimate_for(shop)
     [link] = share_create(
-        actor=actor_of(alice, shop),
+        actor=actor_for(user=alice, shop_id=shop.pk),
         ro_id=est.ro.pk,
         kind="request_approval",
         recipients=[Recipient(est.primary.pk)],

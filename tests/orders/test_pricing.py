@@ -14,7 +14,7 @@ from signoff.orders.pricing import (
     price_operations,
 )
 from signoff.orders.services import operation_add
-from signoff.shops.access import Actor
+from signoff.shops.access import actor_for
 from tests.factories import RepairOrderFactory
 
 D = Decimal
@@ -134,7 +134,7 @@ stored_lines = st.lists(
 @given(st.lists(stored_lines, min_size=1, max_size=4))
 def test_the_ro_pages_rows_and_tax_add_up_to_its_total_after_saving(shop, alice, ops):
     """Through the service and the database (which keeps two decimals) to the page's figures."""
-    actor = Actor(user=alice, shop=shop, role="owner")
+    actor = actor_for(user=alice, shop_id=shop.pk)
     ro = RepairOrderFactory(shop=shop)
     for lines in ops:
         operation_add(actor=actor, ro_id=ro.pk, data={"title": "Work", "lines": lines})

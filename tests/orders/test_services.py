@@ -18,29 +18,12 @@ from signoff.orders.services import (
     repair_order_create,
     repair_order_update,
 )
-from signoff.shops.access import Actor
 from tests.factories import (
     CustomerFactory,
     RepairOrderFactory,
     VehicleFactory,
     priced_operation,
 )
-
-
-@pytest.fixture
-def owner(alice, shop):
-    return Actor(user=alice, shop=shop, role="owner")
-
-
-@pytest.fixture
-def technician(bob, shop):
-    return Actor(user=bob, shop=shop, role="technician")
-
-
-@pytest.fixture
-def outsider(charlie, other_shop):
-    return Actor(user=charlie, shop=other_shop, role="owner")
-
 
 LINES = [
     {"kind": "labor", "quantity": "1.5", "unit_price": "150", "taxable": False},

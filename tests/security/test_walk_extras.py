@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.support.walk import World, build_world, report, session_client, snapshot, staff_pages
+from tests.support.clients import client_for
+from tests.support.walk import World, build_world, report, snapshot, staff_pages
 
 HTMX = {"HX-Request": "true", "HX-Current-URL": "http://testserver/"}
 
@@ -15,7 +16,7 @@ def world(shop, alice, settings) -> World:
 
 def test_outsiders_get_404_from_every_staff_page_even_as_an_htmx_request(world, charlie):
     """Views that answer htmx with a partial must scope that branch too."""
-    client = session_client(charlie)
+    client = client_for(charlie)
     problems = []
     for page in staff_pages():
         if not page.params:

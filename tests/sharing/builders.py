@@ -12,8 +12,6 @@ from signoff.customers.models import Contact
 from signoff.orders.models import Operation, RepairOrder
 from signoff.sharing.links import share_link_token, share_link_url
 from signoff.sharing.models import ShareLink
-from signoff.shops.access import Actor
-from signoff.shops.models import Membership
 from tests.factories import ContactFactory, RepairOrderFactory, priced_operation
 
 
@@ -58,11 +56,6 @@ def url_of(link: ShareLink) -> str:
     return share_link_url(share_link_token(link))
 
 
-def actor_of(user, shop) -> Actor:
-    role = Membership.objects.get(user=user, shop=shop).role
-    return Actor(user=user, shop=shop, role=role)
-
-
 def decide(operation, status: str, *, source: str = "on_behalf", by=None):
     with transaction.atomic():
         return decision_append(operation=operation, status=status, source=source, recorded_by=by)
@@ -72,12 +65,3 @@ def ready_to_send(estimate: Estimate, *, by=None) -> None:
     """Brakes approved on the customer's behalf, wipers declined: Send to Customer may run."""
     decide(estimate.brakes, "approved", by=by)
     decide(estimate.wipers, "declined", by=by)
-
-
-def staff_client(user):
-    """A test client signed in as `user`."""
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    return client

@@ -412,15 +412,5 @@ def call_api(client: Client, route: ApiRoute, world: World):
     )
 
 
-def token_client(user, shop) -> Client:
-    return Client(headers={"Authorization": f"Bearer {api_token_for(user=user, shop=shop)}"})
-
-
-def session_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def report(title: str, problems: list[str]) -> str:
     return title + ":\n  " + "\n  ".join(problems)

@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from signoff.approvals.chain import decision_append
 from signoff.approvals.selectors import repair_order_page
-from signoff.shops.access import Actor
+from signoff.shops.access import actor_for
 from signoff.web import panels
 from tests.factories import (
     ContactFactory,
@@ -179,7 +179,7 @@ def panel_context(*, request, actor, ro, rows):
 
 
 def test_the_page_selector_gives_rows_with_status_and_subtotal(alice, shop, ro):
-    page = repair_order_page(actor=Actor(user=alice, shop=shop, role="owner"), ro_id=ro.pk)
+    page = repair_order_page(actor=actor_for(user=alice, shop_id=shop.pk), ro_id=ro.pk)
     (row,) = page.rows
     assert row.status == "pending" and row.decision is None
     assert row.subtotal == Decimal("314.99")
@@ -221,7 +221,7 @@ def test_the_ro_page_makes_as_many_queries_for_60_operations_as_for_2(
 def test_the_page_selector_makes_as_many_queries_for_60_operations_as_for_2(
     alice, shop, django_assert_num_queries
 ):
-    actor = Actor(user=alice, shop=shop, role="owner")
+    actor = actor_for(user=alice, shop_id=shop.pk)
     ro = RepairOrderFactory(shop=shop)
     for _ in range(2):
         priced_operation(repair_order=ro)
