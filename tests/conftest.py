@@ -6,12 +6,15 @@ alice owns `shop`, carol is its service advisor and bob its technician; charlie 
 
 import pytest
 
+from signoff.sharing import services as sharing_services
 from signoff.shops.access import actor_for
 from tests.factories import MembershipFactory, ShopFactory
 from tests.portal.builders import shared_estimate
+from tests.sharing.builders import estimate_for
 from tests.support import clients
 from tests.support.smtp import smtp_sink  # noqa: F401
 from tests.support.twilio_standin import twilio_standin  # noqa: F401
+from tests.support.walk import World, build_world
 
 # Tests log in many users; the production hasher's deliberate slowness buys nothing here.
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -100,3 +103,23 @@ def shared(shop):
     """An RO shared with its primary contact (rate-limit counters live in the database cache,
     so each test's transaction starts and ends with none)."""
     return shared_estimate(shop=shop)
+
+
+@pytest.fixture
+def est(shop):
+    """An RO of `shop` with two priced operations, a primary contact (email) and a spouse (text)."""
+    return estimate_for(shop)
+
+
+@pytest.fixture
+def no_delivery(monkeypatch):
+    """Shares write their outbox messages but never enqueue them for delivery."""
+    monkeypatch.setattr(sharing_services, "_enqueue", lambda message_id: None)
+
+
+@pytest.fixture
+def world(shop, alice, settings) -> World:
+    """One of every object the staff pages and API routes are about, in `shop` (see
+    tests/support/walk.py), with the dev outbox on so its pages are there too."""
+    settings.DEV_OUTBOX = True
+    return build_world(shop=shop, owner=alice)

@@ -9,7 +9,6 @@ deliberate exceptions (public pages, read-only pages, a technician's own writes)
 
 import re
 
-import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
@@ -22,10 +21,9 @@ from tests.support.walk import (
     PUBLIC_PAGES,
     READ_ONLY_PAGES,
     TECHNICIAN_MAY_POST,
-    World,
-    build_world,
     call_api,
     openapi,
+    outsider_page_problems,
     report,
     snapshot,
     staff_api_routes,
@@ -33,12 +31,6 @@ from tests.support.walk import (
     unknown_params,
     url_patterns,
 )
-
-
-@pytest.fixture
-def world(shop, alice, settings) -> World:
-    settings.DEV_OUTBOX = True
-    return build_world(shop=shop, owner=alice)
 
 
 def test_every_route_parameter_is_known(db):
@@ -79,18 +71,7 @@ def test_staff_api_routes_all_require_a_token(db):
 
 
 def test_outsiders_get_404_from_every_staff_page_about_another_shops_objects(world, charlie):
-    client = client_for(charlie)
-    problems = []
-    for page in staff_pages():
-        if not page.params:
-            continue
-        url = world.page_url(page)
-        before = snapshot()
-        statuses = [client.get(url).status_code, client.post(url, {}).status_code]
-        if not set(statuses) <= {404, 405} or 404 not in statuses:
-            problems.append(f"{page} → GET {statuses[0]}, POST {statuses[1]}")
-        elif snapshot() != before:
-            problems.append(f"{page} → changed data")
+    problems = outsider_page_problems(client_for(charlie), world)
     assert not problems, report("Another shop's objects must be 404 (never 403 or 200)", problems)
 
 

@@ -13,10 +13,7 @@ from signoff.sharing.services import Recipient, share_create
 from signoff.shops.access import actor_for
 from tests.sharing.builders import estimate_for, url_of
 
-
-@pytest.fixture(autouse=True)
-def no_delivery(monkeypatch):
-    monkeypatch.setattr(services, "_enqueue", lambda message_id: None)
+pytestmark = pytest.mark.usefixtures("no_delivery")
 
 
 @pytest.fixture

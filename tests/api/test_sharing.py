@@ -2,20 +2,11 @@ import json
 
 import pytest
 
-from signoff.sharing import services
 from signoff.sharing.models import Message, Share, ShareLink
 from tests.factories import ContactFactory, RepairOrderFactory
-from tests.sharing.builders import estimate_for, ready_to_send, url_of
+from tests.sharing.builders import ready_to_send, url_of
 
-
-@pytest.fixture(autouse=True)
-def no_delivery(monkeypatch):
-    monkeypatch.setattr(services, "_enqueue", lambda message_id: None)
-
-
-@pytest.fixture
-def est(shop):
-    return estimate_for(shop)
+pytestmark = pytest.mark.usefixtures("no_delivery")
 
 
 def post(client, path, body, **headers):

@@ -9,7 +9,7 @@ from signoff.sharing.models import Message, Share, ShareLink
 from signoff.sharing.services import Recipient, link_revoke, share_create
 from signoff.shops.access import actor_for
 from tests.factories import ContactFactory, RepairOrderFactory
-from tests.sharing.builders import decide, estimate_for, ready_to_send, url_of
+from tests.sharing.builders import decide, ready_to_send, url_of
 
 
 @pytest.fixture
@@ -17,11 +17,6 @@ def enqueued(monkeypatch):
     ids = []
     monkeypatch.setattr(services, "_enqueue", ids.append)
     return ids
-
-
-@pytest.fixture
-def est(shop):
-    return estimate_for(shop)
 
 
 def request_approval(actor, est, *recipients, **kwargs):

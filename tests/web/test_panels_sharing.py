@@ -10,13 +10,14 @@ from django.utils import timezone
 
 from signoff.approvals.selectors import latest_decisions, status_of
 from signoff.orders.selectors import live_operations
-from signoff.sharing import services
 from signoff.sharing.models import Message
 from signoff.sharing.services import Recipient, share_create
 from signoff.shops.access import actor_for
 from signoff.web import panels_sharing as panels
 from tests.factories import ContactFactory
 from tests.sharing.builders import decide, estimate_for, ready_to_send, url_of
+
+pytestmark = pytest.mark.usefixtures("no_delivery")
 
 
 @dataclass
@@ -59,11 +60,6 @@ def outbox(user, shop, ro, rows=None):
 def button(html, element_id):
     start = html.index(f'id="{element_id}"')
     return html[html.rindex("<button", 0, start) : html.index(">", start) + 1]
-
-
-@pytest.fixture(autouse=True)
-def no_delivery(monkeypatch):
-    monkeypatch.setattr(services, "_enqueue", lambda message_id: None)
 
 
 def test_send_to_customer_is_disabled_with_a_tooltip_naming_each_unmet_rule(shop, alice):

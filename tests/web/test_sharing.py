@@ -6,18 +6,10 @@ from signoff.sharing import services
 from signoff.sharing.models import Message, Share, ShareLink
 from signoff.sharing.services import Recipient, share_create
 from signoff.shops.access import actor_for
-from tests.sharing.builders import estimate_for, ready_to_send, url_of
+from tests.sharing.builders import ready_to_send, url_of
 from tests.support.clients import client_for
 
-
-@pytest.fixture(autouse=True)
-def no_delivery(monkeypatch):
-    monkeypatch.setattr(services, "_enqueue", lambda message_id: None)
-
-
-@pytest.fixture
-def est(shop):
-    return estimate_for(shop)
+pytestmark = pytest.mark.usefixtures("no_delivery")
 
 
 def share_url(est, slug="request-approval"):
