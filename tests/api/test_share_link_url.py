@@ -9,9 +9,8 @@ from django.utils import timezone
 from signoff.sharing import services
 from signoff.sharing.links import share_link_resolve
 from signoff.sharing.models import ShareLink
-from signoff.sharing.services import Recipient, share_create
 from signoff.shops.access import actor_for
-from tests.sharing.builders import estimate_for, url_of
+from tests.sharing.builders import estimate_for, link_for, url_of
 
 pytestmark = pytest.mark.usefixtures("no_delivery")
 
@@ -19,13 +18,7 @@ pytestmark = pytest.mark.usefixtures("no_delivery")
 @pytest.fixture
 def link(shop, alice) -> ShareLink:
     est = estimate_for(shop)
-    result = share_create(
-        actor=actor_for(user=alice, shop_id=shop.pk),
-        ro_id=est.ro.pk,
-        kind="request_approval",
-        recipients=[Recipient(est.spouse.pk, ["email"])],
-    )
-    return result.links[0]
+    return link_for(est, est.spouse, by=alice, channels=["email"])
 
 
 def url_path(link) -> str:

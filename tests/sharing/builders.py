@@ -12,6 +12,8 @@ from signoff.customers.models import Contact
 from signoff.orders.models import Operation, RepairOrder
 from signoff.sharing.links import share_link_token, share_link_url
 from signoff.sharing.models import ShareLink
+from signoff.sharing.services import Recipient, share_create
+from signoff.shops.access import actor_for
 from tests.factories import ContactFactory, RepairOrderFactory, priced_operation
 
 
@@ -54,6 +56,17 @@ def estimate_for(shop, **ro_fields) -> Estimate:
 def url_of(link: ShareLink) -> str:
     """The link's URL as its contact receives it, derived the way delivery derives it."""
     return share_link_url(share_link_token(link))
+
+
+def link_for(estimate: Estimate, contact: Contact, *, by, channels=None) -> ShareLink:
+    """Request approval from `contact` alone, as staff user `by`; the contact's new link."""
+    result = share_create(
+        actor=actor_for(user=by, shop_id=estimate.ro.shop_id),
+        ro_id=estimate.ro.pk,
+        kind="request_approval",
+        recipients=[Recipient(contact.pk, channels)],
+    )
+    return result.links[0]
 
 
 def decide(operation, status: str, *, source: str = "on_behalf", by=None):

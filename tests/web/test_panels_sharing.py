@@ -15,7 +15,7 @@ from signoff.sharing.services import Recipient, share_create
 from signoff.shops.access import actor_for
 from signoff.web import panels_sharing as panels
 from tests.factories import ContactFactory
-from tests.sharing.builders import decide, estimate_for, ready_to_send, url_of
+from tests.sharing.builders import decide, estimate_for, link_for, ready_to_send, url_of
 
 pytestmark = pytest.mark.usefixtures("no_delivery")
 
@@ -171,13 +171,7 @@ def test_the_outbox_shows_each_message_with_channel_recipient_status_and_reason(
 
 def test_the_outbox_lists_links_with_expiry_opens_and_a_revoke_button(shop, alice, bob):
     est = estimate_for(shop)
-    result = share_create(
-        actor=actor_for(user=alice, shop_id=shop.pk),
-        ro_id=est.ro.pk,
-        kind="request_approval",
-        recipients=[Recipient(est.primary.pk)],
-    )
-    link = result.links[0]
+    link = link_for(est, est.primary, by=alice)
     opened = timezone.now()
     type(link).objects.filter(pk=link.pk).update(
         first_opened_at=opened, last_opened_at=opened, open_count=3
@@ -191,13 +185,7 @@ def test_the_outbox_lists_links_with_expiry_opens_and_a_revoke_button(shop, alic
 
 def test_editors_get_a_copy_link_button_but_the_link_itself_is_not_in_the_page(shop, alice, bob):
     est = estimate_for(shop)
-    result = share_create(
-        actor=actor_for(user=alice, shop_id=shop.pk),
-        ro_id=est.ro.pk,
-        kind="request_approval",
-        recipients=[Recipient(est.primary.pk)],
-    )
-    link = result.links[0]
+    link = link_for(est, est.primary, by=alice)
     html = outbox(alice, shop, est.ro)
     assert f'data-copy-link="/share-links/{link.pk}/url/"' in html
     assert "Copy link" in html

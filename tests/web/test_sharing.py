@@ -4,9 +4,8 @@ import pytest
 
 from signoff.sharing import services
 from signoff.sharing.models import Message, Share, ShareLink
-from signoff.sharing.services import Recipient, share_create
 from signoff.shops.access import actor_for
-from tests.sharing.builders import ready_to_send, url_of
+from tests.sharing.builders import link_for, ready_to_send, url_of
 from tests.support.clients import client_for
 
 pytestmark = pytest.mark.usefixtures("no_delivery")
@@ -143,13 +142,7 @@ def test_signed_out_visitors_are_sent_to_log_in(client, db, est):
 
 @pytest.fixture
 def link(shop, alice, est):
-    result = share_create(
-        actor=actor_for(user=alice, shop_id=shop.pk),
-        ro_id=est.ro.pk,
-        kind="request_approval",
-        recipients=[Recipient(est.primary.pk)],
-    )
-    return result.links[0]
+    return link_for(est, est.primary, by=alice)
 
 
 def test_revoking_a_link_returns_to_the_ro_messages(shop, alice, est, link):
