@@ -9,37 +9,28 @@ deliberate exceptions (public pages, read-only pages, a technician's own writes)
 
 import re
 
-import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import get_resolver
 
+from tests.support.clients import api_client_for, client_for
 from tests.support.walk import (
     ANONYMOUS_404_NAMESPACES,
     API_WRITE_METHODS,
     PUBLIC_PAGES,
     READ_ONLY_PAGES,
     TECHNICIAN_MAY_POST,
-    World,
-    build_world,
     call_api,
     openapi,
+    outsider_page_problems,
     report,
-    session_client,
     snapshot,
     staff_api_routes,
     staff_pages,
-    token_client,
     unknown_params,
     url_patterns,
 )
-
-
-@pytest.fixture
-def world(shop, alice, settings) -> World:
-    settings.DEV_OUTBOX = True
-    return build_world(shop=shop, owner=alice)
 
 
 def test_every_route_parameter_is_known(db):
@@ -80,25 +71,14 @@ def test_staff_api_routes_all_require_a_token(db):
 
 
 def test_outsiders_get_404_from_every_staff_page_about_another_shops_objects(world, charlie):
-    client = session_client(charlie)
-    problems = []
-    for page in staff_pages():
-        if not page.params:
-            continue
-        url = world.page_url(page)
-        before = snapshot()
-        statuses = [client.get(url).status_code, client.post(url, {}).status_code]
-        if not set(statuses) <= {404, 405} or 404 not in statuses:
-            problems.append(f"{page} → GET {statuses[0]}, POST {statuses[1]}")
-        elif snapshot() != before:
-            problems.append(f"{page} → changed data")
+    problems = outsider_page_problems(client_for(charlie), world)
     assert not problems, report("Another shop's objects must be 404 (never 403 or 200)", problems)
 
 
 def test_outsiders_get_404_from_every_staff_api_route_about_another_shops_objects(
     world, charlie, other_shop
 ):
-    client = token_client(charlie, other_shop)
+    client = api_client_for(charlie, other_shop)
     problems = []
     for route in staff_api_routes():
         if not route.params:
@@ -113,7 +93,7 @@ def test_outsiders_get_404_from_every_staff_api_route_about_another_shops_object
 
 
 def test_technicians_cannot_write_through_any_staff_page(world, bob):
-    client = session_client(bob)
+    client = client_for(bob)
     problems = []
     for page in staff_pages():
         if page.name in TECHNICIAN_MAY_POST:
@@ -129,7 +109,7 @@ def test_technicians_cannot_write_through_any_staff_page(world, bob):
 
 
 def test_technicians_cannot_write_through_any_api_route(world, bob, shop):
-    client = token_client(bob, shop)
+    client = api_client_for(bob, shop)
     problems = []
     for route in staff_api_routes():
         if route.method not in API_WRITE_METHODS:
@@ -179,7 +159,7 @@ def test_api_calls_without_a_token_are_401_on_every_staff_route(world):
 
 def test_the_owner_can_open_every_page_the_walk_checks(world, alice):
     """The control: the outsiders' 404s come from shop scoping, not from a wrongly filled URL."""
-    client = session_client(alice)
+    client = client_for(alice)
     problems = []
     for page in staff_pages():
         if not page.params:
@@ -191,7 +171,7 @@ def test_the_owner_can_open_every_page_the_walk_checks(world, alice):
 
 
 def test_the_owner_can_read_every_api_route_the_walk_checks(world, alice, shop):
-    client = token_client(alice, shop)
+    client = api_client_for(alice, shop)
     problems = []
     for route in staff_api_routes():
         if route.method != "get":

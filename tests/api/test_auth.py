@@ -4,8 +4,9 @@ from django.test import Client
 from django.utils import timezone
 
 from signoff.shops.models import ApiToken, Membership
-from tests.api.conftest import ApiClient, error_of
+from tests.api.conftest import error_of
 from tests.factories import CustomerFactory, MembershipFactory, api_token_for
+from tests.support.clients import ApiClient
 
 
 def test_a_request_without_a_token_is_401_in_the_error_shape(db):

@@ -3,15 +3,13 @@
 import threading
 
 import pytest
-from django.db import connection, connections
-from django.db.utils import load_backend
 
 from signoff.api.idempotency import is_idempotent
 from signoff.api.models import IdempotencyRecord
 from signoff.api.urls import api
 from signoff.customers import services as customer_services
 from signoff.customers.models import Customer
-from tests.api.conftest import ApiClient, error_of
+from tests.api.conftest import error_of
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
@@ -19,6 +17,8 @@ from tests.factories import (
     api_token_for,
     priced_operation,
 )
+from tests.support.clients import ApiClient
+from tests.support.threads import database_for_threads, in_thread
 from tests.support.walk import snapshot
 
 NEW = {"name": "Dana Rivera", "primary": {"email": "dana@example.com"}}
@@ -170,41 +170,10 @@ def test_when_another_request_commits_the_key_first_its_answer_is_replayed(as_al
     assert Customer.objects.count() == 1
 
 
-def _database_for_threads(tmp_path) -> dict | None:
-    """PostgreSQL: the test database. SQLite: a file copy with the production options (WAL,
-    IMMEDIATE, busy timeout), since the shared-cache in-memory test database fails on table
-    locks at once instead of waiting as Signoff's real database does."""
-    if connection.vendor != "sqlite":
-        return None
-    path = str(tmp_path / "idempotency.sqlite3")
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM INTO %s", [path])
-    return {**connections.settings["default"], "NAME": path}
-
-
-def _in_thread(db_settings: dict | None, work) -> tuple[threading.Thread, list]:
-    out: list = []
-
-    def run():
-        try:
-            if db_settings is not None:
-                backend = load_backend(db_settings["ENGINE"])
-                connections["default"] = backend.DatabaseWrapper(db_settings, "default")
-            out.append(work())
-        except BaseException as exc:  # handed back: an exception in a thread cannot fail a test
-            out.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, out
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_requests_with_one_key_create_one_customer(alice, shop, tmp_path):
     token = api_token_for(user=alice, shop=shop)
-    db_settings = _database_for_threads(tmp_path)
+    db_settings = database_for_threads(tmp_path)
     start = threading.Barrier(2)
 
     def send():
@@ -213,13 +182,13 @@ def test_two_concurrent_requests_with_one_key_create_one_customer(alice, shop, t
         response = client.post("/customers", NEW, key="twice")
         return response.status_code, response.json()["id"], response.get("Idempotent-Replayed")
 
-    runs = [_in_thread(db_settings, send) for _ in range(2)]
+    runs = [in_thread(db_settings, send) for _ in range(2)]
     for thread, _ in runs:
         thread.join(timeout=60)
     results = sorted((out[0] for _, out in runs), key=str)
     assert [r[:2] for r in results] == [(201, results[0][1])] * 2, results
     assert sorted(str(r[2]) for r in results) == ["None", "true"]
-    thread, count = _in_thread(db_settings, lambda: Customer.objects.count())
+    thread, count = in_thread(db_settings, lambda: Customer.objects.count())
     thread.join(timeout=30)
     assert count == [1]
 

@@ -1,17 +1,11 @@
-"""Small builders the approvals tests share: an RO with priced operations, a version, a signature."""
+"""Small builders the approvals tests share: an RO with priced operations, a signature."""
 
 from decimal import Decimal
 
-from signoff.approvals.canonical import sha256_hex
 from signoff.approvals.chain import signature_append
-from signoff.approvals.models import EstimateVersion, Source
+from signoff.approvals.models import Source
 from tests.factories import ContactFactory, RepairOrderFactory, priced_operation
-
-# The smallest valid PNG (1×1), enough to hash.
-PNG_1PX = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
+from tests.support.png import PNG_1PX
 
 
 def ro_with_operations(shop, *, count: int = 2, **kwargs):
@@ -20,18 +14,6 @@ def ro_with_operations(shop, *, count: int = 2, **kwargs):
     ContactFactory(customer=ro.customer, is_primary=True, name="Dana Primary")
     ops = [priced_operation(repair_order=ro, title=f"Job {i + 1}") for i in range(count)]
     return ro, ops
-
-
-def make_version(ro, *, number: int = 1) -> EstimateVersion:
-    content = {"schema": 1, "repair_order": {"id": ro.pk, "number": ro.number}, "n": number}
-    return EstimateVersion.objects.create(
-        shop=ro.shop,
-        repair_order=ro,
-        number=number,
-        content=content,
-        content_hash=sha256_hex(content),
-        total=Decimal("100.00"),
-    )
 
 
 def make_signature(ro, version, *, png: bytes = PNG_1PX):
@@ -49,17 +31,3 @@ def make_signature(ro, version, *, png: bytes = PNG_1PX):
         ip="203.0.113.9",
         user_agent="Mozilla/5.0 (test)",
     )
-
-
-def client_for(user):
-    """A test client logged in as `user`.
-
-    Saves the user first: UserFactory sets the password after its save and does not save again,
-    and a session whose password hash differs from the stored one is logged out.
-    """
-    from django.test import Client
-
-    user.save()
-    client = Client()
-    client.force_login(user)
-    return client

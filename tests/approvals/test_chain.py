@@ -4,13 +4,14 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections, transaction
-from django.db.utils import load_backend
+from django.db import connection, transaction
 
 from signoff.approvals.chain import GENESIS_HASH, decision_append, verify_repair_order
 from signoff.approvals.models import Decision, Event, EventKind, Signature, Source, Status
 from signoff.orders.models import Operation
-from tests.approvals.helpers import make_signature, make_version, ro_with_operations
+from tests.approvals.helpers import make_signature, ro_with_operations
+from tests.factories import EstimateVersionFactory
+from tests.support.threads import database_for_threads, in_thread
 
 
 def _decide(op, status=Status.APPROVED, **kwargs):
@@ -36,8 +37,8 @@ def test_each_record_points_at_the_hash_of_the_one_before(shop, alice):
 def test_decision_records_the_latest_version_unless_told_otherwise(shop):
     ro, (op, _) = ro_with_operations(shop)
     assert _decide(op).version is None
-    make_version(ro, number=1)
-    v2 = make_version(ro, number=2)
+    EstimateVersionFactory(repair_order=ro, number=1)
+    v2 = EstimateVersionFactory(repair_order=ro, number=2)
     assert _decide(op).version == v2
 
 
@@ -52,7 +53,7 @@ def test_each_decision_is_also_written_as_an_event(shop, alice):
 
 def test_verify_says_intact_for_untouched_evidence(shop):
     ro, (op1, op2) = ro_with_operations(shop)
-    version = make_version(ro)
+    version = EstimateVersionFactory(repair_order=ro)
     _decide(op1, comment="Called at 9am", ip="2001:DB8::1", user_agent="UA")
     make_signature(ro, version)
     last = _decide(op2, status=Status.DEFERRED, amount=Decimal("12.5"))
@@ -142,7 +143,7 @@ def test_inserting_a_forged_decision_with_sql_is_caught(shop):
 
 def test_changing_a_signature_image_with_sql_is_caught(shop):
     ro, (op, _) = ro_with_operations(shop)
-    signature = make_signature(ro, make_version(ro))
+    signature = make_signature(ro, EstimateVersionFactory(repair_order=ro))
     _decide(op, signature=signature)
     _sql("UPDATE approvals_signature SET png = %s WHERE id = %s", [b"not the png", signature.pk])
     problems = verify_repair_order(repair_order=ro).problems
@@ -151,7 +152,7 @@ def test_changing_a_signature_image_with_sql_is_caught(shop):
 
 def test_changing_the_signed_version_with_sql_is_caught(shop):
     ro, _ = ro_with_operations(shop)
-    version = make_version(ro)
+    version = EstimateVersionFactory(repair_order=ro)
     signature = make_signature(ro, version)
     _sql(
         "UPDATE sharing_estimateversion SET content_hash = %s WHERE id = %s",
@@ -168,7 +169,7 @@ def test_changing_the_signed_version_with_sql_is_caught(shop):
 def test_signatures_take_the_next_place_in_the_same_chain(shop):
     ro, (op, _) = ro_with_operations(shop)
     decision = _decide(op)
-    signature = make_signature(ro, make_version(ro))
+    signature = make_signature(ro, EstimateVersionFactory(repair_order=ro))
     assert signature.sequence == 2
     assert signature.prev_hash == decision.content_hash
     assert _decide(op).prev_hash == signature.content_hash
@@ -178,7 +179,7 @@ def test_a_signature_for_another_ros_version_is_refused(shop):
     ro, _ = ro_with_operations(shop)
     other_ro, _ = ro_with_operations(shop)
     with pytest.raises(ValueError):
-        make_signature(ro, make_version(other_ro))
+        make_signature(ro, EstimateVersionFactory(repair_order=other_ro))
     assert not Signature.objects.exists()
 
 
@@ -217,7 +218,7 @@ def test_deleting_the_repair_order_or_the_shop_cannot_take_the_evidence_with_it(
     if evidence == "decision":
         _decide(op)
     elif evidence == "signature":
-        make_signature(ro, make_version(ro))
+        make_signature(ro, EstimateVersionFactory(repair_order=ro))
     else:
         Event.objects.create(shop=shop, repair_order=ro, kind=EventKind.LINK_OPENED)
     for doomed in (RepairOrder.objects.filter(pk=ro.pk), Shop.objects.filter(pk=shop.pk)):
@@ -228,46 +229,10 @@ def test_deleting_the_repair_order_or_the_shop_cannot_take_the_evidence_with_it(
     assert verify_repair_order(repair_order=ro).ok
 
 
-def _database_for_threads(tmp_path) -> dict | None:
-    """Settings for the writer threads' connections.
-
-    PostgreSQL: the test database itself. SQLite: the tests run in a shared-cache in-memory
-    database, whose table locks fail at once instead of waiting, unlike the file database
-    (WAL, IMMEDIATE transactions, busy timeout) Signoff really runs on. So the threads get a file
-    copy of the test database with the production options.
-    """
-    if connection.vendor != "sqlite":
-        return None
-    path = str(tmp_path / "concurrent.sqlite3")
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM INTO %s", [path])
-    return {**connections.settings["default"], "NAME": path}
-
-
-def _in_thread(db_settings: dict | None, work) -> list:
-    """Run `work()` in a new thread on its own connection; return [result] or [exception]."""
-    out: list = []
-
-    def run():
-        try:
-            if db_settings is not None:
-                backend = load_backend(db_settings["ENGINE"])
-                connections["default"] = backend.DatabaseWrapper(db_settings, "default")
-            out.append(work())
-        except BaseException as exc:  # handed back: an exception in a thread cannot fail a test
-            out.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return [thread, out]
-
-
 @pytest.mark.django_db(transaction=True)
 def test_staff_deciding_the_same_operation_at_once_are_all_chained_in_order(shop, tmp_path):
     ro, (op,) = ro_with_operations(shop, count=1)
-    db_settings = _database_for_threads(tmp_path)
+    db_settings = database_for_threads(tmp_path)
     start = threading.Barrier(4)
 
     def decide(status):
@@ -279,7 +244,7 @@ def test_staff_deciding_the_same_operation_at_once_are_all_chained_in_order(shop
         return work
 
     runs = [
-        _in_thread(db_settings, decide(s))
+        in_thread(db_settings, decide(s))
         for s in (Status.APPROVED, Status.DECLINED, Status.DEFERRED, Status.APPROVED)
     ]
     for thread, _ in runs:
@@ -291,7 +256,7 @@ def test_staff_deciding_the_same_operation_at_once_are_all_chained_in_order(shop
         sequences = Decision.objects.filter(repair_order=ro).values_list("sequence", flat=True)
         return list(sequences), verify_repair_order(repair_order=ro).ok
 
-    thread, out = _in_thread(db_settings, check)
+    thread, out = in_thread(db_settings, check)
     thread.join(timeout=60)
     assert out == [(list(range(1, 13)), True)]
     assert sorted(seq for r in results for seq in r) == list(range(1, 13))
@@ -309,7 +274,7 @@ def test_two_staff_deciding_the_same_operation_at_the_same_moment_are_both_recor
     ro, (op,) = ro_with_operations(shop, count=1)
     reason = ApprovalReason.objects.get(shop=shop, label="Phone call")
     contact = ro.customer.contacts.get()
-    db_settings = _database_for_threads(tmp_path)
+    db_settings = database_for_threads(tmp_path)
     start = threading.Barrier(2)
 
     def decide(user, status):
@@ -328,8 +293,8 @@ def test_two_staff_deciding_the_same_operation_at_the_same_moment_are_both_recor
         return work
 
     runs = [
-        _in_thread(db_settings, decide(alice, Status.APPROVED)),
-        _in_thread(db_settings, decide(carol, Status.DECLINED)),
+        in_thread(db_settings, decide(alice, Status.APPROVED)),
+        in_thread(db_settings, decide(carol, Status.DECLINED)),
     ]
     for thread, _ in runs:
         thread.join(timeout=60)
@@ -342,7 +307,7 @@ def test_two_staff_deciding_the_same_operation_at_the_same_moment_are_both_recor
             repair_order=ro
         ).ok
 
-    thread, out = _in_thread(db_settings, check)
+    thread, out = in_thread(db_settings, check)
     thread.join(timeout=60)
     ((recorded, intact),) = out
     assert intact

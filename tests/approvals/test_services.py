@@ -9,8 +9,8 @@ from signoff.approvals.models import ApprovalReason, Decision, Event, EventKind,
 from signoff.approvals.services import decision_record, decision_reset_for_change
 from signoff.core.errors import NotAllowed, NotFound, ValidationFailed
 from signoff.shops.access import actor_for
-from tests.approvals.helpers import make_version, ro_with_operations
-from tests.factories import ContactFactory
+from tests.approvals.helpers import ro_with_operations
+from tests.factories import ContactFactory, EstimateVersionFactory
 
 
 def _reason(shop, label):
@@ -45,7 +45,7 @@ def test_a_decision_records_who_why_the_work_and_the_pre_tax_amount(shop, carol_
 
 def test_a_decision_is_tied_to_the_latest_shared_version(shop, carol_actor):
     ro, (op, _) = ro_with_operations(shop)
-    version = make_version(ro)
+    version = EstimateVersionFactory(repair_order=ro)
     assert _record(carol_actor, op).version == version
 
 

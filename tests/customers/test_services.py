@@ -12,23 +12,7 @@ from signoff.customers.services import (
     vehicle_add,
     vehicle_update,
 )
-from signoff.shops.access import actor_for
 from tests.factories import ContactFactory, CustomerFactory, VehicleFactory
-
-
-@pytest.fixture
-def owner(alice, shop):
-    return actor_for(user=alice, shop_id=shop.pk)
-
-
-@pytest.fixture
-def technician(bob, shop):
-    return actor_for(user=bob, shop_id=shop.pk)
-
-
-@pytest.fixture
-def outsider(charlie, other_shop):
-    return actor_for(user=charlie, shop_id=other_shop.pk)
 
 
 def test_customer_create_makes_the_primary_contact_in_one_go(owner):

@@ -1,41 +1,10 @@
-"""Snapshots in the version contract's shape (priced with pricing.py), versions, signature PNGs."""
+"""Snapshots in the version contract's shape (priced with pricing.py)."""
 
 from __future__ import annotations
 
-import math
-import struct
-import zlib
 from decimal import Decimal
 
-from signoff.approvals.canonical import sha256_hex
-from signoff.approvals.models import EstimateVersion
 from signoff.orders.pricing import PricedLine, line_amount, price_lines
-
-
-def signature_png(width: int = 240, height: int = 80) -> bytes:
-    """A real PNG of a drawn-looking stroke (a sine wave), encoded with the standard library."""
-    rows = []
-    for y in range(height):
-        row = bytearray([0])  # filter type: none
-        for x in range(width):
-            curve = height / 2 + math.sin(x / 18) * height / 3
-            ink = abs(y - curve) < 2.2
-            row += bytes([20, 40, 90, 255 if ink else 0])
-        rows.append(bytes(row))
-
-    def chunk(tag: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
-        + chunk(b"IEND", b"")
-    )
-
-
-SIGNATURE_PNG = signature_png()
 
 
 def line(
@@ -164,14 +133,3 @@ def snapshot(
         },
         "tax_rate": tax_rate,
     }
-
-
-def version_for(*, repair_order, content: dict, number: int = 1) -> EstimateVersion:
-    return EstimateVersion.objects.create(
-        shop=repair_order.shop,
-        repair_order=repair_order,
-        number=number,
-        content=content,
-        content_hash=sha256_hex(content),
-        total=Decimal(content["totals"]["estimate"]["total"]),
-    )

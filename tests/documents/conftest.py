@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from signoff.approvals.chain import decision_append, signature_append
 from signoff.approvals.versions import version_freeze
-from tests.documents.builders import SIGNATURE_PNG
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
@@ -16,6 +15,7 @@ from tests.factories import (
     RepairOrderFactory,
     priced_operation,
 )
+from tests.support.png import SIGNATURE_PNG
 
 
 @pytest.fixture

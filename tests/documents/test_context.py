@@ -10,7 +10,8 @@ from signoff.approvals.authorization import AnsweredOperation, AuthorizationEntr
 from signoff.core import formatting as fmt
 from signoff.documents import context
 from signoff.documents.sections import PDF_SECTION_KEYS
-from tests.documents.builders import SIGNATURE_PNG, line, operation, snapshot
+from tests.documents.builders import line, operation, snapshot
+from tests.support.png import SIGNATURE_PNG
 
 
 def sample_snapshot(**kwargs):

@@ -4,8 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from signoff.sharing import services
-from signoff.sharing.services import Recipient, share_create
-from tests.sharing.builders import actor_of, estimate_for, url_of
+from tests.sharing.builders import estimate_for, link_for, url_of
 
 pytestmark = pytest.mark.browser
 
@@ -15,12 +14,7 @@ def test_copy_link_puts_the_contacts_link_on_the_clipboard_and_says_so(
 ):
     monkeypatch.setattr(services, "_enqueue", lambda message_id: None)
     est = estimate_for(shop)
-    [link] = share_create(
-        actor=actor_of(alice, shop),
-        ro_id=est.ro.pk,
-        kind="request_approval",
-        recipients=[Recipient(est.primary.pk)],
-    ).links
+    link = link_for(est, est.primary, by=alice)
     page = logged_in_page(alice)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page.goto(f"{live_server.url}/ros/{est.ro.pk}/")

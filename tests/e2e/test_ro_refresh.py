@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 from signoff.sharing import services
 from signoff.sharing.models import ShareLink
 from signoff.sharing.services import Recipient, share_create
-from tests.sharing.builders import actor_of, decide, estimate_for
+from signoff.shops.access import actor_for
+from tests.sharing.builders import decide, estimate_for
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +49,7 @@ def test_revoke_asks_once_then_the_links_table_shows_it_revoked_without_a_reload
 ):
     monkeypatch.setattr(services, "_enqueue", lambda message_id: None)
     [link] = share_create(
-        actor=actor_of(alice, shop),
+        actor=actor_for(user=alice, shop_id=shop.pk),
         ro_id=est.ro.pk,
         kind="request_approval",
         recipients=[Recipient(est.primary.pk)],
@@ -78,7 +79,7 @@ def test_cancelling_revoke_keeps_the_link(
 ):
     monkeypatch.setattr(services, "_enqueue", lambda message_id: None)
     [link] = share_create(
-        actor=actor_of(alice, shop),
+        actor=actor_for(user=alice, shop_id=shop.pk),
         ro_id=est.ro.pk,
         kind="request_approval",
         recipients=[Recipient(est.primary.pk)],

@@ -18,29 +18,12 @@ from signoff.orders.services import (
     repair_order_create,
     repair_order_update,
 )
-from signoff.shops.access import actor_for
 from tests.factories import (
     CustomerFactory,
     RepairOrderFactory,
     VehicleFactory,
     priced_operation,
 )
-
-
-@pytest.fixture
-def owner(alice, shop):
-    return actor_for(user=alice, shop_id=shop.pk)
-
-
-@pytest.fixture
-def technician(bob, shop):
-    return actor_for(user=bob, shop_id=shop.pk)
-
-
-@pytest.fixture
-def outsider(charlie, other_shop):
-    return actor_for(user=charlie, shop_id=other_shop.pk)
-
 
 LINES = [
     {"kind": "labor", "quantity": "1.5", "unit_price": "150", "taxable": False},

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import struct
-import zlib
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -17,29 +15,7 @@ from signoff.orders.models import Operation, RepairOrder
 from signoff.sharing.links import share_link_mint
 from signoff.sharing.models import Share, ShareKind, ShareLink
 from tests.factories import ContactFactory, CustomerFactory, RepairOrderFactory, priced_operation
-
-
-def png_rgba(width: int = 60, height: int = 20, *, ink: bool = True) -> bytes:
-    """A real 8-bit RGBA PNG; with `ink`, a dark diagonal line on a transparent background."""
-    rows = []
-    for y in range(height):
-        row = bytearray(width * 4)
-        if ink:
-            x = y * width // height
-            row[x * 4 : x * 4 + 4] = b"\x11\x18\x27\xff"
-        rows.append(b"\x00" + bytes(row))
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
-        + chunk(b"IEND", b"")
-    )
+from tests.support.png import png_rgba
 
 
 def data_url(png: bytes) -> str:

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from signoff.approvals.models import Signature
 from signoff.sharing.models import ShareLink
-from tests.portal.builders import STROKES, png_rgba, shared_estimate, signature_fields
+from tests.portal.builders import STROKES, shared_estimate, signature_fields
+from tests.support.png import png_rgba
 
 pytestmark = pytest.mark.django_db
 

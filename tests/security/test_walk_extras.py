@@ -1,35 +1,14 @@
 """Gaps the permission walk leaves: htmx requests from outsiders, and spoofed client addresses."""
 
-import pytest
-
-from tests.support.walk import World, build_world, report, session_client, snapshot, staff_pages
+from tests.support.clients import client_for
+from tests.support.walk import outsider_page_problems, report
 
 HTMX = {"HX-Request": "true", "HX-Current-URL": "http://testserver/"}
 
 
-@pytest.fixture
-def world(shop, alice, settings) -> World:
-    settings.DEV_OUTBOX = True
-    return build_world(shop=shop, owner=alice)
-
-
 def test_outsiders_get_404_from_every_staff_page_even_as_an_htmx_request(world, charlie):
     """Views that answer htmx with a partial must scope that branch too."""
-    client = session_client(charlie)
-    problems = []
-    for page in staff_pages():
-        if not page.params:
-            continue
-        url = world.page_url(page)
-        before = snapshot()
-        statuses = [
-            client.get(url, headers=HTMX).status_code,
-            client.post(url, {}, headers=HTMX).status_code,
-        ]
-        if not set(statuses) <= {404, 405} or 404 not in statuses:
-            problems.append(f"{page} → GET {statuses[0]}, POST {statuses[1]}")
-        elif snapshot() != before:
-            problems.append(f"{page} → changed data")
+    problems = outsider_page_problems(client_for(charlie), world, headers=HTMX)
     assert not problems, report("Another shop's objects must be 404 to htmx too", problems)
 
 

@@ -12,7 +12,8 @@ from signoff.customers.models import Contact
 from signoff.orders.models import Operation, RepairOrder
 from signoff.sharing.links import share_link_token, share_link_url
 from signoff.sharing.models import ShareLink
-from signoff.shops.access import Actor, actor_for
+from signoff.sharing.services import Recipient, share_create
+from signoff.shops.access import actor_for
 from tests.factories import ContactFactory, RepairOrderFactory, priced_operation
 
 
@@ -57,8 +58,15 @@ def url_of(link: ShareLink) -> str:
     return share_link_url(share_link_token(link))
 
 
-def actor_of(user, shop) -> Actor:
-    return actor_for(user=user, shop_id=shop.pk)
+def link_for(estimate: Estimate, contact: Contact, *, by, channels=None) -> ShareLink:
+    """Request approval from `contact` alone, as staff user `by`; the contact's new link."""
+    result = share_create(
+        actor=actor_for(user=by, shop_id=estimate.ro.shop_id),
+        ro_id=estimate.ro.pk,
+        kind="request_approval",
+        recipients=[Recipient(contact.pk, channels)],
+    )
+    return result.links[0]
 
 
 def decide(operation, status: str, *, source: str = "on_behalf", by=None):
@@ -70,12 +78,3 @@ def ready_to_send(estimate: Estimate, *, by=None) -> None:
     """Brakes approved on the customer's behalf, wipers declined: Send to Customer may run."""
     decide(estimate.brakes, "approved", by=by)
     decide(estimate.wipers, "declined", by=by)
-
-
-def staff_client(user):
-    """A test client signed in as `user`."""
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    return client

@@ -5,7 +5,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -15,8 +15,9 @@ from signoff.sharing.channels import sms
 from signoff.sharing.compose import LINK_PLACEHOLDER
 from signoff.sharing.delivery import backoff_delay, message_deliver, message_enqueue, message_sweep
 from signoff.sharing.models import Message, ShareLink
+from tests.factories import MessageFactory
 from tests.sharing.builders import url_of
-from tests.sharing.factories import MessageFactory
+from tests.support.threads import in_thread
 from tests.support.worker import pending_tasks, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -319,21 +320,14 @@ def test_two_workers_racing_for_one_message_send_it_once(monkeypatch):
         return "<id@example>"
 
     monkeypatch.setattr(delivery, "send", slow_send)
-    results = []
 
     def worker():
         start.wait()
-        try:
-            results.append(_waiting_for_locks(lambda: message_deliver(message.pk)))
-        except Exception as exc:
-            results.append(repr(exc))
-        finally:
-            connection.close()
+        return _waiting_for_locks(lambda: message_deliver(message.pk))
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(results) == ["sent", "skipped"]
+    runs = [in_thread(None, worker) for _ in range(2)]
+    for thread, _ in runs:
+        thread.join()
+    results = [out[0] for _, out in runs]
+    assert sorted(results, key=str) == ["sent", "skipped"], results
     assert sends == [message.pk]

@@ -10,8 +10,9 @@ from signoff.sharing.compose import LINK_PLACEHOLDER, fill_link
 from signoff.sharing.delivery import message_deliver, message_enqueue
 from signoff.sharing.models import Message
 from signoff.sharing.services import Recipient, share_create
-from tests.sharing.builders import actor_of, estimate_for, ready_to_send, url_of
-from tests.sharing.factories import MessageFactory
+from signoff.shops.access import actor_for
+from tests.factories import MessageFactory
+from tests.sharing.builders import estimate_for, ready_to_send, url_of
 from tests.support.worker import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def test_a_shared_estimate_arrives_by_smtp_with_text_html_cc_line_and_the_real_p
     ready_to_send(est, by=alice)
     with django_capture_on_commit_callbacks(execute=True):
         result = share_create(
-            actor=actor_of(alice, shop),
+            actor=actor_for(user=alice, shop_id=shop.pk),
             ro_id=est.ro.pk,
             kind="request_approval",
             recipients=[Recipient(est.primary.pk, ["email"]), Recipient(est.spouse.pk, ["email"])],

@@ -6,9 +6,10 @@ from django.conf import settings as django_settings
 from signoff.sharing.delivery import message_deliver
 from signoff.sharing.models import Message
 from signoff.sharing.services import Recipient, share_create
+from signoff.shops.access import actor_for
 from signoff.shops.models import SmsStatus
-from tests.sharing.builders import actor_of, estimate_for, ready_to_send, url_of
-from tests.sharing.factories import MessageFactory
+from tests.factories import MessageFactory
+from tests.sharing.builders import estimate_for, ready_to_send, url_of
 from tests.support.twilio_standin import ACCOUNT_SID, AUTH_TOKEN
 from tests.support.worker import run_queued_tasks
 
@@ -34,7 +35,7 @@ def test_a_shared_estimate_sends_one_text_per_person_each_with_their_own_link(
     ready_to_send(est, by=alice)
     with django_capture_on_commit_callbacks(execute=True):
         result = share_create(
-            actor=actor_of(alice, shop),
+            actor=actor_for(user=alice, shop_id=shop.pk),
             ro_id=est.ro.pk,
             kind="request_approval",
             recipients=[Recipient(est.primary.pk, ["sms"]), Recipient(est.spouse.pk, ["sms"])],

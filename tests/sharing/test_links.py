@@ -18,7 +18,8 @@ from signoff.sharing.links import (
 )
 from signoff.sharing.models import ShareLink
 from signoff.sharing.services import Recipient, share_create
-from tests.sharing.builders import actor_of, estimate_for, url_of
+from signoff.shops.access import actor_for
+from tests.sharing.builders import estimate_for, url_of
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def shared(shop, alice, monkeypatch):
     monkeypatch.setattr(services, "_enqueue", lambda message_id: None)
     est = estimate_for(shop)
     result = share_create(
-        actor=actor_of(alice, shop),
+        actor=actor_for(user=alice, shop_id=shop.pk),
         ro_id=est.ro.pk,
         kind="request_approval",
         recipients=[Recipient(est.primary.pk), Recipient(est.spouse.pk)],

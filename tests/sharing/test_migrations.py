@@ -8,7 +8,8 @@ from signoff.approvals.models import Event, EventKind
 from signoff.sharing import services
 from signoff.sharing.models import Share, ShareKind
 from signoff.sharing.services import Recipient, share_create
-from tests.sharing.builders import actor_of, estimate_for, ready_to_send
+from signoff.shops.access import actor_for
+from tests.sharing.builders import estimate_for, ready_to_send
 
 BEFORE = [("sharing", "0003_estimateversion_moved_to_approvals")]
 AFTER = [("sharing", "0004_share_kind_send_to_customer")]
@@ -33,7 +34,7 @@ def _event_kinds() -> list[str]:
 def test_shares_stored_as_send_updated_become_send_to_customer(shop, alice, monkeypatch):
     monkeypatch.setattr(services, "_enqueue", lambda message_id: None)
     est = estimate_for(shop)
-    actor = actor_of(alice, shop)
+    actor = actor_for(user=alice, shop_id=shop.pk)
     for kind in (ShareKind.REQUEST_APPROVAL, ShareKind.SEND_TO_CUSTOMER):
         if kind == ShareKind.SEND_TO_CUSTOMER:
             ready_to_send(est)

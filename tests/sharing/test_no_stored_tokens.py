@@ -10,7 +10,8 @@ from django.apps import apps
 from signoff.sharing.links import share_link_token
 from signoff.sharing.models import OutboxCapture, ShareLink
 from signoff.shops.models import SmsStatus
-from tests.sharing.builders import estimate_for, staff_client
+from tests.sharing.builders import estimate_for
+from tests.support.clients import client_for
 from tests.support.worker import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def share_everything(shop, alice, api_client_for, django_capture_on_commit_callb
     tokens = [share_link_token(link) for link in links]
     for link, token in zip(links, tokens, strict=True):
         assert token in client.get(f"/api/v1/share-links/{link.pk}/url").json()["url"]
-        assert token in staff_client(alice).post(f"/share-links/{link.pk}/url/").json()["url"]
+        assert token in client_for(alice).post(f"/share-links/{link.pk}/url/").json()["url"]
         assert token not in first.content.decode() + replay.content.decode()
     return tokens
 

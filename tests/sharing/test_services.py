@@ -7,8 +7,9 @@ from signoff.sharing.compose import LINK_PLACEHOLDER
 from signoff.sharing.links import share_link_resolve
 from signoff.sharing.models import Message, Share, ShareLink
 from signoff.sharing.services import Recipient, link_revoke, share_create
+from signoff.shops.access import actor_for
 from tests.factories import ContactFactory, RepairOrderFactory
-from tests.sharing.builders import actor_of, decide, estimate_for, ready_to_send, url_of
+from tests.sharing.builders import decide, ready_to_send, url_of
 
 
 @pytest.fixture
@@ -16,11 +17,6 @@ def enqueued(monkeypatch):
     ids = []
     monkeypatch.setattr(services, "_enqueue", ids.append)
     return ids
-
-
-@pytest.fixture
-def est(shop):
-    return estimate_for(shop)
 
 
 def request_approval(actor, est, *recipients, **kwargs):
@@ -34,7 +30,7 @@ def request_approval(actor, est, *recipients, **kwargs):
 
 
 def test_request_approval_writes_a_version_a_share_a_link_and_a_message(shop, alice, est, enqueued):
-    result = request_approval(actor_of(alice, shop), est)
+    result = request_approval(actor_for(user=alice, shop_id=shop.pk), est)
     share = Share.objects.get()
     assert result.share == share
     assert share.kind == "request_approval"
@@ -55,7 +51,7 @@ def test_messages_are_enqueued_only_after_the_transaction_commits(
     shop, alice, est, enqueued, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        result = request_approval(actor_of(alice, shop), est)
+        result = request_approval(actor_for(user=alice, shop_id=shop.pk), est)
         assert enqueued == []
     assert len(callbacks) == 1
     assert enqueued == [result.messages[0].pk]
@@ -64,7 +60,7 @@ def test_messages_are_enqueued_only_after_the_transaction_commits(
 def test_the_link_token_is_256_bits_and_only_its_hash_and_nonce_are_stored(
     shop, alice, est, enqueued
 ):
-    result = request_approval(actor_of(alice, shop), est)
+    result = request_approval(actor_for(user=alice, shop_id=shop.pk), est)
     raw = url_of(result.links[0]).rsplit("/s/", 1)[1]
     assert len(raw) == 43  # an HMAC-SHA256, URL-safe base64 without padding
     stored = ShareLink.objects.get(pk=result.links[0].pk)
@@ -77,7 +73,7 @@ def test_the_link_token_is_256_bits_and_only_its_hash_and_nonce_are_stored(
 def test_links_expire_after_the_shops_link_expiry_days(shop, alice, est, enqueued):
     shop.link_expiry_days = 7
     shop.save()
-    result = request_approval(actor_of(alice, shop), est)
+    result = request_approval(actor_for(user=alice, shop_id=shop.pk), est)
     link = result.links[0]
     assert 6.99 < (link.expires_at - link.created_at).total_seconds() / 86400 < 7.01
 
@@ -86,7 +82,7 @@ def test_each_person_gets_their_own_link_and_message_saying_who_else_got_it(
     shop, alice, est, enqueued
 ):
     result = request_approval(
-        actor_of(alice, shop),
+        actor_for(user=alice, shop_id=shop.pk),
         est,
         Recipient(est.primary.pk, ["email"]),
         Recipient(est.spouse.pk, ["email"]),
@@ -110,7 +106,7 @@ def test_the_primary_recipient_comes_first_whatever_order_they_were_listed_in(
     shop, alice, est, enqueued
 ):
     result = request_approval(
-        actor_of(alice, shop),
+        actor_for(user=alice, shop_id=shop.pk),
         est,
         Recipient(est.spouse.pk, ["email"]),
         Recipient(est.primary.pk, ["email"]),
@@ -125,7 +121,10 @@ def test_channels_default_to_each_contacts_preference(shop, alice, est, enqueued
     est.primary.notify = "both"
     est.primary.save()
     result = request_approval(
-        actor_of(alice, shop), est, Recipient(est.primary.pk), Recipient(est.spouse.pk)
+        actor_for(user=alice, shop_id=shop.pk),
+        est,
+        Recipient(est.primary.pk),
+        Recipient(est.spouse.pk),
     )
     sent = [(m.contact.name, m.channel, m.to_address) for m in result.messages]
     assert sent == [
@@ -140,7 +139,7 @@ def test_channels_default_to_each_contacts_preference(shop, alice, est, enqueued
 def test_a_text_preference_falls_back_to_email_while_texting_is_not_approved(
     shop, alice, est, enqueued
 ):
-    result = request_approval(actor_of(alice, shop), est, Recipient(est.spouse.pk))
+    result = request_approval(actor_for(user=alice, shop_id=shop.pk), est, Recipient(est.spouse.pk))
     assert [(m.channel, m.to_address) for m in result.messages] == [("email", "jane@mail.example")]
 
 
@@ -148,7 +147,9 @@ def test_texts_are_refused_while_the_shop_is_not_approved_for_texting(shop, alic
     shop.sms_status, shop.sms_sender = "pending", "+15035550199"
     shop.save()
     with pytest.raises(ValidationFailed) as err:
-        request_approval(actor_of(alice, shop), est, Recipient(est.spouse.pk, ["sms"]))
+        request_approval(
+            actor_for(user=alice, shop_id=shop.pk), est, Recipient(est.spouse.pk, ["sms"])
+        )
     assert "not approved for this shop" in err.value.fields["recipients.0.channels"]
     assert not Share.objects.exists() and not Message.objects.exists()
 
@@ -157,7 +158,7 @@ def test_one_text_per_person_never_a_group(shop, alice, est, enqueued):
     shop.sms_status, shop.sms_sender = "approved", "+15035550199"
     shop.save()
     result = request_approval(
-        actor_of(alice, shop),
+        actor_for(user=alice, shop_id=shop.pk),
         est,
         Recipient(est.primary.pk, ["sms"]),
         Recipient(est.spouse.pk, ["sms"]),
@@ -175,7 +176,9 @@ def test_a_contact_without_a_mobile_cannot_be_texted(shop, alice, est, enqueued)
     est.spouse.mobile = ""
     est.spouse.save()
     with pytest.raises(ValidationFailed) as err:
-        request_approval(actor_of(alice, shop), est, Recipient(est.spouse.pk, ["sms"]))
+        request_approval(
+            actor_for(user=alice, shop_id=shop.pk), est, Recipient(est.spouse.pk, ["sms"])
+        )
     assert err.value.fields["recipients.0.channels"] == (
         "Jane Doe: No mobile number — add one on the customer page."
     )
@@ -186,7 +189,7 @@ def test_an_email_channel_needs_a_valid_email_and_says_whose_is_missing(shop, al
     est.spouse.save()
     with pytest.raises(ValidationFailed) as err:
         request_approval(
-            actor_of(alice, shop),
+            actor_for(user=alice, shop_id=shop.pk),
             est,
             Recipient(est.primary.pk, ["email"]),
             Recipient(est.spouse.pk, ["email"]),
@@ -199,27 +202,30 @@ def test_an_email_channel_needs_a_valid_email_and_says_whose_is_missing(shop, al
 def test_a_contact_of_another_customer_is_refused(shop, alice, est, enqueued):
     stranger = ContactFactory(customer=RepairOrderFactory(shop=shop).customer, name="Sam Other")
     with pytest.raises(ValidationFailed) as err:
-        request_approval(actor_of(alice, shop), est, Recipient(stranger.pk))
+        request_approval(actor_for(user=alice, shop_id=shop.pk), est, Recipient(stranger.pk))
     assert "Sam Other is not a contact of" in err.value.fields["recipients.0.contact_id"]
 
 
 def test_an_unknown_contact_is_a_field_error(shop, alice, est, enqueued):
     with pytest.raises(ValidationFailed) as err:
-        request_approval(actor_of(alice, shop), est, Recipient(999_999))
+        request_approval(actor_for(user=alice, shop_id=shop.pk), est, Recipient(999_999))
     assert "recipients.0.contact_id" in err.value.fields
 
 
 def test_another_shops_contact_is_unknown(shop, alice, other_shop, est, enqueued):
     outsider = ContactFactory(customer=RepairOrderFactory(shop=other_shop).customer)
     with pytest.raises(ValidationFailed) as err:
-        request_approval(actor_of(alice, shop), est, Recipient(outsider.pk))
+        request_approval(actor_for(user=alice, shop_id=shop.pk), est, Recipient(outsider.pk))
     assert err.value.fields["recipients.0.contact_id"] == f"There is no contact #{outsider.pk}."
 
 
 def test_sharing_needs_at_least_one_recipient(shop, alice, est, enqueued):
     with pytest.raises(ValidationFailed) as err:
         share_create(
-            actor=actor_of(alice, shop), ro_id=est.ro.pk, kind="request_approval", recipients=[]
+            actor=actor_for(user=alice, shop_id=shop.pk),
+            ro_id=est.ro.pk,
+            kind="request_approval",
+            recipients=[],
         )
     assert "recipients" in err.value.fields
 
@@ -227,33 +233,40 @@ def test_sharing_needs_at_least_one_recipient(shop, alice, est, enqueued):
 def test_the_primary_must_be_one_of_the_recipients(shop, alice, est, enqueued):
     with pytest.raises(ValidationFailed) as err:
         request_approval(
-            actor_of(alice, shop), est, Recipient(est.spouse.pk), primary_contact_id=est.primary.pk
+            actor_for(user=alice, shop_id=shop.pk),
+            est,
+            Recipient(est.spouse.pk),
+            primary_contact_id=est.primary.pk,
         )
     assert "primary_contact_id" in err.value.fields
 
 
 def test_unknown_pdf_sections_are_refused(shop, alice, est, enqueued):
     with pytest.raises(ValidationFailed) as err:
-        request_approval(actor_of(alice, shop), est, sections=["labor", "secret_margin"])
+        request_approval(
+            actor_for(user=alice, shop_id=shop.pk), est, sections=["labor", "secret_margin"]
+        )
     assert "secret_margin" in err.value.fields["sections"]
 
 
 def test_sections_default_to_all_and_keep_their_documented_order(shop, alice, est, enqueued):
-    everything = request_approval(actor_of(alice, shop), est).share
+    everything = request_approval(actor_for(user=alice, shop_id=shop.pk), est).share
     assert everything.sections[0] == "customer_vehicle" and "signatures" in everything.sections
-    some = request_approval(actor_of(alice, shop), est, sections=["notes", "labor"]).share
+    some = request_approval(
+        actor_for(user=alice, shop_id=shop.pk), est, sections=["notes", "labor"]
+    ).share
     assert some.sections == ["labor", "notes"]
 
 
 def test_a_technician_cannot_share(shop, bob, est, enqueued):
     with pytest.raises(NotAllowed):
-        request_approval(actor_of(bob, shop), est)
+        request_approval(actor_for(user=bob, shop_id=shop.pk), est)
     assert not EstimateVersion.objects.exists()
 
 
 def test_another_shops_repair_order_is_not_found(shop, charlie, other_shop, est, enqueued):
     with pytest.raises(NotFound):
-        request_approval(actor_of(charlie, other_shop), est)
+        request_approval(actor_for(user=charlie, shop_id=other_shop.pk), est)
 
 
 def test_request_approval_needs_an_operation(shop, alice, enqueued):
@@ -261,7 +274,7 @@ def test_request_approval_needs_an_operation(shop, alice, enqueued):
     contact = ContactFactory(customer=ro.customer, is_primary=True)
     with pytest.raises(Conflict) as err:
         share_create(
-            actor=actor_of(alice, shop),
+            actor=actor_for(user=alice, shop_id=shop.pk),
             ro_id=ro.pk,
             kind="request_approval",
             recipients=[Recipient(contact.pk)],
@@ -273,7 +286,7 @@ def test_send_to_customer_is_refused_while_an_operation_is_pending(shop, alice, 
     decide(est.brakes, "approved")
     with pytest.raises(Conflict) as err:
         share_create(
-            actor=actor_of(alice, shop),
+            actor=actor_for(user=alice, shop_id=shop.pk),
             ro_id=est.ro.pk,
             kind="send_to_customer",
             recipients=[Recipient(est.primary.pk)],
@@ -288,7 +301,7 @@ def test_send_to_customer_needs_an_approval_on_the_customers_behalf(shop, alice,
     decide(est.wipers, "declined")
     with pytest.raises(Conflict) as err:
         share_create(
-            actor=actor_of(alice, shop),
+            actor=actor_for(user=alice, shop_id=shop.pk),
             ro_id=est.ro.pk,
             kind="send_to_customer",
             recipients=[Recipient(est.primary.pk)],
@@ -300,7 +313,7 @@ def test_send_to_customer_needs_an_approval_on_the_customers_behalf(shop, alice,
 def test_send_to_customer_works_once_every_operation_is_decided(shop, alice, est, enqueued):
     ready_to_send(est)
     result = share_create(
-        actor=actor_of(alice, shop),
+        actor=actor_for(user=alice, shop_id=shop.pk),
         ro_id=est.ro.pk,
         kind="send_to_customer",
         recipients=[Recipient(est.primary.pk)],
@@ -315,15 +328,15 @@ def test_send_to_customer_works_once_every_operation_is_decided(shop, alice, est
 
 
 def test_sharing_twice_without_changes_reuses_the_version(shop, alice, est, enqueued):
-    first = request_approval(actor_of(alice, shop), est)
-    second = request_approval(actor_of(alice, shop), est)
+    first = request_approval(actor_for(user=alice, shop_id=shop.pk), est)
+    second = request_approval(actor_for(user=alice, shop_id=shop.pk), est)
     assert first.share.version == second.share.version
     assert not second.version_created
     assert first.links[0] != second.links[0]
 
 
 def test_a_share_records_share_created_and_version_created_events(shop, alice, est, enqueued):
-    result = request_approval(actor_of(alice, shop), est)
+    result = request_approval(actor_for(user=alice, shop_id=shop.pk), est)
     kinds = list(Event.objects.filter(repair_order=est.ro).values_list("kind", flat=True))
     assert kinds == [EventKind.VERSION_CREATED, EventKind.SHARE_CREATED]
     event = Event.objects.get(kind=EventKind.SHARE_CREATED)
@@ -334,26 +347,26 @@ def test_a_share_records_share_created_and_version_created_events(shop, alice, e
 def test_revoking_a_link_stops_it_opening_and_is_recorded(shop, alice, est, enqueued):
     from signoff.core.errors import LinkGone
 
-    result = request_approval(actor_of(alice, shop), est)
+    result = request_approval(actor_for(user=alice, shop_id=shop.pk), est)
     link = result.links[0]
     url = url_of(link)
-    revoked = link_revoke(actor=actor_of(alice, shop), link_id=link.pk)
+    revoked = link_revoke(actor=actor_for(user=alice, shop_id=shop.pk), link_id=link.pk)
     assert revoked.revoked_at is not None and revoked.revoked_by == alice
     with pytest.raises(LinkGone):
         share_link_resolve(raw_token=url.rsplit("/", 1)[1], client=None)
     assert Event.objects.filter(kind=EventKind.LINK_REVOKED, share_link=link).count() == 1
-    link_revoke(actor=actor_of(alice, shop), link_id=link.pk)
+    link_revoke(actor=actor_for(user=alice, shop_id=shop.pk), link_id=link.pk)
     assert Event.objects.filter(kind=EventKind.LINK_REVOKED).count() == 1
 
 
 def test_technicians_and_other_shops_cannot_revoke_links(
     shop, alice, bob, charlie, other_shop, est, enqueued
 ):
-    link = request_approval(actor_of(alice, shop), est).links[0]
+    link = request_approval(actor_for(user=alice, shop_id=shop.pk), est).links[0]
     with pytest.raises(NotAllowed):
-        link_revoke(actor=actor_of(bob, shop), link_id=link.pk)
+        link_revoke(actor=actor_for(user=bob, shop_id=shop.pk), link_id=link.pk)
     with pytest.raises(NotFound):
-        link_revoke(actor=actor_of(charlie, other_shop), link_id=link.pk)
+        link_revoke(actor=actor_for(user=charlie, shop_id=other_shop.pk), link_id=link.pk)
     assert ShareLink.objects.get(pk=link.pk).revoked_at is None
 
 
@@ -364,7 +377,7 @@ def test_send_to_customer_delivers_to_each_contact_by_their_preference(shop, ali
     est.primary.save()
     ready_to_send(est)
     result = share_create(
-        actor=actor_of(alice, shop),
+        actor=actor_for(user=alice, shop_id=shop.pk),
         ro_id=est.ro.pk,
         kind="send_to_customer",
         recipients=[Recipient(est.primary.pk), Recipient(est.spouse.pk, ["sms"])],
@@ -380,7 +393,7 @@ def test_send_to_customer_refuses_channels_other_than_the_contacts_preference(
     ready_to_send(est)
     with pytest.raises(ValidationFailed) as err:
         share_create(
-            actor=actor_of(alice, shop),
+            actor=actor_for(user=alice, shop_id=shop.pk),
             ro_id=est.ro.pk,
             kind="send_to_customer",
             recipients=[Recipient(est.primary.pk, ["sms"])],

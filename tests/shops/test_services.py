@@ -18,14 +18,8 @@ from signoff.shops.signals import shop_created
 from tests.factories import MembershipFactory
 
 
-def actor(user, shop, role):
-    made = actor_for(user=user, shop_id=shop.pk)
-    assert made.role == role  # the test's premise: the user has that role in the shop
-    return made
-
-
 def test_api_token_create_stores_only_the_hash_and_returns_the_raw_value_once(alice, shop):
-    token, raw = api_token_create(actor=actor(alice, shop, Role.OWNER), name=" DMS link ")
+    token, raw = api_token_create(actor=actor_for(user=alice, shop_id=shop.pk), name=" DMS link ")
     assert raw.startswith(ApiToken.PREFIX)
     assert token.name == "DMS link"
     assert token.token_hash == ApiToken.hash(raw)
@@ -36,37 +30,37 @@ def test_api_token_create_stores_only_the_hash_and_returns_the_raw_value_once(al
 
 def test_api_token_create_asks_for_a_name(alice, shop):
     with pytest.raises(ValidationFailed) as exc:
-        api_token_create(actor=actor(alice, shop, Role.OWNER), name="   ")
+        api_token_create(actor=actor_for(user=alice, shop_id=shop.pk), name="   ")
     assert "name" in exc.value.fields
     assert ApiToken.objects.count() == 0
 
 
 def test_a_technician_may_create_a_token_for_themselves(bob, shop):
-    token, _ = api_token_create(actor=actor(bob, shop, Role.TECHNICIAN), name="read only")
+    token, _ = api_token_create(actor=actor_for(user=bob, shop_id=shop.pk), name="read only")
     assert token.user == bob
 
 
 def test_api_token_revoke_sets_revoked_at_and_keeps_the_row(alice, shop):
-    token, _ = api_token_create(actor=actor(alice, shop, Role.OWNER), name="t")
-    api_token_revoke(actor=actor(alice, shop, Role.OWNER), token_id=token.pk)
+    token, _ = api_token_create(actor=actor_for(user=alice, shop_id=shop.pk), name="t")
+    api_token_revoke(actor=actor_for(user=alice, shop_id=shop.pk), token_id=token.pk)
     token.refresh_from_db()
     assert token.revoked_at is not None
 
 
 def test_a_member_cannot_revoke_a_colleagues_token_but_an_owner_can(alice, carol, shop):
-    token, _ = api_token_create(actor=actor(alice, shop, Role.OWNER), name="owner's")
+    token, _ = api_token_create(actor=actor_for(user=alice, shop_id=shop.pk), name="owner's")
     with pytest.raises(NotFound):
-        api_token_revoke(actor=actor(carol, shop, Role.ADVISOR), token_id=token.pk)
-    carols, _ = api_token_create(actor=actor(carol, shop, Role.ADVISOR), name="carol's")
-    api_token_revoke(actor=actor(alice, shop, Role.OWNER), token_id=carols.pk)
+        api_token_revoke(actor=actor_for(user=carol, shop_id=shop.pk), token_id=token.pk)
+    carols, _ = api_token_create(actor=actor_for(user=carol, shop_id=shop.pk), name="carol's")
+    api_token_revoke(actor=actor_for(user=alice, shop_id=shop.pk), token_id=carols.pk)
     carols.refresh_from_db()
     assert carols.revoked_at is not None
 
 
 def test_another_shops_token_is_not_found(alice, shop, charlie, other_shop):
-    token, _ = api_token_create(actor=actor(charlie, other_shop, Role.OWNER), name="theirs")
+    token, _ = api_token_create(actor=actor_for(user=charlie, shop_id=other_shop.pk), name="theirs")
     with pytest.raises(NotFound):
-        api_token_revoke(actor=actor(alice, shop, Role.OWNER), token_id=token.pk)
+        api_token_revoke(actor=actor_for(user=alice, shop_id=shop.pk), token_id=token.pk)
 
 
 def test_shop_switch_returns_the_actor_for_a_shop_the_user_belongs_to(alice, shop, other_shop):
@@ -89,7 +83,7 @@ def test_shop_switch_refuses_a_shop_the_user_is_not_a_member_of(alice, other_sho
 
 def test_settings_update_saves_every_field(alice, shop):
     shop = shop_settings_update(
-        actor=actor(alice, shop, Role.OWNER),
+        actor=actor_for(user=alice, shop_id=shop.pk),
         data={
             "name": "Main Street Auto & Truck",
             "phone": "(323) 555-0142",
@@ -129,7 +123,7 @@ def test_settings_update_reports_every_bad_field_and_saves_nothing(alice, shop):
     before = (shop.name, shop.tax_rate, shop.timezone)
     with pytest.raises(ValidationFailed) as exc:
         shop_settings_update(
-            actor=actor(alice, shop, Role.OWNER),
+            actor=actor_for(user=alice, shop_id=shop.pk),
             data={
                 "name": "",
                 "email": "not-an-email",
@@ -157,7 +151,7 @@ def test_settings_update_reports_every_bad_field_and_saves_nothing(alice, shop):
 
 def test_capturing_the_recommendation_approver_needs_recommendation_approval_on(alice, shop):
     shop = shop_settings_update(
-        actor=actor(alice, shop, Role.OWNER),
+        actor=actor_for(user=alice, shop_id=shop.pk),
         data={"allow_recommendation_approval": False, "capture_recommendation_approver": True},
     )
     assert shop.capture_recommendation_approver is False
@@ -166,7 +160,7 @@ def test_capturing_the_recommendation_approver_needs_recommendation_approval_on(
 def test_approved_text_messaging_needs_a_sender(alice, shop):
     with pytest.raises(ValidationFailed) as exc:
         shop_settings_update(
-            actor=actor(alice, shop, Role.OWNER),
+            actor=actor_for(user=alice, shop_id=shop.pk),
             data={"sms_status": SmsStatus.APPROVED, "sms_sender": ""},
         )
     assert "sender" in exc.value.fields["sms_sender"]
@@ -175,7 +169,7 @@ def test_approved_text_messaging_needs_a_sender(alice, shop):
 def test_quiet_hours_need_both_ends(alice, shop):
     with pytest.raises(ValidationFailed) as exc:
         shop_settings_update(
-            actor=actor(alice, shop, Role.OWNER), data={"quiet_hours_start": "21:00"}
+            actor=actor_for(user=alice, shop_id=shop.pk), data={"quiet_hours_start": "21:00"}
         )
     assert "quiet_hours_end" in exc.value.fields
 
@@ -184,14 +178,16 @@ def test_quiet_hours_need_both_ends(alice, shop):
 def test_only_owners_and_managers_change_settings(shop, role):
     user = MembershipFactory(shop=shop, role=role).user
     with pytest.raises(NotAllowed):
-        shop_settings_update(actor=actor(user, shop, role), data={"name": "Renamed"})
+        shop_settings_update(actor=actor_for(user=user, shop_id=shop.pk), data={"name": "Renamed"})
     shop.refresh_from_db()
     assert shop.name != "Renamed"
 
 
 def test_a_manager_can_change_settings(shop):
     user = MembershipFactory(shop=shop, role=Role.MANAGER).user
-    saved = shop_settings_update(actor=actor(user, shop, Role.MANAGER), data={"tax_rate": "7.5"})
+    saved = shop_settings_update(
+        actor=actor_for(user=user, shop_id=shop.pk), data={"tax_rate": "7.5"}
+    )
     assert saved.tax_rate == Decimal("7.5")
     assert saved.created_at <= timezone.now()
 

@@ -4,10 +4,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import Client
 
 from signoff.shops.models import ApiToken
 from tests.factories import MembershipFactory
+from tests.support.clients import bearer_client
 
 
 def run(*args: str) -> tuple[str, str]:
@@ -21,13 +21,13 @@ def test_the_printed_token_authenticates_api_calls_and_only_its_hash_is_kept(ali
     assert "shown only once" in message
     token = ApiToken.objects.get(user=alice, shop=shop)
     assert (token.name, token.token_hash) == ("DMS", ApiToken.hash(raw))
-    response = Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/v1/customers")
+    response = bearer_client(raw).get("/api/v1/customers")
     assert response.status_code == 200
 
 
 def test_the_token_acts_with_the_users_role(bob, shop):
     raw, _ = run("--user", "bob", "--shop", shop.slug)
-    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    client = bearer_client(raw)
     response = client.post(
         "/api/v1/customers",
         {"name": "X", "primary": {"email": "x@example.com"}},

@@ -413,14 +413,25 @@ def call_api(client: Client, route: ApiRoute, world: World):
     )
 
 
-def token_client(user, shop) -> Client:
-    return Client(headers={"Authorization": f"Bearer {api_token_for(user=user, shop=shop)}"})
-
-
-def session_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+def outsider_page_problems(client: Client, world: World, headers: dict | None = None) -> list[str]:
+    """Every staff page about one of the world's objects, asked for (GET and POST) by `client`
+    of another shop: what answered other than 404 (or 405), or changed data."""
+    headers = headers or {}
+    problems = []
+    for page in staff_pages():
+        if not page.params:
+            continue
+        url = world.page_url(page)
+        before = snapshot()
+        statuses = [
+            client.get(url, headers=headers).status_code,
+            client.post(url, {}, headers=headers).status_code,
+        ]
+        if not set(statuses) <= {404, 405} or 404 not in statuses:
+            problems.append(f"{page} → GET {statuses[0]}, POST {statuses[1]}")
+        elif snapshot() != before:
+            problems.append(f"{page} → changed data")
+    return problems
 
 
 def report(title: str, problems: list[str]) -> str:

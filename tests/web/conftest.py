@@ -1,19 +1,8 @@
-"""Helpers for staff page tests: a logged-in client per user and a small priced RO."""
+"""Helpers for staff page tests: a small priced RO and the header htmx sends."""
 
 import pytest
-from django.test import Client
 
 from tests.factories import ContactFactory, RepairOrderFactory, priced_operation
-
-
-@pytest.fixture
-def client_for():
-    def make(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -20,10 +20,9 @@ from tests.factories import (
 
 
 @pytest.fixture
-def admin_client(client, db):
+def admin_client(client_for):
     user = get_user_model().objects.create_superuser("root", "root@example.com", "pw-for-tests")
-    client.force_login(user)
-    return client
+    return client_for(user)
 
 
 @pytest.fixture

@@ -36,8 +36,8 @@ def test_logging_out_takes_a_post_and_ends_the_session(alice_client):
     assert alice_client.get("/").status_code == 302
 
 
-def test_a_user_without_a_shop_is_told_to_ask_for_access(client, db):
-    client.force_login(UserFactory())
+def test_a_user_without_a_shop_is_told_to_ask_for_access(client_for):
+    client = client_for(UserFactory())
     response = client.get("/")
     assert response.status_code == 403
     assert b"not a member of any shop" in response.content

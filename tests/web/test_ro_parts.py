@@ -8,10 +8,10 @@ from django.db import transaction
 from signoff.approvals.chain import decision_append
 from signoff.sharing.models import ShareLink
 from signoff.sharing.services import Recipient, share_create
+from signoff.shops.access import actor_for
 from signoff.web import panels
 from signoff.web.estimate import RO_CHANGED_EVENT
 from tests.factories import RepairOrderFactory, priced_operation
-from tests.sharing.builders import actor_of
 from tests.web.conftest import HTMX
 
 PART_NAMES = ["estimate", *panels.RO_PANELS]
@@ -138,7 +138,7 @@ def link(shop, alice, ro):
     contact.email = "maria@mail.example"
     contact.save()
     result = share_create(
-        actor=actor_of(alice, shop),
+        actor=actor_for(user=alice, shop_id=shop.pk),
         ro_id=ro.pk,
         kind="request_approval",
         recipients=[Recipient(contact.pk)],

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import pytest
 
 from signoff.approvals.models import ApprovalReason
-from tests.approvals.helpers import client_for, ro_with_operations
+from tests.approvals.helpers import ro_with_operations
+from tests.support.clients import client_for
 
 
 @dataclass(frozen=True)

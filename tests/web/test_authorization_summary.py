@@ -17,7 +17,9 @@ from signoff.approvals.models import ApprovalReason, Signature, Source, Status
 from signoff.shops.access import Actor
 from signoff.web.panels_authorization import ro_authorization
 from tests.documents.reading import text
-from tests.portal.builders import png_rgba, signature_fields
+from tests.portal.builders import signature_fields
+from tests.support.clients import client_for
+from tests.support.png import png_rgba
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +30,6 @@ def _sign(client, shared, *answers):
     data.update(signature_fields())
     data.update({f"op-{op.pk}": status for op, status in answers})
     return client.post(shared.url, data)
-
-
-def _staff(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_link_signature_is_listed_with_signer_how_version_amount_and_image(client, shared):
@@ -113,7 +109,7 @@ def test_recommendation_approvals_are_listed_only_when_both_options_are_on(clien
 def test_the_ro_page_shows_the_summary_with_the_signature_image(client, alice, shared):
     _sign(client, shared, (shared.brakes, "approved"))
     signature = Signature.objects.get()
-    html = _staff(alice).get(f"/ros/{shared.ro.pk}/").content.decode()
+    html = client_for(alice).get(f"/ros/{shared.ro.pk}/").content.decode()
     assert "Authorization summary" in html
     assert "Sam Lee" in html and "Customer share link" in html
     assert f'src="/ros/{shared.ro.pk}/signatures/{signature.pk}.png"' in html
@@ -126,11 +122,11 @@ def test_the_ro_page_shows_the_summary_with_the_signature_image(client, alice, s
 def test_signature_images_are_served_to_the_shops_staff_only(client, alice, bob, charlie, shared):
     _sign(client, shared, (shared.brakes, "approved"))
     url = f"/ros/{shared.ro.pk}/signatures/{Signature.objects.get().pk}.png"
-    response = _staff(bob).get(url)
+    response = client_for(bob).get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response.content == png_rgba()
-    assert _staff(charlie).get(url).status_code == 404
+    assert client_for(charlie).get(url).status_code == 404
     assert Client().get(url).status_code == 302
 
 
@@ -159,7 +155,7 @@ def test_the_api_lists_the_summary_with_signature_references(
 
 def test_the_certificate_downloads_as_a_pdf_for_staff(client, alice, charlie, shared):
     _sign(client, shared, (shared.brakes, "approved"))
-    response = _staff(alice).get(f"/ros/{shared.ro.pk}/certificate.pdf")
+    response = client_for(alice).get(f"/ros/{shared.ro.pk}/certificate.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -167,7 +163,7 @@ def test_the_certificate_downloads_as_a_pdf_for_staff(client, alice, charlie, sh
     assert "CONSENT AGREED TO" in printed
     assert "for a total of $340.98 including tax" in printed
     assert f"I can ask {shared.ro.shop.name} for a paper copy" in printed
-    assert _staff(charlie).get(f"/ros/{shared.ro.pk}/certificate.pdf").status_code == 404
+    assert client_for(charlie).get(f"/ros/{shared.ro.pk}/certificate.pdf").status_code == 404
 
 
 def _signed_and_phoned(client, alice, shared):
@@ -242,7 +238,7 @@ def test_the_certificate_prints_the_signer_amount_and_version_the_api_returns(
         .json()
     )
     printed = " ".join(
-        text(_staff(alice).get(f"/ros/{shared.ro.pk}/certificate.pdf").content).split()
+        text(client_for(alice).get(f"/ros/{shared.ro.pk}/certificate.pdf").content).split()
     )
     for entry, item in ((entries[0], signed), (entries[1], phoned)):
         assert item["amount"] == f"{entry.amount:.2f}"

@@ -8,7 +8,8 @@ from signoff.approvals.chain import decision_append, verify_repair_order
 from signoff.approvals.models import Decision, EstimateVersion, Signature, Source, Status
 from signoff.signing.consent import consent_text
 from tests.factories import ContactFactory
-from tests.portal.builders import data_url, png_rgba, signature_fields
+from tests.portal.builders import data_url, signature_fields
+from tests.support.png import png_rgba
 
 pytestmark = pytest.mark.django_db
 

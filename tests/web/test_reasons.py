@@ -3,7 +3,7 @@
 import pytest
 
 from signoff.approvals.models import ApprovalReason
-from tests.approvals.helpers import client_for
+from tests.support.clients import client_for
 
 URL = "/settings/reasons/"
 

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from signoff.approvals.models import Decision, Signature, Source
 from signoff.sharing.models import ShareLink
-from tests.portal.builders import STROKES, png_rgba
+from tests.portal.builders import STROKES
+from tests.support.png import png_rgba
 
 pytestmark = pytest.mark.django_db
 

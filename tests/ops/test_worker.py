@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from signoff.sharing.models import Message
-from tests.sharing.factories import MessageFactory
+from tests.factories import MessageFactory
 from tests.support.twilio_standin import ACCOUNT_SID, AUTH_TOKEN, TwilioStandIn
 from tests.support.worker import connections_kept_open
 
@@ -27,7 +27,7 @@ django.setup()
 from datetime import timedelta
 from django.utils import timezone
 from signoff.sharing.models import Message
-from tests.sharing.factories import MessageFactory
+from tests.factories import MessageFactory
 from tests.support.worker import connections_kept_open
 m = MessageFactory(channel="sms")
 # Written long ago and never enqueued: only the sweeper can find it.
@@ -135,7 +135,7 @@ SEED_QUEUED_TEXT = """
 import django
 django.setup()
 from signoff.sharing.delivery import message_enqueue
-from tests.sharing.factories import MessageFactory
+from tests.factories import MessageFactory
 m = MessageFactory(channel="sms", share__version__repair_order__shop__sms_sender="+15035550100")
 message_enqueue(m.pk)
 print(m.pk)

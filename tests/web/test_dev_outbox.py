@@ -10,15 +10,16 @@ from django.test.utils import CaptureQueriesContext
 from signoff.sharing.compose import fill_link
 from signoff.sharing.delivery import message_deliver
 from signoff.sharing.models import Message, OutboxCapture
-from tests.sharing.builders import staff_client, url_of
-from tests.sharing.factories import MessageFactory
+from tests.factories import MessageFactory
+from tests.sharing.builders import url_of
+from tests.support.clients import client_for
 
 FAKE_PDF = b"%PDF-1.4 stand-in for the estimate"
 
 
 @pytest.fixture
 def alice_client(alice):
-    return staff_client(alice)
+    return client_for(alice)
 
 
 @pytest.fixture(autouse=True)
@@ -128,7 +129,7 @@ def test_markup_in_a_message_is_shown_as_text_never_run(shop, alice_client):
 
 def test_another_shops_message_is_not_found(shop, other_shop, charlie):
     message = captured_email(shop)
-    client = staff_client(charlie)
+    client = client_for(charlie)
     assert client.get(f"/dev/outbox/{message.pk}/").status_code == 404
     assert client.get(f"/dev/outbox/{message.pk}/attachments/0/").status_code == 404
     assert str(message.to_address) not in client.get("/dev/outbox/").content.decode()
@@ -136,7 +137,7 @@ def test_another_shops_message_is_not_found(shop, other_shop, charlie):
 
 def test_a_technician_may_look_at_the_outbox(shop, bob):
     message = captured_text(shop)
-    client = staff_client(bob)
+    client = client_for(bob)
     assert client.get("/dev/outbox/").status_code == 200
     assert client.get(f"/dev/outbox/{message.pk}/").status_code == 200
 

@@ -6,7 +6,7 @@ from django.test import Client
 from signoff.approvals.models import Event, EventKind
 from signoff.sharing.delivery import message_deliver
 from signoff.sharing.models import Message
-from tests.sharing.factories import MessageFactory
+from tests.factories import MessageFactory
 from tests.support.twilio_standin import post_status_callback, twilio_signature
 
 pytestmark = pytest.mark.django_db

@@ -4,18 +4,11 @@ import pytest
 
 from signoff.sharing import services
 from signoff.sharing.models import Message, Share, ShareLink
-from signoff.sharing.services import Recipient, share_create
-from tests.sharing.builders import actor_of, estimate_for, ready_to_send, staff_client, url_of
+from signoff.shops.access import actor_for
+from tests.sharing.builders import link_for, ready_to_send, url_of
+from tests.support.clients import client_for
 
-
-@pytest.fixture(autouse=True)
-def no_delivery(monkeypatch):
-    monkeypatch.setattr(services, "_enqueue", lambda message_id: None)
-
-
-@pytest.fixture
-def est(shop):
-    return estimate_for(shop)
+pytestmark = pytest.mark.usefixtures("no_delivery")
 
 
 def share_url(est, slug="request-approval"):
@@ -23,7 +16,7 @@ def share_url(est, slug="request-approval"):
 
 
 def test_the_share_form_has_its_own_page(shop, alice, est):
-    response = staff_client(alice).get(share_url(est))
+    response = client_for(alice).get(share_url(est))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Request Approval" in html and "John Doe" in html and "Jane Doe" in html
@@ -31,7 +24,7 @@ def test_the_share_form_has_its_own_page(shop, alice, est):
 
 
 def test_posting_the_form_shares_and_returns_to_the_ro_with_a_summary(shop, alice, est):
-    client = staff_client(alice)
+    client = client_for(alice)
     response = client.post(
         share_url(est),
         {
@@ -55,7 +48,7 @@ def test_posting_the_form_shares_and_returns_to_the_ro_with_a_summary(shop, alic
 
 
 def test_channels_of_contacts_not_ticked_are_ignored(shop, alice, est):
-    staff_client(alice).post(
+    client_for(alice).post(
         share_url(est),
         {
             "recipient": [est.primary.pk],
@@ -67,7 +60,7 @@ def test_channels_of_contacts_not_ticked_are_ignored(shop, alice, est):
 
 
 def test_a_form_without_recipients_is_shown_again_with_the_reason(shop, alice, est):
-    response = staff_client(alice).post(share_url(est), {"notes": "kept"})
+    response = client_for(alice).post(share_url(est), {"notes": "kept"})
     assert response.status_code == 422
     html = response.content.decode()
     assert "Select at least one contact" in html
@@ -76,13 +69,13 @@ def test_a_form_without_recipients_is_shown_again_with_the_reason(shop, alice, e
 
 
 def test_a_ticked_contact_without_a_channel_is_refused_by_name(shop, alice, est):
-    response = staff_client(alice).post(share_url(est), {"recipient": [est.spouse.pk]})
+    response = client_for(alice).post(share_url(est), {"recipient": [est.spouse.pk]})
     assert response.status_code == 422
     assert "Choose email or text for Jane Doe." in response.content.decode()
 
 
 def test_send_to_customer_before_the_rules_are_met_shows_why(shop, alice, est):
-    client = staff_client(alice)
+    client = client_for(alice)
     page = client.get(share_url(est, "send-to-customer")).content.decode()
     assert "2 are still pending" in page
     response = client.post(
@@ -99,7 +92,7 @@ def test_send_to_customer_before_the_rules_are_met_shows_why(shop, alice, est):
 
 def test_send_to_customer_shares_once_the_rules_are_met(shop, alice, est):
     ready_to_send(est, by=alice)
-    response = staff_client(alice).post(
+    response = client_for(alice).post(
         share_url(est, "send-to-customer"),
         {
             "recipient": [est.primary.pk],
@@ -111,11 +104,11 @@ def test_send_to_customer_shares_once_the_rules_are_met(shop, alice, est):
 
 
 def test_an_unknown_way_to_share_is_404(shop, alice, est):
-    assert staff_client(alice).get(share_url(est, "fax-it")).status_code == 404
+    assert client_for(alice).get(share_url(est, "fax-it")).status_code == 404
 
 
 def test_a_technician_cannot_open_or_post_the_share_form(shop, bob, est):
-    client = staff_client(bob)
+    client = client_for(bob)
     assert client.get(share_url(est)).status_code == 403
     response = client.post(
         share_url(est),
@@ -129,7 +122,7 @@ def test_a_technician_cannot_open_or_post_the_share_form(shop, bob, est):
 
 
 def test_another_shop_gets_404_from_the_share_pages(shop, charlie, est):
-    client = staff_client(charlie)
+    client = client_for(charlie)
     assert client.get(share_url(est)).status_code == 404
     response = client.post(
         share_url(est),
@@ -149,61 +142,55 @@ def test_signed_out_visitors_are_sent_to_log_in(client, db, est):
 
 @pytest.fixture
 def link(shop, alice, est):
-    result = share_create(
-        actor=actor_of(alice, shop),
-        ro_id=est.ro.pk,
-        kind="request_approval",
-        recipients=[Recipient(est.primary.pk)],
-    )
-    return result.links[0]
+    return link_for(est, est.primary, by=alice)
 
 
 def test_revoking_a_link_returns_to_the_ro_messages(shop, alice, est, link):
-    response = staff_client(alice).post(f"/share-links/{link.pk}/revoke/")
+    response = client_for(alice).post(f"/share-links/{link.pk}/revoke/")
     assert response.status_code == 302
     assert response["Location"] == f"/ros/{est.ro.pk}/#ro-messages"
     assert ShareLink.objects.get(pk=link.pk).revoked_at is not None
 
 
 def test_revoking_needs_a_post(shop, alice, link):
-    assert staff_client(alice).get(f"/share-links/{link.pk}/revoke/").status_code == 405
+    assert client_for(alice).get(f"/share-links/{link.pk}/revoke/").status_code == 405
     assert ShareLink.objects.get(pk=link.pk).revoked_at is None
 
 
 def test_technicians_and_other_shops_cannot_revoke(shop, bob, charlie, link):
-    assert staff_client(bob).post(f"/share-links/{link.pk}/revoke/").status_code == 403
-    assert staff_client(charlie).post(f"/share-links/{link.pk}/revoke/").status_code == 404
+    assert client_for(bob).post(f"/share-links/{link.pk}/revoke/").status_code == 403
+    assert client_for(charlie).post(f"/share-links/{link.pk}/revoke/").status_code == 404
     assert ShareLink.objects.get(pk=link.pk).revoked_at is None
 
 
 def test_copy_link_answers_the_contacts_url_as_json_for_an_editor(shop, alice, carol, link):
     for user in (alice, carol):
-        response = staff_client(user).post(f"/share-links/{link.pk}/url/")
+        response = client_for(user).post(f"/share-links/{link.pk}/url/")
         assert response.status_code == 200
         assert response.json() == {"url": url_of(link)}
         assert response["Cache-Control"] == "no-store"
 
 
 def test_copy_link_needs_a_post(shop, alice, link):
-    assert staff_client(alice).get(f"/share-links/{link.pk}/url/").status_code == 405
+    assert client_for(alice).get(f"/share-links/{link.pk}/url/").status_code == 405
 
 
 def test_technicians_and_other_shops_cannot_copy_a_link(shop, bob, charlie, link):
-    refused = staff_client(bob).post(f"/share-links/{link.pk}/url/")
+    refused = client_for(bob).post(f"/share-links/{link.pk}/url/")
     assert refused.status_code == 403 and url_of(link) not in refused.content.decode()
-    assert staff_client(charlie).post(f"/share-links/{link.pk}/url/").status_code == 404
+    assert client_for(charlie).post(f"/share-links/{link.pk}/url/").status_code == 404
 
 
 def test_copying_a_revoked_link_says_why_instead(shop, alice, link):
-    services.link_revoke(actor=actor_of(alice, shop), link_id=link.pk)
-    response = staff_client(alice).post(f"/share-links/{link.pk}/url/")
+    services.link_revoke(actor=actor_for(user=alice, shop_id=shop.pk), link_id=link.pk)
+    response = client_for(alice).post(f"/share-links/{link.pk}/url/")
     assert response.status_code == 410
     assert "revoked" in response.json()["error"] and "url" not in response.json()
 
 
 def test_send_to_customer_ignores_posted_channels_and_follows_each_preference(shop, alice, est):
     ready_to_send(est, by=alice)
-    client = staff_client(alice)
+    client = client_for(alice)
     page = client.get(share_url(est, "send-to-customer")).content.decode()
     assert "the way their notification preference says" in page
     email_box = re.search(rf'<input[^>]*value="{est.primary.pk}:email"[^>]*>', page).group()

@@ -9,25 +9,16 @@ from django.utils import timezone
 from signoff.sharing import services
 from signoff.sharing.links import share_link_resolve
 from signoff.sharing.models import ShareLink
-from signoff.sharing.services import Recipient, share_create
-from tests.sharing.builders import actor_of, estimate_for, url_of
+from signoff.shops.access import actor_for
+from tests.sharing.builders import estimate_for, link_for, url_of
 
-
-@pytest.fixture(autouse=True)
-def no_delivery(monkeypatch):
-    monkeypatch.setattr(services, "_enqueue", lambda message_id: None)
+pytestmark = pytest.mark.usefixtures("no_delivery")
 
 
 @pytest.fixture
 def link(shop, alice) -> ShareLink:
     est = estimate_for(shop)
-    result = share_create(
-        actor=actor_of(alice, shop),
-        ro_id=est.ro.pk,
-        kind="request_approval",
-        recipients=[Recipient(est.spouse.pk, ["email"])],
-    )
-    return result.links[0]
+    return link_for(est, est.spouse, by=alice, channels=["email"])
 
 
 def url_path(link) -> str:
@@ -72,7 +63,7 @@ def test_without_a_token_it_is_401(client, link):
 
 
 def test_a_revoked_link_is_gone_and_says_to_share_again(shop, alice, link, api_client_for):
-    services.link_revoke(actor=actor_of(alice, shop), link_id=link.pk)
+    services.link_revoke(actor=actor_for(user=alice, shop_id=shop.pk), link_id=link.pk)
     response = api_client_for(alice, shop).get(url_path(link))
     assert response.status_code == 410
     error = response.json()["error"]

@@ -4,7 +4,8 @@ from django.db import connection, transaction
 
 from signoff.approvals.chain import decision_append
 from signoff.approvals.models import Source, Status
-from tests.approvals.helpers import client_for, ro_with_operations
+from tests.approvals.helpers import ro_with_operations
+from tests.support.clients import client_for
 
 
 def _decided_ro(shop):

@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 
 from signoff.approvals.models import ApprovalReason, Decision
-from tests.approvals.helpers import make_version, ro_with_operations
-from tests.factories import ContactFactory
+from tests.approvals.helpers import ro_with_operations
+from tests.factories import ContactFactory, EstimateVersionFactory
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_a_phone_decision_records_contact_and_number(api, ro_ops, shop):
 def test_history_lists_decisions_newest_first_with_the_current_status(api, ro_ops, shop):
     ro, (op, _) = ro_ops
     _post(api, op, {"status": "approved", "reason": _reason(shop).pk})
-    make_version(ro)
+    EstimateVersionFactory(repair_order=ro)
     _post(api, op, {"status": "deferred", "reason": _reason(shop).pk})
     body = api.get(f"/api/v1/operations/{op.pk}/decisions").json()
     assert body["status"] == "deferred"

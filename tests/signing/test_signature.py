@@ -7,7 +7,8 @@ import pytest
 
 from signoff.core.errors import ValidationFailed
 from signoff.signing.signature import MAX_PNG_BYTES, png_is_blank, signature_clean
-from tests.portal.builders import STROKES, data_url, png_rgba
+from tests.portal.builders import STROKES, data_url
+from tests.support.png import png_rgba
 
 
 def _clean(**overrides):

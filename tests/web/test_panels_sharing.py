@@ -10,12 +10,14 @@ from django.utils import timezone
 
 from signoff.approvals.selectors import latest_decisions, status_of
 from signoff.orders.selectors import live_operations
-from signoff.sharing import services
 from signoff.sharing.models import Message
 from signoff.sharing.services import Recipient, share_create
+from signoff.shops.access import actor_for
 from signoff.web import panels_sharing as panels
 from tests.factories import ContactFactory
-from tests.sharing.builders import actor_of, decide, estimate_for, ready_to_send, url_of
+from tests.sharing.builders import decide, estimate_for, link_for, ready_to_send, url_of
+
+pytestmark = pytest.mark.usefixtures("no_delivery")
 
 
 @dataclass
@@ -37,7 +39,7 @@ def rows_of(ro):
 def render_panel(name, template, *, user, shop, ro, rows=None):
     request = RequestFactory().get(f"/ros/{ro.pk}/")
     request.user = user
-    actor = actor_of(user, shop)
+    actor = actor_for(user=user, shop_id=shop.pk)
     rows = rows_of(ro) if rows is None else rows
     context = getattr(panels, name)(request=request, actor=actor, ro=ro, rows=rows)
     return render_to_string(template, context, request=request)
@@ -58,11 +60,6 @@ def outbox(user, shop, ro, rows=None):
 def button(html, element_id):
     start = html.index(f'id="{element_id}"')
     return html[html.rindex("<button", 0, start) : html.index(">", start) + 1]
-
-
-@pytest.fixture(autouse=True)
-def no_delivery(monkeypatch):
-    monkeypatch.setattr(services, "_enqueue", lambda message_id: None)
 
 
 def test_send_to_customer_is_disabled_with_a_tooltip_naming_each_unmet_rule(shop, alice):
@@ -154,7 +151,7 @@ def test_contact_names_are_escaped_in_the_dialog(shop, alice):
 def test_the_outbox_shows_each_message_with_channel_recipient_status_and_reason(shop, alice):
     est = estimate_for(shop)
     result = share_create(
-        actor=actor_of(alice, shop),
+        actor=actor_for(user=alice, shop_id=shop.pk),
         ro_id=est.ro.pk,
         kind="request_approval",
         recipients=[Recipient(est.primary.pk, ["email"]), Recipient(est.spouse.pk, ["email"])],
@@ -174,13 +171,7 @@ def test_the_outbox_shows_each_message_with_channel_recipient_status_and_reason(
 
 def test_the_outbox_lists_links_with_expiry_opens_and_a_revoke_button(shop, alice, bob):
     est = estimate_for(shop)
-    result = share_create(
-        actor=actor_of(alice, shop),
-        ro_id=est.ro.pk,
-        kind="request_approval",
-        recipients=[Recipient(est.primary.pk)],
-    )
-    link = result.links[0]
+    link = link_for(est, est.primary, by=alice)
     opened = timezone.now()
     type(link).objects.filter(pk=link.pk).update(
         first_opened_at=opened, last_opened_at=opened, open_count=3
@@ -194,13 +185,7 @@ def test_the_outbox_lists_links_with_expiry_opens_and_a_revoke_button(shop, alic
 
 def test_editors_get_a_copy_link_button_but_the_link_itself_is_not_in_the_page(shop, alice, bob):
     est = estimate_for(shop)
-    result = share_create(
-        actor=actor_of(alice, shop),
-        ro_id=est.ro.pk,
-        kind="request_approval",
-        recipients=[Recipient(est.primary.pk)],
-    )
-    link = result.links[0]
+    link = link_for(est, est.primary, by=alice)
     html = outbox(alice, shop, est.ro)
     assert f'data-copy-link="/share-links/{link.pk}/url/"' in html
     assert "Copy link" in html
@@ -213,7 +198,7 @@ def test_editors_get_a_copy_link_button_but_the_link_itself_is_not_in_the_page(s
 def test_an_expired_link_is_listed_as_expired_without_copy_or_revoke(shop, alice):
     est = estimate_for(shop)
     result = share_create(
-        actor=actor_of(alice, shop),
+        actor=actor_for(user=alice, shop_id=shop.pk),
         ro_id=est.ro.pk,
         kind="request_approval",
         recipients=[Recipient(est.primary.pk)],
@@ -247,7 +232,7 @@ def count_queries(func):
 
 def test_panel_queries_do_not_grow_with_the_number_of_messages_and_contacts(shop, alice):
     est = estimate_for(shop)
-    actor = actor_of(alice, shop)
+    actor = actor_for(user=alice, shop_id=shop.pk)
 
     def share_once():
         share_create(

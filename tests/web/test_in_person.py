@@ -3,11 +3,11 @@
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from signoff.approvals.models import Decision, EstimateVersion, Signature, Source, Status
 from tests.factories import ContactFactory, CustomerFactory, RepairOrderFactory, priced_operation
 from tests.portal.builders import signature_fields
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -26,15 +26,9 @@ def counter(shop):
     return ro, maria, daniel, brakes, oil
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_opening_the_screen_freezes_a_version_when_there_is_none(alice, counter):
     ro, maria, *_ = counter
-    response = _client(alice).get(f"/ros/{ro.pk}/in-person/")
+    response = client_for(alice).get(f"/ros/{ro.pk}/in-person/")
     assert response.status_code == 200
     version = EstimateVersion.objects.get(repair_order=ro)
     html = response.content.decode()
@@ -44,7 +38,7 @@ def test_opening_the_screen_freezes_a_version_when_there_is_none(alice, counter)
 
 def test_the_approver_name_is_a_blue_button_over_a_list_of_contacts(alice, counter):
     ro, maria, daniel, *_ = counter
-    html = _client(alice).get(f"/ros/{ro.pk}/in-person/").content.decode()
+    html = client_for(alice).get(f"/ros/{ro.pk}/in-person/").content.decode()
     assert 'class="approver-name"' in html and "data-approver-name>Maria Lopez</span>" in html
     assert "data-approver-relationship> (Primary)</span>" in html
     assert (
@@ -55,13 +49,13 @@ def test_the_approver_name_is_a_blue_button_over_a_list_of_contacts(alice, count
 
 def test_the_screen_has_no_staff_navigation(alice, counter):
     ro, *_ = counter
-    html = _client(alice).get(f"/ros/{ro.pk}/in-person/").content.decode()
+    html = client_for(alice).get(f"/ros/{ro.pk}/in-person/").content.decode()
     assert "Customers" not in html and "Settings" not in html
 
 
 def test_signing_in_person_records_the_contact_and_the_staff_member_present(carol, counter):
     ro, maria, daniel, brakes, oil = counter
-    client = _client(carol)
+    client = client_for(carol)
     client.get(f"/ros/{ro.pk}/in-person/")
     version = EstimateVersion.objects.get(repair_order=ro)
     response = client.post(
@@ -105,7 +99,7 @@ def test_signing_in_person_records_the_contact_and_the_staff_member_present(caro
 
 def test_an_empty_signature_in_person_is_refused(alice, counter):
     ro, maria, daniel, brakes, oil = counter
-    client = _client(alice)
+    client = client_for(alice)
     client.get(f"/ros/{ro.pk}/in-person/")
     version = EstimateVersion.objects.get(repair_order=ro)
     response = client.post(
@@ -119,7 +113,7 @@ def test_an_empty_signature_in_person_is_refused(alice, counter):
 
 def test_a_technician_cannot_open_the_screen_or_use_it(bob, counter):
     ro, *_ = counter
-    client = _client(bob)
+    client = client_for(bob)
     assert client.get(f"/ros/{ro.pk}/in-person/").status_code == 403
     assert client.post(f"/ros/{ro.pk}/in-person/", {}).status_code == 403
     assert client.post(f"/ros/{ro.pk}/in-person/total", {}).status_code == 403
@@ -128,7 +122,7 @@ def test_a_technician_cannot_open_the_screen_or_use_it(bob, counter):
 
 def test_another_shops_staff_get_404(charlie, counter):
     ro, *_ = counter
-    client = _client(charlie)
+    client = client_for(charlie)
     assert client.get(f"/ros/{ro.pk}/in-person/").status_code == 404
     assert client.post(f"/ros/{ro.pk}/in-person/total", {}).status_code == 404
     assert client.get(f"/ros/{ro.pk}/in-person/done/").status_code == 404
@@ -143,15 +137,17 @@ def test_signed_out_visitors_are_sent_to_the_login_page(client, counter):
 def test_the_ro_page_offers_the_in_person_button_to_editors_only(alice, bob, counter):
     ro, *_ = counter
     assert (
-        f'href="/ros/{ro.pk}/in-person/"' in _client(alice).get(f"/ros/{ro.pk}/").content.decode()
+        f'href="/ros/{ro.pk}/in-person/"'
+        in client_for(alice).get(f"/ros/{ro.pk}/").content.decode()
     )
     assert (
-        f'href="/ros/{ro.pk}/in-person/"' not in _client(bob).get(f"/ros/{ro.pk}/").content.decode()
+        f'href="/ros/{ro.pk}/in-person/"'
+        not in client_for(bob).get(f"/ros/{ro.pk}/").content.decode()
     )
 
 
 def test_an_ro_without_operations_cannot_be_signed_in_person(alice, shop):
     ro = RepairOrderFactory(shop=shop)
-    response = _client(alice).get(f"/ros/{ro.pk}/in-person/")
+    response = client_for(alice).get(f"/ros/{ro.pk}/in-person/")
     assert response.status_code == 422
     assert "Add an operation to the estimate" in response.content.decode()

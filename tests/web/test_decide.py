@@ -9,7 +9,8 @@ from django.template.loader import render_to_string
 from signoff.approvals.models import ApprovalReason, Decision, Status
 from signoff.approvals.selectors import status_row
 from signoff.shops.access import actor_for
-from tests.approvals.helpers import client_for, ro_with_operations
+from tests.approvals.helpers import ro_with_operations
+from tests.support.clients import client_for
 
 HTMX = {"HX-Request": "true"}
 

@@ -3,20 +3,11 @@ from datetime import datetime
 
 import pytest
 
-from signoff.sharing import services
 from signoff.sharing.models import Message, Share, ShareLink
 from tests.factories import ContactFactory, RepairOrderFactory
-from tests.sharing.builders import estimate_for, ready_to_send, url_of
+from tests.sharing.builders import ready_to_send, url_of
 
-
-@pytest.fixture(autouse=True)
-def no_delivery(monkeypatch):
-    monkeypatch.setattr(services, "_enqueue", lambda message_id: None)
-
-
-@pytest.fixture
-def est(shop):
-    return estimate_for(shop)
+pytestmark = pytest.mark.usefixtures("no_delivery")
 
 
 def post(client, path, body, **headers):
@@ -27,23 +18,26 @@ def shares_path(est):
     return f"/api/v1/repair-orders/{est.ro.pk}/shares"
 
 
+def post_share(client, est, kind, recipients, **fields):
+    """POST a share of `kind` for the estimate's RO to `recipients` (contact_id, channels)."""
+    return post(client, shares_path(est), {"kind": kind, "recipients": recipients, **fields})
+
+
 def test_posting_a_share_returns_the_version_links_without_urls_and_messages(
     shop, alice, est, api_client_for
 ):
     client = api_client_for(alice, shop)
-    response = post(
+    response = post_share(
         client,
-        shares_path(est),
-        {
-            "kind": "request_approval",
-            "recipients": [
-                {"contact_id": est.primary.pk, "channels": ["email"]},
-                {"contact_id": est.spouse.pk, "channels": ["email"]},
-            ],
-            "primary_contact_id": est.primary.pk,
-            "notes": "Call us with questions.",
-            "sections": ["labor", "prices"],
-        },
+        est,
+        "request_approval",
+        [
+            {"contact_id": est.primary.pk, "channels": ["email"]},
+            {"contact_id": est.spouse.pk, "channels": ["email"]},
+        ],
+        primary_contact_id=est.primary.pk,
+        notes="Call us with questions.",
+        sections=["labor", "prices"],
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -63,14 +57,7 @@ def test_posting_a_share_returns_the_version_links_without_urls_and_messages(
 
 def test_listing_shares_never_shows_a_url_or_token(shop, alice, est, api_client_for):
     client = api_client_for(alice, shop)
-    created = post(
-        client,
-        shares_path(est),
-        {
-            "kind": "request_approval",
-            "recipients": [{"contact_id": est.primary.pk}],
-        },
-    ).json()
+    created = post_share(client, est, "request_approval", [{"contact_id": est.primary.pk}]).json()
     response = client.get(shares_path(est))
     assert response.status_code == 200
     [share] = response.json()
@@ -84,13 +71,8 @@ def test_listing_shares_never_shows_a_url_or_token(shop, alice, est, api_client_
 def test_channels_are_optional_and_follow_the_contacts_preference(shop, alice, est, api_client_for):
     shop.sms_status, shop.sms_sender = "approved", "+15035550199"
     shop.save()
-    body = post(
-        api_client_for(alice, shop),
-        shares_path(est),
-        {
-            "kind": "request_approval",
-            "recipients": [{"contact_id": est.spouse.pk}],
-        },
+    body = post_share(
+        api_client_for(alice, shop), est, "request_approval", [{"contact_id": est.spouse.pk}]
     ).json()
     assert [(m["channel"], m["to_address"]) for m in body["messages"]] == [("sms", "+15035551002")]
 
@@ -98,13 +80,8 @@ def test_channels_are_optional_and_follow_the_contacts_preference(shop, alice, e
 def test_send_to_customer_before_every_operation_is_decided_is_a_409_naming_the_rule(
     shop, alice, est, api_client_for
 ):
-    response = post(
-        api_client_for(alice, shop),
-        shares_path(est),
-        {
-            "kind": "send_to_customer",
-            "recipients": [{"contact_id": est.primary.pk}],
-        },
+    response = post_share(
+        api_client_for(alice, shop), est, "send_to_customer", [{"contact_id": est.primary.pk}]
     )
     assert response.status_code == 409
     error = response.json()["error"]
@@ -116,14 +93,12 @@ def test_send_to_customer_before_every_operation_is_decided_is_a_409_naming_the_
 
 def test_send_to_customer_succeeds_once_the_rules_are_met(shop, alice, est, api_client_for):
     ready_to_send(est, by=alice)
-    response = post(
+    response = post_share(
         api_client_for(alice, shop),
-        shares_path(est),
-        {
-            "kind": "send_to_customer",
-            "recipients": [{"contact_id": est.primary.pk}],
-            "include_etr": False,
-        },
+        est,
+        "send_to_customer",
+        [{"contact_id": est.primary.pk}],
+        include_etr=False,
     )
     assert response.status_code == 201
     assert response.json()["include_etr"] is False
@@ -178,13 +153,8 @@ def test_an_unknown_kind_is_refused(shop, alice, est, api_client_for):
 
 
 def test_an_unknown_contact_is_a_field_error(shop, alice, est, api_client_for):
-    response = post(
-        api_client_for(alice, shop),
-        shares_path(est),
-        {
-            "kind": "request_approval",
-            "recipients": [{"contact_id": 987654}],
-        },
+    response = post_share(
+        api_client_for(alice, shop), est, "request_approval", [{"contact_id": 987654}]
     )
     assert response.status_code == 422
     assert "recipients.0.contact_id" in response.json()["error"]["fields"]
@@ -192,13 +162,8 @@ def test_an_unknown_contact_is_a_field_error(shop, alice, est, api_client_for):
 
 def test_a_contact_of_another_customer_is_refused(shop, alice, est, api_client_for):
     stranger = ContactFactory(customer=RepairOrderFactory(shop=shop).customer, name="Sam Other")
-    response = post(
-        api_client_for(alice, shop),
-        shares_path(est),
-        {
-            "kind": "request_approval",
-            "recipients": [{"contact_id": stranger.pk}],
-        },
+    response = post_share(
+        api_client_for(alice, shop), est, "request_approval", [{"contact_id": stranger.pk}]
     )
     assert response.status_code == 422
     assert (
@@ -210,13 +175,11 @@ def test_a_contact_of_another_customer_is_refused(shop, alice, est, api_client_f
 def test_an_email_channel_without_an_email_names_the_contact(shop, alice, est, api_client_for):
     est.spouse.email = ""
     est.spouse.save()
-    response = post(
+    response = post_share(
         api_client_for(alice, shop),
-        shares_path(est),
-        {
-            "kind": "request_approval",
-            "recipients": [{"contact_id": est.spouse.pk, "channels": ["email"]}],
-        },
+        est,
+        "request_approval",
+        [{"contact_id": est.spouse.pk, "channels": ["email"]}],
     )
     assert response.status_code == 422
     assert response.json()["error"]["fields"]["recipients.0.channels"].startswith("Jane Doe:")
@@ -224,35 +187,21 @@ def test_an_email_channel_without_an_email_names_the_contact(shop, alice, est, a
 
 def test_an_unknown_channel_or_kind_is_rejected_by_the_schema(shop, alice, est, api_client_for):
     client = api_client_for(alice, shop)
-    bad_channel = post(
-        client,
-        shares_path(est),
-        {
-            "kind": "request_approval",
-            "recipients": [{"contact_id": est.primary.pk, "channels": ["fax"]}],
-        },
+    bad_channel = post_share(
+        client, est, "request_approval", [{"contact_id": est.primary.pk, "channels": ["fax"]}]
     )
     assert bad_channel.status_code == 422
-    bad_kind = post(
-        client,
-        shares_path(est),
-        {
-            "kind": "carrier_pigeon",
-            "recipients": [{"contact_id": est.primary.pk}],
-        },
-    )
+    bad_kind = post_share(client, est, "carrier_pigeon", [{"contact_id": est.primary.pk}])
     assert bad_kind.status_code == 422
     assert "kind" in bad_kind.json()["error"]["fields"]
 
 
 def test_texting_while_not_approved_is_refused_with_the_reason(shop, alice, est, api_client_for):
-    response = post(
+    response = post_share(
         api_client_for(alice, shop),
-        shares_path(est),
-        {
-            "kind": "request_approval",
-            "recipients": [{"contact_id": est.spouse.pk, "channels": ["sms"]}],
-        },
+        est,
+        "request_approval",
+        [{"contact_id": est.spouse.pk, "channels": ["sms"]}],
     )
     assert response.status_code == 422
     assert "not approved for this shop" in response.json()["error"]["message"]
@@ -269,25 +218,13 @@ def test_the_same_idempotency_key_shares_only_once(shop, alice, est, api_client_
 
 
 def test_a_technician_may_read_but_not_share(shop, alice, bob, est, api_client_for):
-    post(
-        api_client_for(alice, shop),
-        shares_path(est),
-        {
-            "kind": "request_approval",
-            "recipients": [{"contact_id": est.primary.pk}],
-        },
+    post_share(
+        api_client_for(alice, shop), est, "request_approval", [{"contact_id": est.primary.pk}]
     )
     client = api_client_for(bob, shop)
     assert client.get(shares_path(est)).status_code == 200
     assert client.get(f"/api/v1/repair-orders/{est.ro.pk}/versions").status_code == 200
-    response = post(
-        client,
-        shares_path(est),
-        {
-            "kind": "request_approval",
-            "recipients": [{"contact_id": est.primary.pk}],
-        },
-    )
+    response = post_share(client, est, "request_approval", [{"contact_id": est.primary.pk}])
     assert response.status_code == 403
     assert Share.objects.count() == 1
 
@@ -295,13 +232,8 @@ def test_a_technician_may_read_but_not_share(shop, alice, bob, est, api_client_f
 def test_another_shop_gets_404_on_every_sharing_route(
     shop, alice, charlie, other_shop, est, api_client_for
 ):
-    created = post(
-        api_client_for(alice, shop),
-        shares_path(est),
-        {
-            "kind": "request_approval",
-            "recipients": [{"contact_id": est.primary.pk}],
-        },
+    created = post_share(
+        api_client_for(alice, shop), est, "request_approval", [{"contact_id": est.primary.pk}]
     ).json()
     client = api_client_for(charlie, other_shop)
     assert client.get(shares_path(est)).status_code == 404
@@ -309,37 +241,16 @@ def test_another_shop_gets_404_on_every_sharing_route(
     assert client.get(f"/api/v1/versions/{created['version']['id']}/pdf").status_code == 404
     link_id = created["links"][0]["id"]
     assert client.post(f"/api/v1/share-links/{link_id}/revoke").status_code == 404
-    response = post(
-        client,
-        shares_path(est),
-        {
-            "kind": "request_approval",
-            "recipients": [{"contact_id": est.primary.pk}],
-        },
-    )
+    response = post_share(client, est, "request_approval", [{"contact_id": est.primary.pk}])
     assert response.status_code == 404
     assert ShareLink.objects.get(pk=link_id).revoked_at is None
 
 
 def test_versions_list_each_shared_version_with_its_content(shop, alice, est, api_client_for):
     client = api_client_for(alice, shop)
-    post(
-        client,
-        shares_path(est),
-        {
-            "kind": "request_approval",
-            "recipients": [{"contact_id": est.primary.pk}],
-        },
-    )
+    post_share(client, est, "request_approval", [{"contact_id": est.primary.pk}])
     ready_to_send(est)
-    post(
-        client,
-        shares_path(est),
-        {
-            "kind": "send_to_customer",
-            "recipients": [{"contact_id": est.primary.pk}],
-        },
-    )
+    post_share(client, est, "send_to_customer", [{"contact_id": est.primary.pk}])
     versions = client.get(f"/api/v1/repair-orders/{est.ro.pk}/versions").json()
     assert [v["number"] for v in versions] == [1, 2]
     assert versions[1]["content"]["operations"][0]["status"] == "approved"
@@ -349,14 +260,7 @@ def test_versions_list_each_shared_version_with_its_content(shop, alice, est, ap
 
 def test_a_versions_pdf_is_a_pdf_of_that_version(shop, alice, est, api_client_for):
     client = api_client_for(alice, shop)
-    created = post(
-        client,
-        shares_path(est),
-        {
-            "kind": "request_approval",
-            "recipients": [{"contact_id": est.primary.pk}],
-        },
-    ).json()
+    created = post_share(client, est, "request_approval", [{"contact_id": est.primary.pk}]).json()
     response = client.get(f"/api/v1/versions/{created['version']['id']}/pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -366,14 +270,7 @@ def test_a_versions_pdf_is_a_pdf_of_that_version(shop, alice, est, api_client_fo
 
 def test_a_pdf_with_an_unknown_section_is_a_field_error(shop, alice, est, api_client_for):
     client = api_client_for(alice, shop)
-    created = post(
-        client,
-        shares_path(est),
-        {
-            "kind": "request_approval",
-            "recipients": [{"contact_id": est.primary.pk}],
-        },
-    ).json()
+    created = post_share(client, est, "request_approval", [{"contact_id": est.primary.pk}]).json()
     response = client.get(f"/api/v1/versions/{created['version']['id']}/pdf?sections=margins")
     assert response.status_code == 422
     assert "sections" in response.json()["error"]["fields"]
@@ -381,14 +278,7 @@ def test_a_pdf_with_an_unknown_section_is_a_field_error(shop, alice, est, api_cl
 
 def test_revoking_a_link_through_the_api(shop, alice, est, api_client_for):
     client = api_client_for(alice, shop)
-    created = post(
-        client,
-        shares_path(est),
-        {
-            "kind": "request_approval",
-            "recipients": [{"contact_id": est.primary.pk}],
-        },
-    ).json()
+    created = post_share(client, est, "request_approval", [{"contact_id": est.primary.pk}]).json()
     link_id = created["links"][0]["id"]
     response = client.post(f"/api/v1/share-links/{link_id}/revoke")
     assert response.status_code == 200

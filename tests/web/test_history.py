@@ -7,8 +7,9 @@ import pytest
 from signoff.approvals.models import ApprovalReason, Status
 from signoff.approvals.services import decision_record
 from signoff.shops.access import actor_for
-from tests.approvals.helpers import client_for, make_version, ro_with_operations
-from tests.factories import ContactFactory, api_token_for
+from tests.approvals.helpers import ro_with_operations
+from tests.factories import ContactFactory, EstimateVersionFactory
+from tests.support.clients import api_client_for, client_for
 
 HTMX = {"HX-Request": "true"}
 
@@ -32,7 +33,7 @@ def decided(shop, carol):
         phone_number="503-555-0142",
         comment="Will wait until payday",
     )
-    make_version(ro)
+    EstimateVersionFactory(repair_order=ro)
     decision_record(actor=actor, operation_id=op.pk, status=Status.APPROVED, reason_id=email.pk)
     return op
 
@@ -120,10 +121,8 @@ def test_details_say_which_share_carried_a_decision_to_the_customer(shop, carol,
     when = second.created_at.astimezone(ZoneInfo(shop.timezone))
     assert f"Shared as version 2 on {when.strftime('%a, %b %-d, %Y, %-I:%M %p %Z')}" in html
 
-    token = api_token_for(user=carol, shop=shop)  # the API says the same
-    body = client.get(
-        f"/api/v1/operations/{op.pk}/decisions", headers={"Authorization": f"Bearer {token}"}
-    ).json()["decisions"][0]
+    api = api_client_for(carol, shop)  # the API says the same
+    body = api.get(f"/api/v1/operations/{op.pk}/decisions").json()["decisions"][0]
     assert (body["shared"], body["shared_version"], body["version"]) == ("shared", 2, 1)
 
 
@@ -154,7 +153,7 @@ def test_a_decision_the_customer_gave_names_the_version_they_saw(shop, alice):
     from signoff.approvals.models import Source
 
     ro, (op, _) = ro_with_operations(shop)
-    version = make_version(ro)
+    version = EstimateVersionFactory(repair_order=ro)
     with transaction.atomic():
         decision_append(operation=op, status="approved", source=Source.LINK, version=version)
     html = client_for(alice).get(f"/operations/{op.pk}/history/").content.decode()
