@@ -65,6 +65,9 @@ def test_signoff_shop_create_runs_this_command(monkeypatch):
     ]
 
 
+# Django closes every database connection when a command ends, so this test cannot run inside
+# the usual per-test transaction (PostgreSQL would be left with a closed connection).
+@pytest.mark.django_db(transaction=True)
 def test_a_refused_shop_ends_the_console_command_with_exit_code_1(shop, capsys):
     from signoff import cli
 
