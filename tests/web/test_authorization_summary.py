@@ -14,7 +14,7 @@ from signoff.approvals.authorization import (
 )
 from signoff.approvals.chain import decision_append
 from signoff.approvals.models import ApprovalReason, Signature, Source, Status
-from signoff.shops.access import Actor
+from signoff.shops.access import actor_for
 from signoff.web.panels_authorization import ro_authorization
 from tests.documents.reading import text
 from tests.portal.builders import signature_fields
@@ -252,7 +252,7 @@ def test_the_certificate_prints_the_signer_amount_and_version_the_api_returns(
 
 def test_the_ro_page_derives_image_urls_without_changing_the_entries(alice, client, shared):
     _sign(client, shared, (shared.brakes, "approved"))
-    actor = Actor(user=alice, shop=shared.ro.shop, role="owner")
+    actor = actor_for(user=alice, shop_id=shared.ro.shop_id)
     panel = ro_authorization(request=None, actor=actor, ro=shared.ro, rows=[])
     [shown] = panel["entries"]
     [entry] = authorization_summary(repair_order=shared.ro)

@@ -15,12 +15,6 @@ from signoff.approvals.models import Decision, Signature, Source, Status
 from signoff.core.formatting import staff_name
 from signoff.orders.models import RepairOrder
 
-_HOW = {
-    "link": "Customer share link",
-    "in_person": "In person",
-    "on_behalf": "On behalf of the customer",
-}
-
 
 @dataclass(frozen=True)
 class AnsweredOperation:
@@ -70,6 +64,11 @@ def _titles(version, operation_ids: list[int], fallback: dict[int, str]) -> list
     return [snapshot.get(op_id) or fallback.get(op_id, "") for op_id in operation_ids]
 
 
+def _how(source: str) -> str:
+    """How the authorization was given, in the words of `Source`'s labels."""
+    return Source(source).label if source in Source.values else source
+
+
 def _signature_entry(
     sig: Signature, covered: list[Decision], names: list[str]
 ) -> AuthorizationEntry:
@@ -80,7 +79,7 @@ def _signature_entry(
         signer=sig.contact_name,
         relationship=sig.contact_relationship,
         when=sig.created_at,
-        how=_HOW.get(sig.source, sig.source),
+        how=_how(sig.source),
         source=sig.source,
         recorded_by=staff_name(sig.recorded_by),
         via=via.name if via is not None and via.pk != sig.contact_id else "",
@@ -100,7 +99,7 @@ def _signature_entry(
 
 
 def _on_behalf_entry(decision: Decision, name: str) -> AuthorizationEntry:
-    how = _HOW[Source.ON_BEHALF]
+    how = Source.ON_BEHALF.label
     if decision.reason_label:
         how = f"{how} — {decision.reason_label}"
     return AuthorizationEntry(

@@ -3,18 +3,8 @@ where editing an operation returns its decision to Pending and removing one keep
 
 from django.contrib import admin
 
+from signoff.core.admin import ReadOnlyAdmin
 from signoff.orders.models import Operation, OperationLine, RepairOrder
-
-
-class ViewOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OperationLineInline(admin.TabularInline):
@@ -49,7 +39,7 @@ class OperationInline(admin.TabularInline):
 
 
 @admin.register(RepairOrder)
-class RepairOrderAdmin(ViewOnlyAdmin):
+class RepairOrderAdmin(ReadOnlyAdmin):
     list_display = ["number", "customer", "shop", "status", "etr", "updated_at"]
     list_filter = ["shop", "status"]
     search_fields = ["number", "customer__name", "vehicle__vin"]
@@ -58,7 +48,7 @@ class RepairOrderAdmin(ViewOnlyAdmin):
 
 
 @admin.register(Operation)
-class OperationAdmin(ViewOnlyAdmin):
+class OperationAdmin(ReadOnlyAdmin):
     list_display = ["title", "repair_order", "kind", "revision", "removed_at"]
     list_filter = ["shop", "kind"]
     search_fields = ["title", "repair_order__number"]
