@@ -1,6 +1,7 @@
 """The OpenAPI schema and the docs page: every documented route is there, and the docs work
 without the internet."""
 
+import json
 import re
 
 import pytest
@@ -74,3 +75,16 @@ def test_the_docs_page_renders_with_local_assets_only(db):
     assert any(a.endswith("swagger-ui-bundle.js") for a in assets)
     for asset in assets:
         assert Client().get(asset).status_code == 200, asset
+
+
+def test_the_served_schema_has_no_key_twice(db):
+    """Swagger UI refuses a document with a duplicated key ("duplicated mapping key")."""
+    doubled = []
+
+    def no_doubles(pairs):
+        keys = [key for key, _ in pairs]
+        doubled.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(pairs)
+
+    json.loads(Client().get("/api/v1/openapi.json").content, object_pairs_hook=no_doubles)
+    assert doubled == []

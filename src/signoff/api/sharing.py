@@ -266,8 +266,10 @@ def version_list(request: HttpRequest, ro_id: int):
     response={200: None, **READ_ERRORS},
     summary="A version's estimate PDF (application/pdf)",
     openapi_extra={
+        # An int key, like ninja's own: a "200" string would sit beside it as a second key
+        # in the JSON, and Swagger UI refuses a document with duplicate keys.
         "responses": {
-            "200": {
+            200: {
                 "description": "The estimate PDF.",
                 "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
             }
