@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from signoff.approvals.models import Decision, Signature, Source, Status
+from signoff.approvals.models import Decision, Signature, Source, Status, source_label
 from signoff.core.formatting import staff_name
 from signoff.orders.models import RepairOrder
 
@@ -64,11 +64,6 @@ def _titles(version, operation_ids: list[int], fallback: dict[int, str]) -> list
     return [snapshot.get(op_id) or fallback.get(op_id, "") for op_id in operation_ids]
 
 
-def _how(source: str) -> str:
-    """How the authorization was given, in the words of `Source`'s labels."""
-    return Source(source).label if source in Source.values else source
-
-
 def _signature_entry(
     sig: Signature, covered: list[Decision], names: list[str]
 ) -> AuthorizationEntry:
@@ -79,7 +74,7 @@ def _signature_entry(
         signer=sig.contact_name,
         relationship=sig.contact_relationship,
         when=sig.created_at,
-        how=_how(sig.source),
+        how=source_label(sig.source),
         source=sig.source,
         recorded_by=staff_name(sig.recorded_by),
         via=via.name if via is not None and via.pk != sig.contact_id else "",

@@ -100,6 +100,11 @@ class Source(models.TextChoices):
     SYSTEM = "system", "Reset after a change"
 
 
+def source_label(source: str) -> str:
+    """How a decision or signature was given, in words; an unknown value is shown as it is."""
+    return Source(source).label if source in Source.values else str(source)
+
+
 class Signature(AppendOnlyModel):
     """A drawn signature, bound to the hash of the estimate version it was given for."""
 

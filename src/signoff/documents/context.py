@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from signoff.approvals.authorization import AuthorizationEntry
-from signoff.approvals.models import Source, Status
+from signoff.approvals.models import Source, Status, source_label
 from signoff.core import formatting as fmt
 from signoff.documents.sections import PDF_SECTION_KEYS
 
@@ -40,10 +40,6 @@ def sections_chosen(sections: Iterable[str] | None) -> frozenset[str]:
 def status_badge(status: str) -> dict:
     label = Status(status).label if status in Status.values else str(status).title()
     return {"key": status, "label": label}
-
-
-def source_label(source: str) -> str:
-    return Source(source).label if source in Source.values else str(source)
 
 
 def png_bytes(value) -> list[int] | None:
