@@ -28,3 +28,11 @@ def test_the_decision_choices_tag_hands_the_template_the_models_choices():
         "{% for value, verb in choices %}{{ value }}={{ verb }};{% endfor %}"
     ).render(Context())
     assert html == "approved=Approve;deferred=Defer;declined=Decline;"
+
+
+def test_the_history_names_the_amount_by_the_decisions_status():
+    from signoff.approvals.models import AMOUNT_LABELS, Decision, Status
+
+    assert Decision(status=Status.APPROVED).amount_label == AMOUNT_LABELS[Status.APPROVED]
+    assert Decision(status=Status.DECLINED).amount_label == "Amount declined"
+    assert Decision(status=Status.PENDING).amount_label == "Amount"

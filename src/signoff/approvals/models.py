@@ -91,6 +91,12 @@ DECIDABLE_STATUSES = (Status.APPROVED, Status.DEFERRED, Status.DECLINED)
 STATUS_VERBS = {Status.APPROVED: "Approve", Status.DEFERRED: "Defer", Status.DECLINED: "Decline"}
 # (value, verb) pairs for the form and the status drop-down.
 DECISION_CHOICES = [(status.value, STATUS_VERBS[status]) for status in DECIDABLE_STATUSES]
+# What the amount recorded with a decision means (the oral-authorization record's amount).
+AMOUNT_LABELS = {
+    Status.APPROVED: "Amount authorized",
+    Status.DECLINED: "Amount declined",
+    Status.DEFERRED: "Amount deferred",
+}
 
 
 class Source(models.TextChoices):
@@ -204,6 +210,10 @@ class Decision(AppendOnlyModel):
     created_at = models.DateTimeField()
     prev_hash = models.CharField(max_length=64)
     content_hash = models.CharField(max_length=64)
+
+    @property
+    def amount_label(self) -> str:
+        return AMOUNT_LABELS.get(self.status, "Amount")
 
     class Meta:
         ordering = ["sequence"]
