@@ -1,5 +1,7 @@
 """factory-boy factories for every model tests build. Each test makes the data it needs."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 import factory
@@ -244,3 +246,37 @@ def priced_operation(
         unit_price=Decimal(part_price),
     )
     return op
+
+
+@dataclass
+class PricedRO:
+    """What `priced_ro` built: the RO, then its contacts and operations in the order asked for."""
+
+    ro: RepairOrder
+    contacts: list[Contact]
+    operations: list[Operation]
+
+
+def priced_ro(
+    shop,
+    *,
+    customer: dict | None = None,
+    contacts: Iterable[dict] = (),
+    operations: Iterable[dict] = (),
+    **ro_fields,
+) -> PricedRO:
+    """A repair order of `shop` with its customer's contacts and its priced operations.
+
+    `customer`: CustomerFactory fields (the factory's own customer when omitted); `contacts`:
+    ContactFactory fields of each contact of that customer; `operations`: `priced_operation`
+    arguments of each operation (`{}` is its brake job); anything else is a RepairOrderFactory
+    field. Each scenario passes its own names, titles and prices, so its tests keep asserting them.
+    """
+    if customer is not None:
+        ro_fields["customer"] = CustomerFactory(shop=shop, **customer)
+    ro = RepairOrderFactory(shop=shop, **ro_fields)
+    return PricedRO(
+        ro=ro,
+        contacts=[ContactFactory(customer=ro.customer, **fields) for fields in contacts],
+        operations=[priced_operation(repair_order=ro, **fields) for fields in operations],
+    )

@@ -11,11 +11,11 @@ from signoff.customers import services as customer_services
 from signoff.customers.models import Customer
 from tests.api.conftest import error_of
 from tests.factories import (
-    ContactFactory,
     CustomerFactory,
     RepairOrderFactory,
     api_token_for,
     priced_operation,
+    priced_ro,
 )
 from tests.support.clients import ApiClient
 from tests.support.threads import database_for_threads, in_thread
@@ -210,9 +210,8 @@ def test_every_staff_write_route_honours_idempotency_keys():
 
 def _write_routes(shop):
     """Each staff write route of customers, repair orders and operations, with a valid body."""
-    ro = RepairOrderFactory(shop=shop)
-    op = priced_operation(repair_order=ro)
-    contact = ContactFactory(customer=ro.customer, is_primary=True)
+    built = priced_ro(shop, contacts=[{"is_primary": True}], operations=[{}])
+    ro, (contact,), (op,) = built.ro, built.contacts, built.operations
     customer, vehicle = ro.customer, ro.vehicle
     return [
         ("post", "/customers", NEW),

@@ -9,14 +9,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from tests.factories import (
-    ContactFactory,
-    MembershipFactory,
-    RepairOrderFactory,
-    ShopFactory,
-    api_token_for,
-    priced_operation,
-)
+from tests.factories import MembershipFactory, ShopFactory, api_token_for, priced_ro
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application()).include(
     tag=["customers", "repair orders", "operations"]
@@ -41,11 +34,8 @@ def world(db, one_connection):
     """One shop with an owner's token and one of each object, so ids in paths are real."""
     shop = ShopFactory()
     owner = MembershipFactory(shop=shop, role="owner").user
-    contact = ContactFactory(customer__shop=shop, is_primary=True)
-    operation = priced_operation(
-        repair_order=RepairOrderFactory(shop=shop, customer=contact.customer)
-    )
-    ro = operation.repair_order
+    built = priced_ro(shop, contacts=[{"is_primary": True}], operations=[{}])
+    ro, (contact,), (operation,) = built.ro, built.contacts, built.operations
     ids = {
         "customer_id": contact.customer_id,
         "contact_id": contact.pk,

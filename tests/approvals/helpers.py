@@ -4,16 +4,19 @@ from decimal import Decimal
 
 from signoff.approvals.chain import signature_append
 from signoff.approvals.models import Source
-from tests.factories import ContactFactory, RepairOrderFactory, priced_operation
+from tests.factories import priced_ro
 from tests.support.png import PNG_1PX
 
 
 def ro_with_operations(shop, *, count: int = 2, **kwargs):
     """An RO of `shop` whose customer has a primary contact, with `count` priced operations."""
-    ro = RepairOrderFactory(shop=shop, **kwargs)
-    ContactFactory(customer=ro.customer, is_primary=True, name="Dana Primary")
-    ops = [priced_operation(repair_order=ro, title=f"Job {i + 1}") for i in range(count)]
-    return ro, ops
+    built = priced_ro(
+        shop,
+        contacts=[{"name": "Dana Primary", "is_primary": True}],
+        operations=[{"title": f"Job {i + 1}"} for i in range(count)],
+        **kwargs,
+    )
+    return built.ro, built.operations
 
 
 def make_signature(ro, version, *, png: bytes = PNG_1PX):

@@ -8,13 +8,7 @@ from django.utils import timezone
 
 from signoff.approvals.chain import decision_append, signature_append
 from signoff.approvals.versions import version_freeze
-from tests.factories import (
-    ContactFactory,
-    CustomerFactory,
-    MembershipFactory,
-    RepairOrderFactory,
-    priced_operation,
-)
+from tests.factories import MembershipFactory, priced_ro
 from tests.support.png import SIGNATURE_PNG
 
 
@@ -31,23 +25,23 @@ def advisor(shop):
 @pytest.fixture
 def estimate_ro(shop, advisor):
     """RO 4711 for Jordan Rivera: two estimate operations and one recommendation."""
-    customer = CustomerFactory(shop=shop, name="Jordan Rivera")
-    ro = RepairOrderFactory(
-        shop=shop,
-        customer=customer,
+    return priced_ro(
+        shop,
+        customer={"name": "Jordan Rivera"},
         number=4711,
         notes="Customer is waiting in the lounge.",
         etr=timezone.now() + timedelta(days=1),
         advisor=advisor,
-    )
-    ContactFactory(customer=customer, name="Jordan Rivera", is_primary=True)
-    ContactFactory(customer=customer, name="Sam Rivera", relationship="Spouse")
-    priced_operation(repair_order=ro, title="Front brake pads", part_price="1089.99")
-    priced_operation(repair_order=ro, title="Wiper blades", labor_hours="0.2", part_price="24.00")
-    priced_operation(
-        repair_order=ro, title="Coolant flush", kind="recommendation", part_price="39.00"
-    )
-    return ro
+        contacts=[
+            {"name": "Jordan Rivera", "is_primary": True},
+            {"name": "Sam Rivera", "relationship": "Spouse"},
+        ],
+        operations=[
+            {"title": "Front brake pads", "part_price": "1089.99"},
+            {"title": "Wiper blades", "labor_hours": "0.2", "part_price": "24.00"},
+            {"title": "Coolant flush", "kind": "recommendation", "part_price": "39.00"},
+        ],
+    ).ro
 
 
 def operations_of(ro):

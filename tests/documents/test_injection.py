@@ -5,7 +5,7 @@ import pytest
 from signoff.approvals.versions import version_freeze
 from signoff.documents.render import certificate_pdf, estimate_pdf
 from tests.documents.reading import text
-from tests.factories import ContactFactory, CustomerFactory, RepairOrderFactory, priced_operation
+from tests.factories import priced_ro
 
 HOSTILE = [
     "#set text(red)",
@@ -23,9 +23,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_a_hostile_customer_name_prints_literally_in_the_estimate(shop, advisor, name):
-    customer = CustomerFactory(shop=shop, name=name)
-    ro = RepairOrderFactory(shop=shop, customer=customer, notes=name)
-    priced_operation(repair_order=ro, title=name)
+    ro = priced_ro(shop, customer={"name": name}, notes=name, operations=[{"title": name}]).ro
     version, _ = version_freeze(repair_order=ro, user=advisor)
     printed = text(estimate_pdf(version=version, notes=name))
     assert printed.count(" ".join(name.split())) >= 4  # customer, operation, RO notes, share notes
@@ -36,10 +34,14 @@ def test_hostile_shop_and_contact_names_print_literally_on_the_certificate(shop,
 
     shop.name = "#set page(fill: red) Shop"
     shop.save()
-    customer = CustomerFactory(shop=shop, name="<b>Fleet</b> ] \\")
-    contact = ContactFactory(customer=customer, name='Pat "$x$" #strong[me]', is_primary=True)
-    ro = RepairOrderFactory(shop=shop, customer=customer)
-    op = priced_operation(repair_order=ro, title="#emph[Brakes]")
+    built = priced_ro(
+        shop,
+        customer={"name": "<b>Fleet</b> ] \\"},
+        contacts=[{"name": 'Pat "$x$" #strong[me]', "is_primary": True}],
+        operations=[{"title": "#emph[Brakes]"}],
+    )
+    ro, (contact,), (op,) = built.ro, built.contacts, built.operations
+    customer = ro.customer
     version_freeze(repair_order=ro, user=advisor)
     decision_append(
         operation=op,

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from signoff.orders.models import Operation
-from tests.factories import ContactFactory, RepairOrderFactory, priced_operation
+from tests.factories import RepairOrderFactory, priced_operation, priced_ro
 
 pytestmark = pytest.mark.browser
 
@@ -12,9 +12,8 @@ pytestmark = pytest.mark.browser
 def test_adding_an_operation_with_labor_and_a_part_updates_the_totals_without_a_reload(
     logged_in_page, live_server, shop, alice
 ):
-    ro = RepairOrderFactory(shop=shop, number=1042)
-    ContactFactory(customer=ro.customer, is_primary=True)
-    priced_operation(repair_order=ro)  # 225.00 labor + 89.99 part, all taxed at 8.25 %
+    # 225.00 labor + 89.99 part, all taxed at 8.25 %
+    ro = priced_ro(shop, number=1042, contacts=[{"is_primary": True}], operations=[{}]).ro
     page = logged_in_page(alice)
     page.goto(f"{live_server.url}/ros/{ro.pk}/")
     total = page.locator('[data-total="total"]')

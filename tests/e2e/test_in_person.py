@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from signoff.approvals.models import Decision, Signature, Source, Status
 from tests.e2e.test_share_link import draw_signature
-from tests.factories import ContactFactory, CustomerFactory, RepairOrderFactory, priced_operation
+from tests.factories import priced_ro
 
 pytestmark = pytest.mark.browser
 
@@ -14,18 +14,19 @@ def test_staff_open_the_counter_screen_and_the_chosen_contact_signs(
     logged_in_page, live_server, shop, carol
 ):
     carol.save()  # UserFactory does not save the password it sets; the login form needs it.
-    customer = CustomerFactory(shop=shop, name="Cascade Freight Lines", kind="business")
-    ContactFactory(
-        customer=customer, name="Pat Moreno", relationship="Fleet manager", is_primary=True
+    built = priced_ro(
+        shop,
+        customer={"name": "Cascade Freight Lines", "kind": "business"},
+        contacts=[
+            {"name": "Pat Moreno", "relationship": "Fleet manager", "is_primary": True},
+            {"name": "Lee Chen", "relationship": "Dispatcher"},
+        ],
+        operations=[
+            {"title": "DOT inspection", "labor_hours": "1.0", "part_price": "0"},
+            {"title": "Steer tires", "labor_hours": "1.2", "part_price": "420.00"},
+        ],
     )
-    dispatcher = ContactFactory(customer=customer, name="Lee Chen", relationship="Dispatcher")
-    ro = RepairOrderFactory(shop=shop, customer=customer)
-    inspection = priced_operation(
-        repair_order=ro, title="DOT inspection", labor_hours="1.0", part_price="0"
-    )
-    tires = priced_operation(
-        repair_order=ro, title="Steer tires", labor_hours="1.2", part_price="420.00"
-    )
+    ro, (_, dispatcher), (inspection, tires) = built.ro, built.contacts, built.operations
 
     page = logged_in_page(carol)
     page.goto(f"{live_server.url}/ros/{ro.pk}/")

@@ -14,7 +14,7 @@ from signoff.customers.models import Contact
 from signoff.orders.models import Operation, RepairOrder
 from signoff.sharing.links import share_link_mint
 from signoff.sharing.models import Share, ShareKind, ShareLink
-from tests.factories import ContactFactory, CustomerFactory, RepairOrderFactory, priced_operation
+from tests.factories import priced_ro
 from tests.support.png import png_rgba
 
 
@@ -57,24 +57,29 @@ class Shared:
 
 
 def shared_estimate(*, shop, sections=None, include_etr=True, notes="", language="en") -> Shared:
-    customer = CustomerFactory(shop=shop, name="Jordan Lee")
-    primary = ContactFactory(
-        customer=customer, name="Jordan Lee", is_primary=True, language=language
+    built = priced_ro(
+        shop,
+        customer={"name": "Jordan Lee"},
+        notes="Customer waits in the lobby.",
+        contacts=[
+            {"name": "Jordan Lee", "is_primary": True, "language": language},
+            {"name": "Sam Lee", "relationship": "Spouse"},
+        ],
+        operations=[
+            {"title": "Front brake pads"},
+            {"title": "Mount and balance tires", "labor_hours": "1.0"},
+            {"title": "Wiper blades", "labor_hours": "0.2", "part_price": "24.00"},
+            {
+                "title": "Cabin air filter",
+                "kind": "recommendation",
+                "labor_hours": "0.3",
+                "part_price": "32.00",
+            },
+        ],
     )
-    spouse = ContactFactory(customer=customer, name="Sam Lee", relationship="Spouse")
-    ro = RepairOrderFactory(shop=shop, customer=customer, notes="Customer waits in the lobby.")
-    brakes = priced_operation(repair_order=ro, title="Front brake pads")
-    tires = priced_operation(repair_order=ro, title="Mount and balance tires", labor_hours="1.0")
-    wipers = priced_operation(
-        repair_order=ro, title="Wiper blades", labor_hours="0.2", part_price="24.00"
-    )
-    cabin = priced_operation(
-        repair_order=ro,
-        title="Cabin air filter",
-        kind="recommendation",
-        labor_hours="0.3",
-        part_price="32.00",
-    )
+    ro = built.ro
+    primary, spouse = built.contacts
+    brakes, tires, wipers, cabin = built.operations
     version, _created = version_freeze(repair_order=ro)
     share = Share.objects.create(
         shop=shop,

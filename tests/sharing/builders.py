@@ -14,7 +14,7 @@ from signoff.sharing.links import share_link_token, share_link_url
 from signoff.sharing.models import ShareLink
 from signoff.sharing.services import Recipient, share_create
 from signoff.shops.access import actor_for
-from tests.factories import ContactFactory, RepairOrderFactory, priced_operation
+from tests.factories import priced_ro
 
 
 @dataclass
@@ -29,28 +29,33 @@ class Estimate:
 def estimate_for(shop, **ro_fields) -> Estimate:
     """RO with two priced operations, a primary contact (email) and a spouse (text)."""
     ro_fields.setdefault("etr", datetime(2026, 11, 24, 23, 30, tzinfo=UTC))
-    ro = RepairOrderFactory(shop=shop, **ro_fields)
-    primary = ContactFactory(
-        customer=ro.customer,
-        is_primary=True,
-        name="John Doe",
-        email="john@mail.example",
-        mobile="+15035551001",
-        notify="email",
+    built = priced_ro(
+        shop,
+        contacts=[
+            {
+                "is_primary": True,
+                "name": "John Doe",
+                "email": "john@mail.example",
+                "mobile": "+15035551001",
+                "notify": "email",
+            },
+            {
+                "name": "Jane Doe",
+                "relationship": "Spouse",
+                "email": "jane@mail.example",
+                "mobile": "+15035551002",
+                "notify": "text",
+            },
+        ],
+        operations=[
+            {"title": "Front brake pads"},
+            {"title": "Wiper blades", "labor_hours": "0.2", "part_price": "24.00"},
+        ],
+        **ro_fields,
     )
-    spouse = ContactFactory(
-        customer=ro.customer,
-        name="Jane Doe",
-        relationship="Spouse",
-        email="jane@mail.example",
-        mobile="+15035551002",
-        notify="text",
-    )
-    brakes = priced_operation(repair_order=ro, title="Front brake pads")
-    wipers = priced_operation(
-        repair_order=ro, title="Wiper blades", labor_hours="0.2", part_price="24.00"
-    )
-    return Estimate(ro=ro, primary=primary, spouse=spouse, brakes=brakes, wipers=wipers)
+    primary, spouse = built.contacts
+    brakes, wipers = built.operations
+    return Estimate(ro=built.ro, primary=primary, spouse=spouse, brakes=brakes, wipers=wipers)
 
 
 def url_of(link: ShareLink) -> str:

@@ -29,7 +29,7 @@ from signoff.approvals.versions import version_freeze
 from signoff.sharing.links import share_link_mint
 from signoff.sharing.models import Message, OutboxCapture, Share, ShareKind
 from signoff.shops.models import ApiToken, Membership
-from tests.factories import ContactFactory, RepairOrderFactory, api_token_for, priced_operation
+from tests.factories import api_token_for, priced_ro
 
 # Parameter name → attribute of `World` (an object of the owner's shop).
 OBJECT_PARAMS = {
@@ -262,9 +262,8 @@ def _captured_email(message: Message) -> bytes:
 
 def build_world(*, shop, owner) -> World:
     """Every kind of shop-owned object, linked the way the app links them."""
-    ro = RepairOrderFactory(shop=shop)
-    contact = ContactFactory(customer=ro.customer, is_primary=True, notify="email")
-    operation = priced_operation(repair_order=ro)
+    built = priced_ro(shop, contacts=[{"is_primary": True, "notify": "email"}], operations=[{}])
+    ro, (contact,), (operation,) = built.ro, built.contacts, built.operations
     reason = ApprovalReason.objects.filter(shop=shop).first()
     with transaction.atomic():
         version, _ = version_freeze(repair_order=ro, user=owner)

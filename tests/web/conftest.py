@@ -2,16 +2,18 @@
 
 import pytest
 
-from tests.factories import ContactFactory, RepairOrderFactory, priced_operation
+from tests.factories import priced_ro
 
 
 @pytest.fixture
 def ro(shop):
     """RO 1001 with a brake job (1.5 h × $150 + $89.99 pads) and a primary contact."""
-    repair_order = RepairOrderFactory(shop=shop, number=1001)
-    ContactFactory(customer=repair_order.customer, is_primary=True, name="Maria Lopez")
-    priced_operation(repair_order=repair_order)
-    return repair_order
+    return priced_ro(
+        shop,
+        number=1001,
+        contacts=[{"name": "Maria Lopez", "is_primary": True}],
+        operations=[{}],
+    ).ro
 
 
 HTMX = {"HX-Request": "true"}

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from signoff.approvals.models import Decision, EstimateVersion, Signature, Source, Status
-from tests.factories import ContactFactory, CustomerFactory, RepairOrderFactory, priced_operation
+from tests.factories import RepairOrderFactory, priced_ro
 from tests.portal.builders import signature_fields
 from tests.support.clients import client_for
 
@@ -15,15 +15,19 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def counter(shop):
     """An RO that was never shared: no version yet."""
-    customer = CustomerFactory(shop=shop, name="Maria Lopez")
-    maria = ContactFactory(customer=customer, name="Maria Lopez", is_primary=True)
-    daniel = ContactFactory(customer=customer, name="Daniel Lopez", relationship="Spouse")
-    ro = RepairOrderFactory(shop=shop, customer=customer)
-    brakes = priced_operation(repair_order=ro, title="Front brake pads")
-    oil = priced_operation(
-        repair_order=ro, title="Oil service", labor_hours="0.5", part_price="45.00"
+    built = priced_ro(
+        shop,
+        customer={"name": "Maria Lopez"},
+        contacts=[
+            {"name": "Maria Lopez", "is_primary": True},
+            {"name": "Daniel Lopez", "relationship": "Spouse"},
+        ],
+        operations=[
+            {"title": "Front brake pads"},
+            {"title": "Oil service", "labor_hours": "0.5", "part_price": "45.00"},
+        ],
     )
-    return ro, maria, daniel, brakes, oil
+    return built.ro, *built.contacts, *built.operations
 
 
 def test_opening_the_screen_freezes_a_version_when_there_is_none(alice, counter):

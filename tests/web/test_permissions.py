@@ -4,15 +4,13 @@ import pytest
 
 from signoff.orders.models import Operation
 from signoff.shops.models import ApiToken
-from tests.factories import ContactFactory, RepairOrderFactory, api_token_for, priced_operation
+from tests.factories import RepairOrderFactory, api_token_for, priced_ro
 
 
 @pytest.fixture
 def objects(shop, alice):
-    ro = RepairOrderFactory(shop=shop)
-    contact = ContactFactory(customer=ro.customer, is_primary=True)
-    op = priced_operation(repair_order=ro)
-    priced_operation(repair_order=ro, title="Second")
+    built = priced_ro(shop, contacts=[{"is_primary": True}], operations=[{}, {"title": "Second"}])
+    ro, (contact,), (op, _) = built.ro, built.contacts, built.operations
     api_token_for(user=alice, shop=shop)
     return {
         "ro": ro.pk,
