@@ -61,7 +61,7 @@ def test_verify_says_intact_for_untouched_evidence(shop):
     assert result.ok, result.problems
     assert result.checked == 4  # three chain records and one version
     assert result.head_hash == last.content_hash
-    assert result.as_dict()["result"] == "intact"
+    assert result.result == "intact"
 
 
 def test_verify_on_an_ro_without_decisions_is_intact(shop):
@@ -80,7 +80,7 @@ def test_editing_a_decision_with_sql_is_caught_and_the_record_named(shop):
 
     assert not result.ok
     assert result.problems[0] == f"Decision #{second.pk} (sequence 2): content hash does not match"
-    assert result.as_dict()["result"] == "broken"
+    assert result.result == "broken"
 
 
 def test_editing_a_hash_to_match_the_change_still_breaks_the_next_link(shop):

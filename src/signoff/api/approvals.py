@@ -4,6 +4,7 @@ They call the same services and selectors as the staff pages."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -14,8 +15,9 @@ from ninja.responses import Status
 from signoff.api.idempotency import idempotent
 from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, UserBrief
 from signoff.approvals import selectors, services
-from signoff.approvals.chain import verify_repair_order
+from signoff.approvals.chain import VerifyResult, verify_repair_order
 from signoff.approvals.models import Decision
+from signoff.orders.models import Operation
 from signoff.orders.selectors import operation_get, repair_order_get
 from signoff.sharing import selectors as sharing_selectors
 
@@ -49,6 +51,7 @@ class DecisionIn(Schema):
 
 
 class DecisionOut(Schema):
+    # Read from a Decision.
     id: int
     operation_id: int
     repair_order_id: int
@@ -75,8 +78,21 @@ class DecisionOut(Schema):
     prev_hash: str
     content_hash: str = Field(..., description="SHA-256 of the record's canonical content.")
 
+    @staticmethod
+    def resolve_reason(decision: Decision) -> str:
+        return decision.reason_label
+
+    @staticmethod
+    def resolve_amount(decision: Decision) -> str | None:
+        return None if decision.amount is None else str(decision.amount)
+
+    @staticmethod
+    def resolve_version(decision: Decision) -> int | None:
+        return decision.version.number if decision.version_id else None
+
 
 class DecisionCreatedOut(DecisionOut):
+    # Read from the Decision just recorded, with the `warnings` the route gave it.
     warnings: list[str] = Field(
         default_factory=list,
         description="E.g. the approved total now exceeds the shop's over-estimate limit.",
@@ -98,11 +114,34 @@ class DecisionHistoryItem(DecisionOut):
     )
     shared_at: datetime | None = Field(None, description="When that version was shared.")
 
+    # Read from a Decision of sharing.selectors.operation_history (with its `.sharing`).
+    @staticmethod
+    def resolve_shared(decision: Decision) -> str:
+        return decision.sharing.state
+
+    @staticmethod
+    def resolve_shared_version(decision: Decision) -> int | None:
+        sharing = decision.sharing
+        return sharing.version if sharing.state == "shared" else None
+
+    @staticmethod
+    def resolve_shared_at(decision: Decision) -> datetime | None:
+        return decision.sharing.at
+
 
 class DecisionHistoryOut(Schema):
+    # Read from a DecisionHistory.
     operation_id: int
     status: StatusName = Field(..., description="The current status: the latest decision's.")
     decisions: list[DecisionHistoryItem] = Field(..., description="Newest first.")
+
+    @staticmethod
+    def resolve_operation_id(history: DecisionHistory) -> int:
+        return history.operation.pk
+
+    @staticmethod
+    def resolve_status(history: DecisionHistory) -> str:
+        return selectors.status_of(history.decisions[0] if history.decisions else None)
 
 
 class ReasonOut(Schema):
@@ -114,6 +153,7 @@ class ReasonOut(Schema):
 
 
 class VerifyOut(Schema):
+    # Read from a chain.VerifyResult.
     repair_order_id: int
     ok: bool
     result: Literal["intact", "broken"]
@@ -123,41 +163,10 @@ class VerifyOut(Schema):
     summary: str
 
 
-def decision_out(decision: Decision) -> dict:
-    return {
-        "id": decision.pk,
-        "operation_id": decision.operation_id,
-        "repair_order_id": decision.repair_order_id,
-        "sequence": decision.sequence,
-        "status": decision.status,
-        "source": decision.source,
-        "recorded_by": decision.recorded_by,
-        "contact_id": decision.contact_id,
-        "contact_name": decision.contact_name,
-        "contact_relationship": decision.contact_relationship,
-        "reason_id": decision.reason_id,
-        "reason": decision.reason_label,
-        "comment": decision.comment,
-        "phone_number": decision.phone_number,
-        "work_description": decision.work_description,
-        "amount": str(decision.amount) if decision.amount is not None else None,
-        "version": decision.version.number if decision.version_id else None,
-        "signature_id": decision.signature_id,
-        "created_at": decision.created_at,
-        "prev_hash": decision.prev_hash,
-        "content_hash": decision.content_hash,
-    }
-
-
-def _history_item(decision: Decision) -> dict:
-    sharing = decision.sharing
-    shared_version = sharing.version if sharing.state == "shared" else None
-    return {
-        **decision_out(decision),
-        "shared": sharing.state,
-        "shared_version": shared_version,
-        "shared_at": sharing.at,
-    }
+@dataclass(frozen=True)
+class DecisionHistory:
+    operation: Operation
+    decisions: list[Decision]  # newest first, each with its `.sharing`
 
 
 @router.get(
@@ -165,14 +174,11 @@ def _history_item(decision: Decision) -> dict:
     response={200: DecisionHistoryOut, **READ_ERRORS},
     summary="An operation's decision history, newest first",
 )
-def decision_list(request: HttpRequest, operation_id: int):
+def decision_list(request: HttpRequest, operation_id: int) -> DecisionHistory:
     operation = selectors.operation_for_history(actor=request.actor, operation_id=operation_id)
-    decisions = sharing_selectors.operation_history(operation=operation)
-    return {
-        "operation_id": operation.pk,
-        "status": selectors.status_of(decisions[0] if decisions else None),
-        "decisions": [_history_item(d) for d in decisions],
-    }
+    return DecisionHistory(
+        operation=operation, decisions=sharing_selectors.operation_history(operation=operation)
+    )
 
 
 @router.post(
@@ -200,7 +206,8 @@ def decision_create(request: HttpRequest, operation_id: int, payload: DecisionIn
         contact_id=payload.contact,
         phone_number=payload.phone_number,
     )
-    return Status(201, {**decision_out(decision), "warnings": [warning] if warning else []})
+    decision.warnings = [warning] if warning else []  # read by DecisionCreatedOut
+    return Status(201, decision)
 
 
 @router.get(
@@ -225,6 +232,6 @@ def reason_list(request: HttpRequest, include_retired: bool = False):
         "not match."
     ),
 )
-def repair_order_verify(request: HttpRequest, ro_id: int):
+def repair_order_verify(request: HttpRequest, ro_id: int) -> VerifyResult:
     ro = repair_order_get(actor=request.actor, ro_id=ro_id)
-    return {"repair_order_id": ro.pk, **verify_repair_order(repair_order=ro).as_dict()}
+    return verify_repair_order(repair_order=ro)

@@ -9,8 +9,8 @@ from ninja.responses import Status
 
 from signoff.api.idempotency import idempotent
 from signoff.api.repair_orders import RepairOrderOut, repair_order_detail
-from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, OperationOut, operation_out
-from signoff.approvals.selectors import latest_decisions
+from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, OperationOut
+from signoff.approvals.selectors import OperationRow, status_row
 from signoff.orders import selectors, services
 
 router = Router(tags=["operations"])
@@ -66,10 +66,9 @@ class ReorderIn(Schema):
     )
 
 
-def _operation_detail(request: HttpRequest, operation_id: int) -> dict:
+def _operation_detail(request: HttpRequest, operation_id: int) -> OperationRow:
     operation = selectors.operation_get(actor=request.actor, operation_id=operation_id)
-    decision = latest_decisions(operation_ids=[operation.pk]).get(operation.pk)
-    return operation_out(operation, decision)
+    return status_row(operation=operation)
 
 
 @router.post(

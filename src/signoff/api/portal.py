@@ -18,6 +18,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from signoff.api.schemas import errors
+from signoff.approvals.models import Decision, Signature
 from signoff.core.errors import RateLimited, SignoffError, ValidationFailed
 from signoff.core.http import client_address, private, retry_after, user_agent
 from signoff.sharing.links import share_link_resolve
@@ -64,11 +65,20 @@ class OperationOut(Schema):
 
 
 class ChangeOut(Schema):
+    # Read from a signing.selectors.Change.
     operation_id: int
     title: str
     what: Literal["new", "changed", "removed"]
     before: str | None
     after: str | None
+
+    @staticmethod
+    def resolve_before(change: selectors.Change) -> str | None:
+        return _money(change.before)
+
+    @staticmethod
+    def resolve_after(change: selectors.Change) -> str | None:
+        return _money(change.after)
 
 
 class VersionOut(Schema):
@@ -104,6 +114,68 @@ class PortalOut(Schema):
         ...,
         description="Stroke points are in this logical space; the PNG must stay under the limit.",
     )
+
+    # Read from a signing.selectors.ApprovalPage; `shop`, `repair_order` and `customer` are the
+    # parts of its version's snapshot a contact may see.
+    @staticmethod
+    def resolve_shop(page: selectors.ApprovalPage) -> dict:
+        return {k: page.content["shop"][k] for k in ("name", "phone", "email", "address")}
+
+    @staticmethod
+    def resolve_repair_order(page: selectors.ApprovalPage) -> dict:
+        ro = page.content["repair_order"]
+        return {"number": ro["number"], "label": ro["label"], "etr": page.etr, "notes": page.notes}
+
+    @staticmethod
+    def resolve_customer(page: selectors.ApprovalPage) -> dict:
+        return {"name": page.content["customer"]["name"]}
+
+    @staticmethod
+    def resolve_operations(page: selectors.ApprovalPage) -> list[dict]:
+        # Each operation's prices are shown or hidden by the share, which the operation
+        # does not know: so they are shaped here.
+        prices = page.show_prices
+        return [
+            {
+                **{k: getattr(op, k) for k in ("id", "kind", "title", "complaint", "cause")},
+                **{k: getattr(op, k) for k in ("correction", "status", "decidable", "change")},
+                "subtotal": _money(op.subtotal) if prices else None,
+                "lines": [
+                    {**line, **({} if prices else {"unit_price": None, "amount": None})}
+                    for line in op.lines
+                ],
+            }
+            for op in page.operations
+        ]
+
+    @staticmethod
+    def resolve_totals(page: selectors.ApprovalPage) -> dict | None:
+        return page.estimate_totals if page.show_prices else None
+
+    @staticmethod
+    def resolve_contacts(page: selectors.ApprovalPage) -> list[dict]:
+        link_contact = page.link.contact_id if page.link else None
+        return [
+            {
+                "id": c.pk,
+                "name": c.name,
+                "relationship": c.relationship_label,
+                "is_link_contact": c.pk == link_contact,
+            }
+            for c in page.contacts
+        ]
+
+    @staticmethod
+    def resolve_approver_id(page: selectors.ApprovalPage) -> int | None:
+        return page.approver.pk if page.approver else None
+
+    @staticmethod
+    def resolve_recommendation_approver_captured(page: selectors.ApprovalPage) -> bool:
+        return page.capture_recommendation_approver
+
+    @staticmethod
+    def resolve_signature_pad(page: selectors.ApprovalPage) -> dict:
+        return {"width": PAD_WIDTH, "height": PAD_HEIGHT, "max_png_bytes": MAX_PNG_BYTES}
 
 
 class AnswerIn(Schema):
@@ -145,25 +217,40 @@ class ApprovalIn(Schema):
 
 
 class DecisionOut(Schema):
+    # Read from a Decision.
     id: int
     operation_id: int
     status: str
     contact_name: str
     version: int
 
+    @staticmethod
+    def resolve_version(decision: Decision) -> int:
+        return decision.version.number
+
 
 class SignatureOut(Schema):
+    # Read from a Signature.
     id: int
     kind: str
     amount: str
     content_hash: str
 
+    @staticmethod
+    def resolve_amount(signature: Signature) -> str | None:
+        return _money(signature.amount)
+
 
 class ApprovalOut(Schema):
+    # Read from a signing.services.ApprovalResult.
     decisions: list[DecisionOut]
     signatures: list[SignatureOut]
     amount: str = Field(..., description="What was approved, tax included.")
     consent_text: str = Field(..., description="The consent statement stored with the signature.")
+
+    @staticmethod
+    def resolve_amount(result: services.ApprovalResult) -> str | None:
+        return _money(result.amount)
 
 
 def _answer(response: HttpResponse, handler: Callable[[], Status]):
@@ -179,53 +266,6 @@ def _answer(response: HttpResponse, handler: Callable[[], Status]):
 
 def _money(value) -> str | None:
     return None if value is None else f"{Decimal(value):.2f}"
-
-
-def _page_out(page: selectors.ApprovalPage) -> dict:
-    content, prices = page.content, page.show_prices
-    link_contact = page.link.contact_id if page.link else None
-    return {
-        "shop": {k: content["shop"][k] for k in ("name", "phone", "email", "address")},
-        "repair_order": {
-            "number": content["repair_order"]["number"],
-            "label": content["repair_order"]["label"],
-            "etr": page.etr,
-            "notes": page.notes,
-        },
-        "customer": {"name": content["customer"]["name"]},
-        "vehicle": page.vehicle,
-        "version": page.version,
-        "operations": [
-            {
-                **{k: getattr(op, k) for k in ("id", "kind", "title", "complaint", "cause")},
-                **{k: getattr(op, k) for k in ("correction", "status", "decidable", "change")},
-                "subtotal": _money(op.subtotal) if prices else None,
-                "lines": [
-                    {**line, **({} if prices else {"unit_price": None, "amount": None})}
-                    for line in op.lines
-                ],
-            }
-            for op in page.operations
-        ],
-        "totals": content["totals"]["estimate"] if prices else None,
-        "contacts": [
-            {
-                "id": c.pk,
-                "name": c.name,
-                "relationship": c.relationship_label,
-                "is_link_contact": c.pk == link_contact,
-            }
-            for c in page.contacts
-        ],
-        "approver_id": page.approver.pk if page.approver else None,
-        "recommendations_approvable": page.recommendations_approvable,
-        "recommendation_approver_captured": page.capture_recommendation_approver,
-        "changes": [
-            {**vars(c), "before": _money(c.before), "after": _money(c.after)} for c in page.changes
-        ],
-        "language": page.language,
-        "signature_pad": {"width": PAD_WIDTH, "height": PAD_HEIGHT, "max_png_bytes": MAX_PNG_BYTES},
-    }
 
 
 @router.get(
@@ -248,7 +288,7 @@ def portal_get(request: HttpRequest, token: str, response: HttpResponse):
             link=link,
             language=link.contact.language,
         )
-        return Status(200, _page_out(page))
+        return Status(200, page)
 
     return _answer(response, handler)
 
@@ -290,31 +330,6 @@ def portal_approve(request: HttpRequest, token: str, payload: ApprovalIn, respon
             result = services.portal_approval_submit(
                 link=link, data=data, ip=client_address(request), user_agent=user_agent(request)
             )
-        return Status(
-            201,
-            {
-                "decisions": [
-                    {
-                        "id": d.pk,
-                        "operation_id": d.operation_id,
-                        "status": d.status,
-                        "contact_name": d.contact_name,
-                        "version": d.version.number,
-                    }
-                    for d in result.decisions
-                ],
-                "signatures": [
-                    {
-                        "id": s.pk,
-                        "kind": s.kind,
-                        "amount": _money(s.amount),
-                        "content_hash": s.content_hash,
-                    }
-                    for s in result.signatures
-                ],
-                "amount": _money(result.amount),
-                "consent_text": result.consent_text,
-            },
-        )
+        return Status(201, result)
 
     return _answer(response, handler)

@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Literal
 
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -15,12 +16,11 @@ from signoff.api.schemas import (
     OperationOut,
     TotalsOut,
     UserBrief,
-    operation_out,
 )
-from signoff.approvals.selectors import latest_decisions, status_of
+from signoff.approvals import selectors as approvals_selectors
+from signoff.approvals.selectors import OperationRow, RepairOrderPage
+from signoff.customers.models import Customer, Vehicle
 from signoff.orders import selectors, services
-from signoff.orders.models import RepairOrder
-from signoff.orders.pricing import estimate_totals
 
 router = Router(tags=["repair orders"])
 
@@ -59,12 +59,14 @@ class RepairOrderSummary(Schema):
 
 
 class RoTotals(Schema):
+    # Read from a RepairOrderPage (approvals.selectors).
     estimate: TotalsOut = Field(..., description="All estimate operations, whatever their status.")
     recommendations: TotalsOut = Field(..., description="Recommended work, for later.")
     approved: TotalsOut = Field(..., description="Operations whose current status is approved.")
 
 
 class RepairOrderOut(RepairOrderSummary):
+    # Read from a RepairOrderPage (approvals.selectors): the RO, its rows and its totals.
     odometer_in: int | None
     notes: str
     tax_rate: str = Field(..., description="The shop's tax rate in percent.", examples=["8.250"])
@@ -72,6 +74,66 @@ class RepairOrderOut(RepairOrderSummary):
         ..., description="In table order, removed ones left out."
     )
     totals: RoTotals
+
+    @staticmethod
+    def resolve_id(page: RepairOrderPage) -> int:
+        return page.ro.pk
+
+    @staticmethod
+    def resolve_number(page: RepairOrderPage) -> int:
+        return page.ro.number
+
+    @staticmethod
+    def resolve_label(page: RepairOrderPage) -> str:
+        return page.ro.label
+
+    @staticmethod
+    def resolve_status(page: RepairOrderPage) -> str:
+        return page.ro.status
+
+    @staticmethod
+    def resolve_customer(page: RepairOrderPage) -> Customer:
+        return page.ro.customer
+
+    @staticmethod
+    def resolve_vehicle(page: RepairOrderPage) -> Vehicle | None:
+        return page.ro.vehicle
+
+    @staticmethod
+    def resolve_advisor(page: RepairOrderPage) -> User | None:
+        return page.ro.advisor
+
+    @staticmethod
+    def resolve_etr(page: RepairOrderPage) -> datetime | None:
+        return page.ro.etr
+
+    @staticmethod
+    def resolve_created_at(page: RepairOrderPage) -> datetime:
+        return page.ro.created_at
+
+    @staticmethod
+    def resolve_updated_at(page: RepairOrderPage) -> datetime:
+        return page.ro.updated_at
+
+    @staticmethod
+    def resolve_odometer_in(page: RepairOrderPage) -> int | None:
+        return page.ro.odometer_in
+
+    @staticmethod
+    def resolve_notes(page: RepairOrderPage) -> str:
+        return page.ro.notes
+
+    @staticmethod
+    def resolve_tax_rate(page: RepairOrderPage) -> str:
+        return str(page.ro.shop.tax_rate)
+
+    @staticmethod
+    def resolve_operations(page: RepairOrderPage) -> list[OperationRow]:
+        return page.rows
+
+    @staticmethod
+    def resolve_totals(page: RepairOrderPage) -> RepairOrderPage:
+        return page
 
 
 class RepairOrderIn(Schema):
@@ -103,33 +165,8 @@ class RepairOrderSearch(Schema):
     q: str = Field("", description="RO number, customer name or VIN.")
 
 
-def repair_order_out(ro: RepairOrder) -> dict:
-    """The RO with each live operation's current status and the totals, priced by pricing.py."""
-    operations = list(ro.operations.all())
-    decisions = latest_decisions(operation_ids=[op.pk for op in operations])
-    tax_rate = ro.shop.tax_rate
-    statuses = {op.pk: status_of(decisions.get(op.pk)) for op in operations}
-    return {
-        "id": ro.pk,
-        "number": ro.number,
-        "label": ro.label,
-        "status": ro.status,
-        "customer": ro.customer,
-        "vehicle": ro.vehicle,
-        "advisor": ro.advisor,
-        "etr": ro.etr,
-        "odometer_in": ro.odometer_in,
-        "notes": ro.notes,
-        "created_at": ro.created_at,
-        "updated_at": ro.updated_at,
-        "tax_rate": str(tax_rate),
-        "operations": [operation_out(op, decisions.get(op.pk)) for op in operations],
-        "totals": estimate_totals(operations, statuses=statuses, tax_rate=tax_rate).as_dict(),
-    }
-
-
-def repair_order_detail(request: HttpRequest, ro_id: int) -> dict:
-    return repair_order_out(selectors.repair_order_get(actor=request.actor, ro_id=ro_id))
+def repair_order_detail(request: HttpRequest, ro_id: int) -> RepairOrderPage:
+    return approvals_selectors.repair_order_detail(actor=request.actor, ro_id=ro_id)
 
 
 @router.get(

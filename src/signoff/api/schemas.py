@@ -8,9 +8,11 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from signoff.approvals.selectors import status_of
+from signoff.approvals.models import Decision
+from signoff.approvals.selectors import OperationRow
 from signoff.core.formatting import staff_name
-from signoff.orders.pricing import operation_content
+from signoff.orders.models import OperationLine
+from signoff.orders.pricing import Totals, line_amount
 
 Money = str
 
@@ -39,6 +41,7 @@ READ_ERRORS = errors(401, 404)
 
 
 class TotalsOut(Schema):
+    # Read from a pricing.Totals.
     labor: Money = Field(..., examples=["225.00"])
     parts: Money = Field(..., examples=["89.99"])
     fees: Money = Field(..., examples=["0.00"])
@@ -46,8 +49,33 @@ class TotalsOut(Schema):
     tax: Money = Field(..., examples=["25.99"])
     total: Money = Field(..., examples=["340.98"])
 
+    @staticmethod
+    def resolve_labor(totals: Totals) -> str:
+        return str(totals.labor)
+
+    @staticmethod
+    def resolve_parts(totals: Totals) -> str:
+        return str(totals.parts)
+
+    @staticmethod
+    def resolve_fees(totals: Totals) -> str:
+        return str(totals.fees)
+
+    @staticmethod
+    def resolve_subtotal(totals: Totals) -> str:
+        return str(totals.subtotal)
+
+    @staticmethod
+    def resolve_tax(totals: Totals) -> str:
+        return str(totals.tax)
+
+    @staticmethod
+    def resolve_total(totals: Totals) -> str:
+        return str(totals.total)
+
 
 class LineOut(Schema):
+    # Read from an OperationLine.
     id: int
     kind: Literal["labor", "part", "fee"]
     part_number: str
@@ -56,6 +84,18 @@ class LineOut(Schema):
     unit_price: Money = Field(..., description="Rate, unit price, or fee amount.")
     amount: Money = Field(..., description="quantity × unit price, rounded half-up to the cent.")
     taxable: bool
+
+    @staticmethod
+    def resolve_quantity(line: OperationLine) -> str:
+        return str(line.quantity)
+
+    @staticmethod
+    def resolve_unit_price(line: OperationLine) -> str:
+        return str(line.unit_price)
+
+    @staticmethod
+    def resolve_amount(line: OperationLine) -> str:
+        return str(line_amount(line.quantity, line.unit_price))
 
 
 class DecisionBrief(Schema):
@@ -74,8 +114,21 @@ class DecisionBrief(Schema):
     version: int | None = Field(None, description="Number of the estimate version decided on.")
     created_at: datetime
 
+    @staticmethod
+    def resolve_recorded_by(decision: Decision) -> str | None:
+        return _user_name(decision.recorded_by)
+
+    @staticmethod
+    def resolve_reason(decision: Decision) -> str:
+        return decision.reason_label
+
+    @staticmethod
+    def resolve_version(decision: Decision) -> int | None:
+        return decision.version.number if decision.version_id else None
+
 
 class OperationOut(Schema):
+    # Read from an OperationRow (approvals.selectors): the operation and its latest decision.
     id: int
     repair_order_id: int
     position: int
@@ -95,40 +148,65 @@ class OperationOut(Schema):
     fees: Money
     subtotal: Money = Field(..., description="The operation's amount before tax.")
 
+    @staticmethod
+    def resolve_id(row: OperationRow) -> int:
+        return row.op.pk
+
+    @staticmethod
+    def resolve_repair_order_id(row: OperationRow) -> int:
+        return row.op.repair_order_id
+
+    @staticmethod
+    def resolve_position(row: OperationRow) -> int:
+        return row.op.position
+
+    @staticmethod
+    def resolve_kind(row: OperationRow) -> str:
+        return row.op.kind
+
+    @staticmethod
+    def resolve_title(row: OperationRow) -> str:
+        return row.op.title
+
+    @staticmethod
+    def resolve_complaint(row: OperationRow) -> str:
+        return row.op.complaint
+
+    @staticmethod
+    def resolve_cause(row: OperationRow) -> str:
+        return row.op.cause
+
+    @staticmethod
+    def resolve_correction(row: OperationRow) -> str:
+        return row.op.correction
+
+    @staticmethod
+    def resolve_revision(row: OperationRow) -> int:
+        return row.op.revision
+
+    @staticmethod
+    def resolve_lines(row: OperationRow) -> list[OperationLine]:
+        return list(row.op.lines.all())
+
+    @staticmethod
+    def resolve_labor(row: OperationRow) -> str:
+        return str(row.amounts.labor)
+
+    @staticmethod
+    def resolve_parts(row: OperationRow) -> str:
+        return str(row.amounts.parts)
+
+    @staticmethod
+    def resolve_fees(row: OperationRow) -> str:
+        return str(row.amounts.fees)
+
+    @staticmethod
+    def resolve_subtotal(row: OperationRow) -> str:
+        return str(row.amounts.subtotal)
+
 
 def _user_name(user) -> str | None:
     return None if user is None else staff_name(user)
-
-
-def decision_brief(decision) -> dict | None:
-    if decision is None:
-        return None
-    return {
-        "id": decision.pk,
-        "status": decision.status,
-        "source": decision.source,
-        "contact_name": decision.contact_name,
-        "contact_relationship": decision.contact_relationship,
-        "recorded_by": _user_name(decision.recorded_by),
-        "reason": decision.reason_label,
-        "comment": decision.comment,
-        "version": decision.version.number if decision.version_id else None,
-        "created_at": decision.created_at,
-    }
-
-
-def operation_out(operation, decision) -> dict:
-    """An operation as the API shows it; `decision` is its latest Decision or None."""
-    content = operation_content(operation)
-    for line, row in zip(operation.lines.all(), content["lines"], strict=True):
-        row["id"] = line.pk
-    return {
-        "id": operation.pk,
-        "repair_order_id": operation.repair_order_id,
-        **content,
-        "status": status_of(decision),
-        "decision": decision_brief(decision),
-    }
 
 
 class UserBrief(Schema):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
@@ -17,9 +18,12 @@ from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, errors
 from signoff.approvals.models import EstimateVersion
 from signoff.approvals.versions import version_get
 from signoff.core.formatting import staff_name
+from signoff.customers.models import Contact
 from signoff.documents.sections import PDF_SECTION_KEYS
 from signoff.sharing import selectors, services
 from signoff.sharing.models import Message, Share, ShareKind, ShareLink
+from signoff.sharing.selectors import LinkAddress
+from signoff.sharing.services import ShareResult
 
 router = Router(tags=["sharing"])
 
@@ -130,9 +134,14 @@ class LinkOut(Schema):
 
 
 class ContactBrief(Schema):
+    # Read from a Contact.
     id: int
     name: str
     relationship: str = Field(..., examples=["Spouse"])
+
+    @staticmethod
+    def resolve_relationship(contact: Contact) -> str:
+        return contact.relationship_label
 
 
 class LinkUrlOut(Schema):
@@ -146,6 +155,15 @@ class LinkUrlOut(Schema):
     )
     expires_at: datetime
     contact: ContactBrief
+
+    # Read from a LinkAddress (sharing.selectors).
+    @staticmethod
+    def resolve_expires_at(address: LinkAddress) -> datetime:
+        return address.link.expires_at
+
+    @staticmethod
+    def resolve_contact(address: LinkAddress) -> Contact:
+        return address.link.contact
 
 
 class MessageOut(Schema):
@@ -184,33 +202,71 @@ class ShareOut(Schema):
     links: list[LinkOut]
     messages: list[MessageOut]
 
+    # Read from a Share of sharing.selectors, its links and messages prefetched.
+    @staticmethod
+    def resolve_links(share: Share) -> list[ShareLink]:
+        return list(share.links.all())
+
+    @staticmethod
+    def resolve_messages(share: Share) -> list[Message]:
+        return list(share.messages.all())
+
 
 class ShareCreatedOut(ShareOut):
+    # Read from a ShareResult (sharing.services): the new share with the links and messages
+    # just made, so none of them is read again.
     version_created: bool = Field(
         ..., description="False when the estimate was unchanged and the latest version reused."
     )
+
+    @staticmethod
+    def resolve_id(result: ShareResult) -> int:
+        return result.share.pk
+
+    @staticmethod
+    def resolve_repair_order_id(result: ShareResult) -> int:
+        return result.share.repair_order_id
+
+    @staticmethod
+    def resolve_kind(result: ShareResult) -> str:
+        return result.share.kind
+
+    @staticmethod
+    def resolve_version(result: ShareResult) -> EstimateVersion:
+        return result.share.version
+
+    @staticmethod
+    def resolve_created_by(result: ShareResult) -> User | None:
+        return result.share.created_by
+
+    @staticmethod
+    def resolve_created_at(result: ShareResult) -> datetime:
+        return result.share.created_at
+
+    @staticmethod
+    def resolve_include_etr(result: ShareResult) -> bool:
+        return result.share.include_etr
+
+    @staticmethod
+    def resolve_notes(result: ShareResult) -> str:
+        return result.share.notes
+
+    @staticmethod
+    def resolve_sections(result: ShareResult) -> list[str]:
+        return result.share.sections
+
+    @staticmethod
+    def resolve_links(result: ShareResult) -> list[ShareLink]:
+        return result.links
+
+    @staticmethod
+    def resolve_messages(result: ShareResult) -> list[Message]:
+        return result.messages
 
 
 class PdfOptions(Schema):
     sections: list[str] | None = Field(None, description=_SECTIONS_HELP + " Omit for all.")
     include_etr: bool = True
-
-
-def share_out(share: Share, *, links=None, messages=None) -> dict:
-    """A share's fields, with the links and messages given (a new share's) or its own."""
-    return {
-        "id": share.pk,
-        "repair_order_id": share.repair_order_id,
-        "kind": share.kind,
-        "version": share.version,
-        "created_by": share.created_by,
-        "created_at": share.created_at,
-        "include_etr": share.include_etr,
-        "notes": share.notes,
-        "sections": share.sections,
-        "links": list(share.links.all() if links is None else links),
-        "messages": list(share.messages.all() if messages is None else messages),
-    }
 
 
 @router.get(
@@ -219,8 +275,7 @@ def share_out(share: Share, *, links=None, messages=None) -> dict:
     summary="The RO's shares, newest first, with their links and message statuses",
 )
 def share_list(request: HttpRequest, ro_id: int):
-    shares = selectors.shares_for_repair_order(actor=request.actor, ro_id=ro_id)
-    return Status(200, [share_out(s) for s in shares])
+    return Status(200, selectors.shares_for_repair_order(actor=request.actor, ro_id=ro_id))
 
 
 @router.post(
@@ -247,9 +302,7 @@ def share_create(request: HttpRequest, ro_id: int, payload: ShareIn):
         notes=payload.notes,
         sections=payload.sections,
     )
-    body = share_out(result.share, links=result.links, messages=result.messages)
-    body["version_created"] = result.version_created
-    return Status(201, body)
+    return Status(201, result)
 
 
 @router.get(
@@ -300,20 +353,8 @@ def version_pdf(request: HttpRequest, version_id: int, options: Query[PdfOptions
 )
 def link_url(request: HttpRequest, response: HttpResponse, link_id: int):
     address = services.share_link_reveal(actor=request.actor, link_id=link_id)
-    contact = address.link.contact
     response["Cache-Control"] = "no-store"
-    return Status(
-        200,
-        {
-            "url": address.url,
-            "expires_at": address.link.expires_at,
-            "contact": {
-                "id": contact.pk,
-                "name": contact.name,
-                "relationship": contact.relationship_label,
-            },
-        },
-    )
+    return Status(200, address)
 
 
 @router.post(

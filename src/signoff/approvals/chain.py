@@ -306,26 +306,21 @@ def signature_append(
 class VerifyResult:
     """The outcome of re-checking an RO's evidence. `problems` lists the first broken record first."""
 
+    repair_order_id: int
     ok: bool
     checked: int
     problems: list[str] = field(default_factory=list)
     head_hash: str = GENESIS_HASH
 
     @property
+    def result(self) -> str:
+        return "intact" if self.ok else "broken"
+
+    @property
     def summary(self) -> str:
         if self.ok:
             return f"Intact: {self.checked} records checked."
         return f"Broken: {self.problems[0]}"
-
-    def as_dict(self) -> dict:
-        return {
-            "ok": self.ok,
-            "result": "intact" if self.ok else "broken",
-            "checked": self.checked,
-            "problems": list(self.problems),
-            "head_hash": self.head_hash,
-            "summary": self.summary,
-        }
 
 
 def _same(a: str, b: str) -> bool:
@@ -379,6 +374,7 @@ def verify_repair_order(*, repair_order: RepairOrder) -> VerifyResult:
         expected = max(expected, record.sequence) + 1
     problems.extend(_version_problems(versions))
     return VerifyResult(
+        repair_order_id=repair_order.pk,
         ok=not problems,
         checked=len(records) + len(versions),
         problems=problems,

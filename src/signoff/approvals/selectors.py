@@ -22,8 +22,20 @@ from signoff.core.errors import NotFound
 from signoff.core.formatting import format_phone, money, percent
 from signoff.customers.models import Contact
 from signoff.orders.models import Operation, OperationKind, RepairOrder
-from signoff.orders.pricing import ZERO, Totals, estimate_totals, line_amount, operation_subtotal
-from signoff.orders.selectors import LineRow, live_operations, repair_orders_for
+from signoff.orders.pricing import (
+    ZERO,
+    Totals,
+    estimate_totals,
+    line_amount,
+    operation_subtotal,
+    price_operations,
+)
+from signoff.orders.selectors import (
+    LineRow,
+    live_operations,
+    repair_order_get,
+    repair_orders_for,
+)
 from signoff.shops.access import Actor
 from signoff.shops.models import Shop
 
@@ -78,6 +90,11 @@ class OperationRow:
     @cached_property
     def subtotal(self) -> Decimal:
         return operation_subtotal(self.op)
+
+    @cached_property
+    def amounts(self) -> Totals:
+        """The operation's labor, parts and fees, untaxed (tax is charged on the whole RO)."""
+        return price_operations([self.op], tax_rate=ZERO)
 
     @cached_property
     def lines(self) -> list[LineRow]:
@@ -246,6 +263,16 @@ def repair_order_page(*, actor: Actor, ro_id: int) -> RepairOrderPage:
     )
     if ro is None:
         raise NotFound("Repair order not found.")
+    return _page_of(ro)
+
+
+def repair_order_detail(*, actor: Actor, ro_id: int) -> RepairOrderPage:
+    """The RO with its rows and totals as the API shows it (without the page's contacts)."""
+    return _page_of(repair_order_get(actor=actor, ro_id=ro_id))
+
+
+def _page_of(ro: RepairOrder) -> RepairOrderPage:
+    """Rows and totals of an RO whose live operations and lines are prefetched (two queries)."""
     operations = list(ro.operations.all())
     decisions = latest_decisions(operation_ids=[op.pk for op in operations])
     rows = [OperationRow(op=op, decision=decisions.get(op.pk)) for op in operations]
