@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres lint format system-deps clean
+.PHONY: run test test-sqlite test-postgres test-fault lint format system-deps clean
 
 # Run apt as root, or through sudo for a normal user.
 APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
@@ -50,13 +50,17 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format src tests bench
 	$(VENV)/bin/ruff check --fix src tests bench
 
-test: $(STAMP) system-deps node_modules/axe-core/axe.min.js lint test-sqlite test-postgres
+test: $(STAMP) system-deps node_modules/axe-core/axe.min.js lint test-sqlite test-postgres test-fault
 
 test-sqlite: $(STAMP)
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -m "not fault" $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
-	scripts/with-postgres.sh $(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(PY) -m pytest -n 2 -m "not browser and not fault" $(PYTEST_ARGS)
+
+# Outages and restarts: each test starts (and breaks) its own PostgreSQL, SQLite file or worker.
+test-fault: $(STAMP)
+	$(PY) -m pytest -n 2 -m fault $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var node_modules

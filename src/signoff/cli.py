@@ -1,13 +1,23 @@
-"""The `signoff` console command: run, demo, worker, verify, shop, token, manage."""
+"""The `signoff` console command.
+
+Production: `migrate`, `check`, `web`, `worker`, `backup`, `restore`, `verify`. Trying it on one
+machine: `run` (migrate, the demo shop when empty, web and a supervised worker in one).
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+from signoff.core import install
+
+logger = logging.getLogger("signoff.cli")
 
 
 def _django(argv: list[str]) -> None:
@@ -17,9 +27,27 @@ def _django(argv: list[str]) -> None:
     execute_from_command_line(["signoff", *argv])
 
 
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _ensure_secret_key() -> None:
+    """Without SIGNOFF_SECRET_KEY, create the install's own key once in the data folder."""
+    if os.environ.get("SIGNOFF_SECRET_KEY", "").strip():
+        return
+    path, created = install.secret_key_ensure(install.data_dir())
+    if created:
+        _say(
+            f"Created this install's secret key in {path} (readable by you only). Keep it "
+            "safe and apart from database backups: without it, links not yet sent stop working "
+            "and everyone is signed out."
+        )
+
+
 def _prepare() -> None:
-    """Create the data folder and database, and migrate it."""
+    """The data folder, the secret key and a migrated database (with the cache table)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "signoff.settings")
+    _ensure_secret_key()
     import django
     from django.conf import settings
 
@@ -29,16 +57,62 @@ def _prepare() -> None:
     from django.core import checks
     from django.core.management import call_command
 
-    # `call_command` skips system checks, so run the security ones (SECRET_KEY) here.
+    # `call_command` skips system checks, so run the security ones (the secret key) here.
     for issue in checks.run_checks(tags=[checks.Tags.security]):
-        print(issue, file=sys.stderr)
+        _say(str(issue))
         if issue.is_serious():
             sys.exit(1)
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("createcachetable", verbosity=0)
 
 
 LOCAL_HOSTS = ("127.0.0.1", "0.0.0.0")  # noqa: S104 - names, not a bind
+
+
+def gunicorn_argv(bind: str, *, workers: int | None = None, threads: int | None = None) -> list:
+    """Gunicorn for Signoff: processes and threads sized to the cores, tokens hidden in logs."""
+    cores = os.cpu_count() or 1
+    workers = workers or min(2 * cores + 1, 9)
+    threads = threads or 4
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "signoff.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        # A request that hangs this long (a stuck database) is killed, not left holding a thread.
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "30",
+        "--access-logfile",
+        "-",
+        # Gunicorn's control socket sits at one per-user path; several instances would clash.
+        "--no-control-socket",
+        # Hides share-link tokens (/s/<token>) in the access log.
+        "--logger-class",
+        "signoff.gunicorn_log.GunicornLogger",
+    ]
+
+
+def _refuse_demo_in_production() -> None:
+    reasons = install.production_reasons()
+    if not reasons:
+        return
+    _say(
+        "This database is empty, and Signoff is configured for production "
+        f"({'; '.join(reasons)}), so `signoff run` will not load the demo shop and its known "
+        "passwords. Create your first shop with `signoff shop create --name … --slug … --owner "
+        "…`, then start `signoff web` and `signoff worker` (README, Production)."
+    )
+    sys.exit(1)
+
+
+WORKER_RESTART_DELAY_SECONDS = 2.0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -52,50 +126,68 @@ def cmd_run(args: argparse.Namespace) -> int:
     from signoff.shops.models import Shop
 
     if not Shop.objects.exists():
+        _refuse_demo_in_production()
         call_command("demo")
     else:
         print("Database already has data; skipping the demo shop. Log in with your own account.")
     env = dict(os.environ)
-    worker = subprocess.Popen([sys.executable, "-m", "signoff.cli", "worker"], env=env)
-    web = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "signoff.wsgi:application",
-            "--bind",
-            f"{host}:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--access-logfile",
-            "-",
-            # Gunicorn's control socket sits at one per-user path; several instances would clash.
-            "--no-control-socket",
-            # Hides share-link tokens (/s/<token>) in the access log.
-            "--logger-class",
-            "signoff.gunicorn_log.GunicornLogger",
-        ],
-        env=env,
-    )
+    worker_argv = [sys.executable, "-m", "signoff.cli", "worker"]
+    worker = subprocess.Popen(worker_argv, env=env)
+    web = subprocess.Popen(gunicorn_argv(f"{host}:{port}", workers=2), env=env)
     print(
         f"\nSignoff is running at {os.environ['SIGNOFF_SITE_URL']}/  (Ctrl-C to stop)\n", flush=True
     )
+    stopping = False
 
     def stop(*_):
+        nonlocal stopping
+        stopping = True
         for proc in (web, worker):
-            proc.terminate()
+            if proc.poll() is None:
+                proc.terminate()
 
     signal.signal(signal.SIGTERM, stop)
     try:
-        web.wait()
+        # Supervise: the web server ending ends `run`; a worker that ends is started again.
+        while not stopping and web.poll() is None:
+            code = worker.poll()
+            if code is not None:
+                _say(
+                    f"signoff run: the delivery worker exited with code {code}; starting it "
+                    f"again in {WORKER_RESTART_DELAY_SECONDS:g} s."
+                )
+                time.sleep(WORKER_RESTART_DELAY_SECONDS)
+                if stopping:
+                    break
+                worker = subprocess.Popen(worker_argv, env=env)
+            time.sleep(0.5)
     except KeyboardInterrupt:
-        stop()
+        pass
     finally:
         stop()
         web.wait()
         worker.wait()
+    return 0
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    bind = args.bind or f"{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or 8000}"
+    argv = gunicorn_argv(bind, workers=args.workers, threads=args.threads)
+    # Replace this process: a supervisor's stop signal reaches gunicorn itself.
+    os.execv(argv[0], argv)  # noqa: S606 - our own interpreter and arguments
+    return 0  # pragma: no cover
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _ensure_secret_key()
+    _django(["migrate", *(["--noinput"] if not args.interactive else [])])
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    # Django's deployment checks and Signoff's own, the database ones included.
+    _django(["check", "--deploy", "--database", "default", "--fail-level", args.fail_level])
+    print("Signoff's checks passed.")
     return 0
 
 
@@ -107,16 +199,41 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="migrate, load the demo shop if empty, serve and deliver")
     run.add_argument("--port", type=int)
     run.add_argument("--host")
+    migrate = sub.add_parser(
+        "migrate", help="create or update the database (and this install's secret key)"
+    )
+    migrate.add_argument("--interactive", action="store_true", help=argparse.SUPPRESS)
+    check = sub.add_parser("check", help="check the configuration and the database for production")
+    check.add_argument(
+        "--fail-level",
+        default="ERROR",
+        choices=["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"],
+        help="exit 1 at this level or above (default: ERROR)",
+    )
+    web = sub.add_parser("web", help="serve the pages and the API (gunicorn)")
+    web.add_argument("--bind", help="address:port (default $HOST:$PORT, else 127.0.0.1:8000)")
+    web.add_argument("--workers", type=int, help="processes (default 2 × cores + 1, at most 9)")
+    web.add_argument("--threads", type=int, help="threads per process (default 4)")
     sub.add_parser("demo", help="create the demo shop and print its login and API token")
     sub.add_parser("worker", help="deliver queued emails and texts (runs until stopped)")
-    verify = sub.add_parser("verify", help="check an RO's decision chain and signatures")
-    verify.add_argument("ro_number")
-    verify.add_argument("--shop", help="shop slug, when the number exists in several shops")
+    verify = sub.add_parser("verify", help="check decision chains and signatures; exit 1 if broken")
+    verify.add_argument("ro_number", nargs="?", help="one RO, e.g. 1001 or RO-1001")
+    verify.add_argument("--all", action="store_true", help="every RO (of --shop, or all shops)")
+    verify.add_argument("--shop", help="shop slug")
+    backup = sub.add_parser("backup", help="a consistent copy of the database, then checked")
+    backup.add_argument("path", help="the file to write")
+    restore = sub.add_parser("restore", help="load a copy made by `signoff backup`")
+    restore.add_argument("path", help="the file `signoff backup` wrote")
+    restore.add_argument(
+        "--force", action="store_true", help="replace a database that already has data"
+    )
     shop = sub.add_parser("shop", help="shops")
     shop.add_argument("action", choices=["create"])
     shop.add_argument("--name", required=True, help="the shop's name as customers know it")
     shop.add_argument("--slug", required=True, help="a short unique name, e.g. eastside")
     shop.add_argument("--timezone", help="IANA time zone, e.g. America/Chicago")
+    shop.add_argument("--owner", help="username of the shop's owner (created when new)")
+    shop.add_argument("--email", help="the owner's email address")
     token = sub.add_parser("token", help="API tokens")
     token.add_argument("action", choices=["create"])
     token.add_argument("--user", required=True, help="username")
@@ -128,16 +245,35 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "run":
         return cmd_run(args)
+    if args.command == "web":
+        return cmd_web(args)
+    if args.command == "migrate":
+        return cmd_migrate(args)
+    if args.command == "check":
+        return cmd_check(args)
     if args.command == "demo":
         _prepare()
         _django(["demo"])
     elif args.command == "worker":
         _django(["signoff_worker"])
     elif args.command == "verify":
-        _django(["verify_ro", args.ro_number, *(["--shop", args.shop] if args.shop else [])])
+        if bool(args.all) == bool(args.ro_number):
+            parser.error("verify: give one RO number, or --all")
+        shop_opt = ["--shop", args.shop] if args.shop else []
+        if args.all:
+            _django(["verify_all", *shop_opt])
+        else:
+            _django(["verify_ro", args.ro_number, *shop_opt])
+    elif args.command == "backup":
+        _django(["signoff_backup", args.path])
+    elif args.command == "restore":
+        _django(["signoff_restore", args.path, *(["--force"] if args.force else [])])
     elif args.command == "shop":
-        zone = ["--timezone", args.timezone] if args.timezone else []
-        _django(["shop_create", "--name", args.name, "--slug", args.slug, *zone])
+        opts = []
+        for flag in ("timezone", "owner", "email"):
+            if getattr(args, flag):
+                opts += [f"--{flag}", getattr(args, flag)]
+        _django(["shop_create", "--name", args.name, "--slug", args.slug, *opts])
     elif args.command == "token":
         _django(["token_create", "--user", args.user, "--shop", args.shop, "--name", args.name])
     elif args.command == "manage":

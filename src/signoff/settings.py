@@ -4,9 +4,12 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from signoff.core import install
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("SIGNOFF_DATA_DIR", Path.cwd() / "var"))
+DATA_DIR = install.data_dir()
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -17,9 +20,18 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("SIGNOFF_DEBUG", False)
-# Fine on one machine; `signoff.checks` refuses it for a site customers can reach.
-DEFAULT_SECRET_KEY = "insecure-embedded-default-change-me"
-SECRET_KEY = os.environ.get("SIGNOFF_SECRET_KEY", DEFAULT_SECRET_KEY)
+# Why this install counts as production (signoff.core.install); then `signoff run` loads no demo.
+PRODUCTION_REASONS = install.production_reasons()
+PRODUCTION = bool(PRODUCTION_REASONS)
+# SIGNOFF_SECRET_KEY, else the per-install key `signoff migrate` / `run` keep in the data folder.
+# There is no built-in key: a known one would let anyone with a database copy derive every
+# share link from its nonce (docs/sharing.md).
+SECRET_KEY = os.environ.get("SIGNOFF_SECRET_KEY", "").strip() or install.secret_key_read(DATA_DIR)
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        f"Signoff has no secret key: set SIGNOFF_SECRET_KEY, or run `signoff migrate` (or "
+        f"`signoff run`), which creates one in {install.secret_key_path(DATA_DIR)}."
+    )
 # Former keys, comma-separated, after a key change: sessions and share links made under them
 # keep working (share-link tokens are derived from the key; see docs/sharing.md).
 SECRET_KEY_FALLBACKS = [
@@ -89,9 +101,14 @@ TEMPLATES = [
     }
 ]
 
-_default_sqlite = f"sqlite:///{DATA_DIR / 'signoff.sqlite3'}"
+_default_sqlite = f"sqlite:///{DATA_DIR / install.SQLITE_FILENAME}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Only `signoff migrate` / `run` create the file (signoff.ops migrate); a connection never
+    # does, so a moved database is an outage that /healthz reports, not a silent empty one.
+    _sqlite = install.sqlite_path(DATABASES["default"]["NAME"])
+    if _sqlite is not None:
+        DATABASES["default"]["NAME"] = install.sqlite_uri(_sqlite)
     # WAL + IMMEDIATE: two writers wait for each other instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

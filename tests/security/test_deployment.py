@@ -1,4 +1,5 @@
-"""Deployment safety: the built-in SECRET_KEY is refused for a public site, HSTS comes from env."""
+"""Deployment safety: a weak secret key and the dev outbox are refused in production; HSTS
+comes from the environment."""
 
 import os
 import subprocess
@@ -7,47 +8,42 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from signoff.checks import secret_key_is_not_the_default
+from signoff.checks import production_settings, secret_key_is_strong
 
 
-def ids():
-    return [issue.id for issue in secret_key_is_not_the_default(None)]
+def ids(check=secret_key_is_strong):
+    return [issue.id for issue in check(None)]
 
 
-def test_the_default_key_is_an_error_for_an_https_site(settings):
-    settings.SECRET_KEY = settings.DEFAULT_SECRET_KEY
-    settings.DEBUG = False
-    settings.SITE_URL = "https://estimates.mainstreetauto.example"
+def test_a_short_key_is_an_error_in_production_and_a_warning_otherwise(settings):
+    settings.SECRET_KEY = "short-key"
+    settings.PRODUCTION = True
     assert ids() == ["signoff.E001"]
-
-
-def test_the_default_key_is_a_warning_for_a_plain_http_site(settings):
-    settings.SECRET_KEY = settings.DEFAULT_SECRET_KEY
-    settings.DEBUG = False
-    settings.SITE_URL = "http://192.168.1.20:8000"
+    settings.PRODUCTION = False
     assert ids() == ["signoff.W001"]
-
-
-def test_the_default_key_is_fine_on_localhost_and_a_real_key_anywhere(settings):
-    settings.SECRET_KEY = settings.DEFAULT_SECRET_KEY
-    settings.DEBUG = False
-    settings.SITE_URL = "http://localhost:8000"
-    assert ids() == []
-    settings.SITE_URL = "https://estimates.mainstreetauto.example"
     settings.SECRET_KEY = "k" * 20 + "a-real-random-secret-key-0123456789"
     assert ids() == []
 
 
-def test_manage_check_fails_with_the_default_key_on_an_https_site(settings):
-    settings.SECRET_KEY = settings.DEFAULT_SECRET_KEY
-    settings.DEBUG = False
-    settings.SITE_URL = "https://estimates.mainstreetauto.example"
+def test_manage_check_fails_with_a_short_key_in_production(settings):
+    settings.SECRET_KEY = "short-key"
+    settings.PRODUCTION = True
     try:
         call_command("check", verbosity=0)
     except SystemCheckError as exc:
         assert "signoff.E001" in str(exc)
     else:
-        raise AssertionError("check passed with the default SECRET_KEY on an https site")
+        raise AssertionError("check passed with a short SECRET_KEY in production")
+
+
+def test_the_dev_outbox_is_an_error_only_in_production(settings):
+    settings.DEV_OUTBOX = True
+    settings.PRODUCTION = True
+    assert "signoff.E010" in ids(production_settings)
+    settings.PRODUCTION = False
+    assert "signoff.W010" in ids(production_settings)
+    settings.DEV_OUTBOX = False
+    assert not {"signoff.E010", "signoff.W010"} & set(ids(production_settings))
 
 
 def test_hsts_and_the_https_redirect_are_read_from_the_environment():
@@ -70,6 +66,7 @@ def test_hsts_and_the_https_redirect_are_read_from_the_environment():
 
 def test_debug_is_off_and_hsts_unset_by_default():
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNOFF_")}
+    env["SIGNOFF_SECRET_KEY"] = "k" * 64
     code = "import signoff.settings as s; print(s.DEBUG, s.SECURE_HSTS_SECONDS)"
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True

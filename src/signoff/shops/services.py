@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import zoneinfo
 from collections.abc import Mapping
 from datetime import time
@@ -347,3 +348,48 @@ def shop_create(*, name: str, slug: str, timezone: str = DEFAULT_TIMEZONE, **set
             ) from None
         shop_created.send(sender=Shop, shop=shop)
     return shop
+
+
+_USERNAME_MAX = 150
+
+
+def shop_create_with_owner(
+    *, name: str, slug: str, owner: str, email: str = "", timezone: str = DEFAULT_TIMEZONE
+) -> tuple[Shop, Any, str | None]:
+    """A new shop and its owner in one go: `signoff shop create --owner`, the first thing a
+    production install needs. Returns the shop, the user, and the new user's password (None
+    when the user already existed and keeps their own). Nothing is saved when either is refused.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.validators import UnicodeUsernameValidator
+
+    from signoff.shops.models import Membership, Role
+
+    username = (owner or "").strip()
+    errors: dict[str, str] = {}
+    if not username:
+        errors["owner"] = "Enter the owner's username, e.g. “maria”."
+    elif len(username) > _USERNAME_MAX:
+        errors["owner"] = f"Use at most {_USERNAME_MAX} characters for the username."
+    else:
+        try:
+            UnicodeUsernameValidator()(username)
+        except ValidationError:
+            errors["owner"] = "Use only letters, digits and @ . + - _ in the username."
+    address = ""
+    try:
+        address = clean_email(email)
+    except ValueError as exc:
+        errors["email"] = str(exc)
+    if errors:
+        raise ValidationFailed("The shop was not created; nothing was saved.", fields=errors)
+    users = get_user_model()
+    with transaction.atomic():
+        shop = shop_create(name=name, slug=slug, timezone=timezone)
+        user = users.objects.filter(username=username).first()
+        password = None
+        if user is None:
+            password = secrets.token_urlsafe(15)
+            user = users.objects.create_user(username=username, email=address, password=password)
+        Membership.objects.create(shop=shop, user=user, role=Role.OWNER)
+    return shop, user, password

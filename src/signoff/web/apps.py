@@ -6,5 +6,5 @@ class WebConfig(AppConfig):
     label = "web"
 
     def ready(self) -> None:
-        # Registers the deployment checks (SECRET_KEY) with Django's check framework.
+        # Registers Signoff's system checks (secret key, schema, production settings) with Django's check framework.
         from signoff import checks  # noqa: F401

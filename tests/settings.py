@@ -1,0 +1,11 @@
+"""Settings for the test run: Signoff's own, with a secret key of the tests' own.
+
+Signoff has no built-in key (signoff.core.install); processes the tests start inherit this one
+through the environment.
+"""
+
+import os
+
+os.environ.setdefault("SIGNOFF_SECRET_KEY", "tests-only-secret-key-" + "k" * 40)
+
+from signoff.settings import *  # noqa: E402, F403
