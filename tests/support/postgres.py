@@ -11,6 +11,7 @@ other tests, so outage tests start this one. As root, the server runs as the `po
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -114,7 +115,5 @@ class PostgresServer:
         return self.init()
 
     def __exit__(self, *exc) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # stopped by the test already
             self.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass  # already stopped by the test
