@@ -76,3 +76,38 @@ def test_a_refused_shop_ends_the_console_command_with_exit_code_1(shop, capsys):
     assert ended.value.code == 1
     assert "already exists" in capsys.readouterr().err
     assert not Shop.objects.filter(name="Copycat Auto").exists()
+
+
+def test_with_an_owner_the_new_user_can_log_in_with_the_password_shown_once(db):
+    from django.contrib.auth import authenticate
+
+    from signoff.shops.models import Membership
+
+    printed = run("--name", "Eastside Diesel", "--slug", "eastside", "--owner", "maria")
+    password = printed.split("password: ", 1)[1].split()[0]
+    user = authenticate(username="maria", password=password)
+    assert user is not None
+    assert Membership.objects.get(user=user, shop__slug="eastside").role == "owner"
+    assert "shown once" in printed
+
+
+def test_an_existing_user_becomes_owner_and_keeps_their_password(db):
+    from django.contrib.auth import get_user_model
+
+    from signoff.shops.models import Membership
+
+    get_user_model().objects.create_user(username="maria", password="her-own-password-1")
+    printed = run("--name", "Eastside Diesel", "--slug", "eastside", "--owner", "maria")
+    assert "password:" not in printed
+    assert Membership.objects.get(user__username="maria").role == "owner"
+
+
+def test_a_bad_owner_name_saves_neither_the_shop_nor_a_user(db):
+    from django.contrib.auth import get_user_model
+
+    with pytest.raises(CommandError, match="Use only letters, digits and @ . \\+ - _"):
+        run("--name", "Eastside Diesel", "--slug", "eastside", "--owner", "maria lopez!")
+    with pytest.raises(CommandError, match="is not a valid email address"):
+        run("--name", "Eastside Diesel", "--slug", "eastside", "--owner", "maria", "--email", "x")
+    assert not Shop.objects.filter(slug="eastside").exists()
+    assert not get_user_model().objects.exists()
