@@ -1,6 +1,6 @@
 """A PostgreSQL server of a test's own, that the test may stop and start (fault tests).
 
-    with PostgresServer(tmp_path) as pg:
+    with PostgresServer() as pg:
         env["DATABASE_URL"] = pg.url
         pg.stop()   # an outage
         pg.start()  # and back, on the same port and data
@@ -17,6 +17,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 from pathlib import Path
 
 
@@ -36,8 +37,10 @@ def _free_port() -> int:
 
 
 class PostgresServer:
-    def __init__(self, folder: Path, *, database: str = "signoff"):
-        self.folder = Path(folder) / "pg"
+    def __init__(self, folder: Path | None = None, *, database: str = "signoff"):
+        # Its own folder under the system temp dir: as root the server runs as `postgres`, who
+        # cannot enter pytest's (private) tmp_path. `folder` is accepted and not used.
+        self.folder = Path(tempfile.mkdtemp(prefix="signoff-pg-"))
         self.bin = _bindir()
         self.port = _free_port()
         self.database = database
@@ -62,10 +65,8 @@ class PostgresServer:
         )
 
     def init(self) -> PostgresServer:
-        self.folder.mkdir(parents=True, exist_ok=True)
         if self.run_as:
             shutil.chown(self.folder, "postgres")
-            shutil.chown(self.folder.parent, "postgres")
         self._run(
             str(self.bin / "initdb"),
             "-D",
@@ -117,3 +118,4 @@ class PostgresServer:
     def __exit__(self, *exc) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):  # stopped by the test already
             self.stop("immediate")
+        shutil.rmtree(self.folder, ignore_errors=True)
