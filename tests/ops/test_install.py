@@ -143,3 +143,49 @@ def install_key_of_another_shop() -> str:
     import secrets
 
     return secrets.token_urlsafe(64)
+
+
+def test_check_exits_1_on_a_production_error_and_names_it(tmp_path):
+    env = fresh_env(tmp_path, SIGNOFF_ENV="production", SIGNOFF_DEV_OUTBOX="1")
+    assert signoff("migrate", env=env).returncode == 0
+    result = signoff("check", env=env)
+    assert result.returncode == 1
+    assert "signoff.E010" in result.stderr and "The dev outbox is on" in result.stderr
+    assert "Signoff's checks passed." not in result.stdout
+
+
+def test_check_reports_an_unmigrated_database(tmp_path):
+    env = fresh_env(tmp_path)
+    install.secret_key_ensure(tmp_path)
+    import sqlite3
+
+    sqlite3.connect(tmp_path / "signoff.sqlite3").close()  # an empty database
+    result = signoff("check", env=env)
+    assert result.returncode == 1
+    assert "signoff.E002" in result.stderr and "run `signoff migrate`" in result.stderr
+
+
+def gunicorn_options(argv: list[str]) -> dict[str, str]:
+    """--flag value pairs of a gunicorn command line (after `python -m gunicorn APP`)."""
+    options, rest = {}, argv[4:]
+    for i, word in enumerate(rest):
+        if word.startswith("--"):
+            following = rest[i + 1] if i + 1 < len(rest) else ""
+            options[word] = "" if following.startswith("--") else following
+    return options
+
+
+def test_web_sizes_gunicorn_to_the_cores_and_hides_tokens_in_its_log(monkeypatch):
+    from signoff.cli import gunicorn_argv
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    option = gunicorn_options(gunicorn_argv("127.0.0.1:8000"))
+    assert (option["--bind"], option["--workers"], option["--threads"]) == (
+        "127.0.0.1:8000",
+        "5",
+        "4",
+    )
+    assert option["--logger-class"] == "signoff.gunicorn_log.GunicornLogger"
+    assert option["--access-logfile"] == "-"
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert gunicorn_options(gunicorn_argv("127.0.0.1:8000"))["--workers"] == "9"
