@@ -99,15 +99,15 @@ def gunicorn_argv(bind: str, *, workers: int | None = None, threads: int | None 
     ]
 
 
-def _refuse_demo_in_production() -> None:
+def _refuse_demo_in_production(command: str) -> None:
     reasons = install.production_reasons()
     if not reasons:
         return
     _say(
-        "This database is empty, and Signoff is configured for production "
-        f"({'; '.join(reasons)}), so `signoff run` will not load the demo shop and its known "
-        "passwords. Create your first shop with `signoff shop create --name … --slug … --owner "
-        "…`, then start `signoff web` and `signoff worker` (README, Production)."
+        f"Signoff is configured for production ({'; '.join(reasons)}), so `signoff {command}` "
+        "will not load the demo shop and its known passwords. Create your first shop with "
+        "`signoff shop create --name … --slug … --owner …`, then start `signoff web` and "
+        "`signoff worker` (README, Production)."
     )
     sys.exit(1)
 
@@ -126,7 +126,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from signoff.shops.models import Shop
 
     if not Shop.objects.exists():
-        _refuse_demo_in_production()
+        _refuse_demo_in_production("run")
         call_command("demo")
     else:
         print("Database already has data; skipping the demo shop. Log in with your own account.")
@@ -252,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return cmd_check(args)
     if args.command == "demo":
+        _refuse_demo_in_production("demo")
         _prepare()
         _django(["demo"])
     elif args.command == "worker":

@@ -92,7 +92,7 @@ def test_a_connection_never_creates_the_database_file(tmp_path):
 def test_run_on_an_empty_production_database_refuses_the_demo_shop(tmp_path, setting):
     result = signoff("run", "--port", "0", env=fresh_env(tmp_path, **setting))
     assert result.returncode == 1
-    assert "will not load the demo shop and its known passwords" in result.stderr
+    assert "`signoff run` will not load the demo shop and its known passwords" in result.stderr
     assert "signoff shop create" in result.stderr
     # Migrated, but nobody can log in with the demo's password.
     check = subprocess.run(
@@ -108,6 +108,12 @@ def test_run_on_an_empty_production_database_refuses_the_demo_shop(tmp_path, set
         text=True,
     )
     assert check.stdout.strip().splitlines()[-1] == "0", check.stderr
+
+
+def test_the_demo_command_refuses_in_production_too(tmp_path):
+    result = signoff("demo", env=fresh_env(tmp_path, SIGNOFF_ENV="production"))
+    assert result.returncode == 1
+    assert "`signoff demo` will not load the demo shop" in result.stderr
 
 
 def test_production_is_a_postgres_url_an_https_site_or_signoff_env():
