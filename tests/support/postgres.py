@@ -17,6 +17,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 from pathlib import Path
 
 
@@ -42,8 +43,13 @@ class PostgresServer:
         self.port = _free_port()
         self.database = database
         self.run_as: list[str] = []
+        self._own_folder: Path | None = None
         if os.getuid() == 0:
             self.run_as = ["runuser", "-u", "postgres", "--"]
+            # pytest's temporary folders are private to root (mode 700), where the postgres
+            # user cannot reach a data folder: as root the server gets a folder of its own.
+            self._own_folder = Path(tempfile.mkdtemp(prefix="signoff-pg-"))
+            self.folder = self._own_folder / "pg"
 
     @property
     def url(self) -> str:
@@ -117,3 +123,5 @@ class PostgresServer:
     def __exit__(self, *exc) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):  # stopped by the test already
             self.stop("immediate")
+        if self._own_folder is not None:
+            shutil.rmtree(self._own_folder, ignore_errors=True)
