@@ -222,6 +222,12 @@ def main(argv: list[str] | None = None) -> int:
     verify.add_argument("--shop", help="shop slug")
     backup = sub.add_parser("backup", help="a consistent copy of the database, then checked")
     backup.add_argument("path", help="the file to write")
+    backup.add_argument("--force", action="store_true", help="replace the file if it exists")
+    backup.add_argument(
+        "--no-verify",
+        action="store_true",
+        help="do not check the copy (no scratch database allowed)",
+    )
     restore = sub.add_parser("restore", help="load a copy made by `signoff backup`")
     restore.add_argument("path", help="the file `signoff backup` wrote")
     restore.add_argument(
@@ -266,7 +272,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             _django(["verify_ro", args.ro_number, *shop_opt])
     elif args.command == "backup":
-        _django(["signoff_backup", args.path])
+        flags = [*(["--force"] if args.force else []), *(["--no-verify"] if args.no_verify else [])]
+        _django(["signoff_backup", args.path, *flags])
     elif args.command == "restore":
         _django(["signoff_restore", args.path, *(["--force"] if args.force else [])])
     elif args.command == "shop":

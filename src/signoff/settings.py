@@ -117,6 +117,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SIGNOFF_TEST_SQLITE_NAME")}
 
+# The folder of pg_dump and pg_restore for `signoff backup` / `restore` on PostgreSQL. Unset:
+# the server's own version's when installed beside it (/usr/lib/postgresql/N/bin), else PATH's.
+PG_BIN = os.environ.get("SIGNOFF_PG_BIN", "").strip()
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -114,6 +114,11 @@ def _http_error(request, exc: HttpError):
     return _error(
         request, exc.status_code, "bad_request" if exc.status_code == 400 else "error", str(exc)
     )
+
+
+def server_error(request: HttpRequest, exc: SignoffError) -> HttpResponse:
+    """An uncaught error under /api/ (`signoff.urls` handler500), in the common error shape."""
+    return _signoff_error(request, exc)
 
 
 def _register_routers() -> None:

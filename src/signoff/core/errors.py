@@ -2,6 +2,8 @@
 
 Each carries a stable `code`, a sentence saying what was wrong and how to fix it, and (for bad
 input) a message per field. The HTTP status for the API lives here too, so it is decided once.
+The last two are the server's, not the user's: the error pages (`signoff.urls` `handler500`)
+answer an uncaught exception with them.
 """
 
 from __future__ import annotations
@@ -65,3 +67,38 @@ class LinkGone(SignoffError):
 class RateLimited(SignoffError):
     status = 429
     code = "rate_limited"
+
+
+class Unavailable(SignoffError):
+    """The database does not answer (down, restarting, unreachable): try again shortly."""
+
+    status = 503
+    code = "unavailable"
+    retry_after = 30
+
+    def __init__(
+        self,
+        message: str = (
+            "Signoff cannot reach its database right now. Nothing was changed; "
+            "try again in a minute."
+        ),
+        **kwargs,
+    ):
+        super().__init__(message, **kwargs)
+
+
+class ServerFault(SignoffError):
+    """Any other uncaught error: a bug, logged with its traceback, never shown to the client."""
+
+    status = 500
+    code = "server_error"
+
+    def __init__(
+        self,
+        message: str = (
+            "Something went wrong on our side, and it has been logged. Try again; if it keeps "
+            "happening, tell the shop's administrator."
+        ),
+        **kwargs,
+    ):
+        super().__init__(message, **kwargs)

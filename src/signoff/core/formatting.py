@@ -60,6 +60,11 @@ def percent(value: Decimal | int | str | None) -> str:
     return f"{quantity(value)}%"
 
 
+def counted(count: int, word: str) -> str:
+    """'1 RO', '128 ROs', '0 shops': a count in the operator's English (commands, not pages)."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def format_phone(value: str | None) -> str:
     """(503) 555-0100 for North American numbers, +44 20 7946 0958 for others, as given if not a
     number. Numbers without a country code are read the way clean_phone reads them."""

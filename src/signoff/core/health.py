@@ -1,4 +1,5 @@
-"""Is the database there, and is it Signoff's? Used by /healthz and `signoff check`.
+"""Is the database there, and is it Signoff's? Used by /healthz, `signoff check` and the error
+pages (is an uncaught exception an outage?).
 
 Each check returns None when fine, else one sentence saying what is wrong and what to do.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 import logging
 from functools import cache
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,23 @@ def database_problem() -> str | None:
         logger.warning("Health: the database does not answer: %s", exc)
         return f"The database does not answer: {_first_line(exc)}"
     return None
+
+
+def is_database_outage(exc: BaseException | None) -> bool:
+    """Whether an uncaught exception means the database is not answering: an outage, not a bug.
+
+    A server that is down, restarting or unreachable, a dropped connection, a timeout or a
+    locked SQLite file come out of Django as OperationalError or InterfaceError (also when
+    raised in a middleware, e.g. loading the session). Other database errors (IntegrityError,
+    DataError, ProgrammingError) are bugs and stay 500s. Follows `raise … from` causes.
+    """
+    for _ in range(5):
+        if exc is None:
+            return False
+        if isinstance(exc, OperationalError | InterfaceError):
+            return True
+        exc = exc.__cause__
+    return False
 
 
 def schema_problem() -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from signoff.core.errors import RateLimited
+from signoff.core.errors import SignoffError
 
 
 def client_address(request) -> str:
@@ -22,8 +22,8 @@ def private(response, *, referrer_policy: str = "no-referrer"):
     return response
 
 
-def retry_after(response, exc: RateLimited):
-    """Tell clients (and well-behaved scripts) when the rate limit lifts."""
+def retry_after(response, exc: SignoffError):
+    """Tell clients (and well-behaved scripts) when to try again: a rate limit, an outage."""
     seconds = getattr(exc, "retry_after", None)
     if seconds:
         response["Retry-After"] = str(seconds)

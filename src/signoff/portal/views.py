@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,6 +15,7 @@ from signoff.core.errors import (
     Conflict,
     NotFound,
     RateLimited,
+    SignoffError,
     StaleVersion,
     ValidationFailed,
 )
@@ -147,3 +150,18 @@ def done(request, token: str):
     )
     with translation.override(language):
         return render(request, "portal/done.html", {"page": page, "token": token})
+
+
+def server_error(request: HttpRequest, exc: SignoffError) -> HttpResponse:
+    """An uncaught error on a customer page (`signoff.urls` handler500): an outage (503) or a
+    bug (500), in the request's language (?lang=, else the browser's).
+
+    Renders without the request, so no context processor runs and nothing reads the database
+    (the link contact's language included: it is not known without it).
+    """
+    language = language_for(request, translation.get_language_from_request(request))
+    template = "portal/unavailable.html" if exc.status == 503 else "portal/server_error.html"
+    with translation.override(language):
+        response = HttpResponse(render_to_string(template), status=exc.status)
+    response["Content-Language"] = language
+    return private(response, referrer_policy=PAGE_REFERRER_POLICY)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from signoff.approvals.chain import verify_repair_order
+from signoff.approvals.chain import TAMPERED_ADVICE, verify_repair_order
 from signoff.approvals.selectors import repair_orders_numbered
+from signoff.core.commands import SentenceCommand
 
 # "1001", "RO 1001", "RO-1001", "ro1001", "#1001"
 _NUMBER = re.compile(r"^\s*(?:RO)?\s*[-#]?\s*(\d+)\s*$", re.IGNORECASE)
@@ -25,22 +25,12 @@ def _records(count: int) -> str:
     return f"{count} record" if count == 1 else f"{count} records"
 
 
-class Command(BaseCommand):
+class Command(SentenceCommand):
     help = "Check an RO's decision chain, signatures and versions; exit 1 if anything was altered."
 
     def add_arguments(self, parser):
         parser.add_argument("number", help='The RO number: 1001, "RO 1001" or RO-1001.')
         parser.add_argument("--shop", help="The shop's slug, when several shops have that number.")
-
-    def execute(self, *args, **options):
-        # From the console, say what went wrong as a sentence (Django prefixes "CommandError:").
-        try:
-            return super().execute(*args, **options)
-        except CommandError as exc:
-            if not getattr(self, "_called_from_command_line", False) or options.get("traceback"):
-                raise
-            self.stderr.write(str(exc))
-            sys.exit(exc.returncode)
 
     def handle(self, *args, number: str, shop: str | None = None, **options):
         ro_number = parse_ro_number(number)
@@ -68,8 +58,5 @@ class Command(BaseCommand):
         self.stdout.write(f"{heading} BROKEN — {count} problem{'' if count == 1 else 's'}:")
         for problem in result.problems:
             self.stdout.write(f"  - {problem}")
-        self.stdout.write(
-            "Something changed these records outside Signoff. The evidence before the first "
-            "broken record is still sound; keep this output and the database backups."
-        )
+        self.stdout.write(TAMPERED_ADVICE)
         raise CommandError(f"{ro.label} failed verification: {result.problems[0]}")

@@ -57,7 +57,9 @@
       ? "You are not allowed to do that. Your role may be read-only."
       : status === 404
         ? "That item no longer exists. Reload the page."
-        : "Something went wrong (" + status + "). Reload the page and try again.";
+        : status === 503
+          ? "Signoff cannot reach its database right now. Wait a minute and try again."
+          : "Something went wrong (" + status + "). Reload the page and try again.";
     flash.innerHTML = "";
     var p = document.createElement("p");
     p.className = "flash-msg flash-error";
