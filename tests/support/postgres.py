@@ -6,7 +6,8 @@
         pg.start()  # and back, on the same port and data
 
 The test suite's shared PostgreSQL (scripts/with-postgres.sh) cannot be restarted under the
-other tests, so outage tests start this one. As root, the server runs as the `postgres` user.
+other tests, so outage tests start this one. As root, the server runs as the `postgres` user,
+with its data in a folder of its own under the system's temporary folder.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 from pathlib import Path
 
 
@@ -42,8 +44,13 @@ class PostgresServer:
         self.port = _free_port()
         self.database = database
         self.run_as: list[str] = []
+        self._own_folder = False
         if os.getuid() == 0:
             self.run_as = ["runuser", "-u", "postgres", "--"]
+            # pytest's folders are root's alone (0700 all the way up): the postgres user could
+            # not reach one, so its data goes in a folder of its own, removed afterwards.
+            self.folder = Path(tempfile.mkdtemp(prefix="signoff-pg-"))
+            self._own_folder = True
 
     @property
     def url(self) -> str:
@@ -65,7 +72,6 @@ class PostgresServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         if self.run_as:
             shutil.chown(self.folder, "postgres")
-            shutil.chown(self.folder.parent, "postgres")
         self._run(
             str(self.bin / "initdb"),
             "-D",
@@ -117,3 +123,5 @@ class PostgresServer:
     def __exit__(self, *exc) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):  # stopped by the test already
             self.stop("immediate")
+        if self._own_folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
