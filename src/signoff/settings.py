@@ -116,6 +116,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SIGNOFF_TEST_SQLITE_NAME")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails a connection in seconds (the worker backs off, /healthz
+    # answers 503) instead of hanging on the operating system's TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
 
 # The folder of pg_dump and pg_restore for `signoff backup` / `restore` on PostgreSQL. Unset:
 # the server's own version's when installed beside it (/usr/lib/postgresql/N/bin), else PATH's.
@@ -189,6 +193,11 @@ TASKS = {
 DELIVERY_MAX_ATTEMPTS = int(os.environ.get("SIGNOFF_DELIVERY_MAX_ATTEMPTS", "5"))
 DELIVERY_BASE_DELAY_SECONDS = float(os.environ.get("SIGNOFF_DELIVERY_BASE_DELAY", "30"))
 DELIVERY_LEASE_SECONDS = int(os.environ.get("SIGNOFF_DELIVERY_LEASE", "120"))
+
+# Delivery health (/healthz and the staff banner): delivery is stalled when no worker has
+# reported in for this long (while the task backend needs one) or a message has waited this long.
+WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("SIGNOFF_WORKER_STALE_SECONDS", "120"))
+QUEUE_STALE_MINUTES = int(os.environ.get("SIGNOFF_QUEUE_STALE_MINUTES", "10"))
 
 # How long an Idempotency-Key's first answer is kept for replay (the worker forgets older ones).
 IDEMPOTENCY_KEY_DAYS = int(os.environ.get("SIGNOFF_IDEMPOTENCY_KEY_DAYS", "7"))
