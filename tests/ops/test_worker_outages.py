@@ -101,6 +101,7 @@ def test_a_postgresql_restart_is_waited_out_and_delivery_carries_on(tmp_path):
             assert wait_until(lambda: _pg_all_sent(pg.url, ids), seconds=25), _pg_statuses(
                 pg.url, ids
             )
+            assert wait_until(lambda: _lines(log, BACK), seconds=10), log.read_text()
             assert len(_lines(log, UNAVAILABLE)) == 1
             assert len(_lines(log, BACK)) == 1
             assert _lines(log, BACK)[0].endswith("; delivering again.")
@@ -147,6 +148,8 @@ def test_an_sqlite_file_moved_away_and_back_is_waited_out(tmp_path, migrated_sql
         )
         assert sent, sqlite_status(data / SQLITE_NAME, message_id)
         assert worker.poll() is None
+        # The line may follow the send by a moment (the task and the loop log separately).
+        assert wait_until(lambda: _lines(log, BACK), seconds=10), log.read_text()
         assert len(_lines(log, UNAVAILABLE)) == 1
         assert len(_lines(log, BACK)) == 1
         worker.send_signal(signal.SIGTERM)
