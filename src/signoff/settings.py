@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Serves the API docs' Swagger UI from its own static files instead of a CDN (works offline).
     "ninja",
+    "signoff.core",
     "signoff.shops",
     "signoff.customers",
     "signoff.orders",

@@ -9,6 +9,7 @@ from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from signoff.api.idempotency import idempotency_records_purge
+from signoff.core.ratelimit import rate_counters_purge
 from signoff.sharing.delivery import message_sweep
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ def _sweep_until(stop: threading.Event, interval: float) -> None:
             if requeued:
                 logger.warning("Outbox sweeper re-queued messages %s", requeued)
             idempotency_records_purge()
+            rate_counters_purge()
         except Exception:
             # A failed sweep (a locked or restarting database) must not end the sweeper.
             logger.exception("Outbox sweep failed")
