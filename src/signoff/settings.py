@@ -151,6 +151,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("SIGNOFF_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# A form posted with an expired CSRF token gets a friendly page (the customer's estimate again,
+# with their answers), chosen with the other error pages in signoff.urls.
+CSRF_FAILURE_VIEW = "signoff.urls.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Production over HTTPS: HSTS (start small, e.g. 3600, then 31536000) and redirecting http.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from signoff.core.errors import SignoffError
+from django.conf import settings
+
+from signoff.core.errors import SignoffError, TooLarge
 
 
 def client_address(request) -> str:
@@ -28,3 +30,8 @@ def retry_after(response, exc: SignoffError):
     if seconds:
         response["Retry-After"] = str(seconds)
     return response
+
+
+def request_too_large() -> TooLarge:
+    """The 413 for a body over DATA_UPLOAD_MAX_MEMORY_SIZE (Django's RequestDataTooBig)."""
+    return TooLarge(limit_bytes=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
