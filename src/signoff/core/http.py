@@ -35,3 +35,18 @@ def retry_after(response, exc: SignoffError):
 def request_too_large() -> TooLarge:
     """The 413 for a body over DATA_UPLOAD_MAX_MEMORY_SIZE (Django's RequestDataTooBig)."""
     return TooLarge(limit_bytes=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+
+class PermissionsPolicyMiddleware:
+    """Sends `Permissions-Policy`, turning off the browser features in PERMISSIONS_POLICY
+    (camera, microphone, geolocation, payment, …) for every page and any frame in it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -54,6 +56,9 @@ def outbox(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "web/dev/outbox.html", {"messages_sent": messages})
 
 
+# The email's HTML is shown in a sandboxed srcdoc frame, which takes this page's
+# Content-Security-Policy: its inline styles are the email's own (emails must inline them).
+@csp_update({"style-src": [UNSAFE_INLINE]})
 @staff_view
 def outbox_detail(request: HttpRequest, actor: Actor, message_id: int) -> HttpResponse:
     _require_dev_outbox()
