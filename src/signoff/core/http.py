@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 from signoff.core.errors import SignoffError, TooLarge
 
@@ -41,11 +44,11 @@ class PermissionsPolicyMiddleware:
     """Sends `Permissions-Policy`, turning off the browser features in PERMISSIONS_POLICY
     (camera, microphone, geolocation, payment, …) for every page and any frame in it."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
         self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)

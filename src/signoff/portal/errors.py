@@ -114,7 +114,9 @@ def _is_the_page_form(request: HttpRequest, token: str) -> bool:
     )
 
 
-def _answers_again(request: HttpRequest, *, link: ShareLink, token: str, language: str):
+def _answers_again(
+    request: HttpRequest, *, link: ShareLink, token: str, language: str
+) -> HttpResponse:
     """An expired form on the estimate page: the page again, with a fresh form holding the
     answers that were posted (the signature must be drawn again), and a note saying so."""
     try:
@@ -139,7 +141,9 @@ def _answers_again(request: HttpRequest, *, link: ShareLink, token: str, languag
     )
 
 
-def _render(request, exc: SignoffError, *, link: ShareLink | None, estimate_url: str | None):
+def _render(
+    request: HttpRequest, exc: SignoffError, *, link: ShareLink | None, estimate_url: str | None
+) -> HttpResponse:
     shop = link.shop if link is not None else None
     context = {"shop": shop, "link": link, "estimate_url": estimate_url, "message": exc.message}
     if exc.status == 404:
