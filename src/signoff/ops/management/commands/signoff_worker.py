@@ -30,6 +30,7 @@ from django_tasks_db.models import DBTaskResult
 from signoff.api.idempotency import idempotency_records_purge
 from signoff.core.formatting import duration
 from signoff.core.health import first_line
+from signoff.core.ratelimit import rate_counters_purge
 from signoff.sharing.delivery import message_sweep
 from signoff.sharing.health import HEARTBEAT_SECONDS, heartbeat_record, heartbeats_prune
 
@@ -249,6 +250,7 @@ def _sweep_until(stop: threading.Event, interval: float, outage: DatabaseOutage)
                 logger.warning("Outbox sweeper re-queued messages %s", requeued)
             idempotency_records_purge()
             heartbeats_prune()
+            rate_counters_purge()
         except CONNECTION_ERRORS as exc:
             # The database is gone: one line for the whole process, and sweep again later.
             outage.begin(exc)
