@@ -190,7 +190,7 @@ class Decision(AppendOnlyModel):
         ApprovalReason, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reason_label = models.CharField(max_length=80, blank=True)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, max_length=2000)
     # Oral authorization record (California BPC 9884.9): number called, work and amount authorized.
     phone_number = models.CharField(max_length=20, blank=True)
     work_description = models.TextField(blank=True)

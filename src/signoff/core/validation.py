@@ -12,6 +12,9 @@ from django.core.validators import validate_email
 from django.db import models
 
 DEFAULT_REGION = "US"
+# What a client may type for a phone number before it is stored in E.164: spaces, dots,
+# brackets and an extension make it longer than the 16 characters it ends up as.
+PHONE_INPUT_MAX_LENGTH = 30
 
 
 def clean_email(raw: str) -> str:
@@ -22,9 +25,9 @@ def clean_email(raw: str) -> str:
     try:
         validate_email(value)
     except ValidationError:
-        raise ValueError(
-            f"“{value}” is not a valid email address, e.g. name@example.com."
-        ) from None
+        # A long value is not repeated back: the message would be longer than the form.
+        shown = f"“{value}”" if len(value) <= 80 else "That"
+        raise ValueError(f"{shown} is not a valid email address, e.g. name@example.com.") from None
     return value.lower() if value.count("@") == 1 else value
 
 
@@ -33,6 +36,11 @@ def clean_phone(raw: str, *, region: str = DEFAULT_REGION) -> str:
     value = (raw or "").strip()
     if not value:
         return ""
+    if len(value) > PHONE_INPUT_MAX_LENGTH:
+        raise ValueError(
+            f"Use at most {PHONE_INPUT_MAX_LENGTH} characters for a phone number, e.g. "
+            "(503) 555-0123."
+        )
     try:
         parsed = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
@@ -52,6 +60,7 @@ def clean_phone(raw: str, *, region: str = DEFAULT_REGION) -> str:
 # 64-bit. A larger number names no row; sent to the database it fails (SQLite: OverflowError).
 MAX_ID = 2**63 - 1
 _ID_TEXT = re.compile(r"[0-9]{1,19}")
+_WHOLE_TEXT = re.compile(r"[0-9]{1,18}")
 
 
 def parse_id(raw: object) -> int | None:
@@ -67,6 +76,17 @@ def parse_id(raw: object) -> int | None:
             return None
         value = int(text)
     return value if 1 <= value <= MAX_ID else None
+
+
+def parse_whole_number(raw: object) -> int | None:
+    """A whole number 0 or more as staff type it ("48,210") or the API sends it; None when it
+    is not one. ASCII digits only, and at most 18 of them, so it fits a database integer."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw if 0 <= raw <= MAX_ID else None
+    text = str(raw if raw is not None else "").replace(",", "").strip()
+    return int(text) if _WHOLE_TEXT.fullmatch(text) else None
 
 
 def parse_decimal(raw: object) -> Decimal:

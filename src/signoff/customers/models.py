@@ -4,6 +4,11 @@ from django.db import models
 
 from signoff.shops.models import Shop
 
+# A vehicle's model year and odometer (miles), as staff may enter them. The odometer's ceiling
+# also keeps it inside a database integer; repair orders use it for the odometer in.
+FIRST_MODEL_YEAR, LAST_MODEL_YEAR = 1900, 2100
+MAX_ODOMETER = 9_999_999
+
 
 class CustomerKind(models.TextChoices):
     INDIVIDUAL = "individual", "Individual"
@@ -16,7 +21,7 @@ class Customer(models.Model):
         max_length=12, choices=CustomerKind.choices, default=CustomerKind.INDIVIDUAL
     )
     name = models.CharField(max_length=150, help_text="Person's full name or company name.")
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=10_000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
