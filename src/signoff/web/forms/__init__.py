@@ -6,6 +6,7 @@ message; a ValidationFailed from a service is copied onto the form with `apply_e
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ from django import forms
 
 from signoff.core.errors import ValidationFailed
 from signoff.core.formatting import format_phone, staff_name
+from signoff.core.validation import MAX_ID
 from signoff.customers.models import CustomerKind, Language, NotifyPreference
 from signoff.orders.models import LineKind, OperationKind, RoStatus
 from signoff.shops.models import PaperSize, SmsStatus
@@ -32,6 +34,19 @@ def apply_errors(form: forms.Form, exc: ValidationFailed, *, prefix: str = "") -
         form.add_error(key if key in form.fields else None, message)
     if not form.errors:
         form.add_error(None, exc.message)
+
+
+class IdField(forms.IntegerField):
+    """An id picked from a list (a select's value, a hidden field): a whole number within the
+    database's range. Anything else was not one of the choices."""
+
+    default_error_messages = {"invalid": "Choose one from the list."}
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("error_messages", {})
+        for code in ("min_value", "max_value"):
+            kwargs["error_messages"].setdefault(code, "Choose one from the list.")
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 def _text(label: str, *, help_text: str = "", **attrs: Any) -> forms.CharField:
@@ -260,6 +275,8 @@ class OperationForm(forms.Form):
 
 
 LINE_FIELDS = ("description", "part_number", "quantity", "unit_price")
+# `lines-<row>-kind`: a row number the page wrote, so a few ASCII digits (not "²" or 5,000 of them).
+_LINE_KIND_KEY = re.compile(r"lines-([0-9]{1,6})-kind")
 # What a shop usually taxes: parts and fees. Labor is untaxed in many states (California).
 TAXABLE_BY_DEFAULT = {LineKind.LABOR: False, LineKind.PART: True, LineKind.FEE: True}
 
@@ -301,13 +318,7 @@ def blank_line(*, index: int, kind: str, labor_rate) -> LineInput:
 
 def lines_from_post(post: Mapping[str, Any]) -> list[LineInput]:
     """The line rows in a submitted operation form (`lines-<n>-<field>`), in row order."""
-    indices = sorted(
-        {
-            int(key.split("-")[1])
-            for key in post
-            if key.startswith("lines-") and key.endswith("-kind") and key.split("-")[1].isdigit()
-        }
-    )
+    indices = sorted({int(match[1]) for key in post if (match := _LINE_KIND_KEY.fullmatch(key))})
     rows = []
     for i in indices:
         p = f"lines-{i}-"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from signoff.approvals.models import DECISION_CHOICES, ReasonKind
+from signoff.web.forms import IdField
 
 
 class DecisionForm(forms.Form):
@@ -15,8 +16,8 @@ class DecisionForm(forms.Form):
         required=False,
         choices=[("", "Choose…"), *DECISION_CHOICES],
     )
-    reason = forms.IntegerField(label="Reason", required=False)
-    contact = forms.IntegerField(label="Approved by", required=False)
+    reason = IdField(label="Reason", required=False)
+    contact = IdField(label="Approved by", required=False)
     phone_number = forms.CharField(label="Number called", required=False)
     comment = forms.CharField(label="Additional comments", required=False)
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from signoff.core.errors import ValidationFailed
+from signoff.core.validation import parse_id
 from signoff.customers.selectors import customer_get, customer_search
 from signoff.orders import services
 from signoff.orders.selectors import repair_order_get, repair_order_search, repair_order_totals
@@ -39,13 +40,13 @@ def ro_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 @staff_view
 def ro_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     require_editor(actor)
-    customer_id = request.POST.get("customer") or request.GET.get("customer")
-    if not (customer_id and str(customer_id).isdigit()):
+    customer_id = parse_id(request.POST.get("customer") or request.GET.get("customer"))
+    if customer_id is None:
         # First pick the customer; the RO form needs their vehicles.
         query = request.GET.get("q", "")
         page = paginate(request, customer_search(actor=actor, query=query), per_page=10)
         return render(request, "web/ro_pick_customer.html", {"page": page, "q": query})
-    customer = customer_get(actor=actor, customer_id=int(customer_id))
+    customer = customer_get(actor=actor, customer_id=customer_id)
     vehicles = list(customer.vehicles.all())
     form = RepairOrderForm(
         request.POST or None,
