@@ -94,6 +94,11 @@ class LineKind(models.TextChoices):
 # The largest quantity or unit price a line takes, either sign (a negative fee is a discount):
 # quantity's column holds seven digits before the point.
 MAX_LINE_NUMBER = Decimal("9999999.99")
+# Digits of every stored amount of money (a version's total, a decision's and a signature's
+# amount). An RO's lines may add up to at most half of what they hold, the other half being
+# room for tax (a shop's rate is at most 100 %).
+MONEY_MAX_DIGITS = 12
+MAX_RO_LINES_AMOUNT = (Decimal(10) ** (MONEY_MAX_DIGITS - 2) - Decimal("0.01")) / 2
 
 
 class OperationLine(models.Model):

@@ -24,6 +24,7 @@ from signoff.customers.models import MAX_ODOMETER, Customer, Vehicle
 from signoff.orders.locks import operation_get_for_update, repair_order_get_for_update
 from signoff.orders.models import (
     MAX_LINE_NUMBER,
+    MAX_RO_LINES_AMOUNT,
     LineKind,
     Operation,
     OperationKind,
@@ -31,6 +32,7 @@ from signoff.orders.models import (
     RepairOrder,
     RoStatus,
 )
+from signoff.orders.pricing import line_amount
 from signoff.orders.signals import operation_changed
 from signoff.shops.access import Actor, require_editor
 
@@ -265,6 +267,30 @@ def _clean_operation(
     return out
 
 
+def _check_ro_amount(
+    *, ro: RepairOrder, lines: list[dict[str, Any]], instead_of: Operation | None = None
+) -> None:
+    """Refuse lines that would take the RO past what its versions and decisions can store.
+
+    Each line is in range on its own, but 9,999,999.99 × 9,999,999.99 is not, and neither is
+    a sum of many large lines: PostgreSQL refused the version's total ("numeric field
+    overflow") when the RO was shared.
+    """
+    others = OperationLine.objects.filter(
+        operation__repair_order=ro, operation__removed_at__isnull=True
+    )
+    if instead_of is not None:
+        others = others.exclude(operation=instead_of)
+    amounts = [line_amount(q, p) for q, p in others.values_list("quantity", "unit_price")]
+    amounts += [line_amount(row["quantity"], row["unit_price"]) for row in lines]
+    if sum(abs(amount) for amount in amounts) > MAX_RO_LINES_AMOUNT:
+        message = (
+            f"The repair order's lines would add up to more than ${MAX_RO_LINES_AMOUNT:,.2f}, "
+            "more than Signoff can record. Check the quantities and prices."
+        )
+        raise ValidationFailed(message, fields={"lines": message})
+
+
 def _write_lines(*, operation: Operation, lines: list[dict[str, Any]]) -> None:
     operation.lines.all().delete()
     OperationLine.objects.bulk_create(
@@ -279,6 +305,7 @@ def operation_add(*, actor: Actor, ro_id: int, data: Mapping[str, Any]) -> Opera
     lines = _clean_lines(data.get("lines") or [])
     with transaction.atomic():
         ro = repair_order_get_for_update(shop_id=actor.shop.pk, ro_id=ro_id)
+        _check_ro_amount(ro=ro, lines=lines)
         top = ro.operations.aggregate(n=Max("position"))["n"]
         operation = Operation.objects.create(
             shop=actor.shop, repair_order=ro, position=(top or 0) + 1, **fields
@@ -312,6 +339,7 @@ def operation_update(*, actor: Actor, operation_id: int, data: Mapping[str, Any]
         for key, value in fields.items():
             setattr(operation, key, value)
         if new_lines is not None:
+            _check_ro_amount(ro=operation.repair_order, lines=new_lines, instead_of=operation)
             before = _line_signature(operation)
             _write_lines(operation=operation, lines=new_lines)
             if _line_signature(operation) != before:
