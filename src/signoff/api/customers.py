@@ -11,7 +11,7 @@ from ninja.responses import Status
 from signoff.api.idempotency import idempotent
 from signoff.api.pagination import Paged
 from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, Id
-from signoff.core.validation import PHONE_INPUT_MAX_LENGTH, max_length_of
+from signoff.core.validation import MAX_SEARCH_LENGTH, PHONE_INPUT_MAX_LENGTH, max_length_of
 from signoff.customers import selectors, services
 from signoff.customers.models import (
     FIRST_MODEL_YEAR,
@@ -157,7 +157,11 @@ class CustomerPatch(Schema):
 
 
 class CustomerSearch(Schema):
-    q: str = Field("", description="Name, contact name, email, mobile, VIN or unit number.")
+    q: str = Field(
+        "",
+        max_length=MAX_SEARCH_LENGTH,
+        description="Name, contact name, email, mobile, VIN or unit number.",
+    )
 
 
 @router.get("/customers", response=list[CustomerOut], summary="List or search customers")

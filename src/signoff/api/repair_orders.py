@@ -21,7 +21,7 @@ from signoff.api.schemas import (
 )
 from signoff.approvals import selectors as approvals_selectors
 from signoff.approvals.selectors import OperationRow, RepairOrderPage
-from signoff.core.validation import max_length_of
+from signoff.core.validation import MAX_SEARCH_LENGTH, max_length_of
 from signoff.customers.models import MAX_ODOMETER, Customer, Vehicle
 from signoff.orders import selectors, services
 from signoff.orders.models import RepairOrder
@@ -167,7 +167,7 @@ class RepairOrderPatch(Schema):
 
 
 class RepairOrderSearch(Schema):
-    q: str = Field("", description="RO number, customer name or VIN.")
+    q: str = Field("", max_length=MAX_SEARCH_LENGTH, description="RO number, customer name or VIN.")
 
 
 def repair_order_detail(request: HttpRequest, ro_id: int) -> RepairOrderPage:

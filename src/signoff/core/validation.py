@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 
+from signoff.core.errors import ValidationFailed
+
 DEFAULT_REGION = "US"
 # What a client may type for a phone number before it is stored in E.164: spaces, dots,
 # brackets and an extension make it longer than the 16 characters it ends up as.
@@ -137,6 +139,20 @@ def clean_text(raw: object, *, label: str, max_length: int, multiline: bool = Fa
             f"Remove the control character (U+{ord(bad.group()):04X}) from the {label}."
         )
     return text
+
+
+# What a search box takes. Longer is no name, VIN or number anyone looks for, and SQLite
+# refuses a LIKE pattern past 50,000 bytes ("pattern too complex").
+MAX_SEARCH_LENGTH = 200
+
+
+def search_query(raw: object) -> str:
+    """A search as typed, trimmed; ValidationFailed (field "q") when it is too long to be one
+    or holds control characters (PostgreSQL cannot even compare text with NUL)."""
+    try:
+        return clean_text(raw, label="search", max_length=MAX_SEARCH_LENGTH)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), fields={"q": str(exc)}) from None
 
 
 # --- JSON a client sends ------------------------------------------------------------------------
