@@ -216,3 +216,21 @@ def test_a_deep_value_inside_a_body_is_refused(client, shared):
     )
     assert response.status_code in (400, 422)
     assert set(response.json()) == {"error"}
+
+
+@pytest.mark.parametrize("body", ['"x"', "[1, 2]", "42", "null"])
+def test_a_body_that_is_not_a_json_object_is_refused(as_alice, shop, body):
+    customer = CustomerFactory(shop=shop, name="Dana")
+    response = as_alice.patch(f"/customers/{customer.pk}", body)
+    assert response.status_code == 422
+    assert "body" in error_of(response)["fields"]
+
+
+# --- searches ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/customers", "/repair-orders"])
+def test_a_search_longer_than_its_limit_is_refused(as_alice, shop, path):
+    response = as_alice.get(path, q="x" * 201)
+    assert response.status_code == 422
+    assert "q" in error_of(response)["fields"]

@@ -45,6 +45,13 @@ class _Parser(Parser):
     def parse_body(self, request):
         _refuse_deep(request.body)
         data = super().parse_body(request)
+        if not isinstance(data, dict):
+            # Every body is an object; ninja would read a string or list as an empty one
+            # (a PATCH of `"x"` answered 200 and changed nothing).
+            raise ValidationFailed(
+                'The request body must be a JSON object, e.g. {"name": "…"}.',
+                fields={"body": "Send a JSON object."},
+            )
         _refuse_nul(data)
         return data
 
