@@ -1,6 +1,8 @@
 """What the staff forms refuse: text over its field's limit (never cut), line breaks in names,
 and numbers and ids outside their range (never a server error)."""
 
+import re
+
 import pytest
 from django.utils.html import escape
 
@@ -209,3 +211,52 @@ def test_an_odometer_or_year_that_is_not_a_whole_number_in_range_is_refused(
 @pytest.mark.parametrize("value", [TOO_BIG, str(2**63), "NaN", "٣"])
 def test_switching_to_a_shop_id_that_is_not_an_id_is_not_found(alice_client, shop, value):
     assert alice_client.post("/switch-shop/", {"shop": value}).status_code == 404
+
+
+# --- searches ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/customers/", "/ros/new/"])
+@pytest.mark.parametrize("query", [MEGABYTE, "x" * 201, "Ana\x00"])
+def test_a_search_that_cannot_be_one_finds_nothing_and_says_why(alice_client, shop, path, query):
+    CustomerFactory(shop=shop, name="Ana")
+    response = alice_client.get(path, {"q": query})
+    assert response.status_code == 200
+    page = _page(response)
+    assert "the search" in page
+    assert "Ana</a>" not in page
+
+
+def test_a_search_of_200_characters_is_run(alice_client, shop):
+    CustomerFactory(shop=shop, name="A" * 150)
+    response = alice_client.get("/customers/", {"q": "A" * 150})
+    assert "A" * 150 + "</a>" in _page(response)
+
+
+def test_an_ro_number_search_of_20_digits_finds_nothing(alice_client, shop):
+    priced_ro(shop)
+    assert alice_client.get("/", {"q": "RO " + TOO_BIG}).status_code == 200
+
+
+# --- the form's own rows and limits --------------------------------------------------------------
+
+
+def test_a_line_of_a_kind_the_page_never_offers_is_refused_on_its_row_not_dropped(
+    alice_client, shop
+):
+    ro = priced_ro(shop).ro
+    data = op_form(**{"lines-1-kind": "<script>"})
+    response = alice_client.post(f"/ros/{ro.pk}/operations/new/", data)
+    assert response.status_code == 200
+    assert "Choose labor, part or fee." in _page(response)
+    assert "<script>" not in _page(response)
+    assert not Operation.objects.filter(title="Replace wiper blades").exists()
+
+
+def test_the_forms_tell_the_browser_each_fields_limit_from_the_model(alice_client, shop):
+    page = _page(alice_client.get("/customers/new/"))
+    assert re.search(r'name="name"[^>]*maxlength="150"', page)
+    assert re.search(r'name="notes"[^>]*maxlength="10000"', page)
+    ro = priced_ro(shop).ro
+    page = _page(alice_client.get(f"/ros/{ro.pk}/operations/new/"))
+    assert re.search(r'name="correction"[^>]*maxlength="5000"', page)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django import forms
 
-from signoff.approvals.models import DECISION_CHOICES, ReasonKind
+from signoff.approvals.models import DECISION_CHOICES, ApprovalReason, Decision, ReasonKind
+from signoff.core.validation import max_length_of
 from signoff.web.forms import IdField
 
 
 class DecisionForm(forms.Form):
     """Approve, Defer or Decline on the customer's behalf: the pop-up and its no-JS page."""
+
+    comment_max_length = max_length_of(Decision, "comment")
 
     status = forms.ChoiceField(
         label="Decision",
@@ -33,5 +36,8 @@ class DecisionForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
+    # The reason list's inputs (new and existing reasons) tell the browser this length.
+    label_max_length = max_length_of(ApprovalReason, "label")
+
     label = forms.CharField(label="Reason", required=False)
     kind = forms.ChoiceField(label="Kind", choices=ReasonKind.choices, required=False)

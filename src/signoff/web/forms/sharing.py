@@ -11,7 +11,7 @@ from signoff.core.errors import SignoffError
 from signoff.documents.sections import PDF_SECTION_KEYS, PDF_SECTIONS
 from signoff.sharing.models import Channel, ShareKind
 from signoff.sharing.rules import RecipientOption
-from signoff.sharing.services import Recipient
+from signoff.sharing.services import MAX_NOTES, Recipient
 
 # URL slugs of the two ways to share: the kind's own name, spelled for a URL
 # ("send_to_customer" -> "send-to-customer").
@@ -40,7 +40,8 @@ class ShareForm(forms.Form):
     channel = forms.MultipleChoiceField(required=False)
     primary = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     include_etr = forms.BooleanField(required=False, initial=True)
-    # The service refuses notes over MAX_NOTES characters, with its message on this field.
+    # The service refuses longer notes, with its message; the textarea tells the browser.
+    notes_max_length = MAX_NOTES
     notes = forms.CharField(required=False, widget=forms.Textarea)
     sections = forms.MultipleChoiceField(
         choices=PDF_SECTIONS, required=False, initial=PDF_SECTION_KEYS
