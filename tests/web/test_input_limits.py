@@ -10,7 +10,7 @@ from signoff.approvals.models import ApprovalReason, Decision
 from signoff.customers.models import Contact, Customer, Vehicle
 from signoff.orders.models import Operation, RepairOrder
 from signoff.shops.models import ApiToken
-from tests.factories import CustomerFactory, priced_ro
+from tests.factories import ContactFactory, CustomerFactory, priced_ro
 from tests.web.test_customers import contact_form, new_customer
 from tests.web.test_operations import op_form
 
@@ -260,3 +260,26 @@ def test_the_forms_tell_the_browser_each_fields_limit_from_the_model(alice_clien
     ro = priced_ro(shop).ro
     page = _page(alice_client.get(f"/ros/{ro.pk}/operations/new/"))
     assert re.search(r'name="correction"[^>]*maxlength="5000"', page)
+
+
+def test_ids_the_staff_pages_post_back_are_never_localized(alice_client, shop, settings):
+    settings.USE_THOUSAND_SEPARATOR = True
+    built = priced_ro(shop, operations=[{}])
+    ContactFactory(pk=12345, customer=built.ro.customer, notify="email")
+    [operation] = built.operations
+    decide = _page(
+        alice_client.get(f"/operations/{operation.pk}/decide/", HTTP_ACCEPT_LANGUAGE="es")
+    )
+    assert 'value="12345"' in decide and "12,345" not in decide and "12.345" not in decide
+    share = _page(alice_client.get(f"/ros/{built.ro.pk}/share/request-approval/"))
+    assert 'name="recipient" value="12345"' in share and 'value="12345:email"' in share
+
+
+def test_an_email_address_longer_than_its_column_is_refused(alice_client, shop):
+    customer = CustomerFactory(shop=shop)
+    long_email = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".example"  # valid, 313 chars
+    response = alice_client.post(
+        f"/customers/{customer.pk}/contacts/new/", contact_form(email=long_email)
+    )
+    assert "Use at most 254 characters for an email address." in _page(response)
+    assert not Contact.objects.exists()

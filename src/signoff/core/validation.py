@@ -14,6 +14,8 @@ from django.db import models
 from signoff.core.errors import ValidationFailed
 
 DEFAULT_REGION = "US"
+# What an email column holds (Django's EmailField default, the length SMTP allows a path).
+EMAIL_MAX_LENGTH = 254
 # What a client may type for a phone number before it is stored in E.164: spaces, dots,
 # brackets and an extension make it longer than the 16 characters it ends up as.
 PHONE_INPUT_MAX_LENGTH = 30
@@ -24,6 +26,8 @@ def clean_email(raw: str) -> str:
     value = (raw or "").strip()
     if not value:
         return ""
+    if len(value) > EMAIL_MAX_LENGTH:
+        raise ValueError(f"Use at most {EMAIL_MAX_LENGTH} characters for an email address.")
     try:
         validate_email(value)
     except ValidationError:

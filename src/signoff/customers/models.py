@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from signoff.core.validation import EMAIL_MAX_LENGTH
 from signoff.shops.models import Shop
 
 # A vehicle's model year and odometer (miles), as staff may enter them. The odometer's ceiling
@@ -54,7 +55,7 @@ class Contact(models.Model):
     relationship = models.CharField(
         max_length=60, blank=True, help_text="To the primary contact: spouse, fleet manager, …"
     )
-    email = models.EmailField(blank=True)
+    email = models.EmailField(blank=True, max_length=EMAIL_MAX_LENGTH)
     # Stored in E.164 (+15551234567); validated with phonenumbers in services.
     mobile = models.CharField(max_length=20, blank=True)
     phone = models.CharField(max_length=20, blank=True, help_text="Other number (landline, work).")
