@@ -13,10 +13,11 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from signoff.api.idempotency import idempotent
-from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, UserBrief
+from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, Id, UserBrief
 from signoff.approvals import selectors, services
 from signoff.approvals.chain import VerifyResult, verify_repair_order
 from signoff.approvals.models import Decision
+from signoff.core.validation import PHONE_INPUT_MAX_LENGTH, max_length_of
 from signoff.orders.models import Operation
 from signoff.orders.selectors import operation_get, repair_order_get
 from signoff.sharing import selectors as sharing_selectors
@@ -30,13 +31,15 @@ class DecisionIn(Schema):
     status: Literal["approved", "deferred", "declined"] = Field(
         ..., description="The customer's decision. Pending cannot be chosen."
     )
-    reason: int = Field(
+    reason: Id = Field(
         ...,
         description="Id of one of the shop's active approval reasons (`GET /approval-reasons`).",
         examples=[3],
     )
-    comment: str = Field("", description="Additional comments (at most 2,000 characters).")
-    contact: int | None = Field(
+    comment: str = Field(
+        "", max_length=max_length_of(Decision, "comment"), description="Additional comments."
+    )
+    contact: Id | None = Field(
         None,
         description=(
             "The customer's contact who gave the decision. Required when the reason's kind is "
@@ -45,6 +48,7 @@ class DecisionIn(Schema):
     )
     phone_number: str = Field(
         "",
+        max_length=PHONE_INPUT_MAX_LENGTH,
         description="The number called. Required when the reason's kind is `phone`; any format.",
         examples=["(503) 555-0142"],
     )
@@ -174,7 +178,7 @@ class DecisionHistory:
     response={200: DecisionHistoryOut, **READ_ERRORS},
     summary="An operation's decision history, newest first",
 )
-def decision_list(request: HttpRequest, operation_id: int) -> DecisionHistory:
+def decision_list(request: HttpRequest, operation_id: Id) -> DecisionHistory:
     operation = selectors.operation_for_history(actor=request.actor, operation_id=operation_id)
     return DecisionHistory(
         operation=operation, decisions=sharing_selectors.operation_history(operation=operation)
@@ -192,7 +196,7 @@ def decision_list(request: HttpRequest, operation_id: int) -> DecisionHistory:
     ),
 )
 @idempotent
-def decision_create(request: HttpRequest, operation_id: int, payload: DecisionIn):
+def decision_create(request: HttpRequest, operation_id: Id, payload: DecisionIn):
     operation = operation_get(actor=request.actor, operation_id=operation_id)
     warning = selectors.over_limit_warning(
         operation=operation, status=payload.status, shop=request.actor.shop
@@ -232,6 +236,6 @@ def reason_list(request: HttpRequest, include_retired: bool = False):
         "not match."
     ),
 )
-def repair_order_verify(request: HttpRequest, ro_id: int) -> VerifyResult:
+def repair_order_verify(request: HttpRequest, ro_id: Id) -> VerifyResult:
     ro = repair_order_get(actor=request.actor, ro_id=ro_id)
     return verify_repair_order(repair_order=ro)

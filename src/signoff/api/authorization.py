@@ -9,7 +9,7 @@ from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from signoff.api.schemas import READ_ERRORS
+from signoff.api.schemas import READ_ERRORS, Id
 from signoff.approvals.authorization import AuthorizationEntry, authorization_summary
 from signoff.orders.selectors import repair_order_get
 
@@ -68,6 +68,6 @@ class AuthorizationOut(Schema):
     response={200: list[AuthorizationOut], **READ_ERRORS},
     summary="Who authorized what on the RO, how and when, with signature references",
 )
-def authorization_summary_get(request: HttpRequest, ro_id: int):
+def authorization_summary_get(request: HttpRequest, ro_id: Id):
     ro = repair_order_get(actor=request.actor, ro_id=ro_id)
     return Status(200, authorization_summary(repair_order=ro))

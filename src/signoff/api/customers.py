@@ -1,16 +1,27 @@
 """API routes for customers, their contacts and their vehicles."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from signoff.api.idempotency import idempotent
-from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS
+from signoff.api.pagination import Paged
+from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, Id
+from signoff.core.validation import MAX_SEARCH_LENGTH, PHONE_INPUT_MAX_LENGTH, max_length_of
 from signoff.customers import selectors, services
+from signoff.customers.models import (
+    FIRST_MODEL_YEAR,
+    LAST_MODEL_YEAR,
+    MAX_ODOMETER,
+    Contact,
+    Customer,
+    Vehicle,
+)
+from signoff.customers.validation import VIN_INPUT_MAX_LENGTH
 
 router = Router(tags=["customers"])
 
@@ -18,6 +29,19 @@ NotifyChoice = Literal["email", "text", "both"]
 PreferredNumber = Literal["mobile", "phone"]
 LanguageChoice = Literal["en", "es"]
 CustomerKindChoice = Literal["individual", "business"]
+
+# Limits read from the models (and the input formats of phones and VINs), never written here.
+CONTACT_NAME_MAX = max_length_of(Contact, "name")
+RELATIONSHIP_MAX = max_length_of(Contact, "relationship")
+EMAIL_MAX = max_length_of(Contact, "email")
+CUSTOMER_NAME_MAX = max_length_of(Customer, "name")
+NOTES_MAX = max_length_of(Customer, "notes")
+MAKE_MAX = max_length_of(Vehicle, "make")
+MODEL_MAX = max_length_of(Vehicle, "model")
+UNIT_NUMBER_MAX = max_length_of(Vehicle, "unit_number")
+PLATE_MAX = max_length_of(Vehicle, "license_plate")
+Year = Annotated[int, Field(ge=FIRST_MODEL_YEAR, le=LAST_MODEL_YEAR, examples=[2019])]
+Odometer = Annotated[int, Field(ge=0, le=MAX_ODOMETER, examples=[48210])]
 
 
 class ContactOut(Schema):
@@ -65,14 +89,14 @@ class CustomerOut(Schema):
 class ContactIn(Schema):
     name: str = Field(
         "",
-        max_length=150,
+        max_length=CONTACT_NAME_MAX,
         description="Required, except for an individual's primary contact (defaults to theirs).",
         examples=["Dana Rivera"],
     )
-    relationship: str = Field("", max_length=60, examples=["Spouse"])
-    email: str = Field("", max_length=254, examples=["dana@example.com"])
-    mobile: str = Field("", max_length=30, examples=["+15035550123"])
-    phone: str = Field("", max_length=30)
+    relationship: str = Field("", max_length=RELATIONSHIP_MAX, examples=["Spouse"])
+    email: str = Field("", max_length=EMAIL_MAX, examples=["dana@example.com"])
+    mobile: str = Field("", max_length=PHONE_INPUT_MAX_LENGTH, examples=["+15035550123"])
+    phone: str = Field("", max_length=PHONE_INPUT_MAX_LENGTH)
     preferred_number: PreferredNumber = "mobile"
     notify: NotifyChoice = Field(
         "email", description="email needs an email address; text needs a mobile number."
@@ -83,11 +107,11 @@ class ContactIn(Schema):
 class ContactPatch(Schema):
     """Only the fields sent change."""
 
-    name: str | None = Field(None, max_length=150, examples=["Dana Rivera"])
-    relationship: str | None = Field(None, max_length=60)
-    email: str | None = Field(None, max_length=254, examples=["dana@example.com"])
-    mobile: str | None = Field(None, max_length=30)
-    phone: str | None = Field(None, max_length=30)
+    name: str | None = Field(None, max_length=CONTACT_NAME_MAX, examples=["Dana Rivera"])
+    relationship: str | None = Field(None, max_length=RELATIONSHIP_MAX)
+    email: str | None = Field(None, max_length=EMAIL_MAX, examples=["dana@example.com"])
+    mobile: str | None = Field(None, max_length=PHONE_INPUT_MAX_LENGTH)
+    phone: str | None = Field(None, max_length=PHONE_INPUT_MAX_LENGTH)
     preferred_number: PreferredNumber | None = None
     notify: NotifyChoice | None = None
     language: LanguageChoice | None = None
@@ -96,31 +120,31 @@ class ContactPatch(Schema):
 class VehicleIn(Schema):
     """At least a VIN, a make and model, or a fleet unit number."""
 
-    vin: str = Field("", max_length=30, examples=["1HGCM82633A004352"])
-    year: int | None = Field(None, examples=[2019])
-    make: str = Field("", max_length=40, examples=["Honda"])
-    model: str = Field("", max_length=60, examples=["Accord"])
-    unit_number: str = Field("", max_length=30)
-    license_plate: str = Field("", max_length=15)
-    odometer: int | None = Field(None, examples=[48210])
+    vin: str = Field("", max_length=VIN_INPUT_MAX_LENGTH, examples=["1HGCM82633A004352"])
+    year: Year | None = None
+    make: str = Field("", max_length=MAKE_MAX, examples=["Honda"])
+    model: str = Field("", max_length=MODEL_MAX, examples=["Accord"])
+    unit_number: str = Field("", max_length=UNIT_NUMBER_MAX)
+    license_plate: str = Field("", max_length=PLATE_MAX)
+    odometer: Odometer | None = None
 
 
 class VehiclePatch(Schema):
     """Only the fields sent change."""
 
-    vin: str | None = Field(None, max_length=30)
-    year: int | None = None
-    make: str | None = Field(None, max_length=40)
-    model: str | None = Field(None, max_length=60, examples=["Accord"])
-    unit_number: str | None = Field(None, max_length=30)
-    license_plate: str | None = Field(None, max_length=15)
-    odometer: int | None = None
+    vin: str | None = Field(None, max_length=VIN_INPUT_MAX_LENGTH)
+    year: Year | None = None
+    make: str | None = Field(None, max_length=MAKE_MAX)
+    model: str | None = Field(None, max_length=MODEL_MAX, examples=["Accord"])
+    unit_number: str | None = Field(None, max_length=UNIT_NUMBER_MAX)
+    license_plate: str | None = Field(None, max_length=PLATE_MAX)
+    odometer: Odometer | None = None
 
 
 class CustomerIn(Schema):
     kind: CustomerKindChoice = "individual"
-    name: str = Field(..., max_length=150, examples=["Dana Rivera"])
-    notes: str = ""
+    name: str = Field(..., max_length=CUSTOMER_NAME_MAX, examples=["Dana Rivera"])
+    notes: str = Field("", max_length=NOTES_MAX)
     primary: ContactIn = Field(..., description="The primary contact, created with the customer.")
 
 
@@ -128,16 +152,20 @@ class CustomerPatch(Schema):
     """Only the fields sent change. Contacts and vehicles have their own routes."""
 
     kind: CustomerKindChoice | None = None
-    name: str | None = Field(None, max_length=150, examples=["Dana Rivera"])
-    notes: str | None = None
+    name: str | None = Field(None, max_length=CUSTOMER_NAME_MAX, examples=["Dana Rivera"])
+    notes: str | None = Field(None, max_length=NOTES_MAX)
 
 
 class CustomerSearch(Schema):
-    q: str = Field("", description="Name, contact name, email, mobile, VIN or unit number.")
+    q: str = Field(
+        "",
+        max_length=MAX_SEARCH_LENGTH,
+        description="Name, contact name, email, mobile, VIN or unit number.",
+    )
 
 
 @router.get("/customers", response=list[CustomerOut], summary="List or search customers")
-@paginate(LimitOffsetPagination, max_limit=200)
+@paginate(Paged)
 def customer_list(request: HttpRequest, filters: Query[CustomerSearch]):
     return selectors.customer_search(actor=request.actor, query=filters.q)
 
@@ -157,7 +185,7 @@ def customer_create(request: HttpRequest, payload: CustomerIn):
     response={200: CustomerOut, **READ_ERRORS},
     summary="One customer with contacts and vehicles",
 )
-def customer_detail(request: HttpRequest, customer_id: int):
+def customer_detail(request: HttpRequest, customer_id: Id):
     return Status(200, selectors.customer_get(actor=request.actor, customer_id=customer_id))
 
 
@@ -167,7 +195,7 @@ def customer_detail(request: HttpRequest, customer_id: int):
     summary="Edit a customer",
 )
 @idempotent
-def customer_update(request: HttpRequest, customer_id: int, payload: CustomerPatch):
+def customer_update(request: HttpRequest, customer_id: Id, payload: CustomerPatch):
     services.customer_update(
         actor=request.actor, customer_id=customer_id, data=payload.dict(exclude_unset=True)
     )
@@ -180,7 +208,7 @@ def customer_update(request: HttpRequest, customer_id: int, payload: CustomerPat
     summary="Add an additional contact",
 )
 @idempotent
-def contact_add(request: HttpRequest, customer_id: int, payload: ContactIn):
+def contact_add(request: HttpRequest, customer_id: Id, payload: ContactIn):
     contact = services.contact_add(
         actor=request.actor, customer_id=customer_id, data=payload.dict()
     )
@@ -191,7 +219,7 @@ def contact_add(request: HttpRequest, customer_id: int, payload: ContactIn):
     "/contacts/{contact_id}", response={200: ContactOut, **WRITE_ERRORS}, summary="Edit a contact"
 )
 @idempotent
-def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch):
+def contact_update(request: HttpRequest, contact_id: Id, payload: ContactPatch):
     contact = services.contact_update(
         actor=request.actor, contact_id=contact_id, data=payload.dict(exclude_unset=True)
     )
@@ -204,7 +232,7 @@ def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch)
     summary="Add a vehicle",
 )
 @idempotent
-def vehicle_add(request: HttpRequest, customer_id: int, payload: VehicleIn):
+def vehicle_add(request: HttpRequest, customer_id: Id, payload: VehicleIn):
     vehicle = services.vehicle_add(
         actor=request.actor, customer_id=customer_id, data=payload.dict()
     )
@@ -215,7 +243,7 @@ def vehicle_add(request: HttpRequest, customer_id: int, payload: VehicleIn):
     "/vehicles/{vehicle_id}", response={200: VehicleOut, **WRITE_ERRORS}, summary="Edit a vehicle"
 )
 @idempotent
-def vehicle_update(request: HttpRequest, vehicle_id: int, payload: VehiclePatch):
+def vehicle_update(request: HttpRequest, vehicle_id: Id, payload: VehiclePatch):
     vehicle = services.vehicle_update(
         actor=request.actor, vehicle_id=vehicle_id, data=payload.dict(exclude_unset=True)
     )

@@ -46,6 +46,7 @@ from ninja.utils import contribute_operation_callback
 
 from signoff.api.models import IdempotencyRecord
 from signoff.core.errors import Conflict, ValidationFailed
+from signoff.core.validation import json_too_deep
 
 HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
@@ -131,11 +132,13 @@ def _claiming(view_func: F) -> F:
 def _request_fingerprint(request: HttpRequest) -> str:
     """SHA-256 of the query string and body; JSON is compared by content, not by whitespace."""
     body = request.body
-    # A body that is not JSON is compared byte for byte.
-    with contextlib.suppress(ValueError, UnicodeDecodeError):
-        body = json.dumps(
-            json.loads(body or b"null"), sort_keys=True, separators=(",", ":")
-        ).encode()
+    # A body that is not JSON (or nests too deep to parse safely; a route without a body
+    # never parses it) is compared byte for byte.
+    if not json_too_deep(body):
+        with contextlib.suppress(ValueError, UnicodeDecodeError):
+            body = json.dumps(
+                json.loads(body or b"null"), sort_keys=True, separators=(",", ":")
+            ).encode()
     digest = hashlib.sha256()
     digest.update(request.META.get("QUERY_STRING", "").encode())
     digest.update(b"\n")

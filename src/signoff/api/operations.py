@@ -9,27 +9,43 @@ from ninja.responses import Status
 
 from signoff.api.idempotency import idempotent
 from signoff.api.repair_orders import RepairOrderOut, repair_order_detail
-from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, OperationOut
+from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, Id, OperationOut
 from signoff.approvals.selectors import OperationRow, status_row
+from signoff.core.validation import max_length_of
 from signoff.orders import selectors, services
+from signoff.orders.models import MAX_LINE_NUMBER, Operation, OperationLine
 
 router = Router(tags=["operations"])
 
 OperationKindChoice = Literal["estimate", "recommendation"]
+TITLE_MAX = max_length_of(Operation, "title")
+TEXT_MAX = max_length_of(Operation, "complaint")
 
 
 class LineIn(Schema):
     kind: Literal["labor", "part", "fee"]
-    description: str = Field("", max_length=200, examples=["Replace front pads"])
-    part_number: str = Field("", max_length=40)
+    description: str = Field(
+        "", max_length=max_length_of(OperationLine, "description"), examples=["Replace front pads"]
+    )
+    part_number: str = Field("", max_length=max_length_of(OperationLine, "part_number"))
+    # Not negative either; that is the service's check, whose message says so.
     quantity: Decimal = Field(
         Decimal("1"),
-        description="Hours for labor, quantity for parts, 1 for fees.",
+        ge=-MAX_LINE_NUMBER,
+        le=MAX_LINE_NUMBER,
+        description=(
+            "Hours for labor, quantity for parts, 1 for fees: 0 or more, at most two decimals."
+        ),
         examples=["1.5"],
     )
     unit_price: Decimal = Field(
         Decimal("0"),
-        description="Labor rate, unit price, or fee amount (a negative fee is a discount).",
+        ge=-MAX_LINE_NUMBER,
+        le=MAX_LINE_NUMBER,
+        description=(
+            "Labor rate, unit price, or fee amount (a negative fee is a discount). "
+            "At most two decimals."
+        ),
         examples=["150.00"],
     )
     taxable: bool = True
@@ -39,11 +55,13 @@ class OperationIn(Schema):
     kind: OperationKindChoice = Field(
         "estimate", description="Estimate work, or a recommendation for later."
     )
-    title: str = Field(..., max_length=200, examples=["Replace front brake pads"])
-    complaint: str = ""
-    cause: str = ""
-    correction: str = ""
-    lines: list[LineIn] = Field(default_factory=list, description="Labor, parts and fees.")
+    title: str = Field(..., max_length=TITLE_MAX, examples=["Replace front brake pads"])
+    complaint: str = Field("", max_length=TEXT_MAX)
+    cause: str = Field("", max_length=TEXT_MAX)
+    correction: str = Field("", max_length=TEXT_MAX)
+    lines: list[LineIn] = Field(
+        default_factory=list, max_length=services.MAX_LINES, description="Labor, parts and fees."
+    )
 
 
 class OperationPatch(Schema):
@@ -52,16 +70,16 @@ class OperationPatch(Schema):
 
     kind: OperationKindChoice | None = None
     title: str | None = Field(
-        None, max_length=200, examples=["Replace front brake pads and rotors"]
+        None, max_length=TITLE_MAX, examples=["Replace front brake pads and rotors"]
     )
-    complaint: str | None = None
-    cause: str | None = None
-    correction: str | None = None
-    lines: list[LineIn] | None = None
+    complaint: str | None = Field(None, max_length=TEXT_MAX)
+    cause: str | None = Field(None, max_length=TEXT_MAX)
+    correction: str | None = Field(None, max_length=TEXT_MAX)
+    lines: list[LineIn] | None = Field(None, max_length=services.MAX_LINES)
 
 
 class ReorderIn(Schema):
-    operation_ids: list[int] = Field(
+    operation_ids: list[Id] = Field(
         ..., description="Every live operation of the repair order, once, in the new order."
     )
 
@@ -77,7 +95,7 @@ def _operation_detail(request: HttpRequest, operation_id: int) -> OperationRow:
     summary="Add an operation (estimate work or recommendation)",
 )
 @idempotent
-def operation_add(request: HttpRequest, ro_id: int, payload: OperationIn):
+def operation_add(request: HttpRequest, ro_id: Id, payload: OperationIn):
     operation = services.operation_add(actor=request.actor, ro_id=ro_id, data=payload.dict())
     return Status(201, _operation_detail(request, operation.pk))
 
@@ -88,7 +106,7 @@ def operation_add(request: HttpRequest, ro_id: int, payload: OperationIn):
     summary="Put the operations in a new order",
 )
 @idempotent
-def operation_reorder(request: HttpRequest, ro_id: int, payload: ReorderIn):
+def operation_reorder(request: HttpRequest, ro_id: Id, payload: ReorderIn):
     services.operation_reorder(
         actor=request.actor, ro_id=ro_id, operation_ids=payload.operation_ids
     )
@@ -100,7 +118,7 @@ def operation_reorder(request: HttpRequest, ro_id: int, payload: ReorderIn):
     response={200: OperationOut, **READ_ERRORS},
     summary="One operation with its lines and current approval status",
 )
-def operation_get(request: HttpRequest, operation_id: int):
+def operation_get(request: HttpRequest, operation_id: Id):
     return Status(200, _operation_detail(request, operation_id))
 
 
@@ -110,7 +128,7 @@ def operation_get(request: HttpRequest, operation_id: int):
     summary="Edit an operation",
 )
 @idempotent
-def operation_update(request: HttpRequest, operation_id: int, payload: OperationPatch):
+def operation_update(request: HttpRequest, operation_id: Id, payload: OperationPatch):
     services.operation_update(
         actor=request.actor, operation_id=operation_id, data=payload.dict(exclude_unset=True)
     )
@@ -123,6 +141,6 @@ def operation_update(request: HttpRequest, operation_id: int, payload: Operation
     summary="Remove an operation (its decisions stay as evidence)",
 )
 @idempotent
-def operation_remove(request: HttpRequest, operation_id: int):
+def operation_remove(request: HttpRequest, operation_id: Id):
     services.operation_remove(actor=request.actor, operation_id=operation_id)
     return Status(204, None)

@@ -17,7 +17,7 @@ from django.utils import translation
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from signoff.api.schemas import errors
+from signoff.api.schemas import Id, errors
 from signoff.approvals.models import Decision, Signature
 from signoff.core.errors import RateLimited, SignoffError, ValidationFailed
 from signoff.core.http import client_address, private, retry_after, user_agent
@@ -179,7 +179,7 @@ class PortalOut(Schema):
 
 
 class AnswerIn(Schema):
-    operation_id: int
+    operation_id: Id
     status: Literal["approved", "declined"]
 
 
@@ -199,9 +199,9 @@ class SignatureIn(Schema):
 
 
 class ApprovalIn(Schema):
-    version_id: int = Field(..., description="The version shown (`version.id` from the GET).")
+    version_id: Id = Field(..., description="The version shown (`version.id` from the GET).")
     decisions: list[AnswerIn] = Field(..., description="At least one answer.")
-    contact_id: int | None = Field(
+    contact_id: Id | None = Field(
         None, description="Who is approving (one of `contacts`); defaults to the link's contact."
     )
     signature: SignatureIn | None = Field(
@@ -209,7 +209,10 @@ class ApprovalIn(Schema):
     )
     consent: bool = Field(False, description="The contact agreed to sign electronically.")
     amount: Decimal | None = Field(
-        None, description="Optional: the total shown to the contact; refused if it differs."
+        None,
+        max_digits=Signature._meta.get_field("amount").max_digits,
+        decimal_places=Signature._meta.get_field("amount").decimal_places,
+        description="Optional: the total shown to the contact; refused if it differs.",
     )
     language: Literal["en", "es"] | None = Field(
         None, description="Language of the stored consent text; defaults to the contact's."

@@ -6,25 +6,30 @@ from typing import Literal
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from signoff.api.idempotency import idempotent
+from signoff.api.pagination import Paged
 from signoff.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
+    Id,
     OperationOut,
     TotalsOut,
     UserBrief,
 )
 from signoff.approvals import selectors as approvals_selectors
 from signoff.approvals.selectors import OperationRow, RepairOrderPage
-from signoff.customers.models import Customer, Vehicle
+from signoff.core.validation import MAX_SEARCH_LENGTH, max_length_of
+from signoff.customers.models import MAX_ODOMETER, Customer, Vehicle
 from signoff.orders import selectors, services
+from signoff.orders.models import RepairOrder
 
 router = Router(tags=["repair orders"])
 
 RoStatusChoice = Literal["estimate", "awaiting", "approved", "in_progress", "completed", "closed"]
+NOTES_MAX = max_length_of(RepairOrder, "notes")
 
 
 class CustomerBrief(Schema):
@@ -137,32 +142,32 @@ class RepairOrderOut(RepairOrderSummary):
 
 
 class RepairOrderIn(Schema):
-    customer_id: int = Field(..., description="One of your shop's customers.")
-    vehicle_id: int | None = Field(None, description="One of that customer's vehicles.")
-    advisor_id: int | None = Field(None, description="A member of the shop; defaults to you.")
+    customer_id: Id = Field(..., description="One of your shop's customers.")
+    vehicle_id: Id | None = Field(None, description="One of that customer's vehicles.")
+    advisor_id: Id | None = Field(None, description="A member of the shop; defaults to you.")
     status: RoStatusChoice = "estimate"
     etr: datetime | None = Field(
         None,
         description="ISO 8601; without an offset it is read in the shop's time zone.",
         examples=["2026-11-24T16:30:00-08:00"],
     )
-    odometer_in: int | None = Field(None, ge=0)
-    notes: str = ""
+    odometer_in: int | None = Field(None, ge=0, le=MAX_ODOMETER)
+    notes: str = Field("", max_length=NOTES_MAX)
 
 
 class RepairOrderPatch(Schema):
     """Only the fields sent change; send null to clear the vehicle, advisor, ETR or odometer."""
 
-    vehicle_id: int | None = None
-    advisor_id: int | None = None
+    vehicle_id: Id | None = None
+    advisor_id: Id | None = None
     status: RoStatusChoice | None = None
     etr: datetime | None = Field(None, examples=["2026-11-24T16:30:00-08:00"])
-    odometer_in: int | None = Field(None, ge=0)
-    notes: str | None = Field(None, examples=["Customer waiting."])
+    odometer_in: int | None = Field(None, ge=0, le=MAX_ODOMETER)
+    notes: str | None = Field(None, max_length=NOTES_MAX, examples=["Customer waiting."])
 
 
 class RepairOrderSearch(Schema):
-    q: str = Field("", description="RO number, customer name or VIN.")
+    q: str = Field("", max_length=MAX_SEARCH_LENGTH, description="RO number, customer name or VIN.")
 
 
 def repair_order_detail(request: HttpRequest, ro_id: int) -> RepairOrderPage:
@@ -172,7 +177,7 @@ def repair_order_detail(request: HttpRequest, ro_id: int) -> RepairOrderPage:
 @router.get(
     "/repair-orders", response=list[RepairOrderSummary], summary="List or search repair orders"
 )
-@paginate(LimitOffsetPagination, max_limit=200)
+@paginate(Paged)
 def repair_order_list(request: HttpRequest, filters: Query[RepairOrderSearch]):
     return selectors.repair_order_search(actor=request.actor, query=filters.q)
 
@@ -196,7 +201,7 @@ def repair_order_create(request: HttpRequest, payload: RepairOrderIn):
     response={200: RepairOrderOut, **READ_ERRORS},
     summary="One repair order: operations with approval status, totals, ETR",
 )
-def repair_order_get(request: HttpRequest, ro_id: int):
+def repair_order_get(request: HttpRequest, ro_id: Id):
     return Status(200, repair_order_detail(request, ro_id))
 
 
@@ -206,7 +211,7 @@ def repair_order_get(request: HttpRequest, ro_id: int):
     summary="Edit a repair order",
 )
 @idempotent
-def repair_order_update(request: HttpRequest, ro_id: int, payload: RepairOrderPatch):
+def repair_order_update(request: HttpRequest, ro_id: Id, payload: RepairOrderPatch):
     services.repair_order_update(
         actor=request.actor, ro_id=ro_id, data=payload.dict(exclude_unset=True)
     )

@@ -4,17 +4,22 @@ Money is always a string with two decimals ("123.45") so no client turns it into
 """
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
 from signoff.approvals.models import Decision
 from signoff.approvals.selectors import OperationRow
 from signoff.core.formatting import staff_name
+from signoff.core.validation import MAX_ID
 from signoff.orders.models import OperationLine
 from signoff.orders.pricing import Totals, line_amount
 
 Money = str
+
+# Every id a client sends, in a path or a body: a row's id is within the database's integer
+# range, and a number outside it is refused (422, naming the field) before a query is made.
+Id = Annotated[int, Field(ge=1, le=MAX_ID, description="An id (1 to 2^63 - 1).")]
 
 
 class ErrorBody(Schema):

@@ -14,10 +14,11 @@ from ninja.responses import Status
 from pydantic import field_validator
 
 from signoff.api.idempotency import idempotent
-from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, errors
+from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, Id, errors
 from signoff.approvals.models import EstimateVersion
 from signoff.approvals.versions import version_get
 from signoff.core.formatting import staff_name
+from signoff.core.validation import max_length_of
 from signoff.customers.models import Contact
 from signoff.documents.sections import PDF_SECTION_KEYS
 from signoff.sharing import selectors, services
@@ -44,7 +45,7 @@ class StaffBrief(Schema):
 
 
 class RecipientIn(Schema):
-    contact_id: int = Field(..., description="A contact of the repair order's customer.")
+    contact_id: Id = Field(..., description="A contact of the repair order's customer.")
     channels: list[Literal["email", "sms"]] | None = Field(
         None,
         description=(
@@ -69,7 +70,7 @@ class ShareIn(Schema):
         ),
     )
     recipients: list[RecipientIn] = Field(..., description="Each contact gets their own link.")
-    primary_contact_id: int | None = Field(
+    primary_contact_id: Id | None = Field(
         None,
         description=(
             "Whom the email is addressed to; every other recipient's message says who else "
@@ -77,7 +78,11 @@ class ShareIn(Schema):
         ),
     )
     include_etr: bool = Field(True, description="Show the estimated time of repair.")
-    notes: str = Field("", description="Notes for the customer, in the message and the PDF.")
+    notes: str = Field(
+        "",
+        max_length=max_length_of(Share, "notes"),
+        description="Notes for the customer, in the message and the PDF.",
+    )
     sections: list[str] | None = Field(None, description=_SECTIONS_HELP + " Omit for all.")
 
     @field_validator("kind")
@@ -274,7 +279,7 @@ class PdfOptions(Schema):
     response={200: list[ShareOut], **READ_ERRORS},
     summary="The RO's shares, newest first, with their links and message statuses",
 )
-def share_list(request: HttpRequest, ro_id: int):
+def share_list(request: HttpRequest, ro_id: Id):
     return Status(200, selectors.shares_for_repair_order(actor=request.actor, ro_id=ro_id))
 
 
@@ -291,7 +296,7 @@ def share_list(request: HttpRequest, ro_id: int):
     ),
 )
 @idempotent
-def share_create(request: HttpRequest, ro_id: int, payload: ShareIn):
+def share_create(request: HttpRequest, ro_id: Id, payload: ShareIn):
     result = services.share_create(
         actor=request.actor,
         ro_id=ro_id,
@@ -310,7 +315,7 @@ def share_create(request: HttpRequest, ro_id: int, payload: ShareIn):
     response={200: list[VersionOut], **READ_ERRORS},
     summary="The RO's shared estimate versions, oldest first",
 )
-def version_list(request: HttpRequest, ro_id: int):
+def version_list(request: HttpRequest, ro_id: Id):
     return Status(200, list(selectors.versions_for_repair_order(actor=request.actor, ro_id=ro_id)))
 
 
@@ -329,7 +334,7 @@ def version_list(request: HttpRequest, ro_id: int):
         }
     },
 )
-def version_pdf(request: HttpRequest, version_id: int, options: Query[PdfOptions]):
+def version_pdf(request: HttpRequest, version_id: Id, options: Query[PdfOptions]):
     version = version_get(shop=request.actor.shop, version_id=version_id)
     pdf = selectors.version_pdf(
         version=version, sections=options.sections, include_etr=options.include_etr
@@ -351,7 +356,7 @@ def version_pdf(request: HttpRequest, version_id: int, options: Query[PdfOptions
         "changed since it was made: share again for a new one."
     ),
 )
-def link_url(request: HttpRequest, response: HttpResponse, link_id: int):
+def link_url(request: HttpRequest, response: HttpResponse, link_id: Id):
     address = services.share_link_reveal(actor=request.actor, link_id=link_id)
     response["Cache-Control"] = "no-store"
     return Status(200, address)
@@ -363,6 +368,6 @@ def link_url(request: HttpRequest, response: HttpResponse, link_id: int):
     summary="Revoke a share link: it stops opening at once (revoking twice changes nothing)",
 )
 @idempotent
-def link_revoke(request: HttpRequest, link_id: int):
+def link_revoke(request: HttpRequest, link_id: Id):
     link = services.link_revoke(actor=request.actor, link_id=link_id)
     return Status(200, link)

@@ -13,6 +13,7 @@ from ninja.parser import Parser
 from signoff.api.auth import TokenAuth
 from signoff.core.errors import MethodNotAllowed, SignoffError, ValidationFailed
 from signoff.core.http import request_too_large
+from signoff.core.validation import MAX_JSON_DEPTH, json_too_deep
 
 
 def _refuse_nul(value: Any, path: str = "") -> None:
@@ -30,11 +31,30 @@ def _refuse_nul(value: Any, path: str = "") -> None:
             _refuse_nul(item, f"{path}.{index}" if path else str(index))
 
 
+def _refuse_deep(body: bytes) -> None:
+    """json.loads recurses once per level: a body nested deeper than any route takes is refused
+    before it is parsed (5,000 brackets would end in RecursionError)."""
+    if json_too_deep(body):
+        raise ValidationFailed(
+            f"The request body nests arrays or objects more than {MAX_JSON_DEPTH} levels deep; "
+            "no route takes that. Send a flatter JSON object.",
+            fields={"body": f"Nest at most {MAX_JSON_DEPTH} levels deep."},
+        )
+
+
 class _Parser(Parser):
-    """JSON bodies and query strings, with the NUL check above applied to both."""
+    """JSON bodies and query strings, with the nesting and NUL checks above."""
 
     def parse_body(self, request):
+        _refuse_deep(request.body)
         data = super().parse_body(request)
+        if not isinstance(data, dict):
+            # Every body is an object; ninja would read a string or list as an empty one
+            # (a PATCH of `"x"` answered 200 and changed nothing).
+            raise ValidationFailed(
+                'The request body must be a JSON object, e.g. {"name": "…"}.',
+                fields={"body": "Send a JSON object."},
+            )
         _refuse_nul(data)
         return data
 
@@ -83,6 +103,9 @@ def _validation_error(request, exc: NinjaValidationError):
         kind = str(err.get("type", ""))
         if kind == "missing":
             message = "This field is required."
+        elif kind == "string_too_long":
+            limit = err.get("ctx", {}).get("max_length")
+            message = f"Use at most {limit:,} characters." if limit else message
         elif kind.startswith(("datetime_", "date_")):
             message = (
                 "Send a date and time in ISO 8601, e.g. 2026-11-24T16:30:00-08:00; "

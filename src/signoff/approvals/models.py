@@ -5,7 +5,7 @@ from django.db import models
 
 from signoff.core.models import AppendOnlyModel
 from signoff.customers.models import Contact
-from signoff.orders.models import Operation, RepairOrder
+from signoff.orders.models import MONEY_MAX_DIGITS, Operation, RepairOrder
 from signoff.shops.models import Shop
 
 
@@ -59,7 +59,7 @@ class EstimateVersion(AppendOnlyModel):
     # Canonical JSON snapshot; content_hash is SHA-256 over its canonical serialization.
     content = models.JSONField()
     content_hash = models.CharField(max_length=64)
-    total = models.DecimalField(max_digits=12, decimal_places=2)
+    total = models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=2)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -138,7 +138,7 @@ class Signature(AppendOnlyModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    amount = models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=2)
     svg = models.TextField()
     png = models.BinaryField()
     consent_text = models.TextField()
@@ -190,11 +190,13 @@ class Decision(AppendOnlyModel):
         ApprovalReason, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reason_label = models.CharField(max_length=80, blank=True)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, max_length=2000)
     # Oral authorization record (California BPC 9884.9): number called, work and amount authorized.
     phone_number = models.CharField(max_length=20, blank=True)
     work_description = models.TextField(blank=True)
-    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField(
+        max_digits=MONEY_MAX_DIGITS, decimal_places=2, null=True, blank=True
+    )
     version = models.ForeignKey(
         EstimateVersion,
         on_delete=models.PROTECT,

@@ -20,7 +20,7 @@ from signoff.approvals.models import (
 )
 from signoff.approvals.selectors import latest_decisions
 from signoff.core.errors import NotFound, ValidationFailed
-from signoff.core.validation import clean_phone
+from signoff.core.validation import clean_phone, clean_text, max_length_of, parse_id
 from signoff.customers.models import Contact
 from signoff.orders.models import Operation
 from signoff.orders.pricing import operation_subtotal
@@ -28,7 +28,8 @@ from signoff.orders.selectors import operation_get
 from signoff.shops.access import Actor, require_admin, require_editor
 from signoff.shops.models import Shop
 
-COMMENT_MAX = 2000
+COMMENT_MAX = max_length_of(Decision, "comment")
+REASON_LABEL_MAX = max_length_of(ApprovalReason, "label")
 
 
 def work_description(operation: Operation) -> str:
@@ -40,7 +41,7 @@ def work_description(operation: Operation) -> str:
 def _reason_for_decision(shop: Shop, reason_id: int | None) -> tuple[ApprovalReason | None, str]:
     if reason_id is None:
         return None, "Choose a reason: how did the customer give this decision?"
-    reason = ApprovalReason.objects.filter(shop=shop, pk=reason_id).first()
+    reason = ApprovalReason.objects.filter(shop=shop, pk=parse_id(reason_id) or 0).first()
     if reason is None:
         return None, "That reason is not on this shop's list. Choose one from the list."
     if not reason.active:
@@ -97,13 +98,16 @@ def decision_record(
         contact = None
         if contact_id is not None:
             contact = Contact.objects.filter(
-                shop=actor.shop, customer_id=operation.repair_order.customer_id, pk=contact_id
+                shop=actor.shop,
+                customer_id=operation.repair_order.customer_id,
+                pk=parse_id(contact_id) or 0,
             ).first()
             if contact is None:
                 fields["contact"] = "Choose one of this customer's contacts."
-        comment = (comment or "").strip()
-        if len(comment) > COMMENT_MAX:
-            fields["comment"] = f"Keep comments under {COMMENT_MAX:,} characters."
+        try:
+            comment = clean_text(comment, label="comment", max_length=COMMENT_MAX, multiline=True)
+        except ValueError as exc:
+            fields["comment"] = str(exc)
         number = ""
         if reason is not None and reason.is_oral:
             number = _oral_fields(
@@ -199,12 +203,14 @@ def _reason_get(actor: Actor, reason_id: int) -> ApprovalReason:
 
 
 def _clean_reason(*, actor: Actor, label: str, kind: str, exclude_id: int | None = None):
-    label = (label or "").strip()
     fields = {}
+    try:
+        label = clean_text(label, label="reason", max_length=REASON_LABEL_MAX)
+    except ValueError as exc:
+        fields["label"] = str(exc)
+        label = ""
     if not label:
-        fields["label"] = "Enter the reason as staff should see it, e.g. “Phone call”."
-    elif len(label) > 80:
-        fields["label"] = "Keep the reason under 80 characters."
+        fields.setdefault("label", "Enter the reason as staff should see it, e.g. “Phone call”.")
     else:
         clash = (
             ApprovalReason.objects.filter(shop=actor.shop)

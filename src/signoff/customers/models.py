@@ -2,7 +2,13 @@
 
 from django.db import models
 
+from signoff.core.validation import EMAIL_MAX_LENGTH
 from signoff.shops.models import Shop
+
+# A vehicle's model year and odometer (miles), as staff may enter them. The odometer's ceiling
+# also keeps it inside a database integer; repair orders use it for the odometer in.
+FIRST_MODEL_YEAR, LAST_MODEL_YEAR = 1900, 2100
+MAX_ODOMETER = 9_999_999
 
 
 class CustomerKind(models.TextChoices):
@@ -16,7 +22,7 @@ class Customer(models.Model):
         max_length=12, choices=CustomerKind.choices, default=CustomerKind.INDIVIDUAL
     )
     name = models.CharField(max_length=150, help_text="Person's full name or company name.")
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=10_000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -49,7 +55,7 @@ class Contact(models.Model):
     relationship = models.CharField(
         max_length=60, blank=True, help_text="To the primary contact: spouse, fleet manager, …"
     )
-    email = models.EmailField(blank=True)
+    email = models.EmailField(blank=True, max_length=EMAIL_MAX_LENGTH)
     # Stored in E.164 (+15551234567); validated with phonenumbers in services.
     mobile = models.CharField(max_length=20, blank=True)
     phone = models.CharField(max_length=20, blank=True, help_text="Other number (landline, work).")

@@ -7,13 +7,16 @@ import re
 from django.db.models import Q, QuerySet
 
 from signoff.core.errors import NotFound
+from signoff.core.validation import search_query
 from signoff.customers.models import Contact, Customer, Vehicle
 from signoff.shops.access import Actor
 
 
 def customer_search(*, actor: Actor, query: str = "") -> QuerySet[Customer]:
+    """The shop's customers matching a search (name, contact, email, phone, VIN, unit, plate).
+    Raises ValidationFailed for a query that cannot be one (core.validation.search_query)."""
     qs = Customer.objects.filter(shop=actor.shop).prefetch_related("contacts", "vehicles")
-    query = query.strip()
+    query = search_query(query)
     if query:
         cond = (
             Q(name__icontains=query)

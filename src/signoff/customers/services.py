@@ -8,8 +8,17 @@ from typing import Any
 from django.db import transaction
 
 from signoff.core.errors import NotFound, ValidationFailed
-from signoff.core.validation import clean_email, clean_phone
+from signoff.core.validation import (
+    clean_email,
+    clean_phone,
+    clean_text,
+    max_length_of,
+    parse_whole_number,
+)
 from signoff.customers.models import (
+    FIRST_MODEL_YEAR,
+    LAST_MODEL_YEAR,
+    MAX_ODOMETER,
     Contact,
     Customer,
     CustomerKind,
@@ -33,8 +42,26 @@ CONTACT_FIELDS = (
 VEHICLE_FIELDS = ("vin", "year", "make", "model", "unit_number", "license_plate", "odometer")
 
 
-def _text(data: Mapping[str, Any], key: str, *, max_length: int) -> str:
-    return str(data.get(key) or "").strip()[:max_length]
+def _text(
+    data: Mapping[str, Any],
+    key: str,
+    *,
+    model: type,
+    label: str,
+    errors: dict[str, str],
+    multiline: bool = False,
+) -> str:
+    """The field's text, checked against its model field's length; a problem goes in `errors`."""
+    try:
+        return clean_text(
+            data.get(key) or "",
+            label=label,
+            max_length=max_length_of(model, key),
+            multiline=multiline,
+        )
+    except ValueError as exc:
+        errors[key] = str(exc)
+        return ""
 
 
 def contact_clean(data: Mapping[str, Any], *, current: Contact | None = None) -> dict[str, Any]:
@@ -44,14 +71,16 @@ def contact_clean(data: Mapping[str, Any], *, current: Contact | None = None) ->
     merged.update({k: v for k, v in data.items() if k in CONTACT_FIELDS and v is not None})
     errors: dict[str, str] = {}
     out: dict[str, Any] = {
-        "name": _text(merged, "name", max_length=150),
-        "relationship": _text(merged, "relationship", max_length=60),
+        "name": _text(merged, "name", model=Contact, label="name", errors=errors),
+        "relationship": _text(
+            merged, "relationship", model=Contact, label="relationship", errors=errors
+        ),
         "preferred_number": merged.get("preferred_number") or "mobile",
         "notify": merged.get("notify") or NotifyPreference.EMAIL,
         "language": merged.get("language") or Language.EN,
     }
     if not out["name"]:
-        errors["name"] = "Enter the contact's name."
+        errors.setdefault("name", "Enter the contact's name.")
     for key, cleaner in (("email", clean_email), ("mobile", clean_phone), ("phone", clean_phone)):
         try:
             out[key] = cleaner(str(merged.get(key) or ""))
@@ -84,16 +113,18 @@ def _clean_customer(data: Mapping[str, Any], *, current: Customer | None = None)
     merged.update(
         {k: v for k, v in data.items() if k in ("kind", "name", "notes") and v is not None}
     )
-    errors = {}
+    errors: dict[str, str] = {}
     out = {
         "kind": merged.get("kind") or CustomerKind.INDIVIDUAL,
-        "name": _text(merged, "name", max_length=150),
-        "notes": str(merged.get("notes") or "").strip(),
+        "name": _text(merged, "name", model=Customer, label="name", errors=errors),
+        "notes": _text(
+            merged, "notes", model=Customer, label="notes", errors=errors, multiline=True
+        ),
     }
     if out["kind"] not in CustomerKind.values:
         errors["kind"] = "Choose individual or business."
     if not out["name"]:
-        errors["name"] = "Enter the customer's name (a person or a company)."
+        errors.setdefault("name", "Enter the customer's name (a person or a company).")
     if errors:
         raise ValidationFailed("Please correct the customer details below.", fields=errors)
     return out
@@ -200,26 +231,29 @@ def vehicle_clean(
     errors: dict[str, str] = {}
     warnings: list[str] = []
     out: dict[str, Any] = {
-        "make": _text(merged, "make", max_length=40),
-        "model": _text(merged, "model", max_length=60),
-        "unit_number": _text(merged, "unit_number", max_length=30),
-        "license_plate": _text(merged, "license_plate", max_length=15).upper(),
+        "make": _text(merged, "make", model=Vehicle, label="make", errors=errors),
+        "model": _text(merged, "model", model=Vehicle, label="model", errors=errors),
+        "unit_number": _text(
+            merged, "unit_number", model=Vehicle, label="unit number", errors=errors
+        ),
+        "license_plate": _text(
+            merged, "license_plate", model=Vehicle, label="license plate", errors=errors
+        ).upper(),
     }
     try:
         out["vin"], warnings = clean_vin(str(merged.get("vin") or ""))
     except ValueError as exc:
         errors["vin"] = str(exc)
     for key, low, high, label in (
-        ("year", 1900, 2100, "year"),
-        ("odometer", 0, 9_999_999, "odometer"),
+        ("year", FIRST_MODEL_YEAR, LAST_MODEL_YEAR, "year"),
+        ("odometer", 0, MAX_ODOMETER, "odometer"),
     ):
         raw = merged.get(key)
         if raw in (None, ""):
             out[key] = None
             continue
-        try:
-            value = int(str(raw).replace(",", "").strip())
-        except ValueError:
+        value = parse_whole_number(raw)
+        if value is None:
             errors[key] = f"Enter the {label} as a whole number."
             continue
         if not low <= value <= high:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# What staff may type for a VIN: 17 characters, with the spaces and dashes it is often written
+# with (they are dropped).
+VIN_INPUT_MAX_LENGTH = 30
+
 _VIN_VALUES = {
     **{str(d): d for d in range(10)},
     **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
@@ -25,6 +29,8 @@ def clean_vin(raw: str) -> tuple[str, list[str]]:
     The check digit (position 9) is only warned on: VINs before 1981 and many non-North-American
     VINs do not use it, and the shop still has to write the vehicle down.
     """
+    if len(raw or "") > VIN_INPUT_MAX_LENGTH:
+        raise ValueError(f"Use at most {VIN_INPUT_MAX_LENGTH} characters for the VIN.")
     vin = (raw or "").strip().upper().replace(" ", "").replace("-", "")
     if not vin:
         return "", []

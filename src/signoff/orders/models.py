@@ -31,7 +31,7 @@ class RepairOrder(models.Model):
     status = models.CharField(max_length=20, choices=RoStatus.choices, default=RoStatus.ESTIMATE)
     etr = models.DateTimeField("estimated time of repair", null=True, blank=True)
     odometer_in = models.PositiveIntegerField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=10_000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -67,9 +67,9 @@ class Operation(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=200)
-    complaint = models.TextField(blank=True)
-    cause = models.TextField(blank=True)
-    correction = models.TextField(blank=True)
+    complaint = models.TextField(blank=True, max_length=5_000)
+    cause = models.TextField(blank=True, max_length=5_000)
+    correction = models.TextField(blank=True, max_length=5_000)
     # Bumped on every priced or textual change, so a decision knows what it approved.
     revision = models.PositiveIntegerField(default=1)
     # Operations with decisions are never deleted (decisions are evidence): they are removed.
@@ -89,6 +89,16 @@ class LineKind(models.TextChoices):
     LABOR = "labor", "Labor"
     PART = "part", "Part"
     FEE = "fee", "Fee"
+
+
+# The largest quantity or unit price a line takes, either sign (a negative fee is a discount):
+# quantity's column holds seven digits before the point.
+MAX_LINE_NUMBER = Decimal("9999999.99")
+# Digits of every stored amount of money (a version's total, a decision's and a signature's
+# amount). An RO's lines may add up to at most half of what they hold, the other half being
+# room for tax (a shop's rate is at most 100 %).
+MONEY_MAX_DIGITS = 12
+MAX_RO_LINES_AMOUNT = (Decimal(10) ** (MONEY_MAX_DIGITS - 2) - Decimal("0.01")) / 2
 
 
 class OperationLine(models.Model):

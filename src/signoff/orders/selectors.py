@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 
 from signoff.core.errors import NotFound
+from signoff.core.validation import parse_id, search_query
 from signoff.orders.models import Operation, OperationKind, OperationLine, RepairOrder
 from signoff.orders.pricing import (
     Totals,
@@ -55,17 +56,19 @@ def operation_get(*, actor: Actor, operation_id: int) -> Operation:
 
 
 def repair_order_search(*, actor: Actor, query: str = "") -> QuerySet[RepairOrder]:
+    """The shop's ROs matching a search (RO number, customer name, VIN, unit), newest first.
+    Raises ValidationFailed for a query that cannot be one (core.validation.search_query)."""
     qs = repair_orders_for(actor=actor).select_related("customer", "vehicle", "advisor")
-    query = query.strip()
+    query = search_query(query)
     if query:
         cond = (
             Q(customer__name__icontains=query)
             | Q(vehicle__vin__icontains=query)
             | Q(vehicle__unit_number__iexact=query)
         )
-        digits = query.upper().removeprefix("RO").strip(" -#")
-        if digits.isdigit():
-            cond |= Q(number=int(digits))
+        number = parse_id(query.upper().removeprefix("RO").strip(" -#"))
+        if number is not None:
+            cond |= Q(number=number)
         qs = qs.filter(cond)
     return qs.order_by("-number")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -13,9 +13,18 @@ from django.db.models import Max
 from django.utils import timezone
 
 from signoff.core.errors import NotFound, ValidationFailed
-from signoff.customers.models import Customer, Vehicle
+from signoff.core.validation import (
+    clean_text,
+    max_length_of,
+    parse_decimal,
+    parse_id,
+    parse_whole_number,
+)
+from signoff.customers.models import MAX_ODOMETER, Customer, Vehicle
 from signoff.orders.locks import operation_get_for_update, repair_order_get_for_update
 from signoff.orders.models import (
+    MAX_LINE_NUMBER,
+    MAX_RO_LINES_AMOUNT,
     LineKind,
     Operation,
     OperationKind,
@@ -23,14 +32,30 @@ from signoff.orders.models import (
     RepairOrder,
     RoStatus,
 )
+from signoff.orders.pricing import line_amount
 from signoff.orders.signals import operation_changed
 from signoff.shops.access import Actor, require_editor
 
 FIRST_RO_NUMBER = 1001
 MAX_LINES = 200
 ETR_FIRST_YEAR, ETR_LAST_YEAR = 2000, 2100
-# The same ceiling as a vehicle's odometer; it also keeps the value inside a database integer.
-MAX_ODOMETER = 9_999_999
+OPERATION_TEXT = {
+    "title": "title",
+    "complaint": "complaint",
+    "cause": "cause",
+    "correction": "correction",
+}
+ONE_LINE = {"title"}
+
+
+def _text(raw: Any, *, model: type, field: str, label: str, multiline: bool = False) -> str:
+    """Text checked against its model field's length (ValueError saying what to fix)."""
+    return clean_text(raw, label=label, max_length=max_length_of(model, field), multiline=multiline)
+
+
+def _choice_id(raw: Any) -> int | None:
+    """An id chosen from a list (a form's string, the API's int); 0 names nothing."""
+    return parse_id(raw) or 0
 
 
 def _clean_ro(data: Mapping[str, Any], *, actor: Actor, customer: Customer) -> dict[str, Any]:
@@ -42,7 +67,7 @@ def _clean_ro(data: Mapping[str, Any], *, actor: Actor, customer: Customer) -> d
             out["vehicle"] = None
         else:
             vehicle = Vehicle.objects.filter(
-                shop=actor.shop, customer=customer, pk=vehicle_id
+                shop=actor.shop, customer=customer, pk=_choice_id(vehicle_id)
             ).first()
             if vehicle is None:
                 errors["vehicle_id"] = "Choose one of this customer's vehicles."
@@ -53,7 +78,9 @@ def _clean_ro(data: Mapping[str, Any], *, actor: Actor, customer: Customer) -> d
             out["advisor"] = None
         else:
             advisor = (
-                get_user_model().objects.filter(pk=advisor_id, memberships__shop=actor.shop).first()
+                get_user_model()
+                .objects.filter(pk=_choice_id(advisor_id), memberships__shop=actor.shop)
+                .first()
             )
             if advisor is None:
                 errors["advisor_id"] = "Choose a member of this shop as the advisor."
@@ -82,20 +109,24 @@ def _clean_ro(data: Mapping[str, Any], *, actor: Actor, customer: Customer) -> d
             etr = None
         out["etr"] = etr
     if "notes" in data and data["notes"] is not None:
-        out["notes"] = str(data["notes"]).strip()
+        try:
+            out["notes"] = _text(
+                data["notes"], model=RepairOrder, field="notes", label="notes", multiline=True
+            )
+        except ValueError as exc:
+            errors["notes"] = str(exc)
     if "odometer_in" in data:
         raw = data["odometer_in"]
         if raw in (None, ""):
             out["odometer_in"] = None
         else:
-            try:
-                out["odometer_in"] = int(str(raw).replace(",", ""))
-                if not 0 <= out["odometer_in"] <= MAX_ODOMETER:
-                    raise ValueError
-            except ValueError:
+            value = parse_whole_number(raw)
+            if value is None or value > MAX_ODOMETER:
                 errors["odometer_in"] = (
                     f"Enter the odometer as a whole number of miles, at most {MAX_ODOMETER:,}."
                 )
+            else:
+                out["odometer_in"] = value
     if errors:
         raise ValidationFailed("Please correct the repair order details below.", fields=errors)
     return out
@@ -104,7 +135,7 @@ def _clean_ro(data: Mapping[str, Any], *, actor: Actor, customer: Customer) -> d
 def repair_order_create(*, actor: Actor, customer_id: int, data: Mapping[str, Any]) -> RepairOrder:
     """A new RO numbered after the shop's highest number (1001 for the first)."""
     require_editor(actor)
-    customer = Customer.objects.filter(shop=actor.shop, pk=customer_id).first()
+    customer = Customer.objects.filter(shop=actor.shop, pk=_choice_id(customer_id)).first()
     if customer is None:
         raise ValidationFailed(
             "Choose a customer.", fields={"customer_id": "Choose one of your customers."}
@@ -138,19 +169,19 @@ def repair_order_update(*, actor: Actor, ro_id: int, data: Mapping[str, Any]) ->
 def _decimal(
     raw: Any, *, field: str, errors: dict[str, str], label: str, allow_negative: bool = False
 ) -> Decimal:
+    text = raw if isinstance(raw, Decimal) else str(raw).replace("$", "").replace(",", "")
     try:
-        value = Decimal(str(raw).replace("$", "").replace(",", "").strip())
-        if not value.is_finite():
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
+        value = parse_decimal(text)
+    except ValueError:
         errors[field] = f"Enter the {label} as a number, e.g. 1.5 or 89.99."
         return Decimal("0")
     if value < 0 and not allow_negative:
         errors[field] = f"The {label} cannot be negative."
-    if abs(value) >= Decimal("10000000"):
-        errors[field] = f"The {label} is too large."
+    elif value.copy_abs() > MAX_LINE_NUMBER:
+        # Checked before rounding: 1E+999 cannot even be rounded to the cent.
+        errors[field] = f"The {label} is too large: at most {MAX_LINE_NUMBER:,}."
     # Stored with two decimals: refuse more rather than let the database round silently.
-    if value != value.quantize(Decimal("0.01")):
+    elif value != value.quantize(Decimal("0.01")):
         errors[field] = f"Use at most two decimal places for the {label}, e.g. 1.25."
     return value
 
@@ -169,13 +200,17 @@ def _clean_lines(lines: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         if kind not in LineKind.values:
             errors[f"{p}.kind"] = "Choose labor, part or fee."
             continue
-        row = {
+        row: dict[str, Any] = {
             "kind": kind,
             "position": i,
-            "description": str(line.get("description") or "").strip()[:200],
-            "part_number": str(line.get("part_number") or "").strip()[:40],
             "taxable": bool(line.get("taxable", True)),
         }
+        for key, label in (("description", "description"), ("part_number", "part number")):
+            try:
+                row[key] = _text(line.get(key) or "", model=OperationLine, field=key, label=label)
+            except ValueError as exc:
+                errors[f"{p}.{key}"] = str(exc)
+                row[key] = ""
         qty_label = {"labor": "hours", "part": "quantity", "fee": "quantity"}[kind]
         price_label = {"labor": "labor rate", "part": "unit price", "fee": "fee amount"}[kind]
         row["quantity"] = _decimal(
@@ -192,9 +227,9 @@ def _clean_lines(lines: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         if kind == LineKind.LABOR and not row["description"]:
             row["description"] = "Labor"
         if kind == LineKind.PART and not (row["description"] or row["part_number"]):
-            errors[f"{p}.description"] = "Enter the part's description or part number."
+            errors.setdefault(f"{p}.description", "Enter the part's description or part number.")
         if kind == LineKind.FEE and not row["description"]:
-            errors[f"{p}.description"] = "Enter what the fee is for."
+            errors.setdefault(f"{p}.description", "Enter what the fee is for.")
         out.append(row)
     if errors:
         raise ValidationFailed("Please correct the lines below; nothing was saved.", fields=errors)
@@ -206,21 +241,54 @@ def _clean_operation(
 ) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
-    for key, limit in (("title", 200), ("complaint", 5000), ("cause", 5000), ("correction", 5000)):
+    for key, label in OPERATION_TEXT.items():
         if key in data and data[key] is not None:
-            out[key] = str(data[key]).strip()[:limit]
+            try:
+                out[key] = _text(
+                    data[key],
+                    model=Operation,
+                    field=key,
+                    label=label,
+                    multiline=key not in ONE_LINE,
+                )
+            except ValueError as exc:
+                errors[key] = str(exc)
     if "kind" in data and data["kind"] is not None:
         if data["kind"] not in OperationKind.values:
             errors["kind"] = "Choose estimate work or recommendation."
         out["kind"] = data["kind"]
     title = out.get("title", current.title if current else "")
-    if not title:
+    if not title and "title" not in errors:
         errors["title"] = "Give the operation a title, e.g. “Replace front brake pads”."
     if errors:
         raise ValidationFailed(
             "Please correct the operation below; nothing was saved.", fields=errors
         )
     return out
+
+
+def _check_ro_amount(
+    *, ro: RepairOrder, lines: list[dict[str, Any]], instead_of: Operation | None = None
+) -> None:
+    """Refuse lines that would take the RO past what its versions and decisions can store.
+
+    Each line is in range on its own, but 9,999,999.99 × 9,999,999.99 is not, and neither is
+    a sum of many large lines: PostgreSQL refused the version's total ("numeric field
+    overflow") when the RO was shared.
+    """
+    others = OperationLine.objects.filter(
+        operation__repair_order=ro, operation__removed_at__isnull=True
+    )
+    if instead_of is not None:
+        others = others.exclude(operation=instead_of)
+    amounts = [line_amount(q, p) for q, p in others.values_list("quantity", "unit_price")]
+    amounts += [line_amount(row["quantity"], row["unit_price"]) for row in lines]
+    if sum(abs(amount) for amount in amounts) > MAX_RO_LINES_AMOUNT:
+        message = (
+            f"The repair order's lines would add up to more than ${MAX_RO_LINES_AMOUNT:,.2f}, "
+            "more than Signoff can record. Check the quantities and prices."
+        )
+        raise ValidationFailed(message, fields={"lines": message})
 
 
 def _write_lines(*, operation: Operation, lines: list[dict[str, Any]]) -> None:
@@ -237,6 +305,7 @@ def operation_add(*, actor: Actor, ro_id: int, data: Mapping[str, Any]) -> Opera
     lines = _clean_lines(data.get("lines") or [])
     with transaction.atomic():
         ro = repair_order_get_for_update(shop_id=actor.shop.pk, ro_id=ro_id)
+        _check_ro_amount(ro=ro, lines=lines)
         top = ro.operations.aggregate(n=Max("position"))["n"]
         operation = Operation.objects.create(
             shop=actor.shop, repair_order=ro, position=(top or 0) + 1, **fields
@@ -270,6 +339,7 @@ def operation_update(*, actor: Actor, operation_id: int, data: Mapping[str, Any]
         for key, value in fields.items():
             setattr(operation, key, value)
         if new_lines is not None:
+            _check_ro_amount(ro=operation.repair_order, lines=new_lines, instead_of=operation)
             before = _line_signature(operation)
             _write_lines(operation=operation, lines=new_lines)
             if _line_signature(operation) != before:

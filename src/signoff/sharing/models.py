@@ -35,7 +35,7 @@ class Share(AppendOnlyModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     include_etr = models.BooleanField(default=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=2000)
     sections = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
 

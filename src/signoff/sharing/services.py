@@ -11,6 +11,7 @@ from django.utils import timezone
 from signoff.approvals.models import Event, EventKind
 from signoff.approvals.versions import version_freeze
 from signoff.core.errors import Conflict, NotFound, ValidationFailed
+from signoff.core.validation import clean_text, max_length_of, parse_id
 from signoff.customers.models import Contact, Customer
 from signoff.orders.locks import repair_order_get_for_update
 from signoff.orders.models import RepairOrder
@@ -27,7 +28,7 @@ from signoff.sharing.models import (
 )
 from signoff.shops.access import Actor, require_editor
 
-MAX_NOTES = 2000
+MAX_NOTES = max_length_of(Share, "notes")
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,9 @@ def _clean_recipients(
         )
     customer: Customer = ro.customer
     ids = [r.contact_id for r in recipients]
-    contacts = {c.pk: c for c in Contact.objects.filter(shop_id=ro.shop_id, pk__in=ids)}
+    # An id outside the database's range names no contact (and would fail the query).
+    known = [i for i in ids if parse_id(i) is not None]
+    contacts = {c.pk: c for c in Contact.objects.filter(shop_id=ro.shop_id, pk__in=known)}
     addressees: list[_Addressee] = []
     for i, recipient in enumerate(recipients):
         key = f"recipients.{i}"
@@ -151,11 +154,13 @@ def _clean_recipients(
     return sorted(addressees, key=lambda a: a.contact.pk != primary_contact_id)
 
 
-def _clean_options(*, notes: str, sections: Sequence[str] | None) -> list[str]:
-    if len(notes) > MAX_NOTES:
-        message = f"Keep notes under {MAX_NOTES} characters (now {len(notes)})."
-        raise ValidationFailed(message, fields={"notes": message})
-    return rules.clean_sections(sections)
+def _clean_options(*, notes: str, sections: Sequence[str] | None) -> tuple[str, list[str]]:
+    """(the notes, the PDF sections) as the share will keep them."""
+    try:
+        notes = clean_text(notes, label="notes", max_length=MAX_NOTES, multiline=True)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), fields={"notes": str(exc)}) from None
+    return notes, rules.clean_sections(sections)
 
 
 def _enqueue(message_id: int) -> None:
@@ -185,8 +190,7 @@ def share_create(
             "Choose what to share.",
             fields={"kind": "Use 'request_approval' or 'send_to_customer'."},
         )
-    notes = (notes or "").strip()
-    sections = _clean_options(notes=notes, sections=sections)
+    notes, sections = _clean_options(notes=notes, sections=sections)
     with transaction.atomic():
         ro = repair_order_get_for_update(
             shop_id=actor.shop.pk, ro_id=ro_id, related=("shop", "customer")

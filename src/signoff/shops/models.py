@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from signoff.core.validation import EMAIL_MAX_LENGTH
+
 
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"
@@ -38,7 +40,7 @@ class Shop(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
     phone = models.CharField(max_length=20, blank=True, help_text="E.164, shown to customers.")
-    email = models.EmailField(blank=True)
+    email = models.EmailField(blank=True, max_length=EMAIL_MAX_LENGTH)
     address = models.CharField(max_length=250, blank=True)
     timezone = models.CharField(max_length=64, default="America/Los_Angeles")
     # Percent, e.g. 8.25 for 8.25 %.

@@ -6,7 +6,7 @@ import secrets
 import zoneinfo
 from collections.abc import Mapping
 from datetime import time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -16,12 +16,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from signoff.core.errors import NotFound, ValidationFailed
-from signoff.core.validation import clean_email, clean_phone
+from signoff.core.validation import (
+    clean_email,
+    clean_phone,
+    clean_text,
+    max_length_of,
+    parse_decimal,
+    parse_id,
+    parse_whole_number,
+)
 from signoff.shops.access import Actor, actor_for, require_admin
 from signoff.shops.models import ApiToken, PaperSize, Shop, SmsStatus
 from signoff.shops.signals import shop_created
 
-TOKEN_NAME_MAX = 80
+TOKEN_NAME_MAX = max_length_of(ApiToken, "name")
 
 
 @cache
@@ -39,16 +47,14 @@ def api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
     Any member may create one: the token acts with the member's own role, so a technician's
     token can read but not change estimates.
     """
-    name = (name or "").strip()
+    try:
+        name = clean_text(name, label="token name", max_length=TOKEN_NAME_MAX)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), fields={"name": str(exc)}) from None
     if not name:
         raise ValidationFailed(
             "Name the token so you can recognise it later.",
             fields={"name": "Enter a name, e.g. “DMS integration”."},
-        )
-    if len(name) > TOKEN_NAME_MAX:
-        raise ValidationFailed(
-            "The token name is too long.",
-            fields={"name": f"Use at most {TOKEN_NAME_MAX} characters."},
         )
     raw = ApiToken.new_raw()
     token = ApiToken.objects.create(
@@ -81,16 +87,15 @@ def api_token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
 
 def shop_switch(*, user, shop_id: Any) -> Actor:
     """The actor for the shop the user wants to work in; 404 unless they are a member of it."""
-    try:
-        shop_id = int(shop_id)
-    except (TypeError, ValueError):
-        raise NotFound("Shop not found.") from None
+    shop_id = parse_id(shop_id)
+    if shop_id is None:
+        raise NotFound("Shop not found.")
     return actor_for(user=user, shop_id=shop_id)
 
 
 # --- Shop settings ----------------------------------------------------------------------------
 
-_TEXT_FIELDS = {"name": 120, "address": 250, "sms_sender": 40}
+_TEXT_FIELDS = {"name": "shop name", "address": "address", "sms_sender": "text sender"}
 
 
 def _decimal_field(
@@ -101,10 +106,8 @@ def _decimal_field(
     if not text:
         return None
     try:
-        value = Decimal(text)
-        if not value.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
+        value = parse_decimal(text)
+    except ValueError:
         errors[key] = f"Enter the {label} as a number, e.g. {low + 1}."
         return None
     if not low <= value <= high:
@@ -121,9 +124,8 @@ def _int_field(raw: Any, *, label: str, low: int, high: int, errors: dict, key: 
     if not text:
         errors[key] = f"Enter the {label}."
         return None
-    try:
-        value = int(text)
-    except ValueError:
+    value = parse_whole_number(text)
+    if value is None:
         errors[key] = f"Enter the {label} as a whole number."
         return None
     if not low <= value <= high:
@@ -151,10 +153,16 @@ def shop_settings_clean(data: Mapping[str, Any]) -> dict[str, Any]:
     The settings page and the admin both check through here. Raises ValidationFailed."""
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
-    for key, limit in _TEXT_FIELDS.items():
-        out[key] = str(data.get(key) or "").strip()[:limit]
+    for key, label in _TEXT_FIELDS.items():
+        try:
+            out[key] = clean_text(
+                data.get(key) or "", label=label, max_length=max_length_of(Shop, key)
+            )
+        except ValueError as exc:
+            errors[key] = str(exc)
+            out[key] = ""
     if not out["name"]:
-        errors["name"] = "Enter the shop's name as customers know it."
+        errors.setdefault("name", "Enter the shop's name as customers know it.")
     for key, cleaner in (("email", clean_email), ("phone", clean_phone)):
         try:
             out[key] = cleaner(str(data.get(key) or ""))
@@ -170,9 +178,10 @@ def shop_settings_clean(data: Mapping[str, Any]) -> dict[str, Any]:
     if out["sms_status"] not in SmsStatus.values:
         errors["sms_status"] = "Choose one of the registration statuses."
     if out["sms_status"] == SmsStatus.APPROVED and not out["sms_sender"]:
-        errors["sms_sender"] = (
+        errors.setdefault(
+            "sms_sender",
             "Texts need a sender: enter the approved number (+15035550100) or messaging "
-            "service SID (MG…), or change the registration status."
+            "service SID (MG…), or change the registration status.",
         )
     tax = _decimal_field(
         data.get("tax_rate"),

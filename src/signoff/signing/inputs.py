@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 
+from signoff.core.validation import parse_decimal, parse_id
 from signoff.signing.services import ApprovalInput
 
 LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
@@ -18,41 +18,46 @@ def language_for(request, default: str | None) -> str:
     return wanted if wanted in LANGUAGE_CODES else "en"
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def posted_version_id(data: Mapping) -> int | None:
     """The version the screen showed (its hidden `version` field); None when missing or bad."""
-    return _int(data.get("version"))
+    return parse_id(data.get("version"))
 
 
 def choices_from(data: Mapping) -> dict[int, str]:
-    """`op-<id>` radio fields → {operation id: status}. Unknown keys are ignored."""
+    """`op-<id>` radio fields → {operation id: status}. Keys that name no possible operation
+    (unknown fields, ids outside the database's range) are ignored."""
     choices = {}
     for key in data:
         if key.startswith("op-"):
-            op_id = _int(key[3:])
+            op_id = parse_id(key[3:])
             if op_id is not None and data.get(key):
                 choices[op_id] = data.get(key)
     return choices
 
 
 def approval_input(data: Mapping, *, language: str) -> ApprovalInput:
-    try:
-        shown = Decimal(data["shown_total"]) if data.get("shown_total") else None
-    except InvalidOperation:
-        shown = None
+    """The posted answers. A field sent but unreadable is named in `unreadable` (the service
+    refuses it), never read as if it had been left out."""
+    unreadable = set()
+    shown = None
+    if data.get("shown_total"):
+        try:
+            shown = parse_decimal(data["shown_total"])
+        except ValueError:
+            unreadable.add("total")
+    contact_id = None
+    if data.get("contact"):
+        contact_id = parse_id(data["contact"])
+        if contact_id is None:
+            unreadable.add("contact")
     return ApprovalInput(
         version_id=posted_version_id(data),
         choices=choices_from(data),
-        contact_id=_int(data.get("contact")),
+        contact_id=contact_id,
         signature_png=data.get("signature_png", ""),
         signature_strokes=data.get("signature_strokes", ""),
         consent=data.get("consent") in ("yes", "on", "true", "1"),
         shown_total=shown,
         language=language,
+        unreadable=frozenset(unreadable),
     )

@@ -40,6 +40,7 @@ from signoff.approvals.versions import (
     version_shows_current_work,
 )
 from signoff.core.errors import Conflict, StaleVersion, ValidationFailed
+from signoff.core.validation import parse_id
 from signoff.customers.models import Contact
 from signoff.orders.models import Operation, OperationKind, RepairOrder
 from signoff.orders.selectors import live_operations, repair_order_get
@@ -71,6 +72,9 @@ class ApprovalInput:
     # The total the screen showed next to the consent text; refused when it no longer matches.
     shown_total: Decimal | None = None
     language: str = "en"
+    # Fields the client sent that could not be read ("total", "contact"): refused, never
+    # taken as left out (an unreadable total would otherwise skip the check above).
+    unreadable: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -194,10 +198,26 @@ def in_person_approval_submit(
     return _approval_record(submission=submission, data=data)
 
 
+def _check_readable(data: ApprovalInput) -> None:
+    messages = {
+        "total": _("The total shown could not be read. Check it and sign again."),
+        "contact": _("Choose who is approving from the list."),
+    }
+    fields = {name: messages[name] for name in sorted(data.unreadable)}
+    if data.shown_total is not None and not data.shown_total.is_finite():
+        fields["total"] = messages["total"]
+    if fields:
+        raise ValidationFailed(" ".join(fields.values()), fields=fields)
+
+
 def _check_choices(choices: Mapping[int, str]) -> None:
     if not choices:
         message = _("Choose Approve or Decline for at least one item, then sign.")
         raise ValidationFailed(message, fields={"decisions": message})
+    unknown = [op_id for op_id in choices if parse_id(op_id) is None]
+    if unknown:
+        message = _("This item is not on the estimate any more.")
+        raise ValidationFailed(message, fields={f"decisions.{unknown[0]}": message})
     wrong = [op_id for op_id, status in choices.items() if status not in CHOICES]
     if wrong:
         message = _("Each answer must be Approve or Decline.")
@@ -273,6 +293,7 @@ def _signature(data: ApprovalInput, needed: bool) -> CleanSignature | None:
 
 
 def _approval_record(*, submission: Submission, data: ApprovalInput) -> ApprovalResult:
+    _check_readable(data)
     _check_choices(data.choices)
     repair_order, link = submission.repair_order, submission.link
     with transaction.atomic():

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from signoff.core.errors import ValidationFailed
+from signoff.core.validation import json_too_deep
 
 # The pad's drawing surface in logical units (the canvas keeps this 3:1 shape on every screen).
 PAD_WIDTH = 600
@@ -49,6 +50,8 @@ def _strokes(raw: str | list) -> list[list[tuple[float, float]]]:
     if isinstance(raw, str):
         if len(raw) > MAX_SVG_BYTES * 2:
             raise _refuse(_("The signature is too large. Clear it and sign again."))
+        if json_too_deep(raw):
+            raise _refuse(_("The signature could not be read. Clear it and sign again."))
         try:
             raw = json.loads(raw or "[]")
         except ValueError:

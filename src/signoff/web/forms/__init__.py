@@ -2,10 +2,13 @@
 
 Fields are mostly plain text so that one set of rules (in the services) produces every
 message; a ValidationFailed from a service is copied onto the form with `apply_errors`.
+Text inputs tell the browser their model field's length (`maxlength`), read from the model
+like the services' check and the API's schema, so no limit is written twice.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,9 +17,18 @@ from django import forms
 
 from signoff.core.errors import ValidationFailed
 from signoff.core.formatting import format_phone, staff_name
-from signoff.customers.models import CustomerKind, Language, NotifyPreference
-from signoff.orders.models import LineKind, OperationKind, RoStatus
-from signoff.shops.models import PaperSize, SmsStatus
+from signoff.core.validation import MAX_ID, PHONE_INPUT_MAX_LENGTH, max_length_of
+from signoff.customers.models import (
+    Contact,
+    Customer,
+    CustomerKind,
+    Language,
+    NotifyPreference,
+    Vehicle,
+)
+from signoff.customers.validation import VIN_INPUT_MAX_LENGTH
+from signoff.orders.models import LineKind, Operation, OperationKind, RepairOrder, RoStatus
+from signoff.shops.models import ApiToken, PaperSize, Shop, SmsStatus
 from signoff.shops.services import timezone_names
 
 
@@ -34,6 +46,19 @@ def apply_errors(form: forms.Form, exc: ValidationFailed, *, prefix: str = "") -
         form.add_error(None, exc.message)
 
 
+class IdField(forms.IntegerField):
+    """An id picked from a list (a select's value, a hidden field): a whole number within the
+    database's range. Anything else was not one of the choices."""
+
+    default_error_messages = {"invalid": "Choose one from the list."}
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("error_messages", {})
+        for code in ("min_value", "max_value"):
+            kwargs["error_messages"].setdefault(code, "Choose one from the list.")
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
 def _text(label: str, *, help_text: str = "", **attrs: Any) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -41,6 +66,16 @@ def _text(label: str, *, help_text: str = "", **attrs: Any) -> forms.CharField:
         help_text=help_text,
         widget=forms.TextInput(attrs=attrs) if attrs else forms.TextInput,
     )
+
+
+def _limit(model: type, field: str) -> dict[str, str]:
+    """The `maxlength` attribute of an input for a model's text field."""
+    return {"maxlength": str(max_length_of(model, field))}
+
+
+def _textarea(label: str, model: type, field: str, *, rows: int) -> forms.CharField:
+    attrs = {"rows": rows, **_limit(model, field)}
+    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs=attrs))
 
 
 def _choice(label: str, choices, *, radio: bool = False, **kwargs) -> forms.CharField:
@@ -51,22 +86,38 @@ def _choice(label: str, choices, *, radio: bool = False, **kwargs) -> forms.Char
 
 class CustomerForm(forms.Form):
     kind = _choice("Type", CustomerKind.choices, radio=True, initial=CustomerKind.INDIVIDUAL)
-    name = _text("Name", help_text="A person's full name, or the company's name.", required=True)
-    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    name = _text(
+        "Name",
+        help_text="A person's full name, or the company's name.",
+        required=True,
+        **_limit(Customer, "name"),
+    )
+    notes = _textarea("Notes", Customer, "notes", rows=3)
 
 
 class ContactForm(forms.Form):
-    name = _text("Name", autocomplete="off")
+    name = _text("Name", autocomplete="off", **_limit(Contact, "name"))
     relationship = _text(
         "Relationship",
         help_text="To the primary contact: spouse, fleet manager, dispatcher…",
         list="relationships",
+        **_limit(Contact, "relationship"),
     )
-    email = _text("Email", type="email", autocomplete="off", inputmode="email")
+    email = _text(
+        "Email", type="email", autocomplete="off", inputmode="email", **_limit(Contact, "email")
+    )
     mobile = _text(
-        "Mobile", help_text="For text messages. 10 digits, or + and the country code.", type="tel"
+        "Mobile",
+        help_text="For text messages. 10 digits, or + and the country code.",
+        type="tel",
+        maxlength=str(PHONE_INPUT_MAX_LENGTH),
     )
-    phone = _text("Other phone", help_text="Landline or work number.", type="tel")
+    phone = _text(
+        "Other phone",
+        help_text="Landline or work number.",
+        type="tel",
+        maxlength=str(PHONE_INPUT_MAX_LENGTH),
+    )
     preferred_number = _choice(
         "Preferred number", [("mobile", "Mobile"), ("phone", "Other phone")], initial="mobile"
     )
@@ -94,15 +145,17 @@ class VehicleForm(forms.Form):
     vin = _text(
         "VIN",
         help_text="17 characters; the check digit is verified after saving.",
-        maxlength="20",
+        maxlength=str(VIN_INPUT_MAX_LENGTH),
         autocapitalize="characters",
         spellcheck="false",
     )
     year = _text("Year", inputmode="numeric", maxlength="4")
-    make = _text("Make")
-    model = _text("Model")
-    unit_number = _text("Unit number", help_text="Fleet unit number, if any.")
-    license_plate = _text("License plate")
+    make = _text("Make", **_limit(Vehicle, "make"))
+    model = _text("Model", **_limit(Vehicle, "model"))
+    unit_number = _text(
+        "Unit number", help_text="Fleet unit number, if any.", **_limit(Vehicle, "unit_number")
+    )
+    license_plate = _text("License plate", **_limit(Vehicle, "license_plate"))
     odometer = _text("Odometer", inputmode="numeric")
 
 
@@ -116,7 +169,7 @@ class RepairOrderForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     odometer_in = _text("Odometer in", inputmode="numeric")
-    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = _textarea("Notes", RepairOrder, "notes", rows=3)
 
     def __init__(self, *args, vehicles=(), advisors=(), tz_name: str = "UTC", **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,10 +183,10 @@ class RepairOrderForm(forms.Form):
 
 
 class ShopSettingsForm(forms.Form):
-    name = _text("Shop name")
-    phone = _text("Phone", type="tel")
-    email = _text("Email", type="email")
-    address = _text("Address")
+    name = _text("Shop name", **_limit(Shop, "name"))
+    phone = _text("Phone", type="tel", maxlength=str(PHONE_INPUT_MAX_LENGTH))
+    email = _text("Email", type="email", **_limit(Shop, "email"))
+    address = _text("Address", **_limit(Shop, "address"))
     timezone = _choice("Time zone", [])
     tax_rate = _text("Sales tax rate (%)", help_text="e.g. 9.25", inputmode="decimal")
     default_labor_rate = _text(
@@ -153,7 +206,9 @@ class ShopSettingsForm(forms.Form):
         help_text="Texts are offered only once the messaging provider has approved the shop.",
     )
     sms_sender = _text(
-        "Text sender", help_text="The approved sender number (+1…) or messaging service SID (MG…)."
+        "Text sender",
+        help_text="The approved sender number (+1…) or messaging service SID (MG…).",
+        **_limit(Shop, "sms_sender"),
     )
     allow_recommendation_approval = forms.BooleanField(
         label="Allow contacts to approve recommendations",
@@ -233,14 +288,22 @@ class ShopSettingsForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    name = _text("Token name", help_text="What it is for, e.g. “DMS integration”.", maxlength="80")
+    name = _text(
+        "Token name",
+        help_text="What it is for, e.g. “DMS integration”.",
+        **_limit(ApiToken, "name"),
+    )
 
 
 # --- Operations: a fixed set of fields plus any number of priced lines --------------------------
 
 
 class OperationForm(forms.Form):
-    title = _text("Title", placeholder="e.g. Replace front brake pads and rotors")
+    title = _text(
+        "Title",
+        placeholder="e.g. Replace front brake pads and rotors",
+        **_limit(Operation, "title"),
+    )
     kind = _choice(
         "Kind",
         [
@@ -250,16 +313,14 @@ class OperationForm(forms.Form):
         radio=True,
         initial=OperationKind.ESTIMATE,
     )
-    complaint = forms.CharField(
-        label="Complaint", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    cause = forms.CharField(label="Cause", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    correction = forms.CharField(
-        label="Correction", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    complaint = _textarea("Complaint", Operation, "complaint", rows=2)
+    cause = _textarea("Cause", Operation, "cause", rows=2)
+    correction = _textarea("Correction", Operation, "correction", rows=2)
 
 
 LINE_FIELDS = ("description", "part_number", "quantity", "unit_price")
+# `lines-<row>-kind`: a row number the page wrote, so a few ASCII digits (not "²" or 5,000 of them).
+_LINE_KIND_KEY = re.compile(r"lines-([0-9]{1,6})-kind")
 # What a shop usually taxes: parts and fees. Labor is untaxed in many states (California).
 TAXABLE_BY_DEFAULT = {LineKind.LABOR: False, LineKind.PART: True, LineKind.FEE: True}
 
@@ -279,7 +340,9 @@ class LineInput:
 
     @property
     def kind_label(self) -> str:
-        return LineKind(self.kind).label
+        # A row posted with a kind the page never offers is shown (with the service's
+        # message on it), not dropped.
+        return LineKind(self.kind).label if self.kind in LineKind.values else "Line"
 
     @property
     def is_blank(self) -> bool:
@@ -300,20 +363,13 @@ def blank_line(*, index: int, kind: str, labor_rate) -> LineInput:
 
 
 def lines_from_post(post: Mapping[str, Any]) -> list[LineInput]:
-    """The line rows in a submitted operation form (`lines-<n>-<field>`), in row order."""
-    indices = sorted(
-        {
-            int(key.split("-")[1])
-            for key in post
-            if key.startswith("lines-") and key.endswith("-kind") and key.split("-")[1].isdigit()
-        }
-    )
+    """The line rows in a submitted operation form (`lines-<n>-<field>`), in row order. A row of
+    an unknown kind is kept: the service refuses it, rather than the row vanishing."""
+    indices = sorted({int(match[1]) for key in post if (match := _LINE_KIND_KEY.fullmatch(key))})
     rows = []
     for i in indices:
         p = f"lines-{i}-"
         kind = post.get(p + "kind", "")
-        if kind not in LineKind.values:
-            continue
         rows.append(
             LineInput(
                 index=i,

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from django import forms
 
-from signoff.approvals.models import DECISION_CHOICES, ReasonKind
+from signoff.approvals.models import DECISION_CHOICES, ApprovalReason, Decision, ReasonKind
+from signoff.core.validation import max_length_of
+from signoff.web.forms import IdField
 
 
 class DecisionForm(forms.Form):
     """Approve, Defer or Decline on the customer's behalf: the pop-up and its no-JS page."""
+
+    comment_max_length = max_length_of(Decision, "comment")
 
     status = forms.ChoiceField(
         label="Decision",
         required=False,
         choices=[("", "Choose…"), *DECISION_CHOICES],
     )
-    reason = forms.IntegerField(label="Reason", required=False)
-    contact = forms.IntegerField(label="Approved by", required=False)
+    reason = IdField(label="Reason", required=False)
+    contact = IdField(label="Approved by", required=False)
     phone_number = forms.CharField(label="Number called", required=False)
     comment = forms.CharField(label="Additional comments", required=False)
 
@@ -32,5 +36,8 @@ class DecisionForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
+    # The reason list's inputs (new and existing reasons) tell the browser this length.
+    label_max_length = max_length_of(ApprovalReason, "label")
+
     label = forms.CharField(label="Reason", required=False)
     kind = forms.ChoiceField(label="Kind", choices=ReasonKind.choices, required=False)

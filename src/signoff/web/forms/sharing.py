@@ -40,7 +40,9 @@ class ShareForm(forms.Form):
     channel = forms.MultipleChoiceField(required=False)
     primary = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     include_etr = forms.BooleanField(required=False, initial=True)
-    notes = forms.CharField(required=False, max_length=MAX_NOTES, widget=forms.Textarea)
+    # The service refuses longer notes, with its message; the textarea tells the browser.
+    notes_max_length = MAX_NOTES
+    notes = forms.CharField(required=False, widget=forms.Textarea)
     sections = forms.MultipleChoiceField(
         choices=PDF_SECTIONS, required=False, initial=PDF_SECTION_KEYS
     )

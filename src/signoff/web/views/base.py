@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from signoff.core.errors import NotAllowed, NotFound, RateLimited
+from signoff.core.errors import NotAllowed, NotFound, RateLimited, ValidationFailed
 from signoff.core.http import retry_after
 from signoff.web.views.errors import error_page
 
@@ -45,3 +47,13 @@ def staff_view(view: Callable) -> Callable:
 
 def paginate(request: HttpRequest, queryset, *, per_page: int = PAGE_SIZE) -> Page:
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def search_results(request: HttpRequest, search: Callable[..., QuerySet], *, actor) -> QuerySet:
+    """`search(actor=…, query=…)` for the page's ?q=. A query that cannot be a search (too
+    long, control characters) finds nothing and says why, rather than failing the page."""
+    try:
+        return search(actor=actor, query=request.GET.get("q", ""))
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return search(actor=actor, query="").none()

@@ -13,7 +13,7 @@ from signoff.customers import selectors, services
 from signoff.orders.selectors import repair_order_totals, repair_orders_for
 from signoff.shops.access import Actor, require_editor
 from signoff.web.forms import ContactForm, CustomerForm, VehicleForm, apply_errors
-from signoff.web.views.base import paginate, staff_view
+from signoff.web.views.base import paginate, search_results, staff_view
 
 
 def _detail_url(customer_id: int) -> str:
@@ -23,7 +23,7 @@ def _detail_url(customer_id: int) -> str:
 @staff_view
 def customer_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     query = request.GET.get("q", "")
-    page = paginate(request, selectors.customer_search(actor=actor, query=query))
+    page = paginate(request, search_results(request, selectors.customer_search, actor=actor))
     return render(request, "web/customer_list.html", {"page": page, "q": query})
 
 

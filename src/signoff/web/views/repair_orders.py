@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from signoff.core.errors import ValidationFailed
+from signoff.core.validation import parse_id
 from signoff.customers.selectors import customer_get, customer_search
 from signoff.orders import services
 from signoff.orders.selectors import repair_order_get, repair_order_search, repair_order_totals
@@ -17,7 +18,7 @@ from signoff.shops.access import Actor, require_editor
 from signoff.web.estimate import estimate_context, render_part
 from signoff.web.forms import RepairOrderForm, apply_errors
 from signoff.web.templatetags.signoff_web import datetime_local
-from signoff.web.views.base import paginate, staff_view
+from signoff.web.views.base import paginate, search_results, staff_view
 
 
 def _advisors(actor: Actor):
@@ -31,7 +32,7 @@ def _advisors(actor: Actor):
 @staff_view
 def ro_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     query = request.GET.get("q", "")
-    page = paginate(request, repair_order_search(actor=actor, query=query))
+    page = paginate(request, search_results(request, repair_order_search, actor=actor))
     totals = repair_order_totals(repair_orders=page.object_list, tax_rate=actor.shop.tax_rate)
     rows = [(ro, totals[ro.pk]) for ro in page.object_list]
     context = {"page": page, "rows": rows, "q": query, "delivery": delivery_health(shop=actor.shop)}
@@ -41,13 +42,14 @@ def ro_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 @staff_view
 def ro_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     require_editor(actor)
-    customer_id = request.POST.get("customer") or request.GET.get("customer")
-    if not (customer_id and str(customer_id).isdigit()):
+    customer_id = parse_id(request.POST.get("customer") or request.GET.get("customer"))
+    if customer_id is None:
         # First pick the customer; the RO form needs their vehicles.
         query = request.GET.get("q", "")
-        page = paginate(request, customer_search(actor=actor, query=query), per_page=10)
+        found = search_results(request, customer_search, actor=actor)
+        page = paginate(request, found, per_page=10)
         return render(request, "web/ro_pick_customer.html", {"page": page, "q": query})
-    customer = customer_get(actor=actor, customer_id=int(customer_id))
+    customer = customer_get(actor=actor, customer_id=customer_id)
     vehicles = list(customer.vehicles.all())
     form = RepairOrderForm(
         request.POST or None,
