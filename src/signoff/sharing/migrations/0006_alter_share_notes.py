@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sharing', '0004_share_kind_send_to_customer'),
+        ('sharing', '0005_workerheartbeat'),
     ]
 
     operations = [
