@@ -100,8 +100,8 @@ def api_client_for(db):
 
 @pytest.fixture
 def shared(shop):
-    """An RO shared with its primary contact (rate-limit counters live in the database cache,
-    so each test's transaction starts and ends with none)."""
+    """An RO shared with its primary contact (rate-limit counters live in the database, so each
+    test's transaction starts and ends with none)."""
     return shared_estimate(shop=shop)
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from signoff.approvals.canonical import sha256_hex
 from signoff.approvals.models import EstimateVersion
@@ -15,7 +16,7 @@ from signoff.documents.sections import PDF_SECTION_KEYS
 from signoff.orders.models import LineKind, Operation, OperationLine, RepairOrder
 from signoff.sharing.compose import LINK_PLACEHOLDER
 from signoff.sharing.links import share_link_mint
-from signoff.sharing.models import Channel, Message, Share, ShareKind
+from signoff.sharing.models import Channel, Message, Share, ShareKind, WorkerHeartbeat
 from signoff.shops.models import ApiToken, Membership, Role, Shop
 
 
@@ -212,6 +213,19 @@ class MessageFactory(factory.django.DjangoModelFactory):
             "Review and approve your estimate</a></p>"
         )
     )
+
+
+class WorkerHeartbeatFactory(factory.django.DjangoModelFactory):
+    """A delivery worker that reported in just now (pass seen_at=… for an older report)."""
+
+    class Meta:
+        model = WorkerHeartbeat
+
+    worker_id = factory.Sequence(lambda n: f"test-worker-{n}")
+    hostname = "worker.test"
+    pid = factory.Sequence(lambda n: 1000 + n)
+    started_at = factory.LazyFunction(timezone.now)
+    seen_at = factory.LazyFunction(timezone.now)
 
 
 def api_token_for(*, user, shop, name: str = "test") -> str:

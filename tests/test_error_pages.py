@@ -11,6 +11,7 @@ from django.test import Client
 
 from signoff.core.health import is_database_outage
 from signoff.shops import middleware
+from tests.portal.builders import shared_estimate
 from tests.support.clients import api_client_for, client_for
 
 pytestmark = pytest.mark.django_db
@@ -171,12 +172,23 @@ def test_another_error_on_a_staff_page_is_a_styled_500(staff_client, monkeypatch
     assert "secret internals" not in html and "Traceback" not in html
 
 
-def test_another_error_on_a_customer_page_is_a_500_in_their_language(shared, monkeypatch):
+def test_another_error_on_a_customer_page_is_a_500_in_their_language(shop, monkeypatch):
+    spanish = shared_estimate(shop=shop, language="es")
     monkeypatch.setattr("signoff.portal.views.services.share_link_open", _boom)
-    response = _customer().get(shared.url, headers={"Accept-Language": "es"})
+    response = _customer().get(spanish.url, headers={"Accept-Language": "en"})
     assert response.status_code == 500
     html = response.content.decode()
     assert "Algo salió mal" in html and "secret internals" not in html
+    # The link is known, so the page says whom to call.
+    assert shop.name in html
+
+
+def test_a_500_on_an_unknown_link_follows_the_browser_and_names_no_shop(shared, monkeypatch):
+    monkeypatch.setattr("signoff.portal.views.services.share_link_open", _boom)
+    response = _customer().get("/s/" + "u" * 43, headers={"Accept-Language": "es"})
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Algo salió mal" in html and shared.ro.shop.name not in html
 
 
 def test_outages_are_told_apart_from_bugs():

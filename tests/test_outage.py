@@ -72,7 +72,8 @@ def _wait_until_up(browser: Browser, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            if browser.request("/healthz")[0] == 200:
+            # Any answer will do: with no worker running, /healthz says 503 (worker).
+            if browser.request("/healthz")[0] in (200, 503):
                 return
         except OSError:
             pass

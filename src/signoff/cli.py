@@ -22,7 +22,15 @@ logger = logging.getLogger("signoff.cli")
 
 def _django(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "signoff.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+
+    try:
+        settings.SECRET_KEY  # noqa: B018 - loads the settings, which say what is missing
+    except ImproperlyConfigured as exc:
+        _say(str(exc))
+        sys.exit(2)
 
     execute_from_command_line(["signoff", *argv])
 
@@ -191,6 +199,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+PASSED_THROUGH = {"backup": "backup", "restore": "restore"}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="signoff", description="Estimate authorization for repair shops."
@@ -220,19 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     verify.add_argument("ro_number", nargs="?", help="one RO, e.g. 1001 or RO-1001")
     verify.add_argument("--all", action="store_true", help="every RO (of --shop, or all shops)")
     verify.add_argument("--shop", help="shop slug")
-    backup = sub.add_parser("backup", help="a consistent copy of the database, then checked")
-    backup.add_argument("path", help="the file to write")
-    backup.add_argument("--force", action="store_true", help="replace the file if it exists")
-    backup.add_argument(
-        "--no-verify",
-        action="store_true",
-        help="do not check the copy (no scratch database allowed)",
-    )
-    restore = sub.add_parser("restore", help="load a copy made by `signoff backup`")
-    restore.add_argument("path", help="the file `signoff backup` wrote")
-    restore.add_argument(
-        "--force", action="store_true", help="replace a database that already has data"
-    )
+    # Listed for --help; their options (--force, --no-verify) are the management commands'.
+    sub.add_parser("backup", help="PATH: a consistent copy of the database, then checked")
+    sub.add_parser("restore", help="PATH: load a copy made by `signoff backup`")
     shop = sub.add_parser("shop", help="shops")
     shop.add_argument("action", choices=["create"])
     shop.add_argument("--name", required=True, help="the shop's name as customers know it")
@@ -247,6 +248,11 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--name", default="CLI token")
     manage = sub.add_parser("manage", help="any Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in PASSED_THROUGH:
+        # Options and --help are the management command's own.
+        _django([PASSED_THROUGH[argv[0]], *argv[1:]])
+        return 0
     args = parser.parse_args(argv)
 
     if args.command == "run":
@@ -271,11 +277,6 @@ def main(argv: list[str] | None = None) -> int:
             _django(["verify_all", *shop_opt])
         else:
             _django(["verify_ro", args.ro_number, *shop_opt])
-    elif args.command == "backup":
-        flags = [*(["--force"] if args.force else []), *(["--no-verify"] if args.no_verify else [])]
-        _django(["signoff_backup", args.path, *flags])
-    elif args.command == "restore":
-        _django(["signoff_restore", args.path, *(["--force"] if args.force else [])])
     elif args.command == "shop":
         opts = []
         for flag in ("timezone", "owner", "email"):

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from signoff.core import install
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Serves the API docs' Swagger UI from its own static files instead of a CDN (works offline).
     "ninja",
+    "signoff.core",
     "signoff.shops",
     "signoff.customers",
     "signoff.orders",
@@ -70,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "signoff.core.http.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -116,6 +120,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SIGNOFF_TEST_SQLITE_NAME")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails a connection in seconds (the worker backs off, /healthz
+    # answers 503) instead of hanging on the operating system's TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
 
 # The folder of pg_dump and pg_restore for `signoff backup` / `restore` on PostgreSQL. Unset:
 # the server's own version's when installed beside it (/usr/lib/postgresql/N/bin), else PATH's.
@@ -150,6 +158,38 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("SIGNOFF_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site only,
+# no inline script or style, no plugins, no framing, forms post only here. A page that needs
+# more says so with django-csp's decorators (the API docs, the dev outbox's email preview).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the customer page's empty favicon and images drawn in the browser.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Powerful browser features no page uses. (Photos taken with <input type="file" capture> open
+# the camera app and need no camera permission here.)
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
+]
+# A form posted with an expired CSRF token gets a friendly page (the customer's estimate again,
+# with their answers), chosen with the other error pages in signoff.urls.
+CSRF_FAILURE_VIEW = "signoff.urls.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Production over HTTPS: HSTS (start small, e.g. 3600, then 31536000) and redirecting http.
@@ -189,6 +229,11 @@ TASKS = {
 DELIVERY_MAX_ATTEMPTS = int(os.environ.get("SIGNOFF_DELIVERY_MAX_ATTEMPTS", "5"))
 DELIVERY_BASE_DELAY_SECONDS = float(os.environ.get("SIGNOFF_DELIVERY_BASE_DELAY", "30"))
 DELIVERY_LEASE_SECONDS = int(os.environ.get("SIGNOFF_DELIVERY_LEASE", "120"))
+
+# Delivery health (/healthz and the staff banner): delivery is stalled when no worker has
+# reported in for this long (while the task backend needs one) or a message has waited this long.
+WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("SIGNOFF_WORKER_STALE_SECONDS", "120"))
+QUEUE_STALE_MINUTES = int(os.environ.get("SIGNOFF_QUEUE_STALE_MINUTES", "10"))
 
 # How long an Idempotency-Key's first answer is kept for replay (the worker forgets older ones).
 IDEMPOTENCY_KEY_DAYS = int(os.environ.get("SIGNOFF_IDEMPOTENCY_KEY_DAYS", "7"))

@@ -1,4 +1,4 @@
-"""core.formatting: how amounts, quantities, phones, names and shop times are written."""
+"""core.formatting: how amounts, quantities, phones, names, times and durations are written."""
 
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -121,3 +121,21 @@ def test_earlier_today_reads_as_a_time_and_other_days_as_a_date():
     now = datetime(2025, 11, 2, 20, 0, tzinfo=UTC)  # 12:00 PM PST
     assert fmt.day_or_today(SECOND_130, "America/Los_Angeles", now=now) == "Today 1:30 AM"
     assert fmt.day_or_today(SECOND_130, "Asia/Tokyo", now=now) == "Nov 2, 2025"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (0, "0 seconds"),
+        (1, "1 second"),
+        (59.9, "59 seconds"),
+        (60, "1 minute"),
+        (14 * 60 + 59, "14 minutes"),
+        (90 * 60, "90 minutes"),
+        (2 * 3600, "2 hours"),
+        (47 * 3600, "47 hours"),
+        (3 * 86400, "3 days"),
+    ],
+)
+def test_durations_are_written_in_the_largest_whole_unit(seconds, words):
+    assert fmt.duration(seconds) == words

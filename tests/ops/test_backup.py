@@ -273,7 +273,7 @@ def test_the_console_command_passes_its_options_on(monkeypatch):
     cli.main(["restore", "b.backup", "--force"])
     cli.main(["verify", "--all", "--shop", "east"])
     assert calls == [
-        ["signoff_backup", "b.backup", "--force", "--no-verify"],
-        ["signoff_restore", "b.backup", "--force"],
+        ["backup", "b.backup", "--force", "--no-verify"],
+        ["restore", "b.backup", "--force"],
         ["verify_all", "--shop", "east"],
     ]

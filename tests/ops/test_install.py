@@ -23,6 +23,7 @@ def fresh_env(folder: Path, **extra: str) -> dict[str, str]:
     """A shell with no Signoff settings at all, the way a new server has it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SIGNOFF_", "DATABASE_"))}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests' own process
     return {**env, "SIGNOFF_DATA_DIR": str(folder), **extra}
 
 

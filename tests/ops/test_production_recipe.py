@@ -108,6 +108,7 @@ def test_the_readme_production_recipe_ends_with_a_decision_and_a_delivered_email
         assert set(stand_ins) <= set(settings), "the README's settings file lost a variable"
         base = {k: v for k, v in os.environ.items() if not k.startswith(("SIGNOFF_", "DATABASE"))}
         base.pop("DJANGO_SETTINGS_MODULE", None)
+        base.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests' own process
         env = {**base, **settings, **stand_ins, "SIGNOFF_SMTP_TLS": "0"}
         # The README's /opt/signoff/bin: this test's virtualenv.
         env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"

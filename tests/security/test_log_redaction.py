@@ -55,3 +55,45 @@ def test_staff_paths_are_left_alone():
     assert redact("GET /ros/12/share/request-approval/ HTTP/1.1") == (
         "GET /ros/12/share/request-approval/ HTTP/1.1"
     )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        f"/%73/{TOKEN}",
+        f"/s%2F{TOKEN}",
+        f"/%2573/{TOKEN}",
+        f"/s/{TOKEN[:10]}%41{TOKEN[10:]}",
+        f"/api/v1/%70ortal/{TOKEN}/approval",
+    ],
+)
+def test_a_percent_encoded_path_to_a_share_link_is_redacted_as_decoded(raw):
+    assert TOKEN not in redact(f"GET {raw} HTTP/1.1").replace("%41", "A")
+    assert "[token]" in redact(f"GET {raw} HTTP/1.1")
+
+
+def test_the_access_log_hides_a_token_reached_through_an_encoded_path():
+    logger = GunicornLogger(Config())
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/%73/{TOKEN}",
+        "PATH_INFO": f"/s/{TOKEN}",
+        "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "203.0.113.7",
+    }
+    resp = SimpleNamespace(status="200 OK", sent=0, headers=[])
+    req = SimpleNamespace(headers=[])
+    atoms = logger.atoms(resp, req, environ, timedelta(milliseconds=5))
+    assert atoms["r"] == "GET /s/[token] HTTP/1.1"
+    assert not [name for name, value in atoms.items() if TOKEN in str(value)]
+
+
+def test_django_routes_the_encoded_path_to_the_share_page_and_logs_no_token(
+    client, db, request_log
+):
+    # The customer page answers it (a 404 for this unknown token), so it is a real way in.
+    response = client.get(f"/%73/{TOKEN}")
+    assert response.status_code == 404
+    assert b"We could not find this estimate" in response.content
+    assert TOKEN not in request_log.getvalue()

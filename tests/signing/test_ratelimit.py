@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from signoff.core import ratelimit as counters
 from signoff.core.errors import RateLimited
 from signoff.sharing import ratelimit
 
@@ -23,11 +24,10 @@ def test_the_refusal_names_the_time_left_in_the_window(
 ):
     settings.PORTAL_RATE_LIMIT = 1
     settings.PORTAL_RATE_WINDOW_SECONDS = 600
-    # Only the limiter's clock moves; the cache keeps real time for expiring its entries.
     clock = SimpleNamespace(time=lambda: 600 * 3_000_000 + into_window)
-    monkeypatch.setattr(ratelimit, "time", clock)
-    ratelimit.lookup_failed(client="192.0.2.1")
+    monkeypatch.setattr(counters, "time", clock)
+    ratelimit.lookup_attempt(client="192.0.2.1")
     with pytest.raises(RateLimited) as refused:
-        ratelimit.lookups_check(client="192.0.2.1")
+        ratelimit.lookup_attempt(client="192.0.2.1")
     assert refused.value.message.endswith(words)
     assert refused.value.retry_after == seconds

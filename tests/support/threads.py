@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from django.db import connection, connections
@@ -46,3 +50,31 @@ def in_thread(db_settings: dict | None, work: Callable[[], Any]) -> tuple[thread
     thread = threading.Thread(target=run)
     thread.start()
     return thread, out
+
+
+@contextmanager
+def one_test_at_a_time(name: str) -> Iterator[None]:
+    """Let only one test holding `name` run at once, across pytest-xdist's workers: tests that
+    open dozens of connections together would otherwise overrun PostgreSQL's max_connections."""
+    path = Path(tempfile.gettempdir()) / f"signoff-tests-{name}.lock"
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def run_together(db_settings: dict | None, work: Callable[[], Any], *, count: int) -> list:
+    """Run `work` in `count` threads released at the same moment; their results (or the
+    exceptions they raised), in no particular order."""
+    start = threading.Barrier(count)
+
+    def released():
+        start.wait(timeout=60)
+        return work()
+
+    runs = [in_thread(db_settings, released) for _ in range(count)]
+    for thread, _ in runs:
+        thread.join(timeout=120)
+    return [out[0] if out else TimeoutError("the thread did not finish") for _, out in runs]

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from signoff.approvals.models import Event, EventKind
 from signoff.sharing.compose import fill_link
 from signoff.sharing.delivery import message_deliver
 from signoff.sharing.models import Message, OutboxCapture
@@ -135,11 +136,41 @@ def test_another_shops_message_is_not_found(shop, other_shop, charlie):
     assert str(message.to_address) not in client.get("/dev/outbox/").content.decode()
 
 
-def test_a_technician_may_look_at_the_outbox(shop, bob):
+def test_a_technician_may_not_look_at_the_outbox_as_copy_link_refuses_them(shop, bob):
     message = captured_text(shop)
     client = client_for(bob)
-    assert client.get("/dev/outbox/").status_code == 200
-    assert client.get(f"/dev/outbox/{message.pk}/").status_code == 200
+    for url in ("/dev/outbox/", f"/dev/outbox/{message.pk}/"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "Your role cannot see customers" in response.content.decode()
+    assert not Event.objects.filter(kind=EventKind.LINK_REVEALED).exists()
+    assert "Dev outbox" not in client.get("/").content.decode()
+
+
+def test_an_advisor_sees_the_outbox_in_the_menu(shop, carol):
+    assert "Dev outbox" in client_for(carol).get("/").content.decode()
+
+
+def test_opening_a_message_with_a_link_records_who_saw_it_each_time(shop, alice, alice_client):
+    message = captured_email(shop)
+    for _ in range(2):
+        assert alice_client.get(f"/dev/outbox/{message.pk}/").status_code == 200
+    events = Event.objects.filter(kind=EventKind.LINK_REVEALED)
+    assert events.count() == 2
+    event = events.first()
+    assert (event.actor, event.share_link, event.repair_order_id) == (
+        alice,
+        message.link,
+        message.repair_order_id,
+    )
+    assert event.data == {"contact": message.link.contact.name, "via": "dev_outbox"}
+
+
+def test_the_list_and_the_attachment_record_no_reveal(shop, alice_client):
+    message = captured_email(shop)
+    alice_client.get("/dev/outbox/")
+    alice_client.get(f"/dev/outbox/{message.pk}/attachments/0/")
+    assert not Event.objects.filter(kind=EventKind.LINK_REVEALED).exists()
 
 
 def test_logged_out_visitors_are_sent_to_log_in(client, shop):

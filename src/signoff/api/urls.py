@@ -1,15 +1,18 @@
 """The public API under /api/v1/: one NinjaAPI, one router per resource, one error shape."""
 
+import functools
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from signoff.api.auth import TokenAuth
-from signoff.core.errors import SignoffError, ValidationFailed
+from signoff.core.errors import MethodNotAllowed, SignoffError, ValidationFailed
+from signoff.core.http import request_too_large
 from signoff.core.validation import MAX_JSON_DEPTH, json_too_deep
 
 
@@ -72,6 +75,9 @@ api = NinjaAPI(
     auth=TokenAuth(),
     parser=_Parser(),
     urls_namespace="api",
+    # No online validator badge: it would load an image from another site (and tell it where
+    # the schema is), which the Content-Security-Policy refuses anyway.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 
@@ -139,9 +145,41 @@ def _http_error(request, exc: HttpError):
     )
 
 
-def server_error(request: HttpRequest, exc: SignoffError) -> HttpResponse:
-    """An uncaught error under /api/ (`signoff.urls` handler500), in the common error shape."""
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request, exc):
+    return _signoff_error(request, request_too_large())
+
+
+def error_response(request: HttpRequest, exc: SignoffError) -> HttpResponse:
+    """Any error under /api/ that no handler above saw (`signoff.urls` chooses the error
+    pages: unknown paths, bodies refused before a route ran, uncaught exceptions), in the
+    common error shape."""
     return _signoff_error(request, exc)
+
+
+def _method_not_allowed_as_json(view):
+    """Ninja answers a method a path does not take with a bare-text 405; say it in the common
+    error shape, keeping the Allow header."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = [m.strip() for m in response["Allow"].split(",") if m.strip()]
+            answer = _signoff_error(request, MethodNotAllowed(allowed=allowed))
+            answer["Allow"] = ", ".join(sorted(allowed))
+            return answer
+        return response
+
+    return wrapper
+
+
+def urls() -> tuple[list, str, str]:
+    """The API's URL patterns, for `signoff.urls`: ninja's, with the 405 above."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:  # ninja makes plain paths, no includes
+        pattern.callback = _method_not_allowed_as_json(pattern.callback)
+    return patterns, app_name, namespace
 
 
 def _register_routers() -> None:

@@ -26,6 +26,51 @@ class SignoffError(Exception):
         return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
 
 
+class BadRequest(SignoffError):
+    """A request that cannot be read at all (malformed, or refused by Django's own checks)."""
+
+    def __init__(
+        self,
+        message: str = "The request could not be read. Check what was sent and try again.",
+        **kwargs,
+    ):
+        super().__init__(message, **kwargs)
+
+
+class TooLarge(SignoffError):
+    """A request body over the server's limit (Django's DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+
+    status = 413
+    code = "too_large"
+
+    def __init__(self, *, limit_bytes: int, **kwargs):
+        self.limit_bytes = limit_bytes
+        super().__init__(
+            f"The request body is larger than this server accepts: at most "
+            f"{_size(limit_bytes)}. Send less at once.",
+            **kwargs,
+        )
+
+
+def _size(n: int) -> str:
+    """2.5 MB (2621440 bytes), 1.5 KB (1536 bytes), 1000 bytes."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if n >= factor:
+            return f"{n / factor:.1f} {unit} ({n} bytes)"
+    return f"{n} bytes"
+
+
+class MethodNotAllowed(SignoffError):
+    status = 405
+    code = "method_not_allowed"
+
+    def __init__(self, *, allowed: list[str], **kwargs):
+        self.allowed = sorted(allowed)
+        super().__init__(
+            f"This path does not take that method. Use {', '.join(self.allowed)}.", **kwargs
+        )
+
+
 class ValidationFailed(SignoffError):
     status = 422
     code = "invalid"
@@ -36,6 +81,23 @@ class NotAllowed(SignoffError):
 
     status = 403
     code = "forbidden"
+
+
+class FormExpired(NotAllowed):
+    """A form posted without a valid CSRF token: usually a page left open until its token
+    expired (or cookies were cleared). Nothing was done; reloading the page fixes it."""
+
+    code = "form_expired"
+
+    def __init__(
+        self,
+        message: str = (
+            "This page was open too long and its form expired, so nothing was saved. Reload "
+            "the page and try again."
+        ),
+        **kwargs,
+    ):
+        super().__init__(message, **kwargs)
 
 
 class NotFound(SignoffError):

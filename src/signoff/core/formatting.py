@@ -1,9 +1,9 @@
 """How values are written for people: one place for pages, PDFs, emails, texts and the API.
 
-Money, quantities, percentages, phone numbers, people's and staff names, and times in the
-shop's zone are written here and nowhere else, so a customer reads the same string for the
-same value on every page, document and message. Nothing here computes: amounts arrive already
-rounded by orders.pricing, and only their cents are fixed for display.
+Money, quantities, percentages, phone numbers, people's and staff names, times in the
+shop's zone and durations are written here and nowhere else, so a customer reads the same
+string for the same value on every page, document and message. Nothing here computes:
+amounts arrive already rounded by orders.pricing, and only their cents are fixed for display.
 """
 
 from __future__ import annotations
@@ -172,3 +172,21 @@ def day_or_today(
     if local.date() == today.date():
         return f"Today {_clock(local)}"
     return _day(local)
+
+
+def duration(seconds: float) -> str:
+    """How long, in the largest whole unit that fits: '45 seconds', '14 minutes', '3 hours'.
+
+    Minutes up to two hours and hours up to two days, so '90 minutes' rather than '1 hour'.
+    """
+    whole = max(int(seconds), 0)
+    for unit, size, up_to in (
+        ("second", 1, 60),
+        ("minute", 60, 120 * 60),
+        ("hour", 3600, 48 * 3600),
+    ):
+        if whole < up_to:
+            count = whole // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    days = whole // 86400
+    return f"{days} day{'' if days == 1 else 's'}"

@@ -25,7 +25,7 @@ def database_problem() -> str | None:
             cursor.fetchone()
     except DatabaseError as exc:
         logger.warning("Health: the database does not answer: %s", exc)
-        return f"The database does not answer: {_first_line(exc)}"
+        return f"The database does not answer: {first_line(exc)}"
     return None
 
 
@@ -60,7 +60,7 @@ def schema_problem() -> str | None:
             cursor.execute("SELECT app, name FROM django_migrations")
             applied = {(app, name) for app, name in cursor.fetchall()}
     except DatabaseError as exc:
-        return f"The database schema cannot be read: {_first_line(exc)}"
+        return f"The database schema cannot be read: {first_line(exc)}"
     unapplied = sorted(expected_migrations() - applied)
     if unapplied:
         names = ", ".join(f"{app}.{name}" for app, name in unapplied[:3])
@@ -79,6 +79,7 @@ def expected_migrations() -> frozenset[tuple[str, str]]:
     return frozenset(loader.disk_migrations)
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's text (a driver's message can run to several), for logs."""
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from signoff.core.errors import SignoffError
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from signoff.core.errors import SignoffError, TooLarge
 from signoff.core.validation import parse_id
 
 
@@ -46,3 +51,23 @@ def retry_after(response, exc: SignoffError):
     if seconds:
         response["Retry-After"] = str(seconds)
     return response
+
+
+def request_too_large() -> TooLarge:
+    """The 413 for a body over DATA_UPLOAD_MAX_MEMORY_SIZE (Django's RequestDataTooBig)."""
+    return TooLarge(limit_bytes=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+
+class PermissionsPolicyMiddleware:
+    """Sends `Permissions-Policy`, turning off the browser features in PERMISSIONS_POLICY
+    (camera, microphone, geolocation, payment, …) for every page and any frame in it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response

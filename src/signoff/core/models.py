@@ -1,4 +1,4 @@
-"""The append-only base model that every evidence table builds on."""
+"""The append-only base model that every evidence table builds on, and the rate-limit counters."""
 
 from django.db import models
 
@@ -32,3 +32,18 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError(f"{type(self).__name__} rows are append-only")
+
+
+class RateCounter(models.Model):
+    """Attempts counted in one fixed window for one subject (`core.ratelimit`).
+
+    `key` names the limit, the hashed subject and the window, so a new window is a new row;
+    rows whose window ended are purged by the worker.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits}"

@@ -229,25 +229,42 @@ def _sqlite_companions(path: Path) -> set[Path]:
     return {path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")}
 
 
-def _sqlite_copy(source_uri: str, destination: Path) -> None:
-    """The online backup API in one step: one read transaction, so one consistent snapshot."""
+def _sqlite_pages(source_uri: str, target: Path, *, locked: str, failed: str) -> None:
+    """SQLite's online backup API, in one step: one read transaction, so one consistent copy
+    (what is still only in the -wal file included). `locked` and `failed` say what went wrong."""
     try:
         source = sqlite3.connect(source_uri, uri=True, timeout=20)
         try:
-            target = sqlite3.connect(destination, timeout=20)
+            destination = sqlite3.connect(target, timeout=20)
             try:
-                source.backup(target)
+                page_size = "PRAGMA page_size"
+                if (
+                    source.execute(page_size).fetchone()
+                    != destination.execute(page_size).fetchone()
+                ):
+                    # A database in WAL mode only takes pages of its own size: leave WAL while
+                    # copying (this needs no other connection open), the next connection
+                    # turns it on again.
+                    destination.execute("PRAGMA journal_mode=DELETE")
+                source.backup(destination)
             finally:
-                target.close()
+                destination.close()
         finally:
             source.close()
     except sqlite3.Error as exc:
         if "locked" in str(exc):
-            raise CommandError(
-                "The database is in use and stayed locked: stop `signoff web` and "
-                "`signoff worker`, then try again."
-            ) from None
-        raise CommandError(f"Copying the SQLite database failed: {exc}.") from None
+            raise CommandError(locked) from None
+        raise CommandError(f"{failed}: {exc}.") from None
+
+
+def _sqlite_copy(source_uri: str, destination: Path) -> None:
+    _sqlite_pages(
+        source_uri,
+        destination,
+        locked="The database is in use and stayed locked: stop `signoff web` and "
+        "`signoff worker`, then try again.",
+        failed="Copying the SQLite database failed",
+    )
 
 
 def _sqlite_check_backup(path: Path) -> None:
@@ -270,29 +287,13 @@ def _sqlite_check_backup(path: Path) -> None:
 
 
 def _sqlite_restore(backup_file: Path, database: Path) -> None:
-    try:
-        source = sqlite3.connect(f"{backup_file.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            target = sqlite3.connect(database, timeout=20)
-            try:
-                page_size = "PRAGMA page_size"
-                if source.execute(page_size).fetchone() != target.execute(page_size).fetchone():
-                    # A database in WAL mode only takes pages of its own size: leave WAL while
-                    # copying (this needs no other connection open), the next connection
-                    # turns it on again.
-                    target.execute("PRAGMA journal_mode=DELETE")
-                source.backup(target)
-            finally:
-                target.close()
-        finally:
-            source.close()
-    except sqlite3.Error as exc:
-        if "locked" in str(exc):
-            raise CommandError(
-                "The database is in use: stop `signoff web` and `signoff worker`, then "
-                "restore again."
-            ) from None
-        raise CommandError(f"Restoring the SQLite database failed: {exc}.") from None
+    _sqlite_pages(
+        f"{backup_file.resolve().as_uri()}?mode=ro",
+        database,
+        locked="The database is in use: stop `signoff web` and `signoff worker`, then "
+        "restore again.",
+        failed="Restoring the SQLite database failed",
+    )
 
 
 def _sqlite_single_file(path: Path) -> None:

@@ -163,3 +163,24 @@ class OutboxCapture(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class WorkerHeartbeat(models.Model):
+    """A running delivery worker reporting in: one row per worker, rewritten as it runs.
+
+    `signoff worker` writes its row when it starts and then every few seconds from its loop
+    (sharing.health); /healthz and the staff pages read the newest `seen_at` to tell whether
+    anything is delivering messages at all.
+    """
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.hostname} pid {self.pid}"

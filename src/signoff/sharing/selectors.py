@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from signoff.approvals.models import Decision, EstimateVersion, Source, Status
 from signoff.approvals.selectors import latest_decisions
@@ -15,9 +15,9 @@ from signoff.documents.render import estimate_pdf
 from signoff.orders.models import Operation, RepairOrder
 from signoff.orders.selectors import repair_orders_for
 from signoff.sharing.links import share_link_token, share_link_url
-from signoff.sharing.models import Message, Share, ShareLink
+from signoff.sharing.models import Message, OutboxCapture, Share, ShareLink
 from signoff.sharing.rules import RecipientOption, clean_sections, recipient_options
-from signoff.shops.access import Actor, require_editor
+from signoff.shops.access import Actor, require_link_access
 
 
 def _repair_order_id(*, actor: Actor, ro_id: int) -> int:
@@ -83,10 +83,11 @@ class LinkAddress:
 def share_link_address(*, actor: Actor, link_id: int) -> LinkAddress:
     """An active link's URL, derived on demand, for staff who hand it over themselves.
 
-    Editors only: whoever holds the URL can answer as the contact. Withdrawn or expired links
-    are LinkGone, since their URL would not open; another shop's link is NotFound.
+    Only roles that may reveal links (`require_link_access`): whoever holds the URL can answer
+    as the contact. Withdrawn or expired links are LinkGone, since their URL would not open;
+    another shop's link is NotFound.
     """
-    require_editor(actor)
+    require_link_access(actor)
     link = (
         ShareLink.objects.select_related("contact", "shop")
         .filter(shop=actor.shop, pk=link_id)
@@ -102,6 +103,34 @@ def share_link_address(*, actor: Actor, link_id: int) -> LinkAddress:
             "them a new link."
         )
     return LinkAddress(link=link, url=share_link_url(share_link_token(link)))
+
+
+def outbox_messages(*, actor: Actor, limit: int) -> QuerySet[Message]:
+    """The dev outbox's list: the shop's captured messages, newest first. Only for roles that
+    may reveal links, like each message it opens."""
+    require_link_access(actor)
+    return (
+        Message.objects.filter(shop=actor.shop, capture__isnull=False)
+        .select_related("contact", "repair_order")
+        .annotate(captured_at=F("capture__created_at"))
+        .order_by("-captured_at", "-id")[:limit]
+    )
+
+
+def outbox_capture_get(*, actor: Actor, message_id: int) -> OutboxCapture:
+    """A message the dev outbox captured, as sent: its raw text holds the contact's real link,
+    so only roles that may reveal links see it. Another shop's is NotFound."""
+    require_link_access(actor)
+    capture = (
+        OutboxCapture.objects.select_related(
+            "message__contact", "message__repair_order", "message__link__contact"
+        )
+        .filter(message_id=message_id, message__shop=actor.shop)
+        .first()
+    )
+    if capture is None:
+        raise NotFound("No captured message with that number in this shop.")
+    return capture
 
 
 def share_recipient_options(*, repair_order: RepairOrder) -> list[RecipientOption]:

@@ -21,6 +21,7 @@ from signoff.sharing.links import share_link_mint
 from signoff.sharing.models import (
     Channel,
     Message,
+    OutboxCapture,
     Share,
     ShareKind,
     ShareLink,
@@ -297,12 +298,30 @@ def share_link_reveal(*, actor: Actor, link_id: int) -> selectors.LinkAddress:
     names who did, on the RO's record.
     """
     address = selectors.share_link_address(actor=actor, link_id=link_id)
+    _link_revealed(actor=actor, link=address.link)
+    return address
+
+
+def outbox_capture_open(*, actor: Actor, message_id: int) -> OutboxCapture:
+    """A dev-outbox message as sent, opened by staff: it shows the contact's link, so each
+    opening is recorded like Copy link's."""
+    capture = selectors.outbox_capture_get(actor=actor, message_id=message_id)
+    link = capture.message.link
+    if link is not None:
+        _link_revealed(actor=actor, link=link, via="dev_outbox")
+    return capture
+
+
+def _link_revealed(*, actor: Actor, link: ShareLink, via: str | None = None) -> None:
+    """Evidence that staff saw a contact's link: who, which link, on the RO's record."""
+    data = {"contact": link.contact.name}
+    if via:
+        data["via"] = via
     Event.objects.create(
         shop=actor.shop,
-        repair_order_id=address.link.repair_order_id,
+        repair_order_id=link.repair_order_id,
         kind=EventKind.LINK_REVEALED,
         actor=actor.user,
-        share_link=address.link,
-        data={"contact": address.link.contact.name},
+        share_link=link,
+        data=data,
     )
-    return address

@@ -26,6 +26,12 @@ class Actor:
     def can_admin(self) -> bool:
         return self.role in ADMIN_ROLES
 
+    @property
+    def can_reveal_links(self) -> bool:
+        """May see a contact's share link (Copy link, its API route, the dev outbox): whoever
+        holds the URL can answer as the contact, so only those who may record answers."""
+        return self.can_edit
+
 
 def actor_from_membership(membership: Membership) -> Actor:
     """The one place an Actor is made: a member acts in their membership's shop, with its role."""
@@ -48,6 +54,14 @@ def actor_for(*, user: AbstractBaseUser, shop_id: int) -> Actor:
 def require_editor(actor: Actor) -> None:
     if not actor.can_edit:
         raise NotAllowed("Your role can view estimates but not change them. Ask a service advisor.")
+
+
+def require_link_access(actor: Actor) -> None:
+    if not actor.can_reveal_links:
+        raise NotAllowed(
+            "Your role cannot see customers' links: whoever holds one can answer for the "
+            "customer. Ask a service advisor."
+        )
 
 
 def require_admin(actor: Actor) -> None:

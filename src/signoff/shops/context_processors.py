@@ -10,5 +10,6 @@ def current_shop(request):
     return {
         "actor": actor if actor else None,
         "memberships": getattr(request, "memberships", []),
-        "dev_outbox_enabled": settings.DEV_OUTBOX,
+        # The outbox shows customers' links, so only to those who may see them.
+        "dev_outbox_enabled": settings.DEV_OUTBOX and bool(actor) and actor.can_reveal_links,
     }

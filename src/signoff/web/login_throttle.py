@@ -1,41 +1,59 @@
-"""Slows down password guessing on the staff login: failed sign-ins per username and address.
+"""Slows down password guessing on the staff login and the admin's: attempts per username and
+address, counted in `core.ratelimit` before the password is checked.
 
-A fixed window in Django's (database) cache, shared by every web process, like the portal's
-limits. Keying on username *and* address means a guesser cannot lock a colleague out from
-elsewhere, and one address cannot try many passwords for one account.
+Keying on username *and* address means a guesser cannot lock a colleague out from elsewhere,
+and one address cannot try many passwords for one account. A right password hands its attempt
+back, so only failures use up the limit (LOGIN_RATE_LIMIT per LOGIN_RATE_WINDOW_SECONDS).
 """
 
 from __future__ import annotations
 
-import hashlib
-import time
-
 from django.conf import settings
-from django.core.cache import cache
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+from signoff.core import ratelimit
+from signoff.core.http import client_address
+
+THROTTLED = "throttled"
 
 
-def _key(*, username: str, address: str) -> str:
-    window = int(time.time()) // settings.LOGIN_RATE_WINDOW_SECONDS
-    # Hashed: usernames may hold characters a cache key cannot, and need not sit in the cache.
-    subject = hashlib.sha256(f"{username.strip().lower()}\n{address}".encode()).hexdigest()
-    return f"login-rl:{subject}:{window}"
-
-
-def login_blocked(*, username: str, address: str) -> bool:
-    """True when this username has failed too often from this address in the current window."""
-    return int(cache.get(_key(username=username, address=address), 0)) >= (
-        settings.LOGIN_RATE_LIMIT
+def login_attempt(*, username: str, address: str) -> ratelimit.Attempt:
+    return ratelimit.attempt_count(
+        scope="login",
+        subject=f"{username.strip().lower()}\n{address}",
+        limit=settings.LOGIN_RATE_LIMIT,
+        window_seconds=settings.LOGIN_RATE_WINDOW_SECONDS,
     )
-
-
-def login_failed(*, username: str, address: str) -> None:
-    key = _key(username=username, address=address)
-    cache.add(key, 0, timeout=settings.LOGIN_RATE_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=settings.LOGIN_RATE_WINDOW_SECONDS)
 
 
 def wait_minutes() -> int:
     return max(1, settings.LOGIN_RATE_WINDOW_SECONDS // 60)
+
+
+class ThrottledLoginMixin:
+    """For Django's login forms: count the attempt first, refuse past the limit, and hand the
+    attempt back when the password was right."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        address = client_address(self.request) if self.request else ""
+        attempt = login_attempt(username=username, address=address)
+        if not attempt.allowed:
+            raise ValidationError(
+                f"Too many failed log-ins for this username from your connection. Wait "
+                f"{wait_minutes()} minutes and try again, or ask an owner to reset the password.",
+                code=THROTTLED,
+            )
+        cleaned = super().clean()
+        ratelimit.attempt_refund(attempt)
+        return cleaned
+
+
+class ThrottledAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
+    """The staff login form (/login/)."""
+
+
+class ThrottledAdminAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin's login form (/admin/login/): the same limit, counted in the same place."""

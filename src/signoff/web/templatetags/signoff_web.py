@@ -49,6 +49,12 @@ def staff_name(user) -> str:
 
 
 @register.filter
+def duration(seconds: float | None) -> str:
+    """A number of seconds in words: '45 seconds', '14 minutes', '3 hours'."""
+    return "" if seconds is None else formatting.duration(seconds)
+
+
+@register.filter
 def shop_time(value: datetime | None, tz_name: str = "UTC") -> str:
     """An aware time in the shop's zone: 'Tue, Nov 24, 2026, 4:30 PM'."""
     return formatting.weekday_time(value, tz_name)

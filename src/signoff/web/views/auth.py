@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,32 +14,13 @@ from django.views.decorators.http import require_POST
 from signoff.core.errors import NotFound
 from signoff.shops.middleware import SESSION_KEY
 from signoff.shops.services import shop_switch
-from signoff.web.login_throttle import login_blocked, login_failed, wait_minutes
-
-
-class _ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's login form, refusing a username+address that failed too often (guessing)."""
-
-    def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        if login_blocked(username=username, address=address):
-            raise ValidationError(
-                f"Too many failed log-ins for this username from your connection. Wait "
-                f"{wait_minutes()} minutes and try again, or ask an owner to reset the password.",
-                code="throttled",
-            )
-        try:
-            return super().clean()
-        except ValidationError:
-            login_failed(username=username, address=address)
-            raise
+from signoff.web.login_throttle import THROTTLED, ThrottledAuthenticationForm
 
 
 class _LoginView(auth_views.LoginView):
     def form_invalid(self, form):
         response = super().form_invalid(form)
-        if form.has_error(NON_FIELD_ERRORS, "throttled"):
+        if form.has_error(NON_FIELD_ERRORS, THROTTLED):
             response.status_code = 429
         return response
 
@@ -48,7 +28,7 @@ class _LoginView(auth_views.LoginView):
 login = _LoginView.as_view(
     template_name="web/login.html",
     redirect_authenticated_user=True,
-    authentication_form=_ThrottledAuthenticationForm,
+    authentication_form=ThrottledAuthenticationForm,
 )
 logout = auth_views.LogoutView.as_view()
 

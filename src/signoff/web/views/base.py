@@ -12,7 +12,9 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from signoff.core.errors import NotAllowed, NotFound, ValidationFailed
+from signoff.core.errors import NotAllowed, NotFound, RateLimited, ValidationFailed
+from signoff.core.http import retry_after
+from signoff.web.views.errors import error_page
 
 PAGE_SIZE = 25
 
@@ -21,7 +23,8 @@ def staff_view(view: Callable) -> Callable:
     """Logs in, resolves the shop the user works in, and passes `actor` to the view.
 
     A NotFound from a service or selector becomes the 404 page (another shop's object looks
-    exactly like a missing one); NotAllowed becomes a 403 page that says why.
+    exactly like a missing one); NotAllowed becomes a 403 page that says why; RateLimited the
+    429 page.
     """
 
     @login_required
@@ -36,6 +39,8 @@ def staff_view(view: Callable) -> Callable:
             raise Http404(exc.message) from exc
         except NotAllowed as exc:
             return render(request, "web/forbidden.html", {"message": exc.message}, status=403)
+        except RateLimited as exc:
+            return retry_after(error_page(request, exc), exc)
 
     return wrapper
 

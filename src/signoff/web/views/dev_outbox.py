@@ -1,7 +1,9 @@
 """The dev outbox: what Signoff would have emailed or texted when no SMTP or Twilio is set up.
 
 It lets someone trying Signoff on one machine open the links a customer would get. Only the
-current shop's messages are shown, and the pages do not exist unless DEV_OUTBOX is on.
+current shop's messages are shown, only to roles that may reveal links (as Copy link), each
+opened message with a link is recorded as `link_revealed`, and the pages do not exist unless
+DEV_OUTBOX is on.
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from signoff.sharing import selectors, services
 from signoff.sharing.models import Channel, Message, OutboxCapture
+from signoff.shops.access import Actor
+from signoff.web.views.base import staff_view
 
 LIST_LIMIT = 200
 _URL = re.compile(r"https?://[^\s<>\"')]+")
@@ -44,27 +49,29 @@ class Captured:
     links: list[str] = field(default_factory=list)
 
 
-@login_required
-def outbox(request: HttpRequest) -> HttpResponse:
-    shop = _shop(request)
-    messages = (
-        Message.objects.filter(shop=shop, capture__isnull=False)
-        .select_related("contact", "repair_order")
-        .annotate(captured_at=F("capture__created_at"))
-        .order_by("-captured_at", "-id")[:LIST_LIMIT]
-    )
+@staff_view
+def outbox(request: HttpRequest, actor: Actor) -> HttpResponse:
+    _require_dev_outbox()
+    messages = selectors.outbox_messages(actor=actor, limit=LIST_LIMIT)
     return render(request, "web/dev/outbox.html", {"messages_sent": messages})
 
 
-@login_required
-def outbox_detail(request: HttpRequest, message_id: int) -> HttpResponse:
-    captured = _unpack(_capture(request, message_id))
+# The email's HTML is shown in a sandboxed srcdoc frame, which takes this page's
+# Content-Security-Policy: its inline styles are the email's own (emails must inline them).
+@csp_update({"style-src": [UNSAFE_INLINE]})
+@staff_view
+def outbox_detail(request: HttpRequest, actor: Actor, message_id: int) -> HttpResponse:
+    _require_dev_outbox()
+    captured = _unpack(services.outbox_capture_open(actor=actor, message_id=message_id))
     return render(request, "web/dev/outbox_detail.html", {"captured": captured})
 
 
-@login_required
-def outbox_attachment(request: HttpRequest, message_id: int, index: int) -> HttpResponse:
-    capture = _capture(request, message_id)
+@staff_view
+def outbox_attachment(
+    request: HttpRequest, actor: Actor, message_id: int, index: int
+) -> HttpResponse:
+    _require_dev_outbox()
+    capture = selectors.outbox_capture_get(actor=actor, message_id=message_id)
     if capture.message.channel != Channel.EMAIL:
         raise Http404("Texts have no attachments.")
     parts = list(_parse(capture).iter_attachments())
@@ -76,23 +83,10 @@ def outbox_attachment(request: HttpRequest, message_id: int, index: int) -> Http
     return response
 
 
-def _shop(request: HttpRequest):
-    # No dev outbox in production, and nothing for a user who belongs to no shop.
-    if not settings.DEV_OUTBOX or request.actor is None:
+def _require_dev_outbox() -> None:
+    # No dev outbox in production.
+    if not settings.DEV_OUTBOX:
         raise Http404("The dev outbox is off.")
-    return request.actor.shop
-
-
-def _capture(request: HttpRequest, message_id: int) -> OutboxCapture:
-    shop = _shop(request)
-    capture = (
-        OutboxCapture.objects.select_related("message__contact", "message__repair_order")
-        .filter(message_id=message_id, message__shop=shop)
-        .first()
-    )
-    if capture is None:
-        raise Http404("No captured message with that number in this shop.")
-    return capture
 
 
 def _parse(capture: OutboxCapture) -> EmailMessage:

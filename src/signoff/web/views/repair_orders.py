@@ -13,6 +13,7 @@ from signoff.core.validation import parse_id
 from signoff.customers.selectors import customer_get, customer_search
 from signoff.orders import services
 from signoff.orders.selectors import repair_order_get, repair_order_search, repair_order_totals
+from signoff.sharing.health import delivery_health
 from signoff.shops.access import Actor, require_editor
 from signoff.web.estimate import estimate_context, render_part
 from signoff.web.forms import RepairOrderForm, apply_errors
@@ -34,7 +35,8 @@ def ro_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     page = paginate(request, search_results(request, repair_order_search, actor=actor))
     totals = repair_order_totals(repair_orders=page.object_list, tax_rate=actor.shop.tax_rate)
     rows = [(ro, totals[ro.pk]) for ro in page.object_list]
-    return render(request, "web/ro_list.html", {"page": page, "rows": rows, "q": query})
+    context = {"page": page, "rows": rows, "q": query, "delivery": delivery_health(shop=actor.shop)}
+    return render(request, "web/ro_list.html", context)
 
 
 @staff_view
@@ -75,6 +77,7 @@ def ro_create(request: HttpRequest, actor: Actor) -> HttpResponse:
 @staff_view
 def ro_detail(request: HttpRequest, actor: Actor, ro_id: int) -> HttpResponse:
     context = estimate_context(request, actor=actor, ro_id=ro_id)
+    context["delivery"] = delivery_health(shop=actor.shop)
     return render(request, "web/ro_detail.html", context)
 
 

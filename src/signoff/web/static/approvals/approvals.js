@@ -96,6 +96,13 @@
         d.close();
       });
     });
+    // Choosing the drop-down's first entry (the current status) asks for nothing. Checked here
+    // rather than in an hx-trigger filter, which htmx would have to eval (the CSP forbids it).
+    document.addEventListener("htmx:beforeRequest", function (event) {
+      var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest(".approval-status-form");
+      var select = form && form.querySelector("[data-approval-status]");
+      if (select && !select.value) event.preventDefault();
+    });
     // The pop-up could not open (operation removed meanwhile, role changed, server error; the
     // page's flash says which): the drop-down must not keep showing a status not recorded.
     document.addEventListener("htmx:responseError", function (event) {

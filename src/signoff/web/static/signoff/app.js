@@ -53,13 +53,24 @@
     var flash = document.getElementById("flash");
     if (!flash) return;
     var status = event.detail.xhr.status;
-    var text = status === 403
-      ? "You are not allowed to do that. Your role may be read-only."
-      : status === 404
-        ? "That item no longer exists. Reload the page."
-        : status === 503
-          ? "Signoff cannot reach its database right now. Wait a minute and try again."
-          : "Something went wrong (" + status + "). Reload the page and try again.";
+    // The error pages name what happened (signoff.web.views.errors ERROR_HEADER).
+    var code = event.detail.xhr.getResponseHeader("X-Signoff-Error");
+    var text;
+    if (code === "form_expired") {
+      text = "This page was open too long and its form expired, so nothing was saved. Reload the page and try again.";
+    } else if (status === 403) {
+      text = "You are not allowed to do that. Your role may be read-only.";
+    } else if (status === 404) {
+      text = "That item no longer exists. Reload the page.";
+    } else if (status === 413) {
+      text = "That was too large to send, so nothing was saved.";
+    } else if (status === 429) {
+      text = "Too many attempts. Wait a few minutes and try again.";
+    } else if (status === 503) {
+      text = "Signoff cannot reach its database right now. Wait a minute and try again.";
+    } else {
+      text = "Something went wrong (" + status + "). Reload the page and try again.";
+    }
     flash.innerHTML = "";
     var p = document.createElement("p");
     p.className = "flash-msg flash-error";

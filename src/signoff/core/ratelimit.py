@@ -1,0 +1,73 @@
+"""Fixed-window attempt counters in the database: every limit in Signoff counts here.
+
+An attempt is counted *before* it is judged, in one statement (an upsert that returns the new
+count), so N parallel attempts get N different counts and at most `limit` of them are allowed,
+on SQLite and PostgreSQL alike, across every web process. A caller whose attempt turned out
+not to count (a share link that exists, a password that was right) hands it back with
+`attempt_refund`. Subjects (addresses, usernames) are stored hashed.
+
+Call these outside a transaction: a count inside one that rolls back is lost with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from signoff.core.models import RateCounter
+
+# SQLite (3.35+) and PostgreSQL both speak this upsert; the ORM has no increment that creates
+# the row and returns the new count in one statement. The table is RateCounter's.
+_COUNT = (
+    'INSERT INTO core_ratecounter AS c ("key", hits, expires_at) VALUES (%s, 1, %s) '
+    'ON CONFLICT ("key") DO UPDATE SET hits = c.hits + 1 RETURNING hits'
+)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One counted attempt: its window's row and the count it made."""
+
+    key: str
+    count: int
+    limit: int
+    seconds_left: int
+
+    @property
+    def allowed(self) -> bool:
+        return self.count <= self.limit
+
+
+def seconds_left(window_seconds: int) -> int:
+    """Seconds until the current window ends and the counts start again."""
+    return window_seconds - int(time.time()) % window_seconds
+
+
+def attempt_count(*, scope: str, subject: str, limit: int, window_seconds: int) -> Attempt:
+    """Count one attempt of `subject` against `scope`'s limit in the current window."""
+    now = int(time.time())
+    window = now // window_seconds
+    digest = hashlib.sha256(subject.encode()).hexdigest()[:40]
+    key = f"{scope}:{digest}:{window}"
+    expires_at = datetime.fromtimestamp((window + 1) * window_seconds, tz=UTC)
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNT, [key, connection.ops.adapt_datetimefield_value(expires_at)])
+        (count,) = cursor.fetchone()
+    return Attempt(key=key, count=count, limit=limit, seconds_left=seconds_left(window_seconds))
+
+
+def attempt_refund(attempt: Attempt) -> None:
+    """Take back an attempt that should not count (it succeeded, or was no guess)."""
+    RateCounter.objects.filter(key=attempt.key, hits__gt=0).update(hits=F("hits") - 1)
+
+
+def rate_counters_purge() -> int:
+    """Forget the counts of windows that have ended (the worker calls this)."""
+    deleted, _ = RateCounter.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
