@@ -3,9 +3,14 @@ without the internet."""
 
 import json
 import re
+import typing
+from collections import defaultdict
 
 import pytest
 from django.test import Client
+from pydantic import BaseModel
+
+from signoff.api import routers
 
 STAFF_ROUTES = {
     ("get", "/api/v1/customers"),
@@ -88,3 +93,52 @@ def test_the_served_schema_has_no_key_twice(db):
 
     json.loads(Client().get("/api/v1/openapi.json").content, object_pairs_hook=no_doubles)
     assert doubled == []
+
+
+def _schema_classes() -> dict[str, set[type[BaseModel]]]:
+    """Every schema class the API's operations use, by the name ninja gives its component:
+    their responses and parameters, and every class inside those, at any depth."""
+    found: dict[str, set[type[BaseModel]]] = defaultdict(set)
+
+    def visit(annotation) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation in found[annotation.__name__]:
+                return
+            found[annotation.__name__].add(annotation)
+            for field in annotation.model_fields.values():
+                visit(field.annotation)
+        for arg in typing.get_args(annotation):
+            visit(arg)
+
+    for _prefix, router in routers.ALL:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                # ninja's wrappers (a `response` field, a model per parameter source) are no
+                # components of their own: what they hold is.
+                for wrapper in operation.response_models.values():
+                    if isinstance(wrapper, type) and issubclass(wrapper, BaseModel):
+                        visit(wrapper.model_fields["response"].annotation)
+                for params in operation.models:
+                    for field in params.model_fields.values():
+                        visit(field.annotation)
+    return found
+
+
+def test_no_two_schema_classes_share_a_component_name():
+    """ninja names a component after its class: two classes of one name would share one
+    component, and one of the two routes would be documented with the other's shape."""
+    shared = {
+        name: sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in classes)
+        for name, classes in _schema_classes().items()
+        if len(classes) > 1
+    }
+    assert shared == {}
+
+
+def test_each_component_is_the_shape_of_the_one_class_of_its_name(schema):
+    classes = {name: next(iter(found)) for name, found in _schema_classes().items()}
+    components = schema["components"]["schemas"]
+    assert set(components) == set(classes)
+    for name, cls in classes.items():
+        fields = {field.alias or key for key, field in cls.model_fields.items()}
+        assert set(components[name].get("properties", {})) == fields, name

@@ -35,10 +35,10 @@ def _queries() -> tuple[tuple[str, str], ...]:
     queries = []
     for model in apps.get_models():
         meta = model._meta
-        if (
-            not model.__module__.startswith("signoff.")
-            or meta.label_lower in {"api.idempotencyrecord", "core.ratecounter"}
-        ):
+        if not model.__module__.startswith("signoff.") or meta.label_lower in {
+            "api.idempotencyrecord",
+            "core.ratecounter",
+        }:
             continue
         columns = [f.column for f in meta.concrete_fields if f.attname != "last_used_at"]
         sql = "SELECT {} FROM {} ORDER BY {}".format(

@@ -30,14 +30,14 @@ router = Router(tags=["portal"], auth=None)
 PORTAL_ERRORS = errors(404, 409, 410, 422, 429)
 
 
-class ContactOut(Schema):
+class PortalContactOut(Schema):
     id: int
     name: str
     relationship: str = Field(..., examples=["Spouse"])
     is_link_contact: bool = Field(..., description="The contact this link was sent to.")
 
 
-class LineOut(Schema):
+class PortalLineOut(Schema):
     kind: Literal["labor", "part", "fee"]
     part_number: str
     description: str
@@ -46,7 +46,7 @@ class LineOut(Schema):
     amount: str | None = Field(None, description="Absent when the share hides prices.")
 
 
-class OperationOut(Schema):
+class PortalOperationOut(Schema):
     id: int
     kind: Literal["estimate", "recommendation"]
     title: str
@@ -61,7 +61,7 @@ class OperationOut(Schema):
         "", description="`new` or `changed` since this contact's last approval, else empty."
     )
     subtotal: str | None = Field(None, description="Absent when the share hides prices.")
-    lines: list[LineOut]
+    lines: list[PortalLineOut]
 
 
 class ChangeOut(Schema):
@@ -81,7 +81,7 @@ class ChangeOut(Schema):
         return _money(change.after)
 
 
-class VersionOut(Schema):
+class PortalVersionOut(Schema):
     id: int = Field(..., description="Send it back as `version_id` when approving.")
     number: int
     content_hash: str
@@ -95,10 +95,10 @@ class PortalOut(Schema):
     )
     customer: dict
     vehicle: dict | None
-    version: VersionOut
-    operations: list[OperationOut]
+    version: PortalVersionOut
+    operations: list[PortalOperationOut]
     totals: dict | None = Field(None, description="Estimate totals; absent when prices are hidden.")
-    contacts: list[ContactOut] = Field(..., description="Who may be named as the approver.")
+    contacts: list[PortalContactOut] = Field(..., description="Who may be named as the approver.")
     approver_id: int | None = Field(..., description="Pre-selected approver: the link's contact.")
     recommendations_approvable: bool
     recommendation_approver_captured: bool = Field(
@@ -219,7 +219,7 @@ class ApprovalIn(Schema):
     )
 
 
-class DecisionOut(Schema):
+class PortalDecisionOut(Schema):
     # Read from a Decision.
     id: int
     operation_id: int
@@ -246,7 +246,7 @@ class SignatureOut(Schema):
 
 class ApprovalOut(Schema):
     # Read from a signing.services.ApprovalResult.
-    decisions: list[DecisionOut]
+    decisions: list[PortalDecisionOut]
     signatures: list[SignatureOut]
     amount: str = Field(..., description="What was approved, tax included.")
     consent_text: str = Field(..., description="The consent statement stored with the signature.")
