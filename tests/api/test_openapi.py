@@ -142,3 +142,52 @@ def test_each_component_is_the_shape_of_the_one_class_of_its_name(schema):
     for name, cls in classes.items():
         fields = {field.alias or key for key, field in cls.model_fields.items()}
         assert set(components[name].get("properties", {})) == fields, name
+
+
+def _operations(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            yield method, path, operation
+
+
+def test_every_error_answer_is_documented_in_the_error_shape(schema):
+    for method, path, operation in _operations(schema):
+        responses = operation["responses"]
+        assert "503" in responses, (method, path)
+        for status, response in responses.items():
+            if int(status) >= 400:
+                content = response["content"]["application/json"]["schema"]
+                assert content == {"$ref": "#/components/schemas/ErrorOut"}, (method, path)
+                assert response["description"], (method, path, status)
+
+
+def test_statuses_follow_the_kind_of_route(schema):
+    for method, path, operation in _operations(schema):
+        statuses = set(operation["responses"])
+        where = (method, path, sorted(statuses))
+        if path.startswith("/api/v1/portal/"):
+            assert {"404", "410", "429"} <= statuses and "401" not in statuses, where
+        else:
+            assert "401" in statuses and "429" not in statuses, where
+            assert ("403" in statuses) == (method != "get" or path.endswith("/url")), where
+            assert ("404" in statuses) == ("{" in path), where
+        if "requestBody" in operation:
+            assert {"400", "413", "422"} <= statuses, where
+
+
+def test_writes_document_the_idempotency_key_and_its_refusals(schema):
+    for method, path, operation in _operations(schema):
+        headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+        if method == "get" or path.startswith("/api/v1/portal/"):
+            assert "Idempotency-Key" not in headers, (method, path)
+        else:
+            assert "Idempotency-Key" in headers, (method, path)
+            assert {"409", "413", "422"} <= set(operation["responses"]), (method, path)
+
+
+def test_waits_are_documented_with_retry_after(schema):
+    for method, path, operation in _operations(schema):
+        for status in ("429", "503"):
+            if status in operation["responses"]:
+                headers = operation["responses"][status]["headers"]
+                assert headers["Retry-After"]["required"] is True, (method, path, status)

@@ -17,7 +17,7 @@ from django.utils import translation
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from signoff.api.schemas import Id, errors
+from signoff.api.schemas import Id
 from signoff.approvals.models import Decision, Signature
 from signoff.core.errors import RateLimited, SignoffError, ValidationFailed
 from signoff.core.http import client_address, private, retry_after, user_agent
@@ -26,8 +26,6 @@ from signoff.signing import selectors, services
 from signoff.signing.signature import MAX_PNG_BYTES, PAD_HEIGHT, PAD_WIDTH
 
 router = Router(tags=["portal"], auth=None)
-
-PORTAL_ERRORS = errors(404, 409, 410, 422, 429)
 
 
 class PortalContactOut(Schema):
@@ -273,7 +271,7 @@ def _money(value) -> str | None:
 
 @router.get(
     "/portal/{token}",
-    response={200: PortalOut, **PORTAL_ERRORS},
+    response={200: PortalOut},
     summary="The customer page as JSON: RO, current version, operations, contacts to choose from",
     description="Counts as an opening of the link (recorded with IP and user agent).",
 )
@@ -315,7 +313,7 @@ def _input(payload: ApprovalIn, language: str) -> services.ApprovalInput:
 
 @router.post(
     "/portal/{token}/approval",
-    response={201: ApprovalOut, **PORTAL_ERRORS},
+    response={201: ApprovalOut},
     summary="Submit answers for the version shown, the approving contact, signature and consent",
     description=(
         "Records one decision per answer and one signature bound to the version's hash, in one "

@@ -37,12 +37,9 @@ class ErrorOut(Schema):
 
 
 def errors(*codes: int) -> dict[int, type[ErrorOut]]:
-    """Documents which error statuses a route can answer (all with the same shape)."""
+    """Error statuses only one route answers, for its `response`; the statuses every route of
+    a kind answers are added by `api.responses.document_errors`."""
     return dict.fromkeys(codes, ErrorOut)
-
-
-WRITE_ERRORS = errors(401, 403, 404, 409, 422)
-READ_ERRORS = errors(401, 404)
 
 
 class TotalsOut(Schema):
