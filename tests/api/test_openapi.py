@@ -191,3 +191,38 @@ def test_waits_are_documented_with_retry_after(schema):
             if status in operation["responses"]:
                 headers = operation["responses"][status]["headers"]
                 assert headers["Retry-After"]["required"] is True, (method, path, status)
+
+
+def _answer_components(schema) -> set[str]:
+    """The components an answer (any response) is made of, at any depth."""
+    components = schema["components"]["schemas"]
+    found: set[str] = set()
+
+    def visit(node) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/components/schemas/") and ref.rsplit("/", 1)[1] not in found:
+                found.add(ref.rsplit("/", 1)[1])
+                visit(components[ref.rsplit("/", 1)[1]])
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    for _method, _path, operation in _operations(schema):
+        visit(operation["responses"])
+    return found
+
+
+def test_answers_list_every_field_as_required_and_say_which_can_be_null(schema):
+    """An answer always carries every field of its schema (null where the type allows it), so
+    a client may rely on each being there."""
+    components = schema["components"]["schemas"]
+    answers = _answer_components(schema)
+    assert {"PortalOut", "RepairOrderOut", "ErrorOut"} <= answers
+    for name in answers:
+        component = components[name]
+        assert set(component.get("required", [])) == set(component["properties"]), name
+    line = components["PortalLineOut"]["properties"]["unit_price"]
+    assert {"type": "null"} in line["anyOf"]

@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.responses import Status
 
 from signoff.api.idempotency import idempotent
-from signoff.api.schemas import Id, UserBrief
+from signoff.api.schemas import Id, Schema, UserBrief
 from signoff.approvals import selectors, services
 from signoff.approvals.chain import VerifyResult, verify_repair_order
 from signoff.approvals.models import Decision

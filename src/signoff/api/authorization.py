@@ -6,10 +6,10 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.responses import Status
 
-from signoff.api.schemas import Id
+from signoff.api.schemas import Id, Schema
 from signoff.approvals.authorization import AuthorizationEntry, authorization_summary
 from signoff.orders.selectors import repair_order_get
 

@@ -4,13 +4,13 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from signoff.api.idempotency import idempotent
 from signoff.api.pagination import Paged
-from signoff.api.schemas import Id
+from signoff.api.schemas import Id, Schema
 from signoff.core.validation import MAX_SEARCH_LENGTH, PHONE_INPUT_MAX_LENGTH, max_length_of
 from signoff.customers import selectors, services
 from signoff.customers.models import (

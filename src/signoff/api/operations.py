@@ -4,12 +4,12 @@ from decimal import Decimal
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.responses import Status
 
 from signoff.api.idempotency import idempotent
 from signoff.api.repair_orders import RepairOrderOut, repair_order_detail
-from signoff.api.schemas import Id, OperationOut
+from signoff.api.schemas import Id, OperationOut, Schema
 from signoff.approvals.selectors import OperationRow, status_row
 from signoff.core.validation import max_length_of
 from signoff.orders import selectors, services

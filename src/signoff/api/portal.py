@@ -14,10 +14,10 @@ from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.responses import Status
 
-from signoff.api.schemas import Id
+from signoff.api.schemas import Id, Schema
 from signoff.approvals.models import Decision, Signature
 from signoff.core.errors import RateLimited, SignoffError, ValidationFailed
 from signoff.core.http import client_address, private, retry_after, user_agent
@@ -40,8 +40,8 @@ class PortalLineOut(Schema):
     part_number: str
     description: str
     quantity: str
-    unit_price: str | None = Field(None, description="Absent when the share hides prices.")
-    amount: str | None = Field(None, description="Absent when the share hides prices.")
+    unit_price: str | None = Field(..., description="null when the share hides prices.")
+    amount: str | None = Field(..., description="null when the share hides prices.")
 
 
 class PortalOperationOut(Schema):
@@ -55,10 +55,10 @@ class PortalOperationOut(Schema):
     decidable: bool = Field(
         ..., description="The contact may answer it now (pending, and allowed by shop settings)."
     )
-    change: str = Field(
-        "", description="`new` or `changed` since this contact's last approval, else empty."
+    change: Literal["", "new", "changed"] = Field(
+        ..., description="`new` or `changed` since this contact's last approval, else empty."
     )
-    subtotal: str | None = Field(None, description="Absent when the share hides prices.")
+    subtotal: str | None = Field(..., description="null when the share hides prices.")
     lines: list[PortalLineOut]
 
 
@@ -86,16 +86,64 @@ class PortalVersionOut(Schema):
     created_at: datetime
 
 
-class PortalOut(Schema):
-    shop: dict = Field(..., examples=[{"name": "Main Street Auto", "phone": "+15035550100"}])
-    repair_order: dict = Field(
-        ..., examples=[{"number": 1001, "label": "RO 1001", "etr": None, "notes": []}]
+class PortalShopOut(Schema):
+    name: str = Field(..., examples=["Main Street Auto"])
+    phone: str = Field(..., examples=["+15035550100"])
+    email: str
+    address: str
+
+
+class PortalRepairOrderOut(Schema):
+    number: int = Field(..., examples=[1001])
+    label: str = Field(..., examples=["RO 1001"])
+    etr: datetime | None = Field(
+        ..., description="Estimated time of repair, if the share shows it."
     )
-    customer: dict
-    vehicle: dict | None
+    notes: list[str] = Field(..., description="Notes for the customer.")
+
+
+class PortalCustomerOut(Schema):
+    name: str
+
+
+class PortalVehicleOut(Schema):
+    description: str = Field(..., examples=["2019 Honda Accord"])
+    vin: str
+    year: int | None
+    make: str
+    model: str
+    unit_number: str
+    license_plate: str
+    odometer: int | None
+
+
+class PortalTotalsOut(Schema):
+    labor: str = Field(..., examples=["225.00"])
+    parts: str = Field(..., examples=["89.99"])
+    fees: str = Field(..., examples=["0.00"])
+    subtotal: str = Field(..., examples=["314.99"])
+    tax: str = Field(..., examples=["25.99"])
+    total: str = Field(..., examples=["340.98"])
+
+
+class SignaturePadOut(Schema):
+    width: int = Field(..., description="Width of the strokes' logical space.")
+    height: int = Field(..., description="Height of the strokes' logical space.")
+    max_png_bytes: int = Field(..., description="The largest signature PNG accepted.")
+
+
+class PortalOut(Schema):
+    shop: PortalShopOut
+    repair_order: PortalRepairOrderOut
+    customer: PortalCustomerOut
+    vehicle: PortalVehicleOut | None = Field(
+        ..., description="null when the share leaves the vehicle out (or the RO has none)."
+    )
     version: PortalVersionOut
     operations: list[PortalOperationOut]
-    totals: dict | None = Field(None, description="Estimate totals; absent when prices are hidden.")
+    totals: PortalTotalsOut | None = Field(
+        ..., description="The estimate's totals; null when the share hides prices."
+    )
     contacts: list[PortalContactOut] = Field(..., description="Who may be named as the approver.")
     approver_id: int | None = Field(..., description="Pre-selected approver: the link's contact.")
     recommendations_approvable: bool
@@ -107,8 +155,8 @@ class PortalOut(Schema):
         ),
     )
     changes: list[ChangeOut]
-    language: str
-    signature_pad: dict = Field(
+    language: Literal["en", "es"]
+    signature_pad: SignaturePadOut = Field(
         ...,
         description="Stroke points are in this logical space; the PNG must stay under the limit.",
     )
@@ -238,8 +286,8 @@ class SignatureOut(Schema):
     content_hash: str
 
     @staticmethod
-    def resolve_amount(signature: Signature) -> str | None:
-        return _money(signature.amount)
+    def resolve_amount(signature: Signature) -> str:
+        return f"{signature.amount:.2f}"
 
 
 class ApprovalOut(Schema):
@@ -250,8 +298,8 @@ class ApprovalOut(Schema):
     consent_text: str = Field(..., description="The consent statement stored with the signature.")
 
     @staticmethod
-    def resolve_amount(result: services.ApprovalResult) -> str | None:
-        return _money(result.amount)
+    def resolve_amount(result: services.ApprovalResult) -> str:
+        return f"{result.amount:.2f}"
 
 
 def _answer(response: HttpResponse, handler: Callable[[], Status]):

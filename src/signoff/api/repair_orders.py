@@ -5,7 +5,7 @@ from typing import Literal
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -14,6 +14,7 @@ from signoff.api.pagination import Paged
 from signoff.api.schemas import (
     Id,
     OperationOut,
+    Schema,
     TotalsOut,
     UserBrief,
 )

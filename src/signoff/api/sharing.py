@@ -9,12 +9,12 @@ from typing import Literal
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from ninja.responses import Status
 from pydantic import field_validator
 
 from signoff.api.idempotency import idempotent
-from signoff.api.schemas import Id, errors
+from signoff.api.schemas import Id, Schema, errors
 from signoff.approvals.models import EstimateVersion
 from signoff.approvals.versions import version_get
 from signoff.core.formatting import staff_name
