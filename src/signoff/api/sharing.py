@@ -330,6 +330,13 @@ def version_list(request: HttpRequest, ro_id: Id):
             200: {
                 "description": "The estimate PDF.",
                 "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                "headers": {
+                    "Content-Disposition": {
+                        "description": "`inline`, with a file name naming the RO and version.",
+                        "required": True,
+                        "schema": {"type": "string", "examples": ['inline; filename="x.pdf"']},
+                    }
+                },
             }
         }
     },
