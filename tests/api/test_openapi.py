@@ -226,3 +226,10 @@ def test_answers_list_every_field_as_required_and_say_which_can_be_null(schema):
         assert set(component.get("required", [])) == set(component["properties"]), name
     line = components["PortalLineOut"]["properties"]["unit_price"]
     assert {"type": "null"} in line["anyOf"]
+
+
+def test_every_reference_names_a_component(schema):
+    """Swagger UI shows a "Resolver error" for a $ref that names nothing."""
+    names = set(schema["components"]["schemas"])
+    refs = re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', json.dumps(schema))
+    assert refs and set(refs) <= names
