@@ -82,15 +82,21 @@ def error_statuses(operation: Operation, *, kind: str) -> list[int]:
     idempotent = is_idempotent(operation)
     statuses = {503}
     if kind == "token":
-        statuses |= {401}
-        statuses |= {403} if writes else set()
-        statuses |= {404} if has_path else set()
+        statuses.add(401)
+        if writes:
+            statuses.add(403)
+        if has_path:
+            statuses.add(404)
     else:
-        statuses |= {404, 410, 429}
-        statuses |= {409} if writes else set()
-    statuses |= {422} if constrained or idempotent else set()
-    statuses |= {400, 413} if reads_body else set()
-    statuses |= {409, 413} if idempotent else set()
+        statuses.update({404, 410, 429})
+        if writes:
+            statuses.add(409)
+    if constrained:
+        statuses.add(422)
+    if reads_body:
+        statuses.update({400, 413, 422})
+    if idempotent:
+        statuses.update({409, 413, 422})
     return sorted(statuses)
 
 
@@ -106,7 +112,10 @@ def document_errors(router: Router, *, api_auth: Any) -> None:
             extra = operation.openapi_extra = dict(operation.openapi_extra or {})
             # Int keys, like ninja's own: "404" beside 404 would be a duplicate key in the JSON.
             responses = extra["responses"] = dict(extra.get("responses", {}))
-            for status in error_statuses(operation, kind=kind) + _declared_errors(operation):
+            declared = {status for status in operation.response_models if status >= 400}
+            for status in sorted(declared.union(error_statuses(operation, kind=kind))):
+                # ninja's own wrapper, as for the statuses a route declares: a handler returning
+                # Status(404, …) is then checked against ErrorOut too.
                 operation.response_models.setdefault(
                     status, operation._create_response_model(ErrorOut)
                 )
@@ -118,9 +127,6 @@ def document_errors(router: Router, *, api_auth: Any) -> None:
             operation.response_models = dict(
                 sorted(operation.response_models.items(), key=lambda item: item[0])
             )
-            if is_idempotent(operation):
-                extra["parameters"] = [*extra.get("parameters", []), _IDEMPOTENCY_KEY]
-
-
-def _declared_errors(operation: Operation) -> list[int]:
-    return [status for status in operation.response_models if status >= 400]
+            parameters = extra.get("parameters", [])
+            if is_idempotent(operation) and _IDEMPOTENCY_KEY not in parameters:
+                extra["parameters"] = [*parameters, _IDEMPOTENCY_KEY]
