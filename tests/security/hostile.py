@@ -28,17 +28,17 @@ def rolled_back() -> Iterator[None]:
 @functools.cache
 def _queries() -> tuple[tuple[str, str], ...]:
     """One SELECT per Signoff table, as the permission walk's `snapshot()` reads them (the
-    idempotency records, the rate limits' counters and a token's last use left out: refusing
-    is allowed to count an attempt), in plain SQL: the suites read the
-    tables after every request, and the ORM would take longer than the request."""
+    idempotency records, the rate limits' attempt counters and a token's last use left out),
+    in plain SQL: the suites read the tables after every request, and the ORM would take longer
+    than the request."""
     quote = connection.ops.quote_name
     queries = []
     for model in apps.get_models():
         meta = model._meta
-        if (
-            not model.__module__.startswith("signoff.")
-            or meta.label_lower in ("api.idempotencyrecord", "core.ratecounter")
-        ):
+        if not model.__module__.startswith("signoff.") or meta.label_lower in {
+            "api.idempotencyrecord",
+            "core.ratecounter",
+        }:
             continue
         columns = [f.column for f in meta.concrete_fields if f.attname != "last_used_at"]
         sql = "SELECT {} FROM {} ORDER BY {}".format(

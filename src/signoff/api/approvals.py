@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.responses import Status
 
 from signoff.api.idempotency import idempotent
-from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, Id, UserBrief
+from signoff.api.schemas import Id, Schema, UserBrief
 from signoff.approvals import selectors, services
 from signoff.approvals.chain import VerifyResult, verify_repair_order
 from signoff.approvals.models import Decision
@@ -175,7 +175,7 @@ class DecisionHistory:
 
 @router.get(
     "/operations/{operation_id}/decisions",
-    response={200: DecisionHistoryOut, **READ_ERRORS},
+    response={200: DecisionHistoryOut},
     summary="An operation's decision history, newest first",
 )
 def decision_list(request: HttpRequest, operation_id: Id) -> DecisionHistory:
@@ -187,7 +187,7 @@ def decision_list(request: HttpRequest, operation_id: Id) -> DecisionHistory:
 
 @router.post(
     "/operations/{operation_id}/decisions",
-    response={201: DecisionCreatedOut, **WRITE_ERRORS},
+    response={201: DecisionCreatedOut},
     summary="Record a decision on the customer's behalf",
     description=(
         "Approve, defer or decline an operation for the customer, with the reason they gave it "
@@ -216,7 +216,7 @@ def decision_create(request: HttpRequest, operation_id: Id, payload: DecisionIn)
 
 @router.get(
     "/approval-reasons",
-    response={200: list[ReasonOut], **READ_ERRORS},
+    response={200: list[ReasonOut]},
     summary="The shop's reasons for deciding on the customer's behalf",
 )
 def reason_list(request: HttpRequest, include_retired: bool = False):
@@ -228,7 +228,7 @@ def reason_list(request: HttpRequest, include_retired: bool = False):
 
 @router.get(
     "/repair-orders/{ro_id}/verify",
-    response={200: VerifyOut, **READ_ERRORS},
+    response={200: VerifyOut},
     summary="Check the repair order's decision chain and signature bindings",
     description=(
         "Recomputes every decision's and signature's hash and link, and every version's hash. "

@@ -4,13 +4,13 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from signoff.api.idempotency import idempotent
 from signoff.api.pagination import Paged
-from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, Id
+from signoff.api.schemas import Id, Schema
 from signoff.core.validation import MAX_SEARCH_LENGTH, PHONE_INPUT_MAX_LENGTH, max_length_of
 from signoff.customers import selectors, services
 from signoff.customers.models import (
@@ -170,7 +170,7 @@ def customer_list(request: HttpRequest, filters: Query[CustomerSearch]):
     return selectors.customer_search(actor=request.actor, query=filters.q)
 
 
-@router.post("/customers", response={201: CustomerOut, **WRITE_ERRORS}, summary="Create a customer")
+@router.post("/customers", response={201: CustomerOut}, summary="Create a customer")
 @idempotent
 def customer_create(request: HttpRequest, payload: CustomerIn):
     data = payload.dict(exclude={"primary"})
@@ -182,7 +182,7 @@ def customer_create(request: HttpRequest, payload: CustomerIn):
 
 @router.get(
     "/customers/{customer_id}",
-    response={200: CustomerOut, **READ_ERRORS},
+    response={200: CustomerOut},
     summary="One customer with contacts and vehicles",
 )
 def customer_detail(request: HttpRequest, customer_id: Id):
@@ -191,7 +191,7 @@ def customer_detail(request: HttpRequest, customer_id: Id):
 
 @router.patch(
     "/customers/{customer_id}",
-    response={200: CustomerOut, **WRITE_ERRORS},
+    response={200: CustomerOut},
     summary="Edit a customer",
 )
 @idempotent
@@ -204,7 +204,7 @@ def customer_update(request: HttpRequest, customer_id: Id, payload: CustomerPatc
 
 @router.post(
     "/customers/{customer_id}/contacts",
-    response={201: ContactOut, **WRITE_ERRORS},
+    response={201: ContactOut},
     summary="Add an additional contact",
 )
 @idempotent
@@ -215,9 +215,7 @@ def contact_add(request: HttpRequest, customer_id: Id, payload: ContactIn):
     return Status(201, contact)
 
 
-@router.patch(
-    "/contacts/{contact_id}", response={200: ContactOut, **WRITE_ERRORS}, summary="Edit a contact"
-)
+@router.patch("/contacts/{contact_id}", response={200: ContactOut}, summary="Edit a contact")
 @idempotent
 def contact_update(request: HttpRequest, contact_id: Id, payload: ContactPatch):
     contact = services.contact_update(
@@ -228,7 +226,7 @@ def contact_update(request: HttpRequest, contact_id: Id, payload: ContactPatch):
 
 @router.post(
     "/customers/{customer_id}/vehicles",
-    response={201: VehicleOut, **WRITE_ERRORS},
+    response={201: VehicleOut},
     summary="Add a vehicle",
 )
 @idempotent
@@ -239,9 +237,7 @@ def vehicle_add(request: HttpRequest, customer_id: Id, payload: VehicleIn):
     return Status(201, vehicle)
 
 
-@router.patch(
-    "/vehicles/{vehicle_id}", response={200: VehicleOut, **WRITE_ERRORS}, summary="Edit a vehicle"
-)
+@router.patch("/vehicles/{vehicle_id}", response={200: VehicleOut}, summary="Edit a vehicle")
 @idempotent
 def vehicle_update(request: HttpRequest, vehicle_id: Id, payload: VehiclePatch):
     vehicle = services.vehicle_update(

@@ -4,12 +4,12 @@ from decimal import Decimal
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.responses import Status
 
 from signoff.api.idempotency import idempotent
 from signoff.api.repair_orders import RepairOrderOut, repair_order_detail
-from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, Id, OperationOut
+from signoff.api.schemas import Id, OperationOut, Schema
 from signoff.approvals.selectors import OperationRow, status_row
 from signoff.core.validation import max_length_of
 from signoff.orders import selectors, services
@@ -91,7 +91,7 @@ def _operation_detail(request: HttpRequest, operation_id: int) -> OperationRow:
 
 @router.post(
     "/repair-orders/{ro_id}/operations",
-    response={201: OperationOut, **WRITE_ERRORS},
+    response={201: OperationOut},
     summary="Add an operation (estimate work or recommendation)",
 )
 @idempotent
@@ -102,7 +102,7 @@ def operation_add(request: HttpRequest, ro_id: Id, payload: OperationIn):
 
 @router.post(
     "/repair-orders/{ro_id}/operations/reorder",
-    response={200: RepairOrderOut, **WRITE_ERRORS},
+    response={200: RepairOrderOut},
     summary="Put the operations in a new order",
 )
 @idempotent
@@ -115,7 +115,7 @@ def operation_reorder(request: HttpRequest, ro_id: Id, payload: ReorderIn):
 
 @router.get(
     "/operations/{operation_id}",
-    response={200: OperationOut, **READ_ERRORS},
+    response={200: OperationOut},
     summary="One operation with its lines and current approval status",
 )
 def operation_get(request: HttpRequest, operation_id: Id):
@@ -124,7 +124,7 @@ def operation_get(request: HttpRequest, operation_id: Id):
 
 @router.patch(
     "/operations/{operation_id}",
-    response={200: OperationOut, **WRITE_ERRORS},
+    response={200: OperationOut},
     summary="Edit an operation",
 )
 @idempotent
@@ -137,7 +137,7 @@ def operation_update(request: HttpRequest, operation_id: Id, payload: OperationP
 
 @router.delete(
     "/operations/{operation_id}",
-    response={204: None, **WRITE_ERRORS},
+    response={204: None},
     summary="Remove an operation (its decisions stay as evidence)",
 )
 @idempotent

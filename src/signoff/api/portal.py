@@ -14,10 +14,10 @@ from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.responses import Status
 
-from signoff.api.schemas import Id, errors
+from signoff.api.schemas import Id, Schema
 from signoff.approvals.models import Decision, Signature
 from signoff.core.errors import RateLimited, SignoffError, ValidationFailed
 from signoff.core.http import client_address, private, retry_after, user_agent
@@ -27,26 +27,24 @@ from signoff.signing.signature import MAX_PNG_BYTES, PAD_HEIGHT, PAD_WIDTH
 
 router = Router(tags=["portal"], auth=None)
 
-PORTAL_ERRORS = errors(404, 409, 410, 422, 429)
 
-
-class ContactOut(Schema):
+class PortalContactOut(Schema):
     id: int
     name: str
     relationship: str = Field(..., examples=["Spouse"])
     is_link_contact: bool = Field(..., description="The contact this link was sent to.")
 
 
-class LineOut(Schema):
+class PortalLineOut(Schema):
     kind: Literal["labor", "part", "fee"]
     part_number: str
     description: str
     quantity: str
-    unit_price: str | None = Field(None, description="Absent when the share hides prices.")
-    amount: str | None = Field(None, description="Absent when the share hides prices.")
+    unit_price: str | None = Field(..., description="null when the share hides prices.")
+    amount: str | None = Field(..., description="null when the share hides prices.")
 
 
-class OperationOut(Schema):
+class PortalOperationOut(Schema):
     id: int
     kind: Literal["estimate", "recommendation"]
     title: str
@@ -57,11 +55,11 @@ class OperationOut(Schema):
     decidable: bool = Field(
         ..., description="The contact may answer it now (pending, and allowed by shop settings)."
     )
-    change: str = Field(
-        "", description="`new` or `changed` since this contact's last approval, else empty."
+    change: Literal["", "new", "changed"] = Field(
+        ..., description="`new` or `changed` since this contact's last approval, else empty."
     )
-    subtotal: str | None = Field(None, description="Absent when the share hides prices.")
-    lines: list[LineOut]
+    subtotal: str | None = Field(..., description="null when the share hides prices.")
+    lines: list[PortalLineOut]
 
 
 class ChangeOut(Schema):
@@ -81,24 +79,72 @@ class ChangeOut(Schema):
         return _money(change.after)
 
 
-class VersionOut(Schema):
+class PortalVersionOut(Schema):
     id: int = Field(..., description="Send it back as `version_id` when approving.")
     number: int
     content_hash: str
     created_at: datetime
 
 
-class PortalOut(Schema):
-    shop: dict = Field(..., examples=[{"name": "Main Street Auto", "phone": "+15035550100"}])
-    repair_order: dict = Field(
-        ..., examples=[{"number": 1001, "label": "RO 1001", "etr": None, "notes": []}]
+class PortalShopOut(Schema):
+    name: str = Field(..., examples=["Main Street Auto"])
+    phone: str = Field(..., examples=["+15035550100"])
+    email: str
+    address: str
+
+
+class PortalRepairOrderOut(Schema):
+    number: int = Field(..., examples=[1001])
+    label: str = Field(..., examples=["RO 1001"])
+    etr: datetime | None = Field(
+        ..., description="Estimated time of repair, if the share shows it."
     )
-    customer: dict
-    vehicle: dict | None
-    version: VersionOut
-    operations: list[OperationOut]
-    totals: dict | None = Field(None, description="Estimate totals; absent when prices are hidden.")
-    contacts: list[ContactOut] = Field(..., description="Who may be named as the approver.")
+    notes: list[str] = Field(..., description="Notes for the customer.")
+
+
+class PortalCustomerOut(Schema):
+    name: str
+
+
+class PortalVehicleOut(Schema):
+    description: str = Field(..., examples=["2019 Honda Accord"])
+    vin: str
+    year: int | None
+    make: str
+    model: str
+    unit_number: str
+    license_plate: str
+    odometer: int | None
+
+
+class PortalTotalsOut(Schema):
+    labor: str = Field(..., examples=["225.00"])
+    parts: str = Field(..., examples=["89.99"])
+    fees: str = Field(..., examples=["0.00"])
+    subtotal: str = Field(..., examples=["314.99"])
+    tax: str = Field(..., examples=["25.99"])
+    total: str = Field(..., examples=["340.98"])
+
+
+class SignaturePadOut(Schema):
+    width: int = Field(..., description="Width of the strokes' logical space.")
+    height: int = Field(..., description="Height of the strokes' logical space.")
+    max_png_bytes: int = Field(..., description="The largest signature PNG accepted.")
+
+
+class PortalOut(Schema):
+    shop: PortalShopOut
+    repair_order: PortalRepairOrderOut
+    customer: PortalCustomerOut
+    vehicle: PortalVehicleOut | None = Field(
+        ..., description="null when the share leaves the vehicle out (or the RO has none)."
+    )
+    version: PortalVersionOut
+    operations: list[PortalOperationOut]
+    totals: PortalTotalsOut | None = Field(
+        ..., description="The estimate's totals; null when the share hides prices."
+    )
+    contacts: list[PortalContactOut] = Field(..., description="Who may be named as the approver.")
     approver_id: int | None = Field(..., description="Pre-selected approver: the link's contact.")
     recommendations_approvable: bool
     recommendation_approver_captured: bool = Field(
@@ -109,8 +155,8 @@ class PortalOut(Schema):
         ),
     )
     changes: list[ChangeOut]
-    language: str
-    signature_pad: dict = Field(
+    language: Literal["en", "es"]
+    signature_pad: SignaturePadOut = Field(
         ...,
         description="Stroke points are in this logical space; the PNG must stay under the limit.",
     )
@@ -219,7 +265,7 @@ class ApprovalIn(Schema):
     )
 
 
-class DecisionOut(Schema):
+class PortalDecisionOut(Schema):
     # Read from a Decision.
     id: int
     operation_id: int
@@ -240,20 +286,20 @@ class SignatureOut(Schema):
     content_hash: str
 
     @staticmethod
-    def resolve_amount(signature: Signature) -> str | None:
-        return _money(signature.amount)
+    def resolve_amount(signature: Signature) -> str:
+        return f"{signature.amount:.2f}"
 
 
 class ApprovalOut(Schema):
     # Read from a signing.services.ApprovalResult.
-    decisions: list[DecisionOut]
+    decisions: list[PortalDecisionOut]
     signatures: list[SignatureOut]
     amount: str = Field(..., description="What was approved, tax included.")
     consent_text: str = Field(..., description="The consent statement stored with the signature.")
 
     @staticmethod
-    def resolve_amount(result: services.ApprovalResult) -> str | None:
-        return _money(result.amount)
+    def resolve_amount(result: services.ApprovalResult) -> str:
+        return f"{result.amount:.2f}"
 
 
 def _answer(response: HttpResponse, handler: Callable[[], Status]):
@@ -273,7 +319,7 @@ def _money(value) -> str | None:
 
 @router.get(
     "/portal/{token}",
-    response={200: PortalOut, **PORTAL_ERRORS},
+    response={200: PortalOut},
     summary="The customer page as JSON: RO, current version, operations, contacts to choose from",
     description="Counts as an opening of the link (recorded with IP and user agent).",
 )
@@ -315,7 +361,7 @@ def _input(payload: ApprovalIn, language: str) -> services.ApprovalInput:
 
 @router.post(
     "/portal/{token}/approval",
-    response={201: ApprovalOut, **PORTAL_ERRORS},
+    response={201: ApprovalOut},
     summary="Submit answers for the version shown, the approving contact, signature and consent",
     description=(
         "Records one decision per answer and one signature bound to the version's hash, in one "

@@ -5,17 +5,16 @@ from typing import Literal
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from signoff.api.idempotency import idempotent
 from signoff.api.pagination import Paged
 from signoff.api.schemas import (
-    READ_ERRORS,
-    WRITE_ERRORS,
     Id,
     OperationOut,
+    Schema,
     TotalsOut,
     UserBrief,
 )
@@ -184,7 +183,7 @@ def repair_order_list(request: HttpRequest, filters: Query[RepairOrderSearch]):
 
 @router.post(
     "/repair-orders",
-    response={201: RepairOrderOut, **WRITE_ERRORS},
+    response={201: RepairOrderOut},
     summary="Create a repair order",
 )
 @idempotent
@@ -198,7 +197,7 @@ def repair_order_create(request: HttpRequest, payload: RepairOrderIn):
 
 @router.get(
     "/repair-orders/{ro_id}",
-    response={200: RepairOrderOut, **READ_ERRORS},
+    response={200: RepairOrderOut},
     summary="One repair order: operations with approval status, totals, ETR",
 )
 def repair_order_get(request: HttpRequest, ro_id: Id):
@@ -207,7 +206,7 @@ def repair_order_get(request: HttpRequest, ro_id: Id):
 
 @router.patch(
     "/repair-orders/{ro_id}",
-    response={200: RepairOrderOut, **WRITE_ERRORS},
+    response={200: RepairOrderOut},
     summary="Edit a repair order",
 )
 @idempotent

@@ -6,7 +6,9 @@ Money is always a string with two decimals ("123.45") so no client turns it into
 from datetime import datetime
 from typing import Annotated, Literal
 
-from ninja import Field, Schema
+import ninja
+from ninja import Field
+from pydantic import ConfigDict
 
 from signoff.approvals.models import Decision
 from signoff.approvals.selectors import OperationRow
@@ -16,6 +18,15 @@ from signoff.orders.models import OperationLine
 from signoff.orders.pricing import Totals, line_amount
 
 Money = str
+
+
+class Schema(ninja.Schema):
+    """ninja's Schema, for every schema of the API. An answer always carries every field of its
+    schema, so each is documented as required, defaults or not (a default only fills a field a
+    request leaves out); a field that can be null says so with `| None`."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
 
 # Every id a client sends, in a path or a body: a row's id is within the database's integer
 # range, and a number outside it is refused (422, naming the field) before a query is made.
@@ -37,12 +48,9 @@ class ErrorOut(Schema):
 
 
 def errors(*codes: int) -> dict[int, type[ErrorOut]]:
-    """Documents which error statuses a route can answer (all with the same shape)."""
+    """Error statuses only one route answers, for its `response`; the statuses every route of
+    a kind answers are added by `api.responses.document_errors`."""
     return dict.fromkeys(codes, ErrorOut)
-
-
-WRITE_ERRORS = errors(401, 403, 404, 409, 422)
-READ_ERRORS = errors(401, 404)
 
 
 class TotalsOut(Schema):

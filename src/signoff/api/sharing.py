@@ -9,12 +9,12 @@ from typing import Literal
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from ninja.responses import Status
 from pydantic import field_validator
 
 from signoff.api.idempotency import idempotent
-from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS, Id, errors
+from signoff.api.schemas import Id, Schema, errors
 from signoff.approvals.models import EstimateVersion
 from signoff.approvals.versions import version_get
 from signoff.core.formatting import staff_name
@@ -276,7 +276,7 @@ class PdfOptions(Schema):
 
 @router.get(
     "/repair-orders/{ro_id}/shares",
-    response={200: list[ShareOut], **READ_ERRORS},
+    response={200: list[ShareOut]},
     summary="The RO's shares, newest first, with their links and message statuses",
 )
 def share_list(request: HttpRequest, ro_id: Id):
@@ -285,7 +285,7 @@ def share_list(request: HttpRequest, ro_id: Id):
 
 @router.post(
     "/repair-orders/{ro_id}/shares",
-    response={201: ShareCreatedOut, **WRITE_ERRORS},
+    response={201: ShareCreatedOut},
     summary="Share the current estimate with contacts (Request Approval or Send to Customer)",
     description=(
         "Freezes the estimate into a version (the latest one is reused when nothing changed), "
@@ -312,7 +312,7 @@ def share_create(request: HttpRequest, ro_id: Id, payload: ShareIn):
 
 @router.get(
     "/repair-orders/{ro_id}/versions",
-    response={200: list[VersionOut], **READ_ERRORS},
+    response={200: list[VersionOut]},
     summary="The RO's shared estimate versions, oldest first",
 )
 def version_list(request: HttpRequest, ro_id: Id):
@@ -321,7 +321,7 @@ def version_list(request: HttpRequest, ro_id: Id):
 
 @router.get(
     "/versions/{version_id}/pdf",
-    response={200: None, **READ_ERRORS},
+    response={200: None},
     summary="A version's estimate PDF (application/pdf)",
     openapi_extra={
         # An int key, like ninja's own: a "200" string would sit beside it as a second key
@@ -330,6 +330,13 @@ def version_list(request: HttpRequest, ro_id: Id):
             200: {
                 "description": "The estimate PDF.",
                 "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                "headers": {
+                    "Content-Disposition": {
+                        "description": "`inline`, with a file name naming the RO and version.",
+                        "required": True,
+                        "schema": {"type": "string", "examples": ['inline; filename="x.pdf"']},
+                    }
+                },
             }
         }
     },
@@ -347,7 +354,7 @@ def version_pdf(request: HttpRequest, version_id: Id, options: Query[PdfOptions]
 
 @router.get(
     "/share-links/{link_id}/url",
-    response={200: LinkUrlOut, **errors(401, 403, 404, 409, 410)},
+    response={200: LinkUrlOut, **errors(403, 409, 410)},
     summary="An active share link's URL, for integrators who deliver links themselves",
     description=(
         "Derives the contact's link on demand (Signoff stores no usable link). Editor roles "
@@ -364,7 +371,7 @@ def link_url(request: HttpRequest, response: HttpResponse, link_id: Id):
 
 @router.post(
     "/share-links/{link_id}/revoke",
-    response={200: LinkOut, **WRITE_ERRORS},
+    response={200: LinkOut},
     summary="Revoke a share link: it stops opening at once (revoking twice changes nothing)",
 )
 @idempotent

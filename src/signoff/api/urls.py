@@ -184,8 +184,10 @@ def urls() -> tuple[list, str, str]:
 
 def _register_routers() -> None:
     from signoff.api import routers
+    from signoff.api.responses import document_errors
 
     for prefix, router in routers.ALL:
+        document_errors(router, api_auth=api.auth)
         api.add_router(prefix, router)
 
 
