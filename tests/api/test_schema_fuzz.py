@@ -17,7 +17,6 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -31,6 +30,7 @@ from signoff.approvals.models import ApprovalReason, ReasonKind
 from signoff.approvals.services import decision_record
 from signoff.sharing import ratelimit
 from signoff.shops.access import actor_for
+from signoff.signing import services
 from tests.factories import MembershipFactory, ShopFactory, api_token_for
 from tests.portal.builders import STROKES, shared_estimate
 from tests.support.png import png_rgba
@@ -88,19 +88,18 @@ def world(db, one_connection, settings, monkeypatch):
     shop = ShopFactory()
     owner = MembershipFactory(shop=shop, role="owner").user
     shared = shared_estimate(shop=shop)
-    approval = {
-        "version_id": shared.version.pk,
-        "decisions": [
-            {"operation_id": shared.brakes.pk, "status": "approved"},
-            {"operation_id": shared.wipers.pk, "status": "declined"},
-        ],
-        "signature": _signature(),
-        "consent": True,
-    }
-    answer = Client().post(
-        f"/api/v1/portal/{shared.token}/approval", approval, content_type="application/json"
+    services.portal_approval_submit(
+        link=shared.link,
+        data=services.ApprovalInput(
+            version_id=shared.version.pk,
+            choices={shared.brakes.pk: "approved", shared.wipers.pk: "declined"},
+            signature_png=_signature()["png"],
+            signature_strokes=STROKES,
+            consent=True,
+        ),
+        ip="203.0.113.7",
+        user_agent="FleetApp/2",
     )
-    assert answer.status_code == 201, answer.content
     reason = ApprovalReason.objects.filter(shop=shop, kind=ReasonKind.WRITTEN).first()
     decision_record(
         actor=actor_for(user=owner, shop_id=shop.pk),
