@@ -172,7 +172,7 @@ def test_another_error_on_a_staff_page_is_a_styled_500(staff_client, monkeypatch
 
 
 def test_another_error_on_a_customer_page_is_a_500_in_their_language(shared, monkeypatch):
-    monkeypatch.setattr("signoff.portal.views.services.share_link_open", _boom)
+    monkeypatch.setattr("signoff.portal.views.selectors.share_link_view", _boom)
     response = _customer().get(shared.url, headers={"Accept-Language": "es"})
     assert response.status_code == 500
     html = response.content.decode()

@@ -19,7 +19,7 @@ from signoff.core.errors import (
     StaleVersion,
     ValidationFailed,
 )
-from signoff.core.http import client_address, private, retry_after, user_agent
+from signoff.core.http import after_response, client_address, private, retry_after, user_agent
 from signoff.sharing import ratelimit
 from signoff.sharing.links import ShareLinkGone, share_link_resolve
 from signoff.signing import selectors, services
@@ -82,14 +82,23 @@ def _render_page(request, *, link, version, language, status=200, stale="", erro
 @portal_view
 @require_http_methods(["GET", "POST"])
 def page(request, token: str):
-    """GET shows the RO's current version (recording the opening); POST records the answers."""
+    """GET shows the RO's current version, writing nothing but the opening, recorded once the
+    page is sent; POST records the answers."""
     if request.method == "POST":
         return _submit(request, token)
-    link, version = services.share_link_open(
-        raw_token=token, client=client_address(request), user_agent=user_agent(request)
-    )
+    ip = client_address(request)
+    link, version = selectors.share_link_view(raw_token=token, client=ip)
     language = language_for(request, link.contact.language)
-    return _render_page(request, link=link, version=version, language=language)
+    response = _render_page(request, link=link, version=version, language=language)
+    opened = functools.partial(
+        services.share_link_opening_record,
+        link=link,
+        version=version,
+        ip=ip,
+        user_agent=user_agent(request),
+    )
+    after_response(request, opened)
+    return response
 
 
 def _submit(request, token: str):
