@@ -122,6 +122,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable server fails a connection in seconds (the worker backs off, /healthz
     # answers 503) instead of hanging on the operating system's TCP timeout.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
+    # Each process keeps its connection for this many seconds instead of opening one per
+    # request; the health check replaces one that a database restart broke before it is used.
+    # Behind pgbouncer in transaction pooling, set 0 (docs/operations.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("SIGNOFF_CONN_MAX_AGE", "60"))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Transaction pooling hands each transaction to any server connection, so a cursor held
+    # open between them (QuerySet.iterator) would not be found: fetch client-side instead.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = _env_bool(
+        "SIGNOFF_DISABLE_SERVER_SIDE_CURSORS", False
+    )
 
 # The folder of pg_dump and pg_restore for `signoff backup` / `restore` on PostgreSQL. Unset:
 # the server's own version's when installed beside it (/usr/lib/postgresql/N/bin), else PATH's.
