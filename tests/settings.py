@@ -9,3 +9,6 @@ import os
 os.environ.setdefault("SIGNOFF_SECRET_KEY", "tests-only-secret-key-" + "k" * 40)
 
 from signoff.settings import *  # noqa: E402, F403
+
+# Rendered estimate PDFs are kept in memory, so no test writes into a data folder.
+STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}  # noqa: F405
