@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from signoff.core import install
 
@@ -159,9 +160,16 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # `signoff migrate` and `signoff run` collect the static files into STATIC_ROOT with their
+    # content's hash in each name and gzip and Brotli copies beside them; whitenoise serves
+    # those with a year's `immutable` Cache-Control, so a browser fetches each version once.
+    "staticfiles": {"BACKEND": "signoff.core.staticfiles.IncrementalCompressedManifestStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# Source maps are fetched only by developer tools: not worth compressing at every collect.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+# Only with SIGNOFF_DEBUG are files served from the apps' folders as they are edited (and
+# {% static %} names them without a hash); otherwise only the collected files are served.
+WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True

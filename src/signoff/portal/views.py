@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods, require_POST
 
 from signoff.approvals.versions import version_current, version_get
@@ -33,8 +34,10 @@ PAGE_REFERRER_POLICY = "same-origin"
 
 
 def portal_view(view):
-    """Private headers on every answer, and friendly pages for bad, gone or throttled links."""
+    """Private headers on every answer, friendly pages for bad, gone or throttled links, and
+    the answer gzipped (customers are often on a phone; see docs/architecture.md on BREACH)."""
 
+    @gzip_page
     @functools.wraps(view)
     def wrapper(request, token: str, *args, **kwargs):
         try:
