@@ -6,7 +6,7 @@ Starts a PostgreSQL server of its own (tests/support/postgres.py), an SMTP sink 
 stand-in, seeds the messages through `share_create` (each share then copied to its share of N,
 each copy with its own callback code), enqueues one delivery task per message and starts the
 `signoff_worker` processes. It prints messages per second, the total time and how many messages
-were lost (never arrived) or doubled (arrived twice), and, as a baseline measured in the same
+were lost (sent, never arrived) or doubled (arrived twice), and, as a baseline measured in the same
 run, the same figures for one worker on a tenth of the messages. `main()` returns them as a dict.
 Timings are printed, never asserted: the machine running it decides them.
 """
@@ -253,19 +253,25 @@ def _run(pg, env, *, messages: int, shares: int, workers: int, folder: Path, tim
 
 
 def _arrivals(pg, smtp: CountingSmtpSink, twilio, ids: list[int]) -> dict[str, int]:
-    """How many of `ids` never arrived, and how many arrived more than once, at either sink."""
+    """Of `ids`: how many are marked sent but never arrived (lost), arrived more than once
+    (doubled), or were not sent yet when the run stopped (unsent: a timeout)."""
     rows = _query(
-        pg.url, "select id, channel, callback_code from sharing_message where id = any(%s)", ids
+        pg.url,
+        "select id, channel, callback_code, status from sharing_message where id = any(%s)",
+        ids,
     )
     texts = _sms_arrivals(twilio)
-    seen = {}
-    for pk, channel, code in rows:
+    seen, sent = {}, set()
+    for pk, channel, code, status in rows:
         seen[pk] = smtp.arrivals.get(pk, 0) if channel == "email" else texts.get(code, 0)
+        if status == "sent":
+            sent.add(pk)
     return {
-        "lost": sum(1 for n in seen.values() if n == 0),
+        "lost": sum(1 for pk in sent if seen[pk] == 0),
         "doubled": sum(1 for n in seen.values() if n > 1),
-        "emails": sum(1 for _pk, channel, _c in rows if channel == "email"),
-        "texts": sum(1 for _pk, channel, _c in rows if channel == "sms"),
+        "unsent": len(ids) - len(sent),
+        "emails": sum(1 for row in rows if row[1] == "email"),
+        "texts": sum(1 for row in rows if row[1] == "sms"),
     }
 
 
@@ -324,7 +330,8 @@ def main(argv: list[str] | None = None) -> dict:
                     f"{name:8}: {result['messages']:6d} messages ({result['emails']} emails, "
                     f"{result['texts']} texts) with {workers} worker(s) in {result['seconds']:.1f} s"
                     f" = {result['per_second']:.1f} msgs/s (steady {result['steady_per_second']:.1f}"
-                    f"/s); lost {result['lost']}, doubled {result['doubled']}",
+                    f"/s); lost {result['lost']}, doubled {result['doubled']}"
+                    + (f", NOT SENT (timed out) {result['unsent']}" if result["unsent"] else ""),
                     flush=True,
                 )
                 per = result["cpu_ms_per_message"]
