@@ -13,7 +13,9 @@ CODE = (
 
 
 def _connections(**env) -> list:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("SIGNOFF_")}
+    environ = {
+        k: v for k, v in os.environ.items() if not k.startswith("SIGNOFF_") and k != "DATABASE_URL"
+    }
     environ.update(SIGNOFF_SECRET_KEY="k" * 64, **env)
     out = subprocess.run(
         [sys.executable, "-c", CODE], env=environ, capture_output=True, text=True, check=True
