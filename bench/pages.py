@@ -1,49 +1,34 @@
 """Time the staff RO page, the customer share page and the RO list as rows grow.
 
-Run: .venv/bin/python bench/pages.py [--runs 15]
+Run: .venv/bin/python bench/pages.py [--runs 15] [--quick]
 Builds its own data in an in-memory SQLite database. For each page it prints the median time
 and the number of SQL queries at a small and a large size, and the large/small time ratio
 measured in the same run: queries should not grow with rows, and time should grow far slower
-than the rows do.
+than the rows do. `main()` returns the same figures as a dict.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 import warnings
 from pathlib import Path
 
-warnings.filterwarnings("ignore", message="No directory at")
-os.environ["DATABASE_URL"] = "sqlite://:memory:"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "signoff.settings")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
-from tests.factories import (  # noqa: E402
-    ContactFactory,
-    MembershipFactory,
-    RepairOrderFactory,
-    priced_operation,
-)
-
-from signoff.approvals.chain import decision_append  # noqa: E402
-from signoff.approvals.versions import version_freeze  # noqa: E402
-from signoff.sharing.links import share_link_mint  # noqa: E402
-from signoff.sharing.models import Share, ShareKind  # noqa: E402
+from bench.common import django_setup  # noqa: E402
 
 
 def build(shop, user, operations: int):
+    from tests.factories import ContactFactory, RepairOrderFactory, priced_operation
+
+    from signoff.approvals.chain import decision_append
+    from signoff.approvals.versions import version_freeze
+    from signoff.sharing.links import share_link_mint
+    from signoff.sharing.models import Share, ShareKind
+
     ro = RepairOrderFactory(shop=shop)
     ContactFactory(customer=ro.customer, is_primary=True)
     for i in range(operations):
@@ -63,7 +48,10 @@ def build(shop, user, operations: int):
     return ro, raw
 
 
-def measure(client: Client, url: str, runs: int) -> tuple[float, int]:
+def measure(client, url: str, runs: int) -> tuple[float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     client.get(url)  # warm caches and templates
     times = []
     for _ in range(runs):
@@ -76,10 +64,21 @@ def measure(client: Client, url: str, runs: int) -> tuple[float, int]:
     return statistics.median(times) * 1000, len(ctx.captured_queries)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help="5 runs per page")
+    args = parser.parse_args(argv)
+    runs = 5 if args.quick else args.runs
+    warnings.filterwarnings("ignore", message="No directory at")
+    # The tests' settings: static files from the apps' folders (nothing collected here).
+    django_setup("sqlite://:memory:", settings="tests.settings")
+
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from tests.factories import MembershipFactory, RepairOrderFactory
+
     setup_test_environment()
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -92,20 +91,30 @@ def main() -> None:
     for _ in range(60):
         RepairOrderFactory(shop=shop)
 
+    figures: dict = {"runs": runs}
     print(f"{'page':34} {'size':>10} {'median ms':>10} {'queries':>8}")
     rows = [
-        ("staff RO page", f"/ros/{small_ro.pk}/", f"/ros/{large_ro.pk}/", "2 ops", "200 ops"),
-        ("customer share page", f"/s/{small_token}", f"/s/{large_token}", "2 ops", "200 ops"),
+        ("staff RO page", "ro_page", f"/ros/{small_ro.pk}/", f"/ros/{large_ro.pk}/"),
+        ("customer share page", "share_page", f"/s/{small_token}", f"/s/{large_token}"),
     ]
-    for name, small_url, large_url, small_label, large_label in rows:
-        client = staff if name.startswith("staff") else Client()
-        small_ms, small_q = measure(client, small_url, args.runs)
-        large_ms, large_q = measure(client, large_url, args.runs)
-        print(f"{name:34} {small_label:>10} {small_ms:10.1f} {small_q:8d}")
-        print(f"{name:34} {large_label:>10} {large_ms:10.1f} {large_q:8d}")
+    for name, key, small_url, large_url in rows:
+        client = staff if key == "ro_page" else Client()
+        small_ms, small_q = measure(client, small_url, runs)
+        large_ms, large_q = measure(client, large_url, runs)
+        print(f"{name:34} {'2 ops':>10} {small_ms:10.1f} {small_q:8d}")
+        print(f"{name:34} {'200 ops':>10} {large_ms:10.1f} {large_q:8d}")
         print(f"{'':34} {'ratio':>10} {large_ms / small_ms:10.2f}x (rows 100x)")
-    list_ms, list_q = measure(staff, "/ros/", args.runs)
+        figures[key] = {
+            "small_ms": round(small_ms, 2),
+            "large_ms": round(large_ms, 2),
+            "small_queries": small_q,
+            "large_queries": large_q,
+            "large_over_small": round(large_ms / small_ms, 2),
+        }
+    list_ms, list_q = measure(staff, "/ros/", runs)
     print(f"{'RO list (page of 25)':34} {'62 ROs':>10} {list_ms:10.1f} {list_q:8d}")
+    figures["ro_list"] = {"ms": round(list_ms, 2), "queries": list_q}
+    return figures
 
 
 if __name__ == "__main__":

@@ -1,45 +1,39 @@
 """Time the estimate PDF and the authorization certificate for a 40-operation repair order.
 
-Run: .venv/bin/python bench/pdf_render.py [--runs 20] [--operations 40] [--save DIR]
-Builds its own data in an in-memory SQLite database, so it touches nothing on disk.
+Run: .venv/bin/python bench/pdf_render.py [--runs 20] [--operations 40] [--save DIR] [--quick]
+Builds its own data in an in-memory SQLite database, so it touches nothing on disk. `main()`
+returns the figures as a dict.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
-import os
 import statistics
 import sys
 import time
 from decimal import Decimal
 from pathlib import Path
 
-os.environ["DATABASE_URL"] = "sqlite://:memory:"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "signoff.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
-
-django.setup()
-
-import segno  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from pypdf import PdfReader  # noqa: E402
-
-from signoff.approvals.chain import decision_append, signature_append  # noqa: E402
-from signoff.approvals.models import ApprovalReason  # noqa: E402
-from signoff.approvals.versions import version_freeze  # noqa: E402
-from signoff.customers.models import Contact, Customer, Vehicle  # noqa: E402
-from signoff.documents.render import certificate_pdf, estimate_pdf  # noqa: E402
-from signoff.orders.models import Operation, OperationLine, RepairOrder  # noqa: E402
-from signoff.shops.models import Shop  # noqa: E402
+from bench.common import django_setup  # noqa: E402
 
 STATUSES = ["approved", "approved", "deferred", "declined"]
 
 
 def build_repair_order(operations: int):
     """A realistic RO: labor, two parts and a fee per operation, a decision on each, a signature."""
+    import segno
+    from django.contrib.auth import get_user_model
+
+    from signoff.approvals.chain import decision_append, signature_append
+    from signoff.approvals.models import ApprovalReason
+    from signoff.approvals.versions import version_freeze
+    from signoff.customers.models import Contact, Customer, Vehicle
+    from signoff.orders.models import Operation, OperationLine, RepairOrder
+    from signoff.shops.models import Shop
+
     shop = Shop.objects.create(
         name="Bench Truck & Auto",
         slug="bench",
@@ -161,34 +155,49 @@ def timed(render, runs: int) -> tuple[float, bytes]:
     return statistics.median(times), pdf
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--operations", type=int, default=40)
     parser.add_argument("--save", type=Path, help="also write the PDFs into this folder")
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help="5 runs")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.runs = 5
+    django_setup("sqlite://:memory:")
+
+    from django.core.management import call_command
+    from pypdf import PdfReader
+
+    from signoff.documents.render import certificate_pdf, estimate_pdf
 
     call_command("migrate", verbosity=0)
+    figures: dict = {"runs": args.runs, "operations": args.operations}
     ro, version = build_repair_order(args.operations)
     for name, filename, render in [
         (
             f"estimate PDF ({args.operations} operations)",
-            "estimate.pdf",
+            "estimate",
             lambda: estimate_pdf(version=version),
         ),
-        ("authorization certificate", "certificate.pdf", lambda: certificate_pdf(repair_order=ro)),
+        ("authorization certificate", "certificate", lambda: certificate_pdf(repair_order=ro)),
     ]:
         median, pdf = timed(render, args.runs)
         if args.save:
             args.save.mkdir(parents=True, exist_ok=True)
-            (args.save / filename).write_bytes(pdf)
+            (args.save / f"{filename}.pdf").write_bytes(pdf)
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
         print(
             f"{name}: median {median * 1000:.1f} ms over {args.runs} runs, "
             f"{pages} pages, {len(pdf) / 1024:.0f} KiB"
         )
-    return 0
+        figures[filename] = {
+            "median_ms": round(median * 1000, 2),
+            "pages": pages,
+            "bytes": len(pdf),
+        }
+    return figures
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

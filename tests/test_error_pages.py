@@ -174,7 +174,7 @@ def test_another_error_on_a_staff_page_is_a_styled_500(staff_client, monkeypatch
 
 def test_another_error_on_a_customer_page_is_a_500_in_their_language(shop, monkeypatch):
     spanish = shared_estimate(shop=shop, language="es")
-    monkeypatch.setattr("signoff.portal.views.services.share_link_open", _boom)
+    monkeypatch.setattr("signoff.portal.views.selectors.share_link_view", _boom)
     response = _customer().get(spanish.url, headers={"Accept-Language": "en"})
     assert response.status_code == 500
     html = response.content.decode()
@@ -184,7 +184,7 @@ def test_another_error_on_a_customer_page_is_a_500_in_their_language(shop, monke
 
 
 def test_a_500_on_an_unknown_link_follows_the_browser_and_names_no_shop(shared, monkeypatch):
-    monkeypatch.setattr("signoff.portal.views.services.share_link_open", _boom)
+    monkeypatch.setattr("signoff.portal.views.selectors.share_link_view", _boom)
     response = _customer().get("/s/" + "u" * 43, headers={"Accept-Language": "es"})
     assert response.status_code == 500
     html = response.content.decode()

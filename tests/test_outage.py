@@ -98,6 +98,7 @@ def test_gunicorn_answers_503_while_postgresql_is_down_then_recovers_by_itself(t
             return done.stdout
 
         manage("migrate", "-v0")
+        manage("collectstatic", "--noinput", "-v0")  # as `signoff migrate` does
         created = manage(
             "shop_create", "--name", "Outage Auto", "--slug", "outage", "--owner", "oona"
         )

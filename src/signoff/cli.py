@@ -71,6 +71,14 @@ def _prepare() -> None:
         if issue.is_serious():
             sys.exit(1)
     call_command("migrate", interactive=False, verbosity=0)
+    _collect_static()
+
+
+def _collect_static() -> None:
+    """Static files with hashed names and compressed copies, where whitenoise serves them from."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 LOCAL_HOSTS = ("127.0.0.1", "0.0.0.0")  # noqa: S104 - names, not a bind
@@ -189,6 +197,8 @@ def cmd_web(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     _ensure_secret_key()
     _django(["migrate", *(["--noinput"] if not args.interactive else [])])
+    # After each upgrade as well as on a new install: the pages name the collected files.
+    _collect_static()
     return 0
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from signoff.core import install
 
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so what views leave for after the answer hooks the response the server sends.
+    "signoff.core.http.AfterResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "signoff.core.http.PermissionsPolicyMiddleware",
@@ -124,6 +127,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable server fails a connection in seconds (the worker backs off, /healthz
     # answers 503) instead of hanging on the operating system's TCP timeout.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
+    # Each process keeps its connection for this many seconds instead of opening one per
+    # request; the health check replaces one that a database restart broke before it is used.
+    # Behind pgbouncer in transaction pooling, set 0 (docs/operations.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("SIGNOFF_CONN_MAX_AGE", "60"))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Transaction pooling hands each transaction to any server connection, so a cursor held
+    # open between them (QuerySet.iterator) would not be found: fetch client-side instead.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = _env_bool(
+        "SIGNOFF_DISABLE_SERVER_SIDE_CURSORS", False
+    )
 
 # The folder of pg_dump and pg_restore for `signoff backup` / `restore` on PostgreSQL. Unset:
 # the server's own version's when installed beside it (/usr/lib/postgresql/N/bin), else PATH's.
@@ -147,11 +160,20 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The default storage: estimate PDFs rendered for delivery, kept by content (documents.render).
+MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # `signoff migrate` and `signoff run` collect the static files into STATIC_ROOT with their
+    # content's hash in each name and gzip and Brotli copies beside them; whitenoise serves
+    # those with a year's `immutable` Cache-Control, so a browser fetches each version once.
+    "staticfiles": {"BACKEND": "signoff.core.staticfiles.IncrementalCompressedManifestStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# Source maps are fetched only by developer tools: not worth compressing at every collect.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+# Only with SIGNOFF_DEBUG are files served from the apps' folders as they are edited (and
+# {% static %} names them without a hash); otherwise only the collected files are served.
+WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True

@@ -13,6 +13,13 @@ from signoff.approvals.versions import (
     version_snapshot,
 )
 from signoff.core.errors import NotFound
+from signoff.orders.services import (
+    operation_add,
+    operation_remove,
+    operation_reorder,
+    operation_update,
+    repair_order_update,
+)
 from tests.factories import LineFactory
 from tests.sharing.builders import decide, estimate_for
 
@@ -164,3 +171,61 @@ def test_version_get_finds_a_version_of_the_shop_and_ro_and_nothing_else(shop, o
     ):
         with pytest.raises(NotFound):
             version_get(**wrong)
+
+
+# Frozen when staff change a shown estimate (the customer page only reads) --------------------
+
+
+def _numbers(ro) -> list[int]:
+    return list(EstimateVersion.objects.filter(repair_order=ro).values_list("number", flat=True))
+
+
+def test_changes_before_anything_was_shown_make_no_version(shop, owner):
+    est = estimate_for(shop)
+    operation_update(actor=owner, operation_id=est.brakes.pk, data={"title": "Pads"})
+    operation_add(actor=owner, ro_id=est.ro.pk, data={"title": "Alignment"})
+    assert _numbers(est.ro) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda est, actor: operation_update(
+            actor=actor, operation_id=est.brakes.pk, data={"title": "Pads and rotors"}
+        ),
+        lambda est, actor: operation_add(actor=actor, ro_id=est.ro.pk, data={"title": "Alignment"}),
+        lambda est, actor: operation_remove(actor=actor, operation_id=est.wipers.pk),
+        lambda est, actor: operation_reorder(
+            actor=actor, ro_id=est.ro.pk, operation_ids=[est.wipers.pk, est.brakes.pk]
+        ),
+        lambda est, actor: repair_order_update(
+            actor=actor, ro_id=est.ro.pk, data={"notes": "Customer waits."}
+        ),
+    ],
+    ids=["edit", "add", "remove", "reorder", "ro details"],
+)
+def test_a_change_to_a_shown_estimate_freezes_the_version_showing_it(shop, owner, change):
+    est = estimate_for(shop)
+    freeze(est.ro)
+    change(est, owner)
+    assert _numbers(est.ro) == [1, 2]
+    latest = version_current(repair_order=est.ro)
+    assert version_shows_current_work(version=latest, repair_order=est.ro)
+    assert latest.created_by == owner.user
+
+
+def test_a_decision_or_an_unchanged_save_makes_no_new_version(shop, owner):
+    est = estimate_for(shop)
+    freeze(est.ro)
+    decide(est.brakes, "approved")
+    repair_order_update(actor=owner, ro_id=est.ro.pk, data={"notes": est.ro.notes})
+    assert _numbers(est.ro) == [1]
+
+
+def test_editing_a_decided_operation_freezes_it_back_at_pending(shop, owner):
+    est = estimate_for(shop)
+    decide(est.brakes, "approved")
+    freeze(est.ro)
+    operation_update(actor=owner, operation_id=est.brakes.pk, data={"title": "Pads and rotors"})
+    brakes = version_current(repair_order=est.ro).content["operations"][0]
+    assert (brakes["title"], brakes["status"]) == ("Pads and rotors", "pending")

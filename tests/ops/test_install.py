@@ -3,6 +3,7 @@ in production, and a database copy that opens nobody's estimate."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -196,3 +197,14 @@ def test_web_sizes_gunicorn_to_the_cores_and_hides_tokens_in_its_log(monkeypatch
     assert option["--access-logfile"] == "-"
     monkeypatch.setattr(os, "cpu_count", lambda: 64)
     assert gunicorn_options(gunicorn_argv("127.0.0.1:8000"))["--workers"] == "9"
+
+
+def test_migrate_collects_the_static_files_hashed_and_compressed_without_a_word(tmp_path):
+    result = signoff("migrate", env=fresh_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    static = tmp_path / "static"
+    manifest = json.loads((static / "staticfiles.json").read_text())
+    css = manifest["paths"]["portal/portal.css"]
+    assert css != "portal/portal.css"
+    assert (static / f"{css}.br").exists() and (static / f"{css}.gz").exists()
+    assert "static file" not in result.stdout + result.stderr

@@ -243,7 +243,7 @@ def _boom(**kwargs):
 
 
 def test_an_uncaught_error_is_a_500_naming_the_shop_in_the_contacts_language(spanish, monkeypatch):
-    monkeypatch.setattr("signoff.portal.views.services.share_link_open", _boom)
+    monkeypatch.setattr("signoff.portal.views.selectors.share_link_view", _boom)
     response = Client(raise_request_exception=False).get(spanish.url)
     html = _page(response, 500, "Algo salió mal", language="es")
     _names_the_shop_and_nothing_else(html, spanish)
@@ -251,6 +251,6 @@ def test_an_uncaught_error_is_a_500_naming_the_shop_in_the_contacts_language(spa
 
 
 def test_an_uncaught_error_is_a_500_in_english_for_an_english_contact(shared, monkeypatch):
-    monkeypatch.setattr("signoff.portal.views.services.share_link_open", _boom)
+    monkeypatch.setattr("signoff.portal.views.selectors.share_link_view", _boom)
     response = Client(raise_request_exception=False).get(shared.url)
     _page(response, 500, "Something went wrong", "Try again", language="en")

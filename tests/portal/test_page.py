@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from signoff.approvals.chain import decision_append
 from signoff.approvals.models import EstimateVersion, Event, EventKind, Source, Status
+from signoff.orders.services import operation_update, repair_order_update
 from signoff.sharing.models import ShareLink
+from signoff.sharing.selectors import with_openings
 from tests.portal.builders import shared_estimate
 
 pytestmark = pytest.mark.django_db
@@ -70,21 +72,20 @@ def test_a_share_without_recommendations_does_not_show_them(client, shop):
     assert "Customer waits in the lobby." not in html
 
 
-def test_the_etr_is_shown_only_when_the_share_included_it(client, shop):
+def test_the_etr_is_shown_only_when_the_share_included_it(client, shop, owner):
+    etr = {"etr": timezone.now() + timedelta(days=1)}
     shared = shared_estimate(shop=shop, include_etr=False)
-    shared.ro.etr = timezone.now() + timedelta(days=1)
-    shared.ro.save()
+    repair_order_update(actor=owner, ro_id=shared.ro.pk, data=etr)
     assert "Ready by" not in client.get(shared.url).content.decode()
     shown = shared_estimate(shop=shop, include_etr=True)
-    shown.ro.etr = timezone.now() + timedelta(days=1)
-    shown.ro.save()
+    repair_order_update(actor=owner, ro_id=shown.ro.pk, data=etr)
     assert "Ready by" in client.get(shown.url).content.decode()
 
 
 def test_each_opening_is_counted_and_recorded_with_ip_and_user_agent(client, shared):
     client.get(shared.url, HTTP_USER_AGENT="PhoneBrowser/1.0", REMOTE_ADDR="203.0.113.9")
     client.get(shared.url, HTTP_USER_AGENT="PhoneBrowser/1.0", REMOTE_ADDR="203.0.113.9")
-    link = ShareLink.objects.get(pk=shared.link.pk)
+    link = with_openings(ShareLink.objects.filter(pk=shared.link.pk)).get()
     assert link.open_count == 2
     assert link.first_opened_at is not None and link.first_opened_at <= link.last_opened_at
     events = Event.objects.filter(kind=EventKind.LINK_OPENED, share_link=link)
@@ -98,10 +99,12 @@ def test_the_page_is_never_cached_and_never_sends_its_url_to_other_sites(client,
     assert "no-store" in response["Cache-Control"]
 
 
-def test_the_page_shows_the_current_version_not_the_one_the_link_was_made_with(client, shared):
-    shared.brakes.title = "Front brake pads and rotors"
-    shared.brakes.revision += 1
-    shared.brakes.save()
+def test_the_page_shows_the_current_version_not_the_one_the_link_was_made_with(
+    client, shared, owner
+):
+    operation_update(
+        actor=owner, operation_id=shared.brakes.pk, data={"title": "Front brake pads and rotors"}
+    )
     html = client.get(shared.url).content.decode()
     assert "Front brake pads and rotors" in html
     latest = EstimateVersion.objects.filter(repair_order=shared.ro).order_by("-number").first()

@@ -81,6 +81,21 @@ def _failures(results, *allowed):
     return [r for r in results if isinstance(r, BaseException) and not isinstance(r, allowed)]
 
 
+@pytest.mark.django_db
+def test_finding_a_real_link_counts_nothing_and_a_client_out_of_guesses_is_refused_it_too(
+    shared, settings
+):
+    settings.PORTAL_RATE_LIMIT = 2
+    share_link_resolve(raw_token=shared.token, client=ADDRESS)
+    assert RateCounter.objects.count() == 0  # opening a real link writes nothing
+    for _ in range(2):
+        with pytest.raises(NotFound):
+            share_link_resolve(raw_token="g" * 43, client=ADDRESS)
+    with pytest.raises(RateLimited):
+        share_link_resolve(raw_token=shared.token, client=ADDRESS)
+    assert share_link_resolve(raw_token=shared.token, client="192.0.2.50") == shared.link
+
+
 @pytest.mark.django_db(transaction=True)
 def test_fifty_parallel_guesses_of_a_share_link_let_at_most_the_limit_through(
     shop, settings, parallel

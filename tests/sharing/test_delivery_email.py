@@ -169,3 +169,28 @@ def test_a_mail_server_that_is_down_is_retried_later(settings, fake_pdf):
 def test_the_attachment_is_named_after_the_ro_and_version(fake_pdf):
     message = MessageFactory(share__version__number=2, share__version__repair_order__number=1001)
     assert email_channel.attachment_filename(message) == "estimate-RO-1001-v2.pdf"
+
+
+def test_a_worker_sends_many_emails_over_one_connection(smtp_sink, fake_pdf, monkeypatch):
+    email_channel._drop()
+    opened = []
+    real = email_channel.get_connection
+    monkeypatch.setattr(
+        email_channel, "get_connection", lambda **kw: opened.append(kw) or real(**kw)
+    )
+    for message in (MessageFactory(), MessageFactory(), MessageFactory()):
+        assert message_deliver(message.pk) == "sent"
+    assert len(smtp_sink.messages) == 3
+    assert len(opened) == 1
+
+
+def test_a_kept_connection_the_server_dropped_is_opened_again_and_the_email_sent_once(
+    smtp_sink, fake_pdf
+):
+    first, second = MessageFactory(), MessageFactory()
+    assert message_deliver(first.pk) == "sent"
+    email_channel._kept.backend.connection.close()  # as a server closing an idle connection
+    assert message_deliver(second.pk) == "sent"
+    assert [m["To"] for m in smtp_sink.messages] == [
+        f"{m.contact.name} <{m.to_address}>" for m in (first, second)
+    ]

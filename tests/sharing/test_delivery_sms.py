@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings as django_settings
 
+from signoff.sharing.channels import sms
 from signoff.sharing.delivery import message_deliver
 from signoff.sharing.models import Message
 from signoff.sharing.services import Recipient, share_create
@@ -120,3 +121,10 @@ def test_an_unknown_twilio_error_is_retried_with_its_code_in_the_reason(twilio_s
     assert message_deliver(message.pk) == "retry"
     message.refresh_from_db()
     assert "429" in message.last_error and "20429" in message.last_error
+
+
+def test_texts_reuse_one_twilio_client_until_the_account_changes(settings, twilio_standin):
+    assert sms.twilio_client() is sms.twilio_client()
+    before = sms.twilio_client()
+    settings.TWILIO_AUTH_TOKEN = "another-token-0123456789abcdef"
+    assert sms.twilio_client() is not before

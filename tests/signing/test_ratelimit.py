@@ -26,8 +26,8 @@ def test_the_refusal_names_the_time_left_in_the_window(
     settings.PORTAL_RATE_WINDOW_SECONDS = 600
     clock = SimpleNamespace(time=lambda: 600 * 3_000_000 + into_window)
     monkeypatch.setattr(counters, "time", clock)
-    ratelimit.lookup_attempt(client="192.0.2.1")
+    ratelimit.lookup_missed(client="192.0.2.1")
     with pytest.raises(RateLimited) as refused:
-        ratelimit.lookup_attempt(client="192.0.2.1")
+        ratelimit.lookup_missed(client="192.0.2.1")
     assert refused.value.message.endswith(words)
     assert refused.value.retry_after == seconds

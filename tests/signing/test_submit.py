@@ -6,6 +6,7 @@ import pytest
 
 from signoff.approvals.chain import decision_append, verify_repair_order
 from signoff.approvals.models import Decision, EstimateVersion, Signature, Source, Status
+from signoff.orders.services import operation_update
 from signoff.signing.consent import consent_text
 from tests.factories import ContactFactory
 from tests.portal.builders import data_url, signature_fields
@@ -193,11 +194,11 @@ def test_approval_posts_through_one_link_are_rate_limited(client, shared, settin
     assert _nothing_recorded(shared)
 
 
-def test_after_approving_the_page_shows_what_changed_since(client, shared):
+def test_after_approving_the_page_shows_what_changed_since(client, shared, owner):
     client.post(shared.url, _answers(shared))
-    shared.wipers.title = "Wiper blades (premium)"
-    shared.wipers.revision += 1
-    shared.wipers.save()
+    operation_update(
+        actor=owner, operation_id=shared.wipers.pk, data={"title": "Wiper blades (premium)"}
+    )
     html = client.get(shared.url).content.decode()
     assert "What changed since your last approval" in html
     assert 'class="tag tag-changed">Changed</span>' in html
@@ -235,3 +236,21 @@ def test_the_consent_shown_follows_the_answers(client, shared):
     assert "this signature authorizes $0.00" in shown(**{f"op-{shared.wipers.pk}": "declined"})
     both = shown(**{f"op-{shared.wipers.pk}": "declined", f"op-{shared.brakes.pk}": "approved"})
     assert "I authorize" in both and "$340.98" in both
+
+
+def test_answers_to_the_version_shown_before_staff_changed_it_are_refused_as_stale(
+    client, shared, owner
+):
+    client.get(shared.url)  # the contact sees version 1
+    operation_update(
+        actor=owner, operation_id=shared.wipers.pk, data={"title": "Wiper blades (premium)"}
+    )
+    response = client.post(shared.url, _answers(shared))
+    assert response.status_code == 409
+    assert _nothing_recorded(shared)
+    newest = EstimateVersion.objects.filter(repair_order=shared.ro).order_by("-number").first()
+    assert newest.number == 2 and f'name="version" value="{newest.pk}"' in response.content.decode()
+    # Answered again on the version now shown, the decisions are bound to it.
+    assert client.post(shared.url, _answers(shared, version=newest.pk)).status_code == 302
+    assert {d.version_id for d in Decision.objects.filter(repair_order=shared.ro)} == {newest.pk}
+    assert Signature.objects.get(repair_order=shared.ro).version_hash == newest.content_hash

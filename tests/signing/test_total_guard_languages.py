@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import Client
 
 from signoff.approvals.models import Decision, Signature
+from signoff.approvals.services import version_refresh_for_change
 from signoff.orders.models import OperationLine
 from tests.portal.builders import shared_estimate, signature_fields
 from tests.support.clients import client_for
@@ -48,7 +49,7 @@ def _values(html: str) -> _FormValues:
 
 
 @pytest.fixture
-def large(shop, settings):
+def large(shop, owner, settings):
     """A shared RO whose total runs past a thousand, with thousands separators switched on: a
     localized total would read "1.234,56" in Spanish and "1,234.56" in English."""
     settings.USE_THOUSAND_SEPARATOR = True
@@ -56,6 +57,9 @@ def large(shop, settings):
     OperationLine.objects.filter(operation=shared.brakes, kind="part").update(
         unit_price=Decimal("1234.56")
     )
+    # Written behind the services' back, so announced as they would: the customer page shows
+    # the version frozen on a change.
+    version_refresh_for_change(repair_order=shared.ro, actor=owner)
     return shared
 
 

@@ -8,6 +8,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from signoff.approvals.models import Event, EventKind
 from signoff.approvals.selectors import latest_decisions, status_of
 from signoff.orders.selectors import live_operations
 from signoff.sharing.models import Message
@@ -172,15 +173,35 @@ def test_the_outbox_shows_each_message_with_channel_recipient_status_and_reason(
 def test_the_outbox_lists_links_with_expiry_opens_and_a_revoke_button(shop, alice, bob):
     est = estimate_for(shop)
     link = link_for(est, est.primary, by=alice)
-    opened = timezone.now()
-    type(link).objects.filter(pk=link.pk).update(
-        first_opened_at=opened, last_opened_at=opened, open_count=3
-    )
+    for _ in range(3):
+        Event.objects.create(
+            shop=shop, repair_order=est.ro, kind=EventKind.LINK_OPENED, share_link=link
+        )
     html = outbox(alice, shop, est.ro)
     row = html[html.index(f'data-link="{link.pk}"') :]
     assert "John Doe" in row and "Active" in row and "3 times" in row
     assert f"/share-links/{link.pk}/revoke/" in row
     assert "/share-links/" not in outbox(bob, shop, est.ro)
+
+
+def _opened_cell(user, shop, ro, link) -> str:
+    """The Opened column of the link's row in the RO page's links table."""
+    html = outbox(user, shop, ro)
+    row = html[html.index(f'data-link="{link.pk}"') :]
+    cells = row.split("<td>")
+    return cells[4].split("</td>")[0]
+
+
+def test_staff_see_when_the_customer_opened_their_link_and_how_often(shop, alice, client):
+    est = estimate_for(shop)
+    link = link_for(est, est.primary, by=alice)
+    assert "not yet" in _opened_cell(alice, shop, est.ro, link)
+    assert client.get(url_of(link)).status_code == 200
+    once = _opened_cell(alice, shop, est.ro, link)
+    assert "first " in once and "times" not in once
+    client.get(url_of(link))
+    twice = _opened_cell(alice, shop, est.ro, link)
+    assert "first " in twice and "last " in twice and "(2 times)" in twice
 
 
 def test_editors_get_a_copy_link_button_but_the_link_itself_is_not_in_the_page(shop, alice, bob):

@@ -1,4 +1,5 @@
-"""Writes of the approvals app: decisions on the customer's behalf, resets, and the reason list."""
+"""Writes of the approvals app: decisions on the customer's behalf, resets, versions frozen after
+a change, and the reason list."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from signoff.approvals.models import (
     DEFAULT_REASONS,
     ApprovalReason,
     Decision,
+    EstimateVersion,
     Event,
     EventKind,
     ReasonKind,
@@ -19,10 +21,11 @@ from signoff.approvals.models import (
     Status,
 )
 from signoff.approvals.selectors import latest_decisions
+from signoff.approvals.versions import version_freeze
 from signoff.core.errors import NotFound, ValidationFailed
 from signoff.core.validation import clean_phone, clean_text, max_length_of, parse_id
 from signoff.customers.models import Contact
-from signoff.orders.models import Operation
+from signoff.orders.models import Operation, RepairOrder
 from signoff.orders.pricing import operation_subtotal
 from signoff.orders.selectors import operation_get
 from signoff.shops.access import Actor, require_admin, require_editor
@@ -174,6 +177,34 @@ def decision_reset_on_change(
 ) -> None:
     """The receiver of `orders.signals.operation_changed`."""
     decision_reset_for_change(operation=operation, actor=actor, what_changed=what_changed)
+
+
+def version_refresh_for_change(
+    *, repair_order: RepairOrder, actor: Actor
+) -> EstimateVersion | None:
+    """Freeze the version showing an estimate that staff just changed; None before it was ever
+    shown (shared, or opened on the counter screen).
+
+    The customer page only reads (`version_current`), so the version it shows is written here,
+    at the change, and not when someone looks. Decisions alone make no new version
+    (`ignore_statuses`, as on the approval screens); a contact answering an older version is
+    still refused as stale by the submission's own check.
+    """
+    if repair_order.shop_id != actor.shop.pk:
+        raise NotFound("Repair order not found.")
+    if not EstimateVersion.objects.filter(repair_order_id=repair_order.pk).exists():
+        return None
+    with transaction.atomic():
+        lock_repair_order(shop_id=repair_order.shop_id, ro_id=repair_order.pk)
+        version, _created = version_freeze(
+            repair_order=repair_order, user=actor.user, ignore_statuses=True
+        )
+    return version
+
+
+def version_refresh_on_change(sender, *, repair_order: RepairOrder, actor: Actor, **kwargs) -> None:
+    """The receiver of `orders.signals.estimate_changed`."""
+    version_refresh_for_change(repair_order=repair_order, actor=actor)
 
 
 # The shop's reason list ------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 
 from signoff.core.errors import SignoffError, TooLarge
 from signoff.core.validation import parse_id
+
+logger = logging.getLogger(__name__)
 
 
 class IdConverter:
@@ -71,3 +74,54 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+def after_response(request, callback: Callable[[], object]) -> None:
+    """Run `callback` once the answer has been sent, outside the request's time and locks.
+
+    For bookkeeping a GET must not wait for, such as recording that a link was opened. The
+    WSGI server closes the response after writing it (the test client too), and
+    `AfterResponseMiddleware` runs the callbacks then. A request that did not pass through the
+    middleware runs the callback at once.
+    """
+    pending = getattr(request, "_after_response", None)
+    if pending is None:
+        callback()
+    else:
+        pending.append(callback)
+
+
+class AfterResponseMiddleware:
+    """Runs what views handed to `after_response`, when the server closes the response.
+
+    Placed first, so the response it hooks is the one the server sends. A failing callback is
+    logged with its traceback; the answer was already sent, so it cannot become an error page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request._after_response = []
+        response = self.get_response(request)
+        callbacks, request._after_response = request._after_response, None
+        if callbacks:
+            close = response.close
+
+            def close_after(callbacks=callbacks):
+                try:
+                    for callback in callbacks:
+                        _run_logged(callback)
+                finally:
+                    # Django's close ends with request_finished, which closes old connections.
+                    close()
+
+            response.close = close_after
+        return response
+
+
+def _run_logged(callback: Callable[[], object]) -> None:
+    try:
+        callback()
+    except Exception:
+        logger.exception("Work after the response failed")

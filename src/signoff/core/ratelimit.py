@@ -3,8 +3,10 @@
 An attempt is counted *before* it is judged, in one statement (an upsert that returns the new
 count), so N parallel attempts get N different counts and at most `limit` of them are allowed,
 on SQLite and PostgreSQL alike, across every web process. A caller whose attempt turned out
-not to count (a share link that exists, a password that was right) hands it back with
-`attempt_refund`. Subjects (addresses, usernames) are stored hashed.
+not to count (a password that was right) hands it back with `attempt_refund`. A caller that
+must not write when the attempt succeeds (the customer page's GET) reads the count first with
+`attempts_so_far` and counts only a failure, judging it by the count the failure made.
+Subjects (addresses, usernames) are stored hashed.
 
 Call these outside a transaction: a count inside one that rolls back is lost with it.
 """
@@ -49,12 +51,23 @@ def seconds_left(window_seconds: int) -> int:
     return window_seconds - int(time.time()) % window_seconds
 
 
+def _window_key(scope: str, subject: str, window_seconds: int) -> tuple[str, int]:
+    """The counter row's key for `subject` in the current window, and the window's number."""
+    window = int(time.time()) // window_seconds
+    digest = hashlib.sha256(subject.encode()).hexdigest()[:40]
+    return f"{scope}:{digest}:{window}", window
+
+
+def attempts_so_far(*, scope: str, subject: str, window_seconds: int) -> int:
+    """How many attempts `subject` made against `scope` in the current window (a read)."""
+    key, _window = _window_key(scope, subject, window_seconds)
+    hits = RateCounter.objects.filter(key=key).values_list("hits", flat=True).first()
+    return hits or 0
+
+
 def attempt_count(*, scope: str, subject: str, limit: int, window_seconds: int) -> Attempt:
     """Count one attempt of `subject` against `scope`'s limit in the current window."""
-    now = int(time.time())
-    window = now // window_seconds
-    digest = hashlib.sha256(subject.encode()).hexdigest()[:40]
-    key = f"{scope}:{digest}:{window}"
+    key, window = _window_key(scope, subject, window_seconds)
     expires_at = datetime.fromtimestamp((window + 1) * window_seconds, tz=UTC)
     with connection.cursor() as cursor:
         cursor.execute(_COUNT, [key, connection.ops.adapt_datetimefield_value(expires_at)])

@@ -3,24 +3,33 @@
 The templates receive exactly one input, `data`: a JSON string read with `json(bytes(...))`.
 Nothing from the database is ever spliced into typst markup, so a customer named
 `#set text(red)` is printed as those characters. Images travel in the same JSON as byte lists.
+
+An estimate PDF that is sent (`estimate_pdf_stored`) is rendered once and kept in Django's
+default storage under a name derived from what it is made of, so a share to fifty contacts
+compiles it once and every retry attaches the same bytes.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from importlib.metadata import version as package_version
 from pathlib import Path
 
 import segno
 import typst
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
 from signoff.approvals import authorization as approval_authorization
+from signoff.approvals.canonical import sha256_hex
 from signoff.approvals.chain import verify_repair_order
 from signoff.approvals.models import EstimateVersion
 from signoff.documents import context, selectors
@@ -67,6 +76,68 @@ def estimate_pdf(
         notes=notes,
     )
     return _compile("estimate.typ", data, timestamp=version.created_at)
+
+
+STORED_FOLDER = "estimates"
+
+
+@functools.cache
+def _templates_digest() -> str:
+    """What the compiler and the templates are, so a changed template never reuses old PDFs."""
+    digest = hashlib.sha256(package_version("typst").encode())
+    for path in sorted(TEMPLATES.glob("*.typ")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def estimate_pdf_name(
+    *,
+    version: EstimateVersion,
+    sections: Iterable[str] | None = None,
+    include_etr: bool = True,
+    notes: str = "",
+) -> str:
+    """The storage name of a version's estimate PDF: the SHA-256 of everything it is made of.
+
+    A version is immutable (its hash covers its content) and the evidence the PDF shows is what
+    was recorded by the time the version was made, so the version and the share's options
+    decide the document; the templates' digest covers the rest.
+    """
+    key = sha256_hex(
+        {
+            "templates": _templates_digest(),
+            "version": version.pk,
+            "content_hash": version.content_hash,
+            "created_at": version.created_at,
+            "sections": None if sections is None else sorted(set(sections)),
+            "include_etr": include_etr,
+            "notes": notes,
+        }
+    )
+    return f"{STORED_FOLDER}/{key}.pdf"
+
+
+def estimate_pdf_stored(
+    *,
+    version: EstimateVersion,
+    sections: Iterable[str] | None = None,
+    include_etr: bool = True,
+    notes: str = "",
+) -> bytes:
+    """The estimate PDF of one version, compiled the first time it is asked for and read from
+    the default storage after that (each delivery worker, each retry, each contact).
+
+    Two workers asking at the same moment may both compile it; the storage then keeps one.
+    """
+    options = {"sections": sections, "include_etr": include_etr, "notes": notes}
+    name = estimate_pdf_name(version=version, **options)
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as stored:
+            return stored.read()
+    pdf = estimate_pdf(version=version, **options)
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(pdf))
+    return pdf
 
 
 def verify_url(repair_order: RepairOrder) -> str:

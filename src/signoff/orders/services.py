@@ -33,7 +33,7 @@ from signoff.orders.models import (
     RoStatus,
 )
 from signoff.orders.pricing import line_amount
-from signoff.orders.signals import operation_changed
+from signoff.orders.signals import estimate_changed, operation_changed
 from signoff.shops.access import Actor, require_editor
 
 FIRST_RO_NUMBER = 1001
@@ -163,7 +163,13 @@ def repair_order_update(*, actor: Actor, ro_id: int, data: Mapping[str, Any]) ->
         for key, value in _clean_ro(data, actor=actor, customer=ro.customer).items():
             setattr(ro, key, value)
         ro.save()
+        _estimate_changed(repair_order=ro, actor=actor)
     return ro
+
+
+def _estimate_changed(*, repair_order: RepairOrder, actor: Actor) -> None:
+    """Approvals freezes the version the customer page shows (it listens to `estimate_changed`)."""
+    estimate_changed.send(sender=RepairOrder, repair_order=repair_order, actor=actor)
 
 
 def _decimal(
@@ -311,6 +317,7 @@ def operation_add(*, actor: Actor, ro_id: int, data: Mapping[str, Any]) -> Opera
             shop=actor.shop, repair_order=ro, position=(top or 0) + 1, **fields
         )
         _write_lines(operation=operation, lines=lines)
+        _estimate_changed(repair_order=ro, actor=actor)
     return operation
 
 
@@ -348,6 +355,7 @@ def operation_update(*, actor: Actor, operation_id: int, data: Mapping[str, Any]
             operation.revision += 1
             operation.save()
             _reset_decision(operation=operation, actor=actor, changed=changed)
+            _estimate_changed(repair_order=operation.repair_order, actor=actor)
     return operation
 
 
@@ -384,9 +392,14 @@ def operation_reorder(*, actor: Actor, ro_id: int, operation_ids: Sequence[int])
                 "List every operation of this repair order exactly once.",
                 fields={"operation_ids": "Must contain each operation of the RO once."},
             )
+        moved = [
+            op_id for position, op_id in enumerate(ids, start=1) if ops[op_id].position != position
+        ]
         for position, op_id in enumerate(ids, start=1):
             ops[op_id].position = position
         Operation.objects.bulk_update(ops.values(), ["position"])
+        if moved:
+            _estimate_changed(repair_order=ro, actor=actor)
     return [ops[i] for i in ids]
 
 
@@ -415,3 +428,4 @@ def operation_remove(*, actor: Actor, operation_id: int) -> None:
         op = operation_get_for_update(shop_id=actor.shop.pk, operation_id=operation_id)
         op.removed_at = timezone.now()
         op.save(update_fields=["removed_at", "updated_at"])
+        _estimate_changed(repair_order=op.repair_order, actor=actor)

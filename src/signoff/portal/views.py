@@ -6,11 +6,12 @@ import functools
 
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods, require_POST
 
 from signoff.approvals.versions import version_current, version_get
 from signoff.core.errors import Conflict, NotFound, RateLimited, StaleVersion, ValidationFailed
-from signoff.core.http import client_address, retry_after, user_agent
+from signoff.core.http import after_response, client_address, retry_after, user_agent
 from signoff.portal import errors
 from signoff.portal.rendering import private_page, render_page
 from signoff.sharing.links import ShareLinkGone, share_link_resolve
@@ -19,8 +20,10 @@ from signoff.signing.inputs import approval_input, choices_from, language_for, p
 
 
 def portal_view(view):
-    """Private headers on every answer, and friendly pages for bad, gone or throttled links."""
+    """Private headers on every answer, friendly pages for bad, gone or throttled links, and
+    the answer gzipped (customers are often on a phone; see docs/architecture.md on BREACH)."""
 
+    @gzip_page
     @functools.wraps(view)
     def wrapper(request, token: str, *args, **kwargs):
         try:
@@ -38,14 +41,23 @@ def portal_view(view):
 @portal_view
 @require_http_methods(["GET", "POST"])
 def page(request, token: str):
-    """GET shows the RO's current version (recording the opening); POST records the answers."""
+    """GET shows the RO's current version, writing nothing but the opening, recorded once the
+    page is sent; POST records the answers."""
     if request.method == "POST":
         return _submit(request, token)
-    link, version = services.share_link_open(
-        raw_token=token, client=client_address(request), user_agent=user_agent(request)
-    )
+    ip = client_address(request)
+    link, version = selectors.share_link_view(raw_token=token, client=ip)
     language = language_for(request, link.contact.language)
-    return render_page(request, link=link, token=token, version=version, language=language)
+    response = render_page(request, link=link, token=token, version=version, language=language)
+    opened = functools.partial(
+        services.share_link_opening_record,
+        link=link,
+        version=version,
+        ip=ip,
+        user_agent=user_agent(request),
+    )
+    after_response(request, opened)
+    return response
 
 
 def _submit(request, token: str):

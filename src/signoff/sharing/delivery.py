@@ -2,18 +2,20 @@
 
 The `Message` row is the truth, not the task: a django-tasks-db task that raises stays FAILED
 and one whose worker was killed stays RUNNING forever. Every status change is a conditional
-UPDATE (so two workers never both own a message) recorded as a MESSAGE_STATUS event.
+UPDATE (so two workers never both own a message) recorded as a MESSAGE_STATUS event in the
+same transaction. Delivering a message writes twice: the claim, and the result.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -47,7 +49,11 @@ PROVIDER_STATUSES = {
     "failed": FAILED,
 }
 
-_RELATED = ("shop", "repair_order", "contact", "share__version", "link__contact")
+# What sending reads: the shop (names, sender), the RO number, the contact, the share with its
+# version (its number; the content only when the PDF is rendered the first time) and the link.
+_FOR_SENDING = ("shop", "repair_order", "contact", "share__version", "link__contact")
+# Read when a status changes: enough to check the change and record it.
+_STATUS_FIELDS = ("status", "attempts", "shop_id", "repair_order_id", "channel", "last_error")
 
 
 def message_deliver(message_id: int) -> str:
@@ -112,8 +118,9 @@ def message_sweep() -> list[int]:
 
 def message_status_report(
     *, callback_code: str, provider_id: str, provider_status: str, error: str = ""
-) -> Message | None:
-    """Apply a text provider's delivery report; None when it changes nothing.
+) -> str | None:
+    """Apply a text provider's delivery report: the message's new status, or None when the
+    report changes nothing.
 
     The report must name a message we sent (its callback code, and its SID when we know it),
     and only moves the status forward.
@@ -131,13 +138,14 @@ def message_status_report(
     if status in (UNDELIVERED, FAILED):
         fields["last_error"] = error or "The carrier did not deliver the text."
     earlier = [s for s, rank in PROGRESS.items() if rank < PROGRESS[status]]
-    return _move(
+    moved = _move(
         message.pk,
         when=Q(status__in=earlier),
         to=status,
         data={"provider_status": provider_status, "error": error},
         **fields,
     )
+    return None if moved is None else status
 
 
 def backoff_delay(attempt: int) -> timedelta:
@@ -150,32 +158,60 @@ def backoff_delay(attempt: int) -> timedelta:
 
 
 def _claim(message_id: int) -> Message | None:
+    """Take a due message with a lease; None when it is not due or someone else took it.
+
+    What sending needs is read first, without a lock, and the claim is the conditional UPDATE
+    on the status and attempt count just read: a stale read only loses the race.
+    """
+    message = (
+        Message.objects.select_related(*_FOR_SENDING)
+        # The version's snapshot is the largest thing here; only a first PDF render needs it.
+        .defer("share__version__content")
+        .filter(pk=message_id)
+        .order_by()
+        .first()
+    )
     now = timezone.now()
+    if message is None or message.status not in (QUEUED, RETRY):
+        return None
+    if message.next_attempt_at is not None and message.next_attempt_at > now:
+        return None
     due = Q(status__in=[QUEUED, RETRY]) & (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
-    return _move(
-        message_id,
-        when=due,
-        to=SENDING,
-        attempts=F("attempts") + 1,
-        lease_until=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
-        next_attempt_at=None,
-    )
+    lease_until = now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
+    if (
+        _move(
+            message_id,
+            when=due,
+            to=SENDING,
+            was=_State.of(message),
+            attempt=True,
+            lease_until=lease_until,
+            next_attempt_at=None,
+        )
+        is None
+    ):
+        return None
+    message.status, message.attempts = SENDING, message.attempts + 1
+    message.lease_until, message.next_attempt_at = lease_until, None
+    return message
 
 
 def _mark_sent(message: Message, provider_id: str) -> str:
+    fields = {
+        "data": {"provider_id": provider_id},
+        "provider_id": provider_id,
+        "sent_at": timezone.now(),
+        "lease_until": None,
+        "next_attempt_at": None,
+        "last_error": "",
+    }
+    # Still ours, as a rule; else whatever it became meanwhile (the sweeper may have put a slow
+    # send back to retry), as long as it was not sent yet.
     moved = _move(
-        message.pk,
-        when=Q(status__in=NOT_YET_SENT),
-        to=SENT,
-        data={"provider_id": provider_id},
-        provider_id=provider_id,
-        sent_at=timezone.now(),
-        lease_until=None,
-        next_attempt_at=None,
-        last_error="",
-    )
+        message.pk, when=Q(status__in=NOT_YET_SENT), to=SENT, was=_State.of(message), **fields
+    ) or _move(message.pk, when=Q(status__in=NOT_YET_SENT), to=SENT, **fields)
     if moved is None:
         # A delivery report got here first and already moved it on; keep the provider's id.
         Message.objects.filter(pk=message.pk, provider_id="").update(provider_id=provider_id)
@@ -185,16 +221,18 @@ def _mark_sent(message: Message, provider_id: str) -> str:
 
 def _fail(message: Message, reason: str, *, permanent: bool = False) -> str:
     mine = Q(status=SENDING, attempts=message.attempts)
+    was = _State.of(message)
     if permanent or message.attempts >= settings.DELIVERY_MAX_ATTEMPTS:
         if not permanent:
             reason = f"Gave up after {message.attempts} attempts. Last error: {reason}"
-        _move(message.pk, when=mine, to=FAILED, last_error=reason, lease_until=None)
+        _move(message.pk, when=mine, to=FAILED, was=was, last_error=reason, lease_until=None)
         return FAILED
     retry_at = timezone.now() + backoff_delay(message.attempts)
     moved = _move(
         message.pk,
         when=mine,
         to=RETRY,
+        was=was,
         data={"retry_at": retry_at.isoformat()},
         last_error=reason,
         next_attempt_at=retry_at,
@@ -205,37 +243,65 @@ def _fail(message: Message, reason: str, *, permanent: bool = False) -> str:
     return RETRY
 
 
+@dataclass(frozen=True)
+class _State:
+    """What a status change checks and records: the status and attempt count it moves from."""
+
+    status: str
+    attempts: int
+    shop_id: int
+    repair_order_id: int
+    channel: str
+    last_error: str
+
+    @classmethod
+    def of(cls, message: Message) -> _State:
+        return cls(**{name: getattr(message, name) for name in _STATUS_FIELDS})
+
+
 def _move(
-    message_id: int, *, when: Q, to: str, data: dict | None = None, **fields
-) -> Message | None:
-    """Change a message's status if `when` holds, and record the change; None if it did not."""
+    message_id: int,
+    *,
+    when: Q,
+    to: str,
+    was: _State | None = None,
+    data: dict | None = None,
+    attempt: bool = False,
+    **fields,
+) -> str | None:
+    """Change a message's status if `when` holds, and record the change as an event, in one
+    transaction. Returns the status it had, or None when it did not change.
+
+    `was` is the message as the caller last read it (else its status is read here): the
+    UPDATE only applies while the row still has that status and attempt count, so of two
+    racing workers only one changes it. `attempt` counts a new attempt (a claim).
+    """
     with transaction.atomic():
-        previous = (
-            Message.objects.filter(when, pk=message_id).values_list("status", flat=True).first()
-        )
-        if previous is None:
+        if was is None:
+            row = Message.objects.filter(when, pk=message_id).values(*_STATUS_FIELDS).first()
+            if row is None:
+                return None
+            was = _State(**row)
+        attempts = was.attempts + 1 if attempt else was.attempts
+        mine = Message.objects.filter(when, pk=message_id, status=was.status, attempts=was.attempts)
+        if not mine.update(status=to, attempts=attempts, **fields):
             return None
-        # Conditional on the status just read: of two racing workers, only one changes the row.
-        if not Message.objects.filter(when, pk=message_id, status=previous).update(
-            status=to, **fields
-        ):
-            return None
-        message = Message.objects.select_related(*_RELATED).get(pk=message_id)
+        error = fields.get("last_error", was.last_error)
         Event.objects.create(
-            shop_id=message.shop_id,
-            repair_order_id=message.repair_order_id,
+            shop_id=was.shop_id,
+            repair_order_id=was.repair_order_id,
             kind=EventKind.MESSAGE_STATUS,
-            message=message,
+            message_id=message_id,
             data={
-                "channel": message.channel,
+                "channel": was.channel,
                 "status": to,
-                "previous": previous,
-                "attempt": message.attempts,
-                **({"error": message.last_error} if to in (RETRY, FAILED, UNDELIVERED) else {}),
+                "previous": was.status,
+                "attempt": attempts,
+                **({"error": error} if to in (RETRY, FAILED, UNDELIVERED) else {}),
                 **(data or {}),
             },
         )
-    return message
+    return was.status
 
 
 def _enqueue(message_id: int, *, run_after: datetime | None = None) -> None:

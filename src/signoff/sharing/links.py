@@ -104,16 +104,20 @@ def share_link_resolve(*, raw_token: str, client: str | None) -> ShareLink:
 
     Unknown tokens are NotFound; expired or revoked ones are ShareLinkGone (a LinkGone holding
     the link), so the customer page can say "ask the shop for a new link" instead of "not
-    found". `client` is the requester's address on customer-side requests: each lookup counts
-    against it until the link is found (expired and revoked links are real links, not guesses),
-    and a client past the limit of unknown tokens is refused (429). None only where nobody is
+    found". `client` is the requester's address on customer-side requests: each token that is no
+    link counts against it (expired and revoked links are real links, not guesses; finding one
+    writes nothing), and a client past the limit of unknown tokens is refused (429). None only where nobody is
     guessing (tests).
     """
-    # Counted before the lookup, so parallel guesses cannot all pass a check made first.
-    attempt = ratelimit.lookup_attempt(client=client) if client is not None else None
-    link = _link_for_token(raw_token)
-    if attempt is not None:
-        ratelimit.lookup_found(attempt)
+    if client is not None:
+        ratelimit.lookup_allowed(client=client)
+    try:
+        link = _link_for_token(raw_token)
+    except NotFound:
+        # Judged by the count this guess made, so parallel guesses cannot all pass the read.
+        if client is not None:
+            ratelimit.lookup_missed(client=client)
+        raise
     if link.is_revoked:
         raise ShareLinkGone(
             f"This link was withdrawn by {link.shop.name}. Ask them to send you a new one.",

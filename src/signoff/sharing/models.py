@@ -65,10 +65,14 @@ class ShareLink(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    first_opened_at = models.DateTimeField(null=True, blank=True)
-    last_opened_at = models.DateTimeField(null=True, blank=True)
-    open_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Openings are not stored on the link: each one is a LINK_OPENED event (an insert, so opening
+    # a link never updates a row). `sharing.selectors.with_openings` derives these three from the
+    # events; a link read without it (one just minted) counts as never opened.
+    open_count = 0
+    first_opened_at: datetime | None = None
+    last_opened_at: datetime | None = None
 
     class Meta:
         ordering = ["-created_at", "-id"]

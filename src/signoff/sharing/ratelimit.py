@@ -1,9 +1,10 @@
 """The customer side's limits: share-link guessing per client address, approvals per link.
 
-Both count in `core.ratelimit` (one atomic count per attempt, before it is judged), with the
-limit and window from settings (PORTAL_RATE_LIMIT per PORTAL_RATE_WINDOW_SECONDS). A lookup is
-counted before the token is looked up and handed back when the link turns out to exist, so only
-guesses use up the limit, and parallel guesses cannot overtake it.
+Both count in `core.ratelimit`, with the limit and window from settings (PORTAL_RATE_LIMIT
+per PORTAL_RATE_WINDOW_SECONDS). A lookup only reads the count before the token is looked up
+(so opening a real link writes nothing); a token that is no link is then counted in one atomic
+statement and judged by the count it made, so only guesses use up the limit, and parallel
+guesses cannot overtake it: at most the limit of them are ever answered "not found".
 """
 
 from __future__ import annotations
@@ -42,8 +43,17 @@ def refusal() -> RateLimited:
     return exc
 
 
-def lookup_attempt(*, client: str) -> ratelimit.Attempt:
-    """Count a link lookup by `client`; refuse (429) one past the window's limit."""
+def lookup_allowed(*, client: str) -> None:
+    """Refuse (429) a lookup by a `client` whose guesses used up the window's limit. Reads only."""
+    guesses = ratelimit.attempts_so_far(
+        scope="portal-lookup", subject=client, window_seconds=settings.PORTAL_RATE_WINDOW_SECONDS
+    )
+    if guesses >= settings.PORTAL_RATE_LIMIT:
+        raise refusal()
+
+
+def lookup_missed(*, client: str) -> None:
+    """Count a token of `client`'s that was no link; refuse (429) one past the limit."""
     attempt = ratelimit.attempt_count(
         scope="portal-lookup",
         subject=client,
@@ -52,12 +62,6 @@ def lookup_attempt(*, client: str) -> ratelimit.Attempt:
     )
     if not attempt.allowed:
         raise refusal()
-    return attempt
-
-
-def lookup_found(attempt: ratelimit.Attempt) -> None:
-    """The token was a real link (usable or not): it was no guess, so it does not count."""
-    ratelimit.attempt_refund(attempt)
 
 
 def approval_attempt(*, link_id: int) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from signoff.approvals.models import Decision, EstimateVersion, Source, Status
+from signoff.approvals.models import Decision, EstimateVersion, Event, EventKind, Source, Status
 from signoff.approvals.selectors import latest_decisions
 from signoff.core.errors import LinkGone, NotFound
 from signoff.customers.models import Contact
@@ -36,9 +37,28 @@ def versions_for_repair_order(*, actor: Actor, ro_id: int) -> QuerySet[EstimateV
     )
 
 
+def _openings(aggregate) -> Subquery:
+    """One figure over a link's LINK_OPENED events, as a subquery of the link's own row."""
+    events = Event.objects.filter(share_link=OuterRef("pk"), kind=EventKind.LINK_OPENED)
+    return Subquery(
+        events.order_by().values("share_link").annotate(figure=aggregate).values("figure")[:1]
+    )
+
+
+def with_openings(links: QuerySet[ShareLink]) -> QuerySet[ShareLink]:
+    """Links with `open_count`, `first_opened_at` and `last_opened_at`, counted from their
+    LINK_OPENED events in the same query (opening a link only inserts an event)."""
+    return links.annotate(
+        open_count=Coalesce(_openings(Count("pk")), 0),
+        first_opened_at=_openings(Min("created_at")),
+        last_opened_at=_openings(Max("created_at")),
+    )
+
+
 def _shares() -> QuerySet[Share]:
+    links = with_openings(ShareLink.objects.select_related("contact")).order_by("id")
     return Share.objects.select_related("version", "created_by").prefetch_related(
-        Prefetch("links", queryset=ShareLink.objects.select_related("contact").order_by("id")),
+        Prefetch("links", queryset=links),
         Prefetch("messages", queryset=Message.objects.select_related("contact").order_by("id")),
     )
 
@@ -66,9 +86,11 @@ def ro_messages(*, repair_order: RepairOrder) -> list[Message]:
 
 
 def ro_links(*, repair_order: RepairOrder) -> list[ShareLink]:
-    """The RO's share links, newest first, with their contact and version (one query)."""
+    """The RO's share links, newest first, with their contact, version and openings (one
+    query)."""
+    links = ShareLink.objects.filter(shop_id=repair_order.shop_id, repair_order=repair_order)
     return list(
-        ShareLink.objects.filter(shop_id=repair_order.shop_id, repair_order=repair_order)
+        with_openings(links)
         .select_related("contact", "share__version", "revoked_by")
         .order_by("-created_at", "-id")
     )

@@ -17,11 +17,13 @@ from django.db.models import Q
 
 from signoff.approvals.models import Decision, EstimateVersion, Signature, Source, Status
 from signoff.approvals.selectors import latest_decisions, status_of
+from signoff.approvals.versions import version_current
 from signoff.core.errors import NotFound
 from signoff.customers.models import Contact
 from signoff.documents.sections import PDF_SECTION_KEYS
 from signoff.orders.models import OperationKind, RepairOrder
 from signoff.orders.pricing import PricedLine, Totals, price_lines
+from signoff.sharing.links import share_link_resolve
 from signoff.sharing.models import ShareLink
 from signoff.shops.access import Actor
 from signoff.shops.models import Shop
@@ -121,6 +123,17 @@ class ApprovalPage:
     @property
     def capture_recommendation_approver(self) -> bool:
         return recommendation_signed(self.shop)
+
+
+def share_link_view(*, raw_token: str, client: str) -> tuple[ShareLink, EstimateVersion]:
+    """The link behind a token and the version its page shows: the RO's current one. Reads
+    only; the opening is recorded apart (`services.share_link_opening_record`).
+
+    Versions are frozen when the estimate is shared or changed, never here, so opening a link
+    takes no lock. The link's own share always froze one, so there is a current version.
+    """
+    link = share_link_resolve(raw_token=raw_token, client=client)
+    return link, version_current(repair_order=link.repair_order) or link.share.version
 
 
 def recommendation_signed(shop: Shop) -> bool:

@@ -1,4 +1,4 @@
-"""Writes behind the approval screens: opening a share link, and recording signed approvals.
+"""Writes behind the approval screens: recording a link's opening, and signed approvals.
 
 The customer page, its JSON twin and the in-person screen all record through
 `_approval_record`, so the rules (current version only, pending operations only, the
@@ -13,9 +13,6 @@ from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from signoff.approvals.chain import (
@@ -45,7 +42,6 @@ from signoff.customers.models import Contact
 from signoff.orders.models import Operation, OperationKind, RepairOrder
 from signoff.orders.selectors import live_operations, repair_order_get
 from signoff.sharing import ratelimit
-from signoff.sharing.links import share_link_resolve
 from signoff.sharing.models import ShareLink
 from signoff.shops.access import Actor, require_editor
 from signoff.signing.selectors import (
@@ -128,31 +124,24 @@ def approval_version_freeze(*, repair_order: RepairOrder, user=None) -> Estimate
         return version
 
 
-def share_link_open(
-    *, raw_token: str, client: str, user_agent: str, via: str = "page"
-) -> tuple[ShareLink, EstimateVersion]:
-    """Resolve a link for viewing and record the opening (counts, times, an Event with IP/UA),
-    freezing the version shown first when the work changed since the latest one."""
-    link = share_link_resolve(raw_token=raw_token, client=client)
-    with transaction.atomic():
-        version = approval_version_freeze(repair_order=link.repair_order)
-        now = timezone.now()
-        ShareLink.objects.filter(pk=link.pk).update(
-            open_count=F("open_count") + 1,
-            last_opened_at=now,
-            first_opened_at=Coalesce(F("first_opened_at"), Value(now)),
-        )
-        Event.objects.create(
-            shop_id=link.shop_id,
-            repair_order_id=link.repair_order_id,
-            kind=EventKind.LINK_OPENED,
-            share_link=link,
-            data={"contact": link.contact_id, "version": version.number, "via": via},
-            ip=normalize_ip(client),
-            user_agent=(user_agent or "")[:400],
-        )
-    link.refresh_from_db(fields=["open_count", "first_opened_at", "last_opened_at"])
-    return link, version
+def share_link_opening_record(
+    *, link: ShareLink, version: EstimateVersion, ip: str, user_agent: str, via: str = "page"
+) -> Event:
+    """Record that a contact opened their link: one append-only insert, no lock.
+
+    The page calls it once its answer is on its way (`core.http.after_response`). Counts and
+    first/last times are derived from these rows (`sharing.selectors.with_openings`), so
+    opening a link never updates a row that a writer might hold.
+    """
+    return Event.objects.create(
+        shop_id=link.shop_id,
+        repair_order_id=link.repair_order_id,
+        kind=EventKind.LINK_OPENED,
+        share_link=link,
+        data={"contact": link.contact_id, "version": version.number, "via": via},
+        ip=normalize_ip(ip),
+        user_agent=(user_agent or "")[:400],
+    )
 
 
 def in_person_start(*, actor: Actor, ro_id: int) -> tuple[RepairOrder, EstimateVersion]:

@@ -1,12 +1,19 @@
-"""Email delivery: one message per contact, text and HTML parts, the estimate PDF attached."""
+"""Email delivery: one message per contact, text and HTML parts, the estimate PDF attached.
+
+A worker keeps its connection to the mail server open from one message to the next, so a share
+to many contacts costs one TLS handshake and login, not one per message.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
+import threading
+import time
 from email.utils import formataddr, make_msgid, parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils.html import escape
 
 from signoff.sharing.channels.base import DeliveryError, capture, with_link
@@ -19,7 +26,7 @@ def send_email(message: Message) -> str:
     if settings.DEV_OUTBOX:
         return capture(message, email.message().as_bytes())
     try:
-        email.send(fail_silently=False)
+        _send_kept(email)
     except smtplib.SMTPRecipientsRefused as exc:
         # smtplib raises this for "451 try later" too; only a 5xx answer is a final no.
         permanent = all(code >= 500 for code, _ in exc.recipients.values())
@@ -28,6 +35,70 @@ def send_email(message: Message) -> str:
         # Disconnects, timeouts, 4xx answers, a mail server that is down: worth another try.
         raise DeliveryError(f"The mail server did not take the email: {exc}") from exc
     return email.extra_headers["Message-ID"]
+
+
+# A kept connection unused for this long is opened afresh: servers drop idle ones after a while.
+SMTP_IDLE_SECONDS = 30
+_kept = threading.local()
+
+
+def _server() -> tuple:
+    """What the connection depends on: a change of settings (tests) opens a new one."""
+    return (
+        settings.EMAIL_BACKEND,
+        settings.EMAIL_HOST,
+        settings.EMAIL_PORT,
+        settings.EMAIL_HOST_USER,
+        settings.EMAIL_HOST_PASSWORD,
+        settings.EMAIL_USE_TLS,
+        settings.EMAIL_USE_SSL,
+        settings.EMAIL_TIMEOUT,
+    )
+
+
+def _connection() -> tuple[object, bool]:
+    """This thread's open connection to the mail server, and whether it was used before."""
+    backend = getattr(_kept, "backend", None)
+    stale = time.monotonic() - getattr(_kept, "used_at", 0.0) > SMTP_IDLE_SECONDS
+    if backend is not None and (stale or _kept.server != _server()):
+        _drop()
+        backend = None
+    if backend is not None:
+        return backend, True
+    backend = get_connection(fail_silently=False)
+    backend.open()
+    _kept.backend, _kept.server = backend, _server()
+    return backend, False
+
+
+def _drop() -> None:
+    backend, _kept.backend = getattr(_kept, "backend", None), None
+    if backend is not None:
+        # Leaving a connection that failed or went idle: a failing QUIT changes nothing.
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            backend.close()
+
+
+def _send_kept(email: EmailMultiAlternatives) -> None:
+    """Send on the kept connection. When the server had closed a kept one before taking the
+    message, send once more on a new one; any other error drops the connection."""
+    backend, reused = _connection()
+    try:
+        backend.send_messages([email])
+    except (smtplib.SMTPServerDisconnected, ConnectionError):
+        _drop()
+        if not reused:
+            raise
+        backend, _reused = _connection()
+        try:
+            backend.send_messages([email])
+        except BaseException:
+            _drop()
+            raise
+    except BaseException:
+        _drop()
+        raise
+    _kept.used_at = time.monotonic()
 
 
 def build_email(message: Message) -> EmailMultiAlternatives:
@@ -56,10 +127,11 @@ def attachment_filename(message: Message) -> str:
 
 
 def _estimate_pdf(message: Message) -> bytes:
-    from signoff.documents.render import estimate_pdf
+    from signoff.documents.render import estimate_pdf_stored
 
     share = message.share
-    return estimate_pdf(
+    # Rendered once per version and options, then read back for every other recipient.
+    return estimate_pdf_stored(
         version=share.version,
         sections=share.sections,
         include_etr=share.include_etr,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from django.conf import settings
 from django.urls import reverse
 from requests import RequestException
@@ -54,10 +56,21 @@ def status_callback_url(message: Message) -> str:
     return f"{settings.SITE_URL}{reverse('hooks:twilio_status')}?m={message.callback_code}"
 
 
+_kept = threading.local()
+
+
 def twilio_client() -> Client:
-    return Client(
-        settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=twilio_http_client()
-    )
+    """This thread's Twilio client: its HTTP session keeps the connection to Twilio open from
+    one text to the next (a new one when the settings change, as in tests)."""
+    account = (settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, settings.TWILIO_API_BASE)
+    if getattr(_kept, "account", None) != account:
+        _kept.client = Client(
+            settings.TWILIO_ACCOUNT_SID,
+            settings.TWILIO_AUTH_TOKEN,
+            http_client=twilio_http_client(),
+        )
+        _kept.account = account
+    return _kept.client
 
 
 def twilio_http_client() -> TwilioHttpClient:

@@ -1,0 +1,39 @@
+"""Database connections from the environment: PostgreSQL keeps them, SQLite opens one each time."""
+
+import json
+import os
+import subprocess
+import sys
+
+CODE = (
+    "import json, signoff.settings as s; d = s.DATABASES['default'];"
+    "print(json.dumps([d['CONN_MAX_AGE'], d.get('CONN_HEALTH_CHECKS', False),"
+    " d.get('DISABLE_SERVER_SIDE_CURSORS', False)]))"
+)
+
+
+def _connections(**env) -> list:
+    environ = {
+        k: v for k, v in os.environ.items() if not k.startswith("SIGNOFF_") and k != "DATABASE_URL"
+    }
+    environ.update(SIGNOFF_SECRET_KEY="k" * 64, **env)
+    out = subprocess.run(
+        [sys.executable, "-c", CODE], env=environ, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout)
+
+
+def test_postgresql_connections_persist_a_minute_and_are_checked_before_use():
+    assert _connections(DATABASE_URL="postgres://signoff@db.internal/signoff") == [60, True, False]
+
+
+def test_behind_a_transaction_pooler_connections_and_server_side_cursors_can_be_turned_off():
+    assert _connections(
+        DATABASE_URL="postgres://signoff@pgbouncer.internal:6432/signoff",
+        SIGNOFF_CONN_MAX_AGE="0",
+        SIGNOFF_DISABLE_SERVER_SIDE_CURSORS="1",
+    ) == [0, True, True]
+
+
+def test_sqlite_opens_a_connection_per_request(tmp_path):
+    assert _connections(SIGNOFF_DATA_DIR=str(tmp_path))[0] == 0
