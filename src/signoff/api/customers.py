@@ -5,10 +5,11 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from signoff.api.idempotency import idempotent
+from signoff.api.pagination import BoundedLimitOffsetPagination
 from signoff.api.schemas import READ_ERRORS, WRITE_ERRORS
 from signoff.customers import selectors, services
 
@@ -137,7 +138,7 @@ class CustomerSearch(Schema):
 
 
 @router.get("/customers", response=list[CustomerOut], summary="List or search customers")
-@paginate(LimitOffsetPagination, max_limit=200)
+@paginate(BoundedLimitOffsetPagination, max_limit=200)
 def customer_list(request: HttpRequest, filters: Query[CustomerSearch]):
     return selectors.customer_search(actor=request.actor, query=filters.q)
 

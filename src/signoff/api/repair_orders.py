@@ -6,10 +6,11 @@ from typing import Literal
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from signoff.api.idempotency import idempotent
+from signoff.api.pagination import BoundedLimitOffsetPagination
 from signoff.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -172,7 +173,7 @@ def repair_order_detail(request: HttpRequest, ro_id: int) -> RepairOrderPage:
 @router.get(
     "/repair-orders", response=list[RepairOrderSummary], summary="List or search repair orders"
 )
-@paginate(LimitOffsetPagination, max_limit=200)
+@paginate(BoundedLimitOffsetPagination, max_limit=200)
 def repair_order_list(request: HttpRequest, filters: Query[RepairOrderSearch]):
     return selectors.repair_order_search(actor=request.actor, query=filters.q)
 
