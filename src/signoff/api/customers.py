@@ -134,7 +134,13 @@ class CustomerPatch(Schema):
 
 
 class CustomerSearch(Schema):
-    q: str = Field("", description="Name, contact name, email, mobile, VIN or unit number.")
+    q: str = Field(
+        "",
+        description=(
+            "Part of a name, contact name, email or phone number; a VIN or its last 6–8 "
+            "characters, unit number or plate."
+        ),
+    )
 
 
 @router.get("/customers", response=list[CustomerOut], summary="List or search customers")

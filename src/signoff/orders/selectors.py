@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 
 from signoff.core.errors import NotFound
+from signoff.core.search import likely
+from signoff.customers.selectors import customer_ids_matching_text, vehicles_matching
 from signoff.orders.models import Operation, OperationKind, OperationLine, RepairOrder
 from signoff.orders.pricing import (
     Totals,
@@ -54,20 +56,36 @@ def operation_get(*, actor: Actor, operation_id: int) -> Operation:
     return op
 
 
+def ro_number_in(query: str) -> int | None:
+    """The RO number staff typed: "1001", "RO 1001", "ro-1001", "#1001"."""
+    digits = query.strip().upper().removeprefix("RO").strip(" -#")
+    return int(digits) if digits.isdigit() and len(digits) <= 9 else None
+
+
 def repair_order_search(*, actor: Actor, query: str = "") -> QuerySet[RepairOrder]:
-    qs = repair_orders_for(actor=actor).select_related("customer", "vehicle", "advisor")
+    """The shop's ROs, newest number first; with a query, those it finds by RO number, by
+    vehicle (VIN, its last 6–8 characters, unit number, plate) or by the customer's or a
+    contact's name or email.
+
+    Each way is one index read (customers.selectors, core.search), and the ways are UNIONed
+    rather than ORed: an OR across the RO, vehicle and customer tables reads every RO.
+    """
     query = query.strip()
-    if query:
-        cond = (
-            Q(customer__name__icontains=query)
-            | Q(vehicle__vin__icontains=query)
-            | Q(vehicle__unit_number__iexact=query)
-        )
-        digits = query.upper().removeprefix("RO").strip(" -#")
-        if digits.isdigit():
-            cond |= Q(number=int(digits))
-        qs = qs.filter(cond)
-    return qs.order_by("-number")
+    if not query:
+        qs = repair_orders_for(actor=actor)
+    else:
+        shop = likely(Q(shop=actor.shop))
+        vehicles = vehicles_matching(shop=actor.shop, query=query)
+        arms = [RepairOrder.objects.filter(shop, vehicle__in=vehicles)]
+        number = ro_number_in(query)
+        if number is not None:
+            arms.append(repair_orders_for(actor=actor).filter(number=number))
+        else:  # a number is not looked for in names and emails
+            first, *rest = customer_ids_matching_text(shop=actor.shop, query=query)
+            arms.append(RepairOrder.objects.filter(shop, customer__in=first.union(*rest)))
+        first, *rest = [arm.values("pk").order_by() for arm in arms]
+        qs = RepairOrder.objects.filter(shop, pk__in=first.union(*rest))
+    return qs.select_related("customer", "vehicle", "advisor").order_by("-number")
 
 
 @dataclass(frozen=True)
