@@ -11,7 +11,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from signoff.core.errors import NotFound
 from signoff.core.search import likely
 from signoff.customers.selectors import customer_ids_matching_text, vehicles_matching
-from signoff.orders.models import Operation, OperationKind, OperationLine, RepairOrder
+from signoff.orders.models import (
+    PREFETCHED_LINES,
+    Operation,
+    OperationKind,
+    OperationLine,
+    RepairOrder,
+)
 from signoff.orders.pricing import (
     Totals,
     price_operations,
@@ -24,9 +30,11 @@ def repair_orders_for(*, actor: Actor) -> QuerySet[RepairOrder]:
 
 
 def live_operations() -> QuerySet[Operation]:
-    """Operations not removed, with their lines in the order staff entered them."""
+    """Operations not removed, with their lines in the order staff entered them
+    (`Operation.entered_lines`)."""
+    lines = OperationLine.objects.order_by("position", "id")
     return Operation.objects.filter(removed_at__isnull=True).prefetch_related(
-        Prefetch("lines", queryset=OperationLine.objects.order_by("position", "id"))
+        Prefetch("lines", queryset=lines, to_attr=PREFETCHED_LINES)
     )
 
 

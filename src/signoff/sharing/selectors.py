@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -57,10 +58,12 @@ def share_get(*, actor: Actor, share_id: int) -> Share:
 
 
 def ro_messages(*, repair_order: RepairOrder) -> list[Message]:
-    """The RO's messages, newest first, with their contact and link (one query)."""
+    """The RO's messages, newest first, with their contact and link (one query). The version's
+    snapshot is left in the database: the list shows its number."""
     return list(
         Message.objects.filter(shop_id=repair_order.shop_id, repair_order=repair_order)
         .select_related("contact", "link", "share", "share__version")
+        .defer("share__version__content")
         .order_by("-created_at", "-id")
     )
 
@@ -70,6 +73,7 @@ def ro_links(*, repair_order: RepairOrder) -> list[ShareLink]:
     return list(
         ShareLink.objects.filter(shop_id=repair_order.shop_id, repair_order=repair_order)
         .select_related("contact", "share__version", "revoked_by")
+        .defer("share__version__content")
         .order_by("-created_at", "-id")
     )
 
@@ -104,11 +108,15 @@ def share_link_address(*, actor: Actor, link_id: int) -> LinkAddress:
     return LinkAddress(link=link, url=share_link_url(share_link_token(link)))
 
 
-def share_recipient_options(*, repair_order: RepairOrder) -> list[RecipientOption]:
-    """The customer's contacts as the share dialog offers them, primary first."""
-    contacts = Contact.objects.filter(
-        shop_id=repair_order.shop_id, customer_id=repair_order.customer_id
-    )
+def share_recipient_options(
+    *, repair_order: RepairOrder, contacts: Iterable[Contact] | None = None
+) -> list[RecipientOption]:
+    """The customer's contacts as the share dialog offers them, primary first. `contacts`: the
+    same, when the caller has them already (the RO page reads them for its header)."""
+    if contacts is None:
+        contacts = Contact.objects.filter(
+            shop_id=repair_order.shop_id, customer_id=repair_order.customer_id
+        )
     return recipient_options(repair_order.shop, contacts)
 
 
