@@ -56,6 +56,14 @@ class likely(Func):  # noqa: N801 (reads as a function: `.filter(likely(Q(shop=s
         return f"likelihood({sql}, 0.9)", params
 
 
+def union_of(querysets: Sequence[QuerySet]) -> QuerySet:
+    """The UNION of querysets of one column (ids), for `pk__in=`: each keeps its own index read,
+    where an OR of their conditions across tables would read every row. Orderings are dropped
+    (a UNION's parts cannot have one)."""
+    first, *rest = [qs.order_by() for qs in querysets]
+    return first.union(*rest) if rest else first
+
+
 class _ILike(Lookup):
     """`lhs ILIKE rhs`: what pg_trgm's GIN index answers (Django's icontains wraps the column in
     UPPER(), which the index cannot see through)."""

@@ -8,8 +8,9 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Upper
 
 from signoff.core.errors import NotFound
-from signoff.core.search import likely, text_matches
+from signoff.core.search import likely, text_matches, union_of
 from signoff.customers.models import VIN_TAIL_LENGTH, Contact, Customer, Vehicle
+from signoff.customers.validation import looks_like_vin
 from signoff.shops.access import Actor
 from signoff.shops.models import Shop
 
@@ -39,7 +40,7 @@ def vehicles_matching(*, shop: Shop, query: str) -> QuerySet[Vehicle]:
 def customer_ids_matching_text(*, shop: Shop, query: str, phones: bool = False) -> list[QuerySet]:
     """Queries of the ids of the customers whose name, or a contact's name or email (or with
     `phones`, a contact's number, from PHONE_DIGITS_MIN digits), contains `query`; each reads
-    an index. The caller UNIONs them with its own (an OR across tables would read every row)."""
+    an index. The caller UNIONs them with its own (core.search.union_of)."""
     text = query.strip()
     contacts = Contact.objects.filter(shop=shop)
     arms = [
@@ -50,20 +51,20 @@ def customer_ids_matching_text(*, shop: Shop, query: str, phones: bool = False) 
     digits = re.sub(r"\D", "", text)
     if phones and len(digits) >= PHONE_DIGITS_MIN:
         arms.append(text_matches(contacts, CONTACT_PHONES, digits).values("customer_id"))
-    return [arm.order_by() for arm in arms]
+    return arms
 
 
 def customer_search(*, actor: Actor, query: str = "") -> QuerySet[Customer]:
     """The shop's customers, by name; with a query, those it finds by name, contact, email,
-    phone, VIN, unit number or plate."""
+    phone, VIN, unit number or plate (a whole VIN is not looked for in names and emails)."""
     query = query.strip()
     if not query:
         qs = Customer.objects.filter(shop=actor.shop)
     else:
-        by_vehicle = vehicles_matching(shop=actor.shop, query=query).values("customer_id")
-        first, *rest = customer_ids_matching_text(shop=actor.shop, query=query, phones=True)
-        found = first.union(*rest, by_vehicle.order_by())
-        qs = Customer.objects.filter(likely(Q(shop=actor.shop)), pk__in=found)
+        ways = [vehicles_matching(shop=actor.shop, query=query).values("customer_id")]
+        if not looks_like_vin(query):
+            ways += customer_ids_matching_text(shop=actor.shop, query=query, phones=True)
+        qs = Customer.objects.filter(likely(Q(shop=actor.shop)), pk__in=union_of(ways))
     return qs.prefetch_related("contacts", "vehicles").order_by("name", "id")
 
 

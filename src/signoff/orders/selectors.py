@@ -9,8 +9,9 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 
 from signoff.core.errors import NotFound
-from signoff.core.search import likely
+from signoff.core.search import likely, union_of
 from signoff.customers.selectors import customer_ids_matching_text, vehicles_matching
+from signoff.customers.validation import looks_like_vin
 from signoff.orders.models import (
     PREFETCHED_LINES,
     Operation,
@@ -88,11 +89,10 @@ def repair_order_search(*, actor: Actor, query: str = "") -> QuerySet[RepairOrde
         number = ro_number_in(query)
         if number is not None:
             arms.append(repair_orders_for(actor=actor).filter(number=number))
-        else:  # a number is not looked for in names and emails
-            first, *rest = customer_ids_matching_text(shop=actor.shop, query=query)
-            arms.append(RepairOrder.objects.filter(shop, customer__in=first.union(*rest)))
-        first, *rest = [arm.values("pk").order_by() for arm in arms]
-        qs = RepairOrder.objects.filter(shop, pk__in=first.union(*rest))
+        elif not looks_like_vin(query):  # nor is a number or a whole VIN in names and emails
+            customers = union_of(customer_ids_matching_text(shop=actor.shop, query=query))
+            arms.append(RepairOrder.objects.filter(shop, customer__in=customers))
+        qs = RepairOrder.objects.filter(shop, pk__in=union_of([a.values("pk") for a in arms]))
     return qs.select_related("customer", "vehicle", "advisor").order_by("-number")
 
 
