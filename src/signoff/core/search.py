@@ -12,6 +12,9 @@ some text columns of a table, `text_matches` the query that uses that index.
 Both are case-insensitive substring matches. Text shorter than three characters has no trigram,
 so it is matched by a scan (such text matches most rows anyway).
 
+A search across tables also needs `union_of` (each way keeps its index; an OR would not) and,
+for SQLite's planner, `likely` on the shop's condition.
+
 SQLite drops a table's triggers when Django rebuilds the table for an ALTER it cannot do in
 place, so a later migration that alters a searched table must apply its TextSearchIndex again;
 tests/core/test_search.py fails while a trigger is missing.
