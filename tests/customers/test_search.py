@@ -84,7 +84,7 @@ def test_a_vehicle_keeps_the_end_of_its_vin_for_search(shop):
 
 WAYS = {
     "name": ("rivera", "customers_customer_search", "customer_name_trgm"),
-    "email": ("rivera-logistics.ex", "customers_contact_search", "contact_text_trgm"),
+    "email": ("sam@rivera-lo", "customers_contact_search", "contact_text_trgm"),
     "phone": ("555-0142", "customers_contact_search", "contact_text_trgm"),
     "vin ending": ("DFC10312", "vehicle_vin_tail", "vehicle_vin_tail"),
     "unit number": ("unit 7", "vehicle_unit_number", "vehicle_unit_number"),

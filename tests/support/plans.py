@@ -70,14 +70,15 @@ def assert_reads_through(query: QuerySet | tuple[str, tuple], *indexes: str) -> 
 
 
 def crowd(shop, n: int = 2000) -> None:
-    """n more customers, each with a contact, a vehicle and an RO, and fresh statistics: on a
-    few rows PostgreSQL rightly reads whole tables, which would prove nothing."""
+    """n more customers, each with three contacts, a vehicle and an RO, and fresh statistics: on
+    a few rows PostgreSQL rightly reads whole tables, which would prove nothing."""
     customers = Customer.objects.bulk_create(
         Customer(shop=shop, name=f"Customer {i}") for i in range(n)
     )
     Contact.objects.bulk_create(
-        Contact(shop=shop, customer=c, name=c.name, email=f"c{i}@mail.example")
+        Contact(shop=shop, customer=c, name=f"{c.name} {k}", email=f"c{i}.{k}@mail.example")
         for i, c in enumerate(customers)
+        for k in range(3)
     )
     vins = [f"1HGCM8263{i:08d}" for i in range(n)]
     vehicles = Vehicle.objects.bulk_create(
