@@ -5,6 +5,7 @@ alice owns `shop`, carol is its service advisor and bob its technician; charlie 
 """
 
 import pytest
+from django.conf import settings
 
 from signoff.sharing import services as sharing_services
 from signoff.shops.access import actor_for
@@ -15,6 +16,14 @@ from tests.support import clients
 from tests.support.smtp import smtp_sink  # noqa: F401
 from tests.support.twilio_standin import twilio_standin  # noqa: F401
 from tests.support.walk import World, build_world
+
+
+def pytest_runtest_setup(item):
+    """`postgres_only` tests run in the PostgreSQL pass (scripts/with-postgres.sh) only."""
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if item.get_closest_marker("postgres_only") and engine != "django.db.backends.postgresql":
+        pytest.skip("needs PostgreSQL: run under scripts/with-postgres.sh")
+
 
 # Tests log in many users; the production hasher's deliberate slowness buys nothing here.
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

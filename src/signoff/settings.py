@@ -96,8 +96,12 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # The apps' templates, the staff pages' with their indentation dropped once when
+            # read (signoff.web.loaders), cached.
+            "loaders": [
+                ("django.template.loaders.cached.Loader", ["signoff.web.loaders.Loader"]),
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from signoff.approvals.models import ApprovalReason
 from signoff.approvals.services import decision_record
+from signoff.core import paging
 from signoff.orders.models import RepairOrder
 from signoff.shops.access import actor_for
 from tests.api.conftest import error_of
@@ -37,7 +38,7 @@ def test_listing_repair_orders_newest_number_first(as_alice, shop, other_shop):
     RepairOrderFactory(shop=shop, number=1002)
     RepairOrderFactory(shop=other_shop, number=5000)
     body = as_alice.get("/repair-orders").json()
-    assert body["count"] == 2
+    assert (body["count"], body["count_exact"]) == (2, True)
     assert [ro["label"] for ro in body["items"]] == ["RO 1002", "RO 1001"]
     assert body["items"][0]["customer"]["name"]
     assert body["items"][0]["vehicle"]["vin"] == "1HGCM82633A004352"
@@ -48,6 +49,18 @@ def test_q_finds_a_repair_order_by_its_number(as_alice, shop):
     RepairOrderFactory(shop=shop, number=1002)
     body = as_alice.get("/repair-orders", q="RO 1001").json()
     assert [ro["number"] for ro in body["items"]] == [1001]
+
+
+def test_the_count_stops_a_little_past_the_offset_and_says_so(as_alice, shop, monkeypatch):
+    monkeypatch.setattr(paging, "COUNT_AHEAD", 3)
+    customer = CustomerFactory(shop=shop)
+    RepairOrder.objects.bulk_create(
+        RepairOrder(shop=shop, customer=customer, number=1001 + i) for i in range(6)
+    )
+    first = as_alice.get("/repair-orders", limit=2).json()
+    assert (first["count"], first["count_exact"], len(first["items"])) == (3, False, 2)
+    last = as_alice.get("/repair-orders", limit=2, offset=4).json()
+    assert (last["count"], last["count_exact"], len(last["items"])) == (6, True, 2)
 
 
 def test_listing_repair_orders_takes_the_same_queries_for_many(as_alice, shop):

@@ -72,7 +72,7 @@ def _operation(lines: list[PricedLine]):
         )
         for ln in lines
     ]
-    return SimpleNamespace(lines=SimpleNamespace(all=lambda: rows))
+    return SimpleNamespace(entered_lines=rows)
 
 
 def _cents(value: Decimal) -> bool:

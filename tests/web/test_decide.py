@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from signoff.approvals.models import ApprovalReason, Decision, Status
 from signoff.approvals.selectors import status_row
 from signoff.shops.access import actor_for
+from signoff.web.operations_table import operation_table
 from tests.approvals.helpers import ro_with_operations
 from tests.support.clients import client_for
 
@@ -186,11 +187,10 @@ def test_anonymous_users_are_sent_to_log_in(client, ro_ops):
 
 
 def _cell(user, shop, op):
+    """The operation's row of the RO page's table, rendered alone."""
     actor = actor_for(user=user, shop_id=shop.pk)
-    return render_to_string(
-        "web/decisions/_status_cell.html",
-        {"row": status_row(operation=op), "ro": op.repair_order, "actor": actor},
-    )
+    table = operation_table(rows=[status_row(operation=op)], can_edit=actor.can_edit)
+    return render_to_string("web/_operation_rows.html", {"table": table})
 
 
 def test_the_status_cell_offers_approve_defer_decline_to_editors(shop, carol, ro_ops):
@@ -199,7 +199,7 @@ def test_the_status_cell_offers_approve_defer_decline_to_editors(shop, carol, ro
     assert '<option value="" selected>Pending</option>' in html
     for value, label in (("approved", "Approve"), ("deferred", "Defer"), ("declined", "Decline")):
         assert f'<option value="{value}">{label}</option>' in html
-    assert f'hx-get="/operations/{op.pk}/decide/"' in html
+    assert f'<form action="/operations/{op.pk}/decide/"' in html
     assert f'href="/operations/{op.pk}/history/"' in html and "View details" in html
 
 

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from signoff.core import paging
 from signoff.orders.models import RepairOrder
 from tests.factories import CustomerFactory, RepairOrderFactory, VehicleFactory, priced_operation
 
@@ -98,3 +99,20 @@ def test_updated_is_shown_in_the_shops_time_zone(alice_client, shop):
     ro.refresh_from_db()
     local = timezone.localtime(ro.updated_at, ZoneInfo(shop.timezone))
     assert local.strftime("%b %-d, %Y") in alice_client.get("/").content.decode()
+
+
+def test_a_long_list_counts_only_a_little_ahead_and_every_page_stays_reachable(
+    alice_client, shop, monkeypatch
+):
+    monkeypatch.setattr(paging, "COUNT_AHEAD", 30)
+    customer = CustomerFactory(shop=shop)
+    RepairOrder.objects.bulk_create(
+        RepairOrder(shop=shop, customer=customer, number=5000 + i) for i in range(60)
+    )
+    first = alice_client.get("/").content.decode()
+    assert "Page 1 of 2+ · 30+ total" in first and "page=2" in first
+    second = alice_client.get("/", {"page": 2}).content.decode()
+    assert "Page 2 of 3+ · 55+ total" in second and "page=3" in second
+    third = alice_client.get("/", {"page": 3}).content.decode()
+    assert "Page 3 of 3 · 60 total" in third
+    assert len(RO_LINK.findall(third)) == 10

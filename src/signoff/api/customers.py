@@ -160,7 +160,10 @@ class CustomerSearch(Schema):
     q: str = Field(
         "",
         max_length=MAX_SEARCH_LENGTH,
-        description="Name, contact name, email, mobile, VIN or unit number.",
+        description=(
+            "Part of a name, contact name, email or phone number; a VIN or its last 6–8 "
+            "characters, unit number or plate."
+        ),
     )
 
 

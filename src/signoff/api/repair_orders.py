@@ -166,7 +166,14 @@ class RepairOrderPatch(Schema):
 
 
 class RepairOrderSearch(Schema):
-    q: str = Field("", max_length=MAX_SEARCH_LENGTH, description="RO number, customer name or VIN.")
+    q: str = Field(
+        "",
+        max_length=MAX_SEARCH_LENGTH,
+        description=(
+            "RO number (1001, RO 1001, #1001), VIN or its last 6–8 characters, unit number, "
+            "plate, or part of the customer's or a contact's name or email."
+        ),
+    )
 
 
 def repair_order_detail(request: HttpRequest, ro_id: int) -> RepairOrderPage:

@@ -199,7 +199,7 @@ class OperationOut(Schema):
 
     @staticmethod
     def resolve_lines(row: OperationRow) -> list[OperationLine]:
-        return list(row.op.lines.all())
+        return row.op.entered_lines
 
     @staticmethod
     def resolve_labor(row: OperationRow) -> str:

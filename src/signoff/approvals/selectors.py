@@ -100,7 +100,7 @@ class OperationRow:
     def lines(self) -> list[LineRow]:
         return [
             LineRow(line=ln, amount=line_amount(ln.quantity, ln.unit_price))
-            for ln in self.op.lines.all()
+            for ln in self.op.entered_lines
         ]
 
 

@@ -1,6 +1,7 @@
 """Customers (people and fleets), the contacts who may approve for them, and their vehicles."""
 
 from django.db import models
+from django.db.models.functions import Upper
 
 from signoff.core.validation import EMAIL_MAX_LENGTH
 from signoff.shops.models import Shop
@@ -9,6 +10,10 @@ from signoff.shops.models import Shop
 # also keeps it inside a database integer; repair orders use it for the odometer in.
 FIRST_MODEL_YEAR, LAST_MODEL_YEAR = 1900, 2100
 MAX_ODOMETER = 9_999_999
+
+# Staff search by the end of a VIN (the serial part, read off a sticker or the dash); a stored
+# tail of this length answers "ends with" from an index, which LIKE '%…' cannot use.
+VIN_TAIL_LENGTH = 6
 
 
 class CustomerKind(models.TextChoices):
@@ -105,14 +110,29 @@ class Vehicle(models.Model):
     unit_number = models.CharField(max_length=30, blank=True, help_text="Fleet unit number.")
     license_plate = models.CharField(max_length=15, blank=True)
     odometer = models.PositiveIntegerField(null=True, blank=True)
+    # The VIN's last characters, kept by save(); see VIN_TAIL_LENGTH.
+    vin_tail = models.CharField(max_length=VIN_TAIL_LENGTH, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["shop", "vin"])]
+        indexes = [
+            models.Index(fields=["shop", "vin"]),
+            models.Index(fields=["shop", "vin_tail"], name="vehicle_vin_tail"),
+            models.Index(fields=["shop", "license_plate"], name="vehicle_plate"),
+            # Unit numbers are kept as typed and found whatever the case.
+            models.Index(models.F("shop"), Upper("unit_number"), name="vehicle_unit_number"),
+        ]
 
     def __str__(self) -> str:
         return self.description
+
+    def save(self, *args, **kwargs) -> None:
+        self.vin_tail = self.vin[-VIN_TAIL_LENGTH:].upper()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "vin" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "vin_tail"}
+        super().save(*args, **kwargs)
 
     @property
     def description(self) -> str:

@@ -23,6 +23,12 @@ def vin_check_digit(vin: str) -> str:
     return "X" if remainder == 10 else str(remainder)
 
 
+def looks_like_vin(text: str) -> bool:
+    """Seventeen VIN characters: what a search should take for a whole VIN, not for a name."""
+    text = text.strip().upper()
+    return len(text) == 17 and all(c in _VIN_VALUES for c in text)
+
+
 def clean_vin(raw: str) -> tuple[str, list[str]]:
     """(VIN upper-cased, warnings). Raises ValueError when it cannot be a VIN at all.
 

@@ -84,6 +84,20 @@ class Operation(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def entered_lines(self) -> list["OperationLine"]:
+        """The lines in the order staff entered them: the list `orders.selectors.
+        live_operations()` prefetched (PREFETCHED_LINES), else one query."""
+        prefetched = self.__dict__.get(PREFETCHED_LINES)
+        if prefetched is not None:
+            return prefetched
+        return list(self.lines.order_by("position", "id"))
+
+
+# A plain list rather than the `lines` manager's cache: Django builds a filtered queryset per
+# operation to hold a prefetched relation, a measurable share of an RO page of 20 operations.
+PREFETCHED_LINES = "_entered_lines"
+
 
 class LineKind(models.TextChoices):
     LABOR = "labor", "Labor"

@@ -81,10 +81,10 @@ def price_lines(lines: Iterable[PricedLine], *, tax_rate: Decimal) -> Totals:
 
 
 def lines_of(operation) -> list[PricedLine]:
-    """The priced lines of an Operation (uses a prefetched `lines` relation when there is one)."""
+    """The priced lines of an Operation (the prefetched ones when there are)."""
     return [
         PricedLine(kind=ln.kind, quantity=ln.quantity, unit_price=ln.unit_price, taxable=ln.taxable)
-        for ln in operation.lines.all()
+        for ln in operation.entered_lines
     ]
 
 
@@ -154,7 +154,7 @@ def operation_content(operation) -> dict:
                 "amount": str(line_amount(line.quantity, line.unit_price)),
                 "taxable": line.taxable,
             }
-            for line in operation.lines.all()
+            for line in operation.entered_lines
         ],
         "labor": str(totals.labor),
         "parts": str(totals.parts),

@@ -9,8 +9,17 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 
 from signoff.core.errors import NotFound
-from signoff.core.validation import parse_id, search_query
-from signoff.orders.models import Operation, OperationKind, OperationLine, RepairOrder
+from signoff.core.search import likely, union_of
+from signoff.core.validation import search_query
+from signoff.customers.selectors import customer_ids_matching_text, vehicles_matching
+from signoff.customers.validation import looks_like_vin
+from signoff.orders.models import (
+    PREFETCHED_LINES,
+    Operation,
+    OperationKind,
+    OperationLine,
+    RepairOrder,
+)
 from signoff.orders.pricing import (
     Totals,
     price_operations,
@@ -23,9 +32,11 @@ def repair_orders_for(*, actor: Actor) -> QuerySet[RepairOrder]:
 
 
 def live_operations() -> QuerySet[Operation]:
-    """Operations not removed, with their lines in the order staff entered them."""
+    """Operations not removed, with their lines in the order staff entered them
+    (`Operation.entered_lines`)."""
+    lines = OperationLine.objects.order_by("position", "id")
     return Operation.objects.filter(removed_at__isnull=True).prefetch_related(
-        Prefetch("lines", queryset=OperationLine.objects.order_by("position", "id"))
+        Prefetch("lines", queryset=lines, to_attr=PREFETCHED_LINES)
     )
 
 
@@ -55,22 +66,36 @@ def operation_get(*, actor: Actor, operation_id: int) -> Operation:
     return op
 
 
+def ro_number_in(query: str) -> int | None:
+    """The RO number staff typed: "1001", "RO 1001", "ro-1001", "#1001"."""
+    digits = query.strip().upper().removeprefix("RO").strip(" -#")
+    return int(digits) if digits.isdigit() and len(digits) <= 9 else None
+
+
 def repair_order_search(*, actor: Actor, query: str = "") -> QuerySet[RepairOrder]:
-    """The shop's ROs matching a search (RO number, customer name, VIN, unit), newest first.
-    Raises ValidationFailed for a query that cannot be one (core.validation.search_query)."""
-    qs = repair_orders_for(actor=actor).select_related("customer", "vehicle", "advisor")
+    """The shop's ROs, newest number first; with a query, those it finds by RO number, by
+    vehicle (VIN, its last 6–8 characters, unit number, plate) or by the customer's or a
+    contact's name or email.
+
+    Each way is one index read (customers.selectors, core.search), and the ways are UNIONed
+    rather than ORed: an OR across the RO, vehicle and customer tables reads every RO. Raises
+    ValidationFailed for a query that cannot be one (core.validation.search_query).
+    """
     query = search_query(query)
-    if query:
-        cond = (
-            Q(customer__name__icontains=query)
-            | Q(vehicle__vin__icontains=query)
-            | Q(vehicle__unit_number__iexact=query)
-        )
-        number = parse_id(query.upper().removeprefix("RO").strip(" -#"))
+    if not query:
+        qs = repair_orders_for(actor=actor)
+    else:
+        shop = likely(Q(shop=actor.shop))
+        vehicles = vehicles_matching(shop=actor.shop, query=query)
+        arms = [RepairOrder.objects.filter(shop, vehicle__in=vehicles)]
+        number = ro_number_in(query)
         if number is not None:
-            cond |= Q(number=number)
-        qs = qs.filter(cond)
-    return qs.order_by("-number")
+            arms.append(repair_orders_for(actor=actor).filter(number=number))
+        elif not looks_like_vin(query):  # nor is a number or a whole VIN in names and emails
+            customers = union_of(customer_ids_matching_text(shop=actor.shop, query=query))
+            arms.append(RepairOrder.objects.filter(shop, customer__in=customers))
+        qs = RepairOrder.objects.filter(shop, pk__in=union_of([a.values("pk") for a in arms]))
+    return qs.select_related("customer", "vehicle", "advisor").order_by("-number")
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, QuerySet, Subquery
@@ -77,10 +78,12 @@ def share_get(*, actor: Actor, share_id: int) -> Share:
 
 
 def ro_messages(*, repair_order: RepairOrder) -> list[Message]:
-    """The RO's messages, newest first, with their contact and link (one query)."""
+    """The RO's messages, newest first, with their contact and link (one query). The version's
+    snapshot is left in the database: the list shows its number."""
     return list(
         Message.objects.filter(shop_id=repair_order.shop_id, repair_order=repair_order)
         .select_related("contact", "link", "share", "share__version")
+        .defer("share__version__content")
         .order_by("-created_at", "-id")
     )
 
@@ -92,6 +95,7 @@ def ro_links(*, repair_order: RepairOrder) -> list[ShareLink]:
     return list(
         with_openings(links)
         .select_related("contact", "share__version", "revoked_by")
+        .defer("share__version__content")
         .order_by("-created_at", "-id")
     )
 
@@ -155,11 +159,15 @@ def outbox_capture_get(*, actor: Actor, message_id: int) -> OutboxCapture:
     return capture
 
 
-def share_recipient_options(*, repair_order: RepairOrder) -> list[RecipientOption]:
-    """The customer's contacts as the share dialog offers them, primary first."""
-    contacts = Contact.objects.filter(
-        shop_id=repair_order.shop_id, customer_id=repair_order.customer_id
-    )
+def share_recipient_options(
+    *, repair_order: RepairOrder, contacts: Iterable[Contact] | None = None
+) -> list[RecipientOption]:
+    """The customer's contacts as the share dialog offers them, primary first. `contacts`: the
+    same, when the caller has them already (the RO page reads them for its header)."""
+    if contacts is None:
+        contacts = Contact.objects.filter(
+            shop_id=repair_order.shop_id, customer_id=repair_order.customer_id
+        )
     return recipient_options(repair_order.shop, contacts)
 
 

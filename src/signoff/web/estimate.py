@@ -17,6 +17,7 @@ from django.shortcuts import render
 
 from signoff.approvals.selectors import repair_order_page
 from signoff.shops.access import Actor
+from signoff.web.operations_table import operation_table
 from signoff.web.panels import RO_PANELS, SLOTS, render_context, show
 
 ESTIMATE_TARGET = "#ro-estimate"
@@ -32,6 +33,7 @@ def estimate_context(
         "page": page,
         "ro": page.ro,
         "rows": page.rows,
+        "table": operation_table(rows=page.rows, can_edit=actor.can_edit),
         "shop": page.ro.shop,
         "actor": actor,
         "can_edit": actor.can_edit,

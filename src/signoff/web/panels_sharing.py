@@ -48,8 +48,9 @@ def ro_actions(*, request, actor, ro, rows) -> dict:
         "send_blockers": send_blockers,
     }
     if actor.can_edit:
-        # One query for the customer's contacts serves both dialogs.
-        options = selectors.share_recipient_options(repair_order=ro)
+        # The page's contacts (repair_order_page reads them for the header) serve both dialogs.
+        contacts = ro.customer.contacts.all()
+        options = selectors.share_recipient_options(repair_order=ro, contacts=contacts)
         context["request_dialog"] = share_dialog_context(
             ro=ro, kind=ShareKind.REQUEST_APPROVAL, options=options, blockers=request_blockers
         )

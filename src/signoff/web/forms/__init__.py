@@ -392,7 +392,7 @@ def lines_from_operation(operation) -> list[LineInput]:
             unit_price=f"{ln.unit_price:.2f}",
             taxable=ln.taxable,
         )
-        for i, ln in enumerate(operation.lines.all())
+        for i, ln in enumerate(operation.entered_lines)
     ]
 
 

@@ -12,8 +12,6 @@ from signoff.core import formatting
 
 register = template.Library()
 
-STATUS_CELL_TEMPLATE = "web/decisions/_status_cell.html"
-
 
 @register.filter
 def money(value) -> str:
@@ -86,14 +84,6 @@ def status_label(status: str) -> str:
 def decision_choices() -> list[tuple[str, str]]:
     """(status, verb) for each status staff may record: approved → Approve."""
     return DECISION_CHOICES
-
-
-@register.simple_tag(takes_context=True)
-def status_cell(context, row) -> str:
-    """The approvals app's status cell for an operation row."""
-    tpl = context.template.engine.get_template(STATUS_CELL_TEMPLATE)
-    with context.push(row=row):
-        return tpl.render(context)
 
 
 @register.simple_tag(takes_context=True)

@@ -11,12 +11,16 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import cached_property
 
 from signoff.core.errors import NotAllowed, NotFound, RateLimited, ValidationFailed
 from signoff.core.http import retry_after
+from signoff.core.paging import BoundedCount, count_bounded
+from signoff.core.validation import parse_id
 from signoff.web.views.errors import error_page
 
 PAGE_SIZE = 25
+MAX_PAGE = 1_000_000
 
 
 def staff_view(view: Callable) -> Callable:
@@ -45,8 +49,32 @@ def staff_view(view: Callable) -> Callable:
     return wrapper
 
 
+class BoundedPaginator(Paginator):
+    """Counts no further than a little past the page asked for (core.paging): "Page 3 of 40+"."""
+
+    def __init__(self, object_list, per_page: int, *, number: str | None):
+        super().__init__(object_list, per_page)
+        # Past the last page is the last page (Django's get_page); a number too long to be
+        # any page is counted as the furthest one, so the offset stays a database integer.
+        asked = parse_id(number) if number and number.isdigit() else 1
+        self._asked = min(asked or MAX_PAGE, MAX_PAGE)
+
+    @cached_property
+    def bounded(self) -> BoundedCount:
+        return count_bounded(self.object_list, offset=(max(self._asked, 1) - 1) * self.per_page)
+
+    @cached_property
+    def count(self) -> int:
+        return self.bounded.count
+
+    @property
+    def num_pages_label(self) -> str:
+        return f"{self.num_pages}" if self.bounded.exact else f"{self.num_pages}+"
+
+
 def paginate(request: HttpRequest, queryset, *, per_page: int = PAGE_SIZE) -> Page:
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    return BoundedPaginator(queryset, per_page, number=number).get_page(number)
 
 
 def search_results(request: HttpRequest, search: Callable[..., QuerySet], *, actor) -> QuerySet:

@@ -40,10 +40,20 @@ def _edited_lines(request: HttpRequest, rows: list[LineInput], *, labor_rate) ->
     return False
 
 
+OPERATION_FORM_SLOT = "#op-form-slot"
+
+
 def _form_response(request, *, form, rows, ro, operation=None) -> HttpResponse:
     context = {"form": form, "lines": rows, "ro": ro, "operation": operation}
-    template = "web/_operation_form.html" if request.htmx else "web/operation_form.html"
-    return render(request, template, context)
+    if not request.htmx:
+        return render(request, "web/operation_form.html", context)
+    response = render(request, "web/_operation_form.html", context)
+    if request.method == "GET":
+        # Opened from a row's Edit link or the Add button: the form goes under the table,
+        # whatever element asked (the rows' links carry no target of their own).
+        response["HX-Retarget"] = OPERATION_FORM_SLOT
+        response["HX-Reswap"] = f"innerHTML show:{OPERATION_FORM_SLOT}:top"
+    return response
 
 
 def _saved(request: HttpRequest, actor: Actor, ro, text: str) -> HttpResponse:
