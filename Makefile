@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres test-fault lint format system-deps clean
+.PHONY: run test test-sqlite test-postgres test-slow lint format system-deps bench bench-quick clean
 
 # Run apt as root, or through sudo for a normal user.
 APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
@@ -26,13 +26,15 @@ run: $(STAMP)
 	PORT=$(PORT) $(VENV)/bin/signoff run
 
 # Debian packages the tests need: Chromium for the browser tests, PostgreSQL for the second
-# database pass, poppler for PDF pictures. Installed only when missing.
+# database pass, poppler for PDF pictures, wrk for the benchmarks (and their smoke test).
+# Installed only when missing.
 system-deps:
 	@need=""; \
 	[ -x /usr/bin/chromium ] || need="$$need chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
 	command -v pdftoppm >/dev/null || need="$$need poppler-utils"; \
 	command -v npm >/dev/null || need="$$need npm"; \
+	command -v wrk >/dev/null || need="$$need wrk"; \
 	if [ -n "$$need" ]; then \
 	  echo "Installing:$$need"; \
 	  $(APT) update -qq && $(APT) install -y -qq $$need; \
@@ -50,17 +52,30 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format src tests bench
 	$(VENV)/bin/ruff check --fix src tests bench
 
-test: $(STAMP) system-deps node_modules/axe-core/axe.min.js lint test-sqlite test-postgres test-fault
+test: $(STAMP) system-deps node_modules/axe-core/axe.min.js lint test-sqlite test-postgres test-slow
 
 test-sqlite: $(STAMP)
-	$(PY) -m pytest -n 2 -m "not fault" $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -m "not fault and not bench" $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
-	scripts/with-postgres.sh $(PY) -m pytest -n 2 -m "not browser and not fault" $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(PY) -m pytest -n 2 -m "not browser and not fault and not bench" $(PYTEST_ARGS)
 
-# Outages and restarts: each test starts (and breaks) its own PostgreSQL, SQLite file or worker.
-test-fault: $(STAMP)
-	$(PY) -m pytest -n 2 -m fault $(PYTEST_ARGS)
+# The slow group, in parallel with itself: outages and restarts (each test starts and breaks
+# its own PostgreSQL, SQLite file or worker), and the benchmarks' smoke test.
+test-slow: $(STAMP)
+	$(PY) -m pytest -n 2 -m "fault or bench" $(PYTEST_ARGS)
+
+# The benchmarks (bench/README.md): not part of `make test`. ARGS="--quick" for a quick look.
+BENCH_STAMP := $(VENV)/.bench-stamp
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP) system-deps
+	$(PY) -m bench.run $(ARGS)
+
+bench-quick: $(BENCH_STAMP) system-deps
+	$(PY) -m bench.run --quick $(ARGS)
 
 clean:
 	rm -rf $(VENV) var node_modules

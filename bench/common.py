@@ -22,6 +22,7 @@ def bench_env() -> dict[str, str]:
     """The environment for bench processes: a throwaway secret key unless one is set (Signoff
     has no built-in key), and the sources importable."""
     env = dict(os.environ)
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # each bench process names its own
     env.setdefault("SIGNOFF_SECRET_KEY", "bench-only-" + secrets.token_urlsafe(32))
     env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(ROOT / "src"), str(ROOT), env.get("PYTHONPATH", "")) if p
@@ -29,11 +30,11 @@ def bench_env() -> dict[str, str]:
     return env
 
 
-def django_setup(database_url: str, *, settings: str = "signoff.settings") -> None:
+def django_setup(database_url: str, *, settings: str = "bench.settings") -> None:
     """Point Signoff at `database_url`, setting Django up in this process the first time."""
     warnings.filterwarnings("ignore", message="No directory at")
     os.environ.update(bench_env())
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings)
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings
     for folder in (str(ROOT / "src"), str(ROOT)):
         if folder not in sys.path:
             sys.path.insert(0, folder)

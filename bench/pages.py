@@ -71,8 +71,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     runs = 5 if args.quick else args.runs
     warnings.filterwarnings("ignore", message="No directory at")
-    # The tests' settings: static files from the apps' folders (nothing collected here).
-    django_setup("sqlite://:memory:", settings="tests.settings")
+    django_setup("sqlite://:memory:")
 
     from django.core.management import call_command
     from django.test import Client

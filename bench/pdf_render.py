@@ -1,8 +1,11 @@
-"""Time the estimate PDF and the authorization certificate for a 40-operation repair order.
+"""Time the estimate PDF and the authorization certificate for a 40-operation repair order,
+and, as the baseline, WeasyPrint printing the same estimate from HTML.
 
 Run: .venv/bin/python bench/pdf_render.py [--runs 20] [--operations 40] [--save DIR] [--quick]
-Builds its own data in an in-memory SQLite database, so it touches nothing on disk. `main()`
-returns the figures as a dict.
+Builds its own data in an in-memory SQLite database, so it touches nothing on disk. The baseline
+is the customer page of the same version (its HTML and stylesheet) printed by WeasyPrint, the
+HTML-to-PDF way Signoff does not take; it needs the bench extra (`pip install -e '.[bench]'`,
+which `make bench` installs) and is left out without it. `main()` returns the figures.
 """
 
 from __future__ import annotations
@@ -145,6 +148,42 @@ def build_repair_order(operations: int):
     return ro, version
 
 
+def weasyprint_render(ro, version):
+    """A function printing the customer page of `version` with WeasyPrint, or None without it."""
+    try:
+        import weasyprint
+    except ImportError:
+        return None
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # its notes on the page's CSS
+    from django.contrib.staticfiles import finders
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from signoff.sharing.links import share_link_mint
+    from signoff.sharing.models import Share, ShareKind
+    from signoff.signing import selectors
+
+    share = Share.objects.create(
+        shop=ro.shop,
+        repair_order=ro,
+        version=version,
+        kind=ShareKind.REQUEST_APPROVAL,
+        created_by=version.created_by,
+        sections=[],
+    )
+    link, _raw = share_link_mint(share=share, contact=ro.customer.contacts.first())
+    page = selectors.approval_page(repair_order=ro, version=version, link=link, language="en")
+    html = render_to_string(
+        "portal/page.html",
+        {"page": page, "token": "bench", "stale": "", "error": None},
+        request=RequestFactory().get("/"),
+    )
+    css = weasyprint.CSS(filename=finders.find("portal/portal.css"))
+    return lambda: weasyprint.HTML(string=html).write_pdf(stylesheets=[css])
+
+
 def timed(render, runs: int) -> tuple[float, bytes]:
     render()  # the first call loads fonts and warms typst's caches
     times, pdf = [], b""
@@ -196,6 +235,15 @@ def main(argv: list[str] | None = None) -> dict:
             "pages": pages,
             "bytes": len(pdf),
         }
+    baseline = weasyprint_render(ro, version)
+    if baseline is None:
+        print("WeasyPrint baseline left out: install the bench extra (pip install -e '.[bench]')")
+        return figures
+    median, pdf = timed(baseline, max(args.runs // 4, 2))
+    figures["weasyprint"] = {"median_ms": round(median * 1000, 2), "bytes": len(pdf)}
+    ratio = median * 1000 / figures["estimate"]["median_ms"]
+    print(f"baseline, WeasyPrint, the same estimate as HTML: median {median * 1000:.1f} ms")
+    print(f"  typst is {ratio:.1f}x faster")
     return figures
 
 
