@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import statistics
+import subprocess
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -83,3 +86,24 @@ def percentiles(times_ms: list[float]) -> dict[str, float]:
     ordered = sorted(times_ms)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return {"p50": round(statistics.median(ordered), 2), "p95": round(p95, 2)}
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
+    """Wait until `server` (gunicorn) accepts connections on `port`; fail if it exits first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("the server exited")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the server did not start")

@@ -18,17 +18,15 @@ import argparse
 import json
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_env  # noqa: E402
+from bench.common import bench_env, free_port, wait_for_port  # noqa: E402
 
 SIGNOFF = [sys.executable, "-m", "signoff.cli"]
 CONNECTIONS = 32
@@ -53,25 +51,6 @@ client = Client()
 client.force_login(member.user)
 print(json.dumps({"ro": ro.pk, "token": token, "session": client.cookies["sessionid"].value}))
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(port: int, web: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if web.poll() is not None:
-            raise RuntimeError("gunicorn exited")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
 
 
 def _fetch_size(port: int, path: str, cookie: str) -> int:
@@ -147,7 +126,7 @@ def _measure(port: int, pages: dict, *, seconds: float, rounds: int) -> dict:
 
 def _one_database(database_url: str | None, *, seconds: float, rounds: int) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="signoff-bench-http-"))
-    port = _free_port()
+    port = free_port()
     env = {
         **bench_env(),
         "SIGNOFF_DATA_DIR": str(folder),
@@ -177,7 +156,7 @@ def _one_database(database_url: str | None, *, seconds: float, rounds: int) -> d
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _wait_for(port, web)
+        wait_for_port(port, web)
         pages = {
             "customer_page": (f"/s/{seed['token']}", "", seed["ro"]),
             "staff_ro_page": (f"/ros/{seed['ro']}/", f"sessionid={seed['session']}", seed["ro"]),

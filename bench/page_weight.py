@@ -17,16 +17,14 @@ import argparse
 import http.client
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_env  # noqa: E402
+from bench.common import bench_env, free_port, wait_for_port  # noqa: E402
 
 SIGNOFF = [sys.executable, "-m", "signoff.cli"]
 BROWSER = "gzip, deflate, br"
@@ -53,12 +51,6 @@ result = share_create(
 )
 print(share_link_url(share_link_token(result.links[0])))
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Browser:
@@ -108,25 +100,12 @@ class Browser:
         return {"bytes": sum(f["bytes"] for f in fetched), "requests": fetched}
 
 
-def _wait_for(port: int, web: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if web.poll() is not None:
-            raise RuntimeError("gunicorn exited")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
-
-
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="the same (it is quick already)")
     parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="signoff-bench-weight-"))
-    port = _free_port()
+    port = free_port()
     env = {
         **bench_env(),
         "SIGNOFF_DATA_DIR": str(folder),
@@ -154,7 +133,7 @@ def main(argv: list[str] | None = None) -> dict:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _wait_for(port, web)
+        wait_for_port(port, web)
         browser = Browser(port, BROWSER)
         first = browser.load(path)
         again = browser.load(path)

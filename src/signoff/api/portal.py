@@ -7,7 +7,6 @@ portal's private headers (no referrer, no caching), errors included.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -21,7 +20,7 @@ from ninja.responses import Status
 from signoff.api.schemas import Id, Schema
 from signoff.approvals.models import Decision, Signature
 from signoff.core.errors import RateLimited, SignoffError, ValidationFailed
-from signoff.core.http import after_response, client_address, private, retry_after, user_agent
+from signoff.core.http import client_address, private, retry_after, user_agent
 from signoff.sharing.links import share_link_resolve
 from signoff.signing import selectors, services
 from signoff.signing.signature import MAX_PNG_BYTES, PAD_HEIGHT, PAD_WIDTH
@@ -326,23 +325,14 @@ def _money(value) -> str | None:
 )
 def portal_get(request: HttpRequest, token: str, response: HttpResponse):
     def handler():
-        ip = client_address(request)
-        link, version = selectors.share_link_view(raw_token=token, client=ip)
+        link, version = selectors.share_link_view(raw_token=token, client=client_address(request))
         page = selectors.approval_page(
             repair_order=link.repair_order,
             version=version,
             link=link,
             language=link.contact.language,
         )
-        opened = functools.partial(
-            services.share_link_opening_record,
-            link=link,
-            version=version,
-            ip=ip,
-            user_agent=user_agent(request),
-            via="api",
-        )
-        after_response(request, opened)
+        services.share_link_opening_after_response(request, link=link, version=version, via="api")
         return Status(200, page)
 
     return _answer(response, handler)

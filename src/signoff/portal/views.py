@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from signoff.approvals.versions import version_current, version_get
 from signoff.core.errors import Conflict, NotFound, RateLimited, StaleVersion, ValidationFailed
-from signoff.core.http import after_response, client_address, retry_after, user_agent
+from signoff.core.http import client_address, retry_after, user_agent
 from signoff.portal import errors
 from signoff.portal.rendering import private_page, render_page
 from signoff.sharing.links import ShareLinkGone, share_link_resolve
@@ -45,18 +45,10 @@ def page(request, token: str):
     page is sent; POST records the answers."""
     if request.method == "POST":
         return _submit(request, token)
-    ip = client_address(request)
-    link, version = selectors.share_link_view(raw_token=token, client=ip)
+    link, version = selectors.share_link_view(raw_token=token, client=client_address(request))
     language = language_for(request, link.contact.language)
     response = render_page(request, link=link, token=token, version=version, language=language)
-    opened = functools.partial(
-        services.share_link_opening_record,
-        link=link,
-        version=version,
-        ip=ip,
-        user_agent=user_agent(request),
-    )
-    after_response(request, opened)
+    services.share_link_opening_after_response(request, link=link, version=version)
     return response
 
 

@@ -7,12 +7,14 @@ recommendation settings, signature and consent) live here once.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from signoff.approvals.chain import (
@@ -37,6 +39,7 @@ from signoff.approvals.versions import (
     version_shows_current_work,
 )
 from signoff.core.errors import Conflict, StaleVersion, ValidationFailed
+from signoff.core.http import after_response, client_address, user_agent
 from signoff.core.validation import parse_id
 from signoff.customers.models import Contact
 from signoff.orders.models import Operation, OperationKind, RepairOrder
@@ -142,6 +145,21 @@ def share_link_opening_record(
         ip=normalize_ip(ip),
         user_agent=(user_agent or "")[:400],
     )
+
+
+def share_link_opening_after_response(
+    request: HttpRequest, *, link: ShareLink, version: EstimateVersion, via: str = "page"
+) -> None:
+    """Record the opening once `request`'s answer is sent: the page and the API's GET both."""
+    opened = functools.partial(
+        share_link_opening_record,
+        link=link,
+        version=version,
+        ip=client_address(request),
+        user_agent=user_agent(request),
+        via=via,
+    )
+    after_response(request, opened)
 
 
 def in_person_start(*, actor: Actor, ro_id: int) -> tuple[RepairOrder, EstimateVersion]:
