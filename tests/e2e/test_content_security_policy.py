@@ -65,7 +65,7 @@ def test_the_staff_pages_run_under_the_policy(page, live_server, logged_in_page,
     base = live_server.url
     ro, customer = shared.ro, shared.ro.customer
     watcher.visit(f"{base}/")
-    watcher.visit(f"{base}/ros/{ro.pk}/", settle="[data-operation]")
+    watcher.visit(f"{base}/ros/{ro.pk}/", settle="tr.op-row")
     # A pop-up fetched by htmx runs its own script.
     page.locator(f"#op-{shared.brakes.pk} .approval-status-form select").select_option("approved")
     page.wait_for_selector("dialog[open]")

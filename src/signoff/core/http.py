@@ -86,7 +86,7 @@ def after_response(request, callback: Callable[[], object]) -> None:
     """
     pending = getattr(request, "_after_response", None)
     if pending is None:
-        callback()
+        _run_logged(callback)
     else:
         pending.append(callback)
 

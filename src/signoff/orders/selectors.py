@@ -69,7 +69,7 @@ def operation_get(*, actor: Actor, operation_id: int) -> Operation:
 def ro_number_in(query: str) -> int | None:
     """The RO number staff typed: "1001", "RO 1001", "ro-1001", "#1001"."""
     digits = query.strip().upper().removeprefix("RO").strip(" -#")
-    return int(digits) if digits.isdigit() and len(digits) <= 9 else None
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 9 else None
 
 
 def repair_order_search(*, actor: Actor, query: str = "") -> QuerySet[RepairOrder]:

@@ -114,7 +114,7 @@ def share_link_resolve(*, raw_token: str, client: str | None) -> ShareLink:
     try:
         link = _link_for_token(raw_token)
     except NotFound:
-        # Judged by the count this guess made, so parallel guesses cannot all pass the read.
+        # Judged by the count this guess made: at most the limit of guesses answer "not found".
         if client is not None:
             ratelimit.lookup_missed(client=client)
         raise

@@ -3,8 +3,11 @@
 Both count in `core.ratelimit`, with the limit and window from settings (PORTAL_RATE_LIMIT
 per PORTAL_RATE_WINDOW_SECONDS). A lookup only reads the count before the token is looked up
 (so opening a real link writes nothing); a token that is no link is then counted in one atomic
-statement and judged by the count it made, so only guesses use up the limit, and parallel
-guesses cannot overtake it: at most the limit of them are ever answered "not found".
+statement and judged by the count it made, so only guesses use up the limit, and at most the
+limit of them are ever answered "not found". The price of a GET that writes nothing: guesses
+already past the read when the limit is reached are looked up, so a client tests at most the
+limit plus the lookups it has in flight at that moment (bounded by the web servers' threads:
+4 per gunicorn process) per window, against tokens of 256 bits.
 """
 
 from __future__ import annotations

@@ -417,7 +417,7 @@ def apply_line_errors(exc: ValidationFailed, used: list[LineInput]) -> None:
     """Copies `lines.<n>.<field>` messages onto the rows that were sent as line n."""
     for key, message in exc.fields.items():
         parts = key.split(".")
-        if len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit():
+        if len(parts) == 3 and parts[0] == "lines" and parts[1].isascii() and parts[1].isdigit():
             n = int(parts[1])
             if n < len(used):
                 used[n].errors[parts[2]] = message

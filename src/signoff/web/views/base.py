@@ -49,15 +49,23 @@ def staff_view(view: Callable) -> Callable:
     return wrapper
 
 
+def page_asked(number: str | None) -> int:
+    """The page number in ?page=: ASCII digits from 1 (past MAX_PAGE is MAX_PAGE, so the
+    offset stays a database integer); anything else is page 1."""
+    if not number or not (number.isascii() and number.isdigit()):
+        return 1
+    asked = parse_id(number)
+    if asked is None:  # 0, or more digits than any integer
+        return 1 if not number.strip("0") else MAX_PAGE
+    return min(asked, MAX_PAGE)
+
+
 class BoundedPaginator(Paginator):
     """Counts no further than a little past the page asked for (core.paging): "Page 3 of 40+"."""
 
     def __init__(self, object_list, per_page: int, *, number: str | None):
         super().__init__(object_list, per_page)
-        # Past the last page is the last page (Django's get_page); a number too long to be
-        # any page is counted as the furthest one, so the offset stays a database integer.
-        asked = parse_id(number) if number and number.isdigit() else 1
-        self._asked = min(asked or MAX_PAGE, MAX_PAGE)
+        self._asked = page_asked(number)
 
     @cached_property
     def bounded(self) -> BoundedCount:
@@ -73,8 +81,9 @@ class BoundedPaginator(Paginator):
 
 
 def paginate(request: HttpRequest, queryset, *, per_page: int = PAGE_SIZE) -> Page:
-    number = request.GET.get("page")
-    return BoundedPaginator(queryset, per_page, number=number).get_page(number)
+    paginator = BoundedPaginator(queryset, per_page, number=request.GET.get("page"))
+    # The number the count was sized for; past the last page is the last page.
+    return paginator.get_page(paginator._asked)
 
 
 def search_results(request: HttpRequest, search: Callable[..., QuerySet], *, actor) -> QuerySet:
