@@ -171,12 +171,12 @@ def _one_database(database_url: str | None, *, seconds: float, rounds: int) -> d
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1.5 s runs, one round")
+    parser.add_argument("--quick", action="store_true", help="1 s runs, one round")
     parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
-    parser.add_argument("--duration", type=float, default=None, help="seconds per wrk run")
+    parser.add_argument("--duration", type=int, default=None, help="seconds per wrk run (whole)")
     parser.add_argument("--rounds", type=int, default=None)
     args = parser.parse_args(argv)
-    seconds = args.duration or (1.5 if args.quick else 10)
+    seconds = args.duration or (1 if args.quick else 10)
     rounds = args.rounds or (1 if args.quick else 3)
     if shutil.which("wrk") is None:
         raise SystemExit("bench/http_pages.py needs wrk: apt-get install wrk")
