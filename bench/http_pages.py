@@ -5,11 +5,13 @@ Run: .venv/bin/python bench/http_pages.py [--quick] [--sqlite-only] [--duration 
 For each database, in a data folder of its own: `signoff migrate`, then one RO with 20 priced
 operations (half of them approved), shared with its customer, and a logged-in owner. Gunicorn
 runs as `signoff web` runs it (2 × cores + 1 processes, 4 threads each), with bench/http_urls.py
-adding /bench/bare/<ro>/?bytes=N: one query for the RO's operations and a template with a loop,
-padded to N bytes, through Signoff's whole middleware. wrk (Debian's `wrk`; 32 connections)
-loads each page and its baseline in turns, `--rounds` times. It prints requests per second and
-the p99 latency of each, and the ratios page/baseline (targets: ≥ 0.8× the requests per second,
-p99 ≤ 2× the baseline's). `main()` returns the figures.
+adding /bench/bare/<ro>/?bytes=N: one query for the RO's operations rendered in a template loop,
+the loop run until the output is N bytes, through Signoff's whole middleware (the baseline);
+with &fill=pad, one pass padded with literal text to N bytes (the static floor, reported
+beside it). wrk (Debian's `wrk`; 32 connections) loads each page and its baselines in turns,
+`--rounds` times. It prints requests per second and the p99 latency of each, and the ratios
+page/baseline (targets: ≥ 0.8× the requests per second, p99 ≤ 2× the baseline's). `main()`
+returns the figures.
 """
 
 from __future__ import annotations
@@ -98,17 +100,21 @@ def _measure(port: int, pages: dict, *, seconds: float, rounds: int) -> dict:
     for name, (path, cookie, ro) in pages.items():
         size = _fetch_size(port, path, cookie)
         bare = f"/bench/bare/{ro}/?bytes={size}"
-        _fetch_size(port, bare, "")
-        runs: dict[str, list[dict]] = {"page": [], "baseline": []}
+        floor = f"{bare}&fill=pad"
+        _fetch_size(port, bare, ""), _fetch_size(port, floor, "")
+        runs: dict[str, list[dict]] = {"page": [], "baseline": [], "floor": []}
         wrk(f"http://127.0.0.1:{port}{path}", seconds=1, cookie=cookie)  # warm every process
         wrk(f"http://127.0.0.1:{port}{bare}", seconds=1)
+        wrk(f"http://127.0.0.1:{port}{floor}", seconds=1)
         for _ in range(rounds):
             runs["page"].append(
                 wrk(f"http://127.0.0.1:{port}{path}", seconds=seconds, cookie=cookie)
             )
             runs["baseline"].append(wrk(f"http://127.0.0.1:{port}{bare}", seconds=seconds))
+            runs["floor"].append(wrk(f"http://127.0.0.1:{port}{floor}", seconds=seconds))
         page_rps = statistics.median(r["rps"] for r in runs["page"])
         base_rps = statistics.median(r["rps"] for r in runs["baseline"])
+        floor_rps = statistics.median(r["rps"] for r in runs["floor"])
         page_p99 = statistics.median(r["p99_ms"] for r in runs["page"])
         base_p99 = statistics.median(r["p99_ms"] for r in runs["baseline"])
         figures[name] = {
@@ -119,6 +125,8 @@ def _measure(port: int, pages: dict, *, seconds: float, rounds: int) -> dict:
             "p99_ms": round(page_p99, 1),
             "baseline_p99_ms": round(base_p99, 1),
             "p99_ratio": round(page_p99 / base_p99, 2),
+            "floor_rps": round(floor_rps, 1),
+            "floor_ratio": round(page_rps / floor_rps, 3),
             "failed_answers": sum(r["bad"] for rs in runs.values() for r in rs),
         }
     return figures
@@ -195,7 +203,8 @@ def main(argv: list[str] | None = None) -> dict:
             print(
                 f"  {database:8} {name:14} {f['rps']:7.1f} req/s vs {f['baseline_rps']:7.1f} "
                 f"({f['ratio']:.2f}×)  p99 {f['p99_ms']:7.1f} ms vs {f['baseline_p99_ms']:7.1f} "
-                f"({f['p99_ratio']:.2f}×)  {f['bytes']:,} bytes"
+                f"({f['p99_ratio']:.2f}×)  {f['bytes']:,} bytes; static floor "
+                f"{f['floor_rps']:.1f} req/s ({f['floor_ratio']:.2f}×)"
                 + (f"  {f['failed_answers']} FAILED answers" if f["failed_answers"] else "")
             )
     return figures

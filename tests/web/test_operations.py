@@ -159,7 +159,7 @@ def test_removing_hides_the_operation_and_updates_the_totals(alice_client, ro):
 
 def test_the_remove_link_confirms_in_the_browser_with_htmx(alice_client, ro):
     body = alice_client.get(f"/ros/{ro.pk}/").content.decode()
-    assert 'hx-confirm="Remove “Front brake pads” from the estimate?' in body
+    assert 'hx-confirm="Remove “Front brake pads”? Its approval history is kept.' in body
 
 
 def test_moving_an_operation_down_and_up(alice_client, shop):

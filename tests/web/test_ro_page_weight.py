@@ -71,3 +71,30 @@ def test_the_ro_page_is_sent_without_indentation(alice_client, shop):
     ro = _ro_with(shop, 3)
     body = alice_client.get(f"/ros/{ro.pk}/").content.decode()
     assert "\n  " not in body
+
+
+def test_rows_carry_no_csrf_token_and_their_moves_submit_the_one_move_form(alice_client, shop):
+    ro = _ro_with(shop, 3)
+    body = alice_client.get(f"/ros/{ro.pk}/").content.decode()
+    rows = body[body.index('<tr id="op-') : body.index('id="op-form-slot"')]
+    assert "csrfmiddlewaretoken" not in rows
+    assert rows.count('form="op-move"') == 6  # up and down on each of the three rows
+    move_form = body[body.index('<form id="op-move"') :]
+    move_form = move_form[: move_form.index("</form>")]
+    assert 'method="post"' in move_form and 'name="csrfmiddlewaretoken"' in move_form
+
+
+def test_a_memoized_row_shows_a_new_decision_and_a_new_title(alice_client, shop, alice):
+    from signoff.approvals.chain import decision_append
+
+    ro = _ro_with(shop, 2)
+    op = ro.operations.order_by("position", "id").first()
+    alice_client.get(f"/ros/{ro.pk}/")
+    decision_append(operation=op, status="deferred", source="on_behalf", recorded_by=alice)
+    op.title = "Rotors <resurfaced>"
+    op.save()
+    body = alice_client.get(f"/ros/{ro.pk}/").content.decode()
+    row = body[body.index(f'<tr id="op-{op.pk}"') :]
+    row = row[: row.index("</tr>\n")]
+    assert f'id="status-op-{op.pk}" data-status="deferred"' in row
+    assert "Rotors &lt;resurfaced&gt;" in row and "Job 0" not in row

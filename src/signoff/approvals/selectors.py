@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from signoff.approvals.models import (
@@ -46,26 +46,24 @@ FIRST_AUTHORIZATION_WINDOW = dt.timedelta(hours=1)
 
 
 def latest_decisions(*, operation_ids: Iterable[int]) -> dict[int, Decision]:
-    """Each operation's latest decision, in two queries whatever the number of operations."""
+    """Each operation's latest decision, in one query whatever the number of operations (each
+    operation's latest is found through the (operation, -sequence) index)."""
     ids = list(operation_ids)
     if not ids:
         return {}
-    latest = (
-        Decision.objects.filter(operation_id__in=ids)
-        .values("operation_id")
-        .annotate(seq=Max("sequence"))
-        .values_list("repair_order_id", "seq")
+    newest = (
+        Decision.objects.filter(operation_id=OuterRef("operation_id"))
+        .order_by("-sequence")
+        .values("sequence")[:1]
     )
-    pairs = list(latest)
-    if not pairs:
-        return {}
-    ro_ids = {ro for ro, _ in pairs}
-    seqs = {seq for _, seq in pairs}
-    rows = Decision.objects.filter(
-        repair_order_id__in=ro_ids, sequence__in=seqs, operation_id__in=ids
-    ).select_related("recorded_by", "version", "contact")
-    wanted = set(pairs)
-    return {d.operation_id: d for d in rows if (d.repair_order_id, d.sequence) in wanted}
+    rows = (
+        Decision.objects.filter(operation_id__in=ids, sequence=Subquery(newest))
+        .select_related("recorded_by", "version", "contact")
+        # The version is there for its number and hash: its snapshot stays in the database.
+        .defer("version__content")
+        .order_by()
+    )
+    return {d.operation_id: d for d in rows}
 
 
 def status_of(decision: Decision | None) -> str:

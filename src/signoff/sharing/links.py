@@ -134,15 +134,20 @@ def _link_for_token(raw_token: str) -> ShareLink:
     if not raw_token or not (_MIN_TOKEN_LENGTH <= len(raw_token) <= _MAX_TOKEN_LENGTH):
         raise NotFound("This link is not valid. Check that it was copied completely.")
     wanted = ShareLink.hash_token(raw_token)
+    # The share's version comes without its snapshot (the page shows the RO's current version,
+    # read apart); the snapshot is read only if something asks for it.
     link = (
         ShareLink.objects.select_related(
             "shop", "repair_order", "repair_order__customer", "contact", "share", "share__version"
         )
+        .defer("share__version__content")
         .filter(token_hash=wanted)
         .first()
     )
     if link is None:
         raise NotFound("This link is not valid. Check that it was copied completely.")
+    if link.repair_order.shop_id == link.shop_id:
+        link.repair_order.shop = link.shop  # the same row, already read
     # The lookup already matched, but compare in constant time anyway so no code path ever
     # branches on a partial token comparison.
     if not hmac.compare_digest(link.token_hash, wanted):

@@ -6,8 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, Min, Prefetch, QuerySet
 
 from signoff.approvals.models import Decision, EstimateVersion, Event, EventKind, Source, Status
 from signoff.approvals.selectors import latest_decisions
@@ -38,43 +37,54 @@ def versions_for_repair_order(*, actor: Actor, ro_id: int) -> QuerySet[EstimateV
     )
 
 
-def _openings(aggregate) -> Subquery:
-    """One figure over a link's LINK_OPENED events, as a subquery of the link's own row."""
-    events = Event.objects.filter(share_link=OuterRef("pk"), kind=EventKind.LINK_OPENED)
-    return Subquery(
-        events.order_by().values("share_link").annotate(figure=aggregate).values("figure")[:1]
+def with_openings(links: Iterable[ShareLink]) -> list[ShareLink]:
+    """The links, each with `open_count`, `first_opened_at` and `last_opened_at` counted from
+    its LINK_OPENED events (opening a link only inserts an event): one grouped query for all."""
+    links = list(links)
+    by_id = {link.pk: link for link in links}
+    if not by_id:
+        return links
+    figures = (
+        Event.objects.filter(share_link_id__in=by_id, kind=EventKind.LINK_OPENED)
+        .order_by()
+        .values("share_link")
+        .annotate(count=Count("pk"), first=Min("created_at"), last=Max("created_at"))
     )
-
-
-def with_openings(links: QuerySet[ShareLink]) -> QuerySet[ShareLink]:
-    """Links with `open_count`, `first_opened_at` and `last_opened_at`, counted from their
-    LINK_OPENED events in the same query (opening a link only inserts an event)."""
-    return links.annotate(
-        open_count=Coalesce(_openings(Count("pk")), 0),
-        first_opened_at=_openings(Min("created_at")),
-        last_opened_at=_openings(Max("created_at")),
-    )
+    for row in figures:
+        link = by_id[row["share_link"]]
+        link.open_count, link.first_opened_at, link.last_opened_at = (
+            row["count"],
+            row["first"],
+            row["last"],
+        )
+    return links
 
 
 def _shares() -> QuerySet[Share]:
-    links = with_openings(ShareLink.objects.select_related("contact")).order_by("id")
+    links = ShareLink.objects.select_related("contact").order_by("id")
     return Share.objects.select_related("version", "created_by").prefetch_related(
         Prefetch("links", queryset=links),
         Prefetch("messages", queryset=Message.objects.select_related("contact").order_by("id")),
     )
 
 
+def _with_link_openings(shares: list[Share]) -> list[Share]:
+    with_openings(link for share in shares for link in share.links.all())
+    return shares
+
+
 def shares_for_repair_order(*, actor: Actor, ro_id: int) -> list[Share]:
-    """Every share of the RO, newest first, with links and messages: four queries in all."""
+    """Every share of the RO, newest first, with links (and their openings) and messages:
+    five queries in all."""
     ro_id = _repair_order_id(actor=actor, ro_id=ro_id)
-    return list(_shares().filter(shop=actor.shop, repair_order_id=ro_id))
+    return _with_link_openings(list(_shares().filter(shop=actor.shop, repair_order_id=ro_id)))
 
 
 def share_get(*, actor: Actor, share_id: int) -> Share:
     share = _shares().filter(shop=actor.shop, pk=share_id).first()
     if share is None:
         raise NotFound("Share not found.")
-    return share
+    return _with_link_openings([share])[0]
 
 
 def ro_messages(*, repair_order: RepairOrder) -> list[Message]:
@@ -89,12 +99,11 @@ def ro_messages(*, repair_order: RepairOrder) -> list[Message]:
 
 
 def ro_links(*, repair_order: RepairOrder) -> list[ShareLink]:
-    """The RO's share links, newest first, with their contact, version and openings (one
-    query)."""
+    """The RO's share links, newest first, with their contact, version and openings (two
+    queries)."""
     links = ShareLink.objects.filter(shop_id=repair_order.shop_id, repair_order=repair_order)
-    return list(
-        with_openings(links)
-        .select_related("contact", "share__version", "revoked_by")
+    return with_openings(
+        links.select_related("contact", "share__version", "revoked_by")
         .defer("share__version__content")
         .order_by("-created_at", "-id")
     )

@@ -236,7 +236,8 @@ def customer_contacts(*, repair_order: RepairOrder) -> list[Contact]:
 
 
 def _last_approval(*, repair_order: RepairOrder, contact: Contact | None) -> Decision | None:
-    """The contact's latest own decision (link or in person) on the RO, with its version."""
+    """The contact's latest own decision (link or in person) on the RO, with its version (the
+    snapshot is read only if it is not the version shown, to list the changes since)."""
     qs = Decision.objects.filter(
         repair_order=repair_order,
         source__in=[Source.LINK, Source.IN_PERSON],
@@ -244,7 +245,7 @@ def _last_approval(*, repair_order: RepairOrder, contact: Contact | None) -> Dec
     )
     if contact is not None:
         qs = qs.filter(Q(contact=contact) | Q(via_link__contact=contact))
-    return qs.select_related("version").order_by("-sequence").first()
+    return qs.select_related("version").defer("version__content").order_by("-sequence").first()
 
 
 def changes_between(old: Mapping, new: Mapping) -> list[Change]:

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
-
 from signoff.approvals.models import DECISION_CHOICES, Status
 from signoff.approvals.selectors import OperationRow
 from signoff.core.formatting import money, quantity
 from signoff.orders.models import LineKind
 from signoff.web.links import Route
 
-LINE_KINDS = dict(LineKind.choices)
-STATUS_LABELS = dict(Status.choices)
+# Plain strings: a row is a fragment's whole input (core/fragments.py), lazy text is not.
+LINE_KINDS = {kind: str(label) for kind, label in LineKind.choices}
+STATUS_LABELS = {status: str(label) for status, label in Status.choices}
+# The drop-down's choices after the current status, the same on every row.
+DECISION_OPTIONS = tuple((str(value), str(label)) for value, label in DECISION_CHOICES)
 
 
 @dataclass(frozen=True)
@@ -30,13 +30,6 @@ class OperationTable:
     can_edit: bool
     # The reorder buttons, when there is something to reorder.
     movable: bool
-    # The drop-down's choices after the current status, the same on every row.
-    decision_options: SafeString
-
-
-def _decision_options() -> SafeString:
-    options = format_html_join("", '<option value="{}">{}</option>', DECISION_CHOICES)
-    return format_html('<optgroup label="On the customer\'s behalf">{}</optgroup>', options)
 
 
 def _quantity_text(kind: str, qty, unit_price) -> str:
@@ -96,5 +89,4 @@ def operation_table(*, rows: list[OperationRow], can_edit: bool) -> OperationTab
         rows=table,
         can_edit=can_edit,
         movable=can_edit and len(rows) > 1,
-        decision_options=_decision_options(),
     )

@@ -7,8 +7,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from signoff.core import formatting
+from signoff.core.fragments import FragmentMemo
 
 register = template.Library()
+
+# An operation's card renders the same for every view of the same estimate in one language.
+OPERATION_CARDS = FragmentMemo("portal/_operation.html")
 
 
 @register.filter
@@ -62,3 +66,17 @@ def field_error(error, key) -> str:
 def op_error(error, op_id) -> str:
     """The message for one operation's answer (field `decisions.<id>`)."""
     return field_error(error, f"decisions.{op_id}")
+
+
+@register.simple_tag(takes_context=True)
+def operation_card(context, op) -> str:
+    """One operation's card on the customer page, from everything it shows (and only that)."""
+    page = context["page"]
+    return OPERATION_CARDS.render(
+        {
+            "op": op,
+            "show_prices": page.show_prices,
+            "shop_name": str(page.shop.name),
+            "op_error": str(op_error(context.get("error"), op.id)),
+        }
+    )

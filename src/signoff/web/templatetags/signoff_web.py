@@ -9,8 +9,28 @@ from django.utils import timezone
 
 from signoff.approvals.models import DECISION_CHOICES, Status
 from signoff.core import formatting
+from signoff.core.fragments import FragmentMemo
 
 register = template.Library()
+
+# A row of the RO page's operations table renders the same until what it shows changes.
+OPERATION_ROWS = FragmentMemo("web/_operation_row.html")
+
+
+@register.simple_tag
+def operation_row(row: dict, table) -> str:
+    """One row of the operations table (web/operations_table.py), from its row dict and the
+    table's switches only."""
+    from signoff.web.operations_table import DECISION_OPTIONS
+
+    return OPERATION_ROWS.render(
+        {
+            "row": row,
+            "can_edit": table.can_edit,
+            "movable": table.movable,
+            "decision_choices": DECISION_OPTIONS,
+        }
+    )
 
 
 @register.filter

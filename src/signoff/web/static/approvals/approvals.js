@@ -46,7 +46,7 @@
   function resetStatusSelect(dialog) {
     var operation = dialog.getAttribute("data-operation");
     if (!operation) return;
-    var select = document.querySelector("#status-op-" + operation + " [data-approval-status]");
+    var select = document.querySelector("#status-op-" + operation + " .approval-status-form select");
     if (select) select.value = "";
   }
 
@@ -100,14 +100,14 @@
     // rather than in an hx-trigger filter, which htmx would have to eval (the CSP forbids it).
     document.addEventListener("htmx:beforeRequest", function (event) {
       var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest(".approval-status-form");
-      var select = form && form.querySelector("[data-approval-status]");
+      var select = form && form.querySelector("select");
       if (select && !select.value) event.preventDefault();
     });
     // The pop-up could not open (operation removed meanwhile, role changed, server error; the
     // page's flash says which): the drop-down must not keep showing a status not recorded.
     document.addEventListener("htmx:responseError", function (event) {
       var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest(".approval-status-form");
-      var select = form && form.querySelector("[data-approval-status]");
+      var select = form && form.querySelector("select");
       if (select) select.value = "";
     });
     document.addEventListener("htmx:load", function (event) {

@@ -1,0 +1,64 @@
+"""The customer page's operation cards are memoized: a new decision, a new language or a refused
+answer always shows, and the same estimate renders each card once."""
+
+import pytest
+
+from signoff.approvals.chain import decision_append
+from signoff.portal.templatetags.portal_tags import OPERATION_CARDS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_memo():
+    OPERATION_CARDS.clear()
+    yield
+    OPERATION_CARDS.clear()
+
+
+def _card(html: str, op_id: int) -> str:
+    start = html.rindex("<article", 0, html.index(f'id="op-{op_id}"'))
+    return html[start : html.index("</article>", start)]
+
+
+def test_a_decision_made_after_the_page_was_seen_shows_on_the_next_view(client, shared, alice):
+    first = client.get(shared.url).content.decode()
+    assert 'value="approved"' in _card(first, shared.brakes.pk)
+    decision_append(
+        operation=shared.brakes, status="declined", source="on_behalf", recorded_by=alice
+    )
+    again = client.get(shared.url).content.decode()
+    card = _card(again, shared.brakes.pk)
+    assert "Declined" in card and 'value="approved"' not in card
+
+
+def test_the_same_estimate_renders_each_card_once(client, shared):
+    client.get(shared.url)
+    cards = len(OPERATION_CARDS)
+    assert cards >= 3
+    client.get(shared.url)
+    assert len(OPERATION_CARDS) == cards
+
+
+def test_english_cards_are_not_shown_on_the_spanish_page(client, shared):
+    client.get(shared.url)
+    shared.primary.language = "es"
+    shared.primary.save()
+    spanish = client.get(shared.url).content.decode()
+    card = _card(spanish, shared.brakes.pk)
+    assert "Aprobar" in card and "Approve" not in card
+
+
+def test_a_refused_answer_marks_only_its_card_and_the_next_view_is_clean(client, shared):
+    client.get(shared.url)
+    page = client.get(shared.url).content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    version = page.split('name="version" value="')[1].split('"')[0]
+    refused = client.post(
+        shared.url,
+        {"csrfmiddlewaretoken": token, "version": version, f"op-{shared.brakes.pk}": "maybe"},
+    )
+    assert refused.status_code == 422
+    assert "op-invalid" in _card(refused.content.decode(), shared.brakes.pk)
+    clean = client.get(shared.url).content.decode()
+    assert "op-invalid" not in clean
