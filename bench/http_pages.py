@@ -115,6 +115,11 @@ def _measure(port: int, pages: dict, *, seconds: float, rounds: int) -> dict:
         page_rps = statistics.median(r["rps"] for r in runs["page"])
         base_rps = statistics.median(r["rps"] for r in runs["baseline"])
         floor_rps = statistics.median(r["rps"] for r in runs["floor"])
+        if not (page_rps and base_rps and floor_rps):
+            raise RuntimeError(
+                f"{name}: a wrk run of {seconds:g} s got no answer (page {page_rps}, baseline "
+                f"{base_rps}, floor {floor_rps} req/s); run longer (--duration)"
+            )
         page_p99 = statistics.median(r["p99_ms"] for r in runs["page"])
         base_p99 = statistics.median(r["p99_ms"] for r in runs["baseline"])
         figures[name] = {
@@ -179,12 +184,12 @@ def _one_database(database_url: str | None, *, seconds: float, rounds: int) -> d
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1 s runs, one round")
+    parser.add_argument("--quick", action="store_true", help="2 s runs, one round")
     parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
     parser.add_argument("--duration", type=int, default=None, help="seconds per wrk run (whole)")
     parser.add_argument("--rounds", type=int, default=None)
     args = parser.parse_args(argv)
-    seconds = args.duration or (1 if args.quick else 10)
+    seconds = args.duration or (2 if args.quick else 10)
     rounds = args.rounds or (1 if args.quick else 3)
     if shutil.which("wrk") is None:
         raise SystemExit("bench/http_pages.py needs wrk: apt-get install wrk")
