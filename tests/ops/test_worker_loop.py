@@ -13,14 +13,14 @@ from collections.abc import Callable
 
 import pytest
 from django.db import InterfaceError, OperationalError
-from django_tasks_db.management.commands import db_worker
-from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
+from django_tasks_db.models import DBTaskResult
 
+from signoff.ops import task_batches
 from signoff.ops.management.commands import signoff_worker
 from signoff.ops.management.commands.signoff_worker import DatabaseOutage, DeliveryWorker
 from signoff.sharing.delivery import message_enqueue
 from signoff.sharing.health import HEARTBEAT_SECONDS
-from signoff.sharing.models import Message, WorkerHeartbeat
+from signoff.sharing.models import WorkerHeartbeat
 from tests.factories import MessageFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,10 +77,10 @@ class Database:
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
     clock = Clock()
-    monkeypatch.setattr(db_worker, "time", clock.as_module(clock.polls))
+    monkeypatch.setattr(task_batches, "time", clock.as_module(clock.polls))
     monkeypatch.setattr(signoff_worker, "time", clock.as_module(clock.backoffs))
     # The test's own transaction holds its connection: nothing may close it.
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(task_batches, "close_old_connections", lambda: None)
     monkeypatch.setattr(signoff_worker, "_close_connections", lambda: None)
     return clock
 
@@ -94,14 +94,14 @@ def database(monkeypatch, clock) -> Database:
         database._real_heartbeat(**kwargs)
         database.heartbeats.append(clock.now)
 
-    real_get_locked = DBTaskResultQuerySet.get_locked
+    real_claim = task_batches.tasks_claim
 
-    def get_locked(queryset):
+    def tasks_claim(*args, **kwargs):
         database.check()
-        return real_get_locked(queryset)
+        return real_claim(*args, **kwargs)
 
     monkeypatch.setattr(signoff_worker, "heartbeat_record", heartbeat)
-    monkeypatch.setattr(DBTaskResultQuerySet, "get_locked", get_locked)
+    monkeypatch.setattr(task_batches, "tasks_claim", tasks_claim)
     return database
 
 
@@ -201,12 +201,11 @@ def test_a_database_error_recording_a_tasks_result_does_not_end_the_worker(
     message = MessageFactory(channel="sms")
     message_enqueue(message.pk)
 
-    def lost(self, *args, **kwargs):
+    def lost(*args, **kwargs):
         raise InterfaceError("connection already closed")
 
-    # Both of run_task's own writes fail, as they do when the server goes away mid-task.
-    monkeypatch.setattr(DBTaskResult, "set_successful", lost)
-    monkeypatch.setattr(DBTaskResult, "set_failed", lost)
+    # The server goes away between the send and the transaction that records its result.
+    monkeypatch.setattr(task_batches, "message_result_record", lost)
     worker = _worker()
 
     def script(now: float) -> None:
@@ -218,8 +217,12 @@ def test_a_database_error_recording_a_tasks_result_does_not_end_the_worker(
     (down,) = _lines(caplog, "the database is unavailable")
     assert "(connection already closed)" in down
     assert len(_lines(caplog, "the database is back")) == 1
-    # The message row, not the task, is the truth: it went out.
-    assert Message.objects.get(pk=message.pk).status == "sent"
+    assert clock.polls, "the loop never ran again"
+    # The message row, not the task, is the truth: it stays the worker's until its lease runs
+    # out, and then the sweeper queues it again.
+    message.refresh_from_db()
+    assert message.status == "sending" and message.lease_until is not None
+    assert DBTaskResult.objects.get().status == "RUNNING"
 
 
 def test_sigterm_while_waiting_for_the_database_exits_at_once_with_0(clock, database):

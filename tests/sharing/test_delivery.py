@@ -331,3 +331,27 @@ def test_two_workers_racing_for_one_message_send_it_once(monkeypatch):
     results = [out[0] for _, out in runs]
     assert sorted(results, key=str) == ["sent", "skipped"], results
     assert sends == [message.pk]
+
+
+def test_a_claim_takes_only_the_due_messages_of_those_asked_for():
+    due, sent, later, other = (MessageFactory() for _ in range(4))
+    Message.objects.filter(pk=sent.pk).update(status="sent")
+    Message.objects.filter(pk=later.pk).update(
+        status="retry", attempts=1, next_attempt_at=timezone.now() + timedelta(minutes=5)
+    )
+    claimed = delivery.messages_claim([due.pk, sent.pk, later.pk])
+    assert [m.pk for m in claimed] == [due.pk]
+    assert (claimed[0].status, claimed[0].attempts) == ("sending", 1)
+    rows = dict(Message.objects.values_list("pk", "status"))
+    assert rows == {due.pk: "sending", sent.pk: "sent", later.pk: "retry", other.pk: "queued"}
+    assert statuses(due) == ["sending"] and statuses(later) == []
+
+
+def test_a_released_message_is_as_it_was_before_its_claim_and_due_at_once():
+    message = MessageFactory()
+    (claimed,) = delivery.messages_claim([message.pk])
+    delivery.messages_release([claimed])
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.lease_until) == ("queued", 0, None)
+    assert statuses(message) == ["sending", "queued"]
+    assert [m.pk for m in delivery.messages_claim([message.pk])] == [message.pk]

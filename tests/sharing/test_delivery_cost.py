@@ -1,8 +1,10 @@
-"""What delivering costs: one PDF per share whatever its size, two write transactions a message."""
+"""What delivering costs: one PDF per share whatever its size, at most two write transactions
+a message (fewer when the worker claims several at once)."""
 
 import re
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import connection
 
 from signoff.documents import render
@@ -55,6 +57,35 @@ def test_a_share_to_fifty_contacts_renders_its_pdf_once(
     attached = {part.get_content() for m in smtp_sink.messages for part in m.iter_attachments()}
     assert len(smtp_sink.messages) == 50 and len(attached) == 1
     assert next(iter(attached)).startswith(b"%PDF")
+
+
+def test_the_emails_of_one_share_attach_the_stored_pdf_read_once(
+    shop, alice, smtp_sink, renders, monkeypatch, django_capture_on_commit_callbacks
+):
+    reads = []
+    real = render.estimate_pdf_stored
+
+    def counted(**kwargs):
+        reads.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(render, "estimate_pdf_stored", counted)
+    est = estimate_for(shop)
+    with django_capture_on_commit_callbacks(execute=True):
+        share_create(
+            actor=actor_for(user=alice, shop_id=shop.pk),
+            ro_id=est.ro.pk,
+            kind="request_approval",
+            recipients=[Recipient(c.pk, ["email"]) for c in (est.primary, est.spouse)],
+        )
+    assert run_queued_tasks() == 2
+    assert len(reads) == 1 and len(renders) == 1
+    [name] = default_storage.listdir("estimates")[1]
+    stored = default_storage.open(f"estimates/{name}").read()
+    for sent in smtp_sink.messages:
+        [part] = sent.iter_attachments()
+        assert part.get_content() == stored
+        assert part.get_filename() == f"estimate-RO-{est.ro.number}-v1.pdf"
 
 
 def _share(est, alice, **options):
@@ -128,15 +159,20 @@ def test_delivering_a_text_takes_two_write_transactions(twilio_standin):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_whole_task_adds_only_the_queues_own_two_transactions(twilio_standin):
-    """django-tasks-db claims the task and records its result in transactions of its own; the
-    message's claim, send and result stay at two."""
-    message = MessageFactory(
+def test_the_worker_claims_a_batch_in_one_transaction_and_records_each_message_in_one(
+    twilio_standin,
+):
+    """The worker claims the tasks and their messages together, and records each message's
+    result with its task's: five texts take six write transactions, fewer than two each."""
+    first = MessageFactory(
         channel="sms", share__version__repair_order__shop__sms_sender="+15035550100"
     )
-    message_enqueue(message.pk)
+    rest = [MessageFactory(channel="sms", share=first.share) for _ in range(4)]
+    for message in [first, *rest]:
+        message_enqueue(message.pk)
     counter = WriteTransactions()
     with connection.execute_wrapper(counter):
-        assert run_queued_tasks() == 1
-    assert counter.count == 4
-    assert Message.objects.get(pk=message.pk).status == "sent"
+        assert run_queued_tasks() == 5
+    assert counter.count == 1 + 5
+    assert set(Message.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(twilio_standin.messages) == 5

@@ -116,6 +116,11 @@ class TwilioStandIn:
 
 def _handler_for(standin: TwilioStandIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        # Keeps the connection open between requests, as api.twilio.com does; without Nagle's
+        # algorithm, so the body written after the headers is not held back for an ACK.
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}

@@ -5,23 +5,27 @@ from __future__ import annotations
 from contextlib import contextmanager
 from unittest import mock
 
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+
+from signoff.ops.task_batches import BatchWorker
 
 
 @contextmanager
 def connections_kept_open():
     """The worker closes "old" connections between tasks; inside a test's transaction that
     would end the test's connection (on PostgreSQL). Django's test client skips it likewise."""
-    with mock.patch(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    with (
+        mock.patch("signoff.ops.task_batches.close_old_connections", lambda: None),
+        mock.patch(
+            "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+        ),
     ):
         yield
 
 
 def run_queued_tasks() -> int:
     """Run every task that is due, then return how many ran. A task that raised fails the test."""
-    worker = Worker(
+    worker = BatchWorker(
         queue_names=["*"],
         interval=0,
         batch=True,

@@ -2,20 +2,23 @@
 
 The `Message` row is the truth, not the task: a django-tasks-db task that raises stays FAILED
 and one whose worker was killed stays RUNNING forever. Every status change is a conditional
-UPDATE (so two workers never both own a message) recorded as a MESSAGE_STATUS event in the
-same transaction. Delivering a message writes twice: the claim, and the result.
+UPDATE, or an UPDATE of rows locked as they were read (the claim), so two workers never both
+own a message, and is recorded as a MESSAGE_STATUS event in the same transaction. Delivering a
+message writes twice: the claim (which the worker makes for a batch of messages at once), and
+the result.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -62,18 +65,97 @@ def message_deliver(message_id: int) -> str:
     Returns "skipped" when the message is not due, already handled, or claimed elsewhere, so
     running the task twice sends once.
     """
-    message = _claim(message_id)
-    if message is None:
+    claimed = messages_claim([message_id])
+    if not claimed:
         return "skipped"
+    (message,) = claimed
+    return message_result_record(message, message_send(message))
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    """What one send came to: the provider's id, or the reason it did not go out."""
+
+    provider_id: str = ""
+    error: str = ""
+    permanent: bool = False
+
+
+def messages_claim(message_ids: Iterable[int]) -> list[Message]:
+    """Take those of these messages that are due, each with a lease, in one transaction; return
+    them, ready to send (the others are not due, already handled, or another worker's).
+
+    The rows are locked while they are read, so the one UPDATE that moves them all to
+    `sending` changes exactly those read, and two workers never both take one. Run inside the
+    caller's transaction when there is one (the worker claims the tasks in the same one).
+    """
+    now = timezone.now()
+    lease_until = now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
+    with transaction.atomic(savepoint=False):
+        messages = list(
+            Message.objects.select_related(*_FOR_SENDING)
+            # The version's snapshot is the largest thing here; only a first PDF render needs it.
+            .defer("share__version__content")
+            .select_for_update(of=("self",))
+            .filter(_due(now), pk__in=list(message_ids))
+            # One order for every worker: two claims wait for each other, never deadlock.
+            .order_by("pk")
+        )
+        if not messages:
+            return []
+        Message.objects.filter(pk__in=[m.pk for m in messages]).update(
+            status=SENDING,
+            attempts=F("attempts") + 1,
+            lease_until=lease_until,
+            next_attempt_at=None,
+        )
+        Event.objects.bulk_create(
+            _event(_State.of(m), to=SENDING, attempts=m.attempts + 1) for m in messages
+        )
+    for message in messages:
+        message.status, message.attempts = SENDING, message.attempts + 1
+        message.lease_until, message.next_attempt_at = lease_until, None
+    return messages
+
+
+def message_send(message: Message) -> SendOutcome:
+    """Send a claimed message through its channel. Writes nothing: the result is recorded by
+    `message_result_record`, after the send, in a transaction of its own."""
     try:
-        provider_id = send(message)
+        return SendOutcome(provider_id=send(message))
     except DeliveryError as exc:
-        return _fail(message, exc.reason, permanent=exc.permanent)
+        return SendOutcome(error=exc.reason, permanent=exc.permanent)
     except Exception as exc:
         # A bug or an outage we did not foresee must not leave the row stuck in `sending`.
-        logger.exception("Delivering message %s failed unexpectedly", message_id)
-        return _fail(message, f"Unexpected error while sending: {type(exc).__name__}: {exc}")
-    return _mark_sent(message, provider_id)
+        logger.exception("Delivering message %s failed unexpectedly", message.pk)
+        return SendOutcome(error=f"Unexpected error while sending: {type(exc).__name__}: {exc}")
+
+
+def message_result_record(message: Message, outcome: SendOutcome) -> str:
+    """Record what sending a claimed message came to (sent, retry or failed), with its event,
+    in one transaction (the caller's, when there is one); return the message's status."""
+    with transaction.atomic(savepoint=False):
+        if outcome.error:
+            return _fail(message, outcome.error, permanent=outcome.permanent)
+        return _mark_sent(message, outcome.provider_id)
+
+
+def messages_release(messages: Sequence[Message]) -> None:
+    """Give back claimed messages that were not sent (the worker is stopping, or the batch
+    ran long): each returns to the status and attempt count it had, due at once."""
+    with transaction.atomic(savepoint=False):
+        for message in messages:
+            # Only a claim counts attempts, so a message with none before this one was queued.
+            _move(
+                message.pk,
+                when=Q(status=SENDING),
+                to=QUEUED if message.attempts == 1 else RETRY,
+                was=_State.of(message),
+                attempts=message.attempts - 1,
+                data={"released": True},
+                lease_until=None,
+                next_attempt_at=None,
+            )
 
 
 def message_sweep() -> list[int]:
@@ -157,45 +239,11 @@ def backoff_delay(attempt: int) -> timedelta:
     return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 
-def _claim(message_id: int) -> Message | None:
-    """Take a due message with a lease; None when it is not due or someone else took it.
-
-    What sending needs is read first, without a lock, and the claim is the conditional UPDATE
-    on the status and attempt count just read: a stale read only loses the race.
-    """
-    message = (
-        Message.objects.select_related(*_FOR_SENDING)
-        # The version's snapshot is the largest thing here; only a first PDF render needs it.
-        .defer("share__version__content")
-        .filter(pk=message_id)
-        .order_by()
-        .first()
-    )
-    now = timezone.now()
-    if message is None or message.status not in (QUEUED, RETRY):
-        return None
-    if message.next_attempt_at is not None and message.next_attempt_at > now:
-        return None
-    due = Q(status__in=[QUEUED, RETRY]) & (
+def _due(now: datetime) -> Q:
+    """Waiting for a send (new, or a retry whose time has come)."""
+    return Q(status__in=[QUEUED, RETRY]) & (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
-    lease_until = now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
-    if (
-        _move(
-            message_id,
-            when=due,
-            to=SENDING,
-            was=_State.of(message),
-            attempt=True,
-            lease_until=lease_until,
-            next_attempt_at=None,
-        )
-        is None
-    ):
-        return None
-    message.status, message.attempts = SENDING, message.attempts + 1
-    message.lease_until, message.next_attempt_at = lease_until, None
-    return message
 
 
 def _mark_sent(message: Message, provider_id: str) -> str:
@@ -247,6 +295,7 @@ def _fail(message: Message, reason: str, *, permanent: bool = False) -> str:
 class _State:
     """What a status change checks and records: the status and attempt count it moves from."""
 
+    message_id: int
     status: str
     attempts: int
     shop_id: int
@@ -256,7 +305,7 @@ class _State:
 
     @classmethod
     def of(cls, message: Message) -> _State:
-        return cls(**{name: getattr(message, name) for name in _STATUS_FIELDS})
+        return cls(message.pk, **{name: getattr(message, name) for name in _STATUS_FIELDS})
 
 
 def _move(
@@ -266,7 +315,7 @@ def _move(
     to: str,
     was: _State | None = None,
     data: dict | None = None,
-    attempt: bool = False,
+    attempts: int | None = None,
     **fields,
 ) -> str | None:
     """Change a message's status if `when` holds, and record the change as an event, in one
@@ -274,34 +323,42 @@ def _move(
 
     `was` is the message as the caller last read it (else its status is read here): the
     UPDATE only applies while the row still has that status and attempt count, so of two
-    racing workers only one changes it. `attempt` counts a new attempt (a claim).
+    racing workers only one changes it. `attempts` is the new attempt count, if it changes.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         if was is None:
             row = Message.objects.filter(when, pk=message_id).values(*_STATUS_FIELDS).first()
             if row is None:
                 return None
-            was = _State(**row)
-        attempts = was.attempts + 1 if attempt else was.attempts
+            was = _State(message_id, **row)
+        if attempts is None:
+            attempts = was.attempts
         mine = Message.objects.filter(when, pk=message_id, status=was.status, attempts=was.attempts)
         if not mine.update(status=to, attempts=attempts, **fields):
             return None
         error = fields.get("last_error", was.last_error)
-        Event.objects.create(
-            shop_id=was.shop_id,
-            repair_order_id=was.repair_order_id,
-            kind=EventKind.MESSAGE_STATUS,
-            message_id=message_id,
-            data={
-                "channel": was.channel,
-                "status": to,
-                "previous": was.status,
-                "attempt": attempts,
-                **({"error": error} if to in (RETRY, FAILED, UNDELIVERED) else {}),
-                **(data or {}),
-            },
-        )
+        _event(was, to=to, attempts=attempts, error=error, data=data).save()
     return was.status
+
+
+def _event(
+    was: _State, *, to: str, attempts: int, error: str = "", data: dict | None = None
+) -> Event:
+    """The MESSAGE_STATUS event of one status change, not saved yet."""
+    return Event(
+        shop_id=was.shop_id,
+        repair_order_id=was.repair_order_id,
+        kind=EventKind.MESSAGE_STATUS,
+        message_id=was.message_id,
+        data={
+            "channel": was.channel,
+            "status": to,
+            "previous": was.status,
+            "attempt": attempts,
+            **({"error": error} if to in (RETRY, FAILED, UNDELIVERED) else {}),
+            **(data or {}),
+        },
+    )
 
 
 def _enqueue(message_id: int, *, run_after: datetime | None = None) -> None:

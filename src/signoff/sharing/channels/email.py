@@ -1,7 +1,8 @@
 """Email delivery: one message per contact, text and HTML parts, the estimate PDF attached.
 
 A worker keeps its connection to the mail server open from one message to the next, so a share
-to many contacts costs one TLS handshake and login, not one per message.
+to many contacts costs one TLS handshake and login, not one per message, and keeps the PDF
+parts of the last few shares it sent, so it reads and encodes each PDF once, not once per email.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ import contextlib
 import smtplib
 import threading
 import time
+from collections import OrderedDict
+from email import encoders
+from email.mime.base import MIMEBase
 from email.utils import formataddr, make_msgid, parseaddr
 
 from django.conf import settings
@@ -117,7 +121,7 @@ def build_email(message: Message) -> EmailMultiAlternatives:
     if message.body_html:
         email.attach_alternative(_html_body(message), "text/html")
     if message.share_id:
-        email.attach(attachment_filename(message), _estimate_pdf(message), "application/pdf")
+        email.attach(_estimate_pdf_part(message))
     return email
 
 
@@ -126,17 +130,36 @@ def attachment_filename(message: Message) -> str:
     return f"estimate-RO-{message.repair_order.number}-v{message.share.version.number}.pdf"
 
 
-def _estimate_pdf(message: Message) -> bytes:
-    from signoff.documents.render import estimate_pdf_stored
+# PDF parts kept per process, by the PDF's storage name (the hash of what it is made of) and the
+# name it is attached under: enough for the shares a worker has in hand at once.
+PDF_PARTS_KEPT = 8
+_pdf_parts: OrderedDict[tuple[str, str], MIMEBase] = OrderedDict()
+_pdf_parts_lock = threading.Lock()
+
+
+def _estimate_pdf_part(message: Message) -> MIMEBase:
+    """The estimate PDF as a base64 MIME part, read from storage (rendered there once per
+    version and options) the first time and reused for the other emails of the share."""
+    from signoff.documents.render import estimate_pdf_name, estimate_pdf_stored
 
     share = message.share
-    # Rendered once per version and options, then read back for every other recipient.
-    return estimate_pdf_stored(
-        version=share.version,
-        sections=share.sections,
-        include_etr=share.include_etr,
-        notes=share.notes,
-    )
+    options = {"sections": share.sections, "include_etr": share.include_etr, "notes": share.notes}
+    filename = attachment_filename(message)
+    key = (estimate_pdf_name(version=share.version, **options), filename)
+    with _pdf_parts_lock:
+        if key in _pdf_parts:
+            _pdf_parts.move_to_end(key)
+            return _pdf_parts[key]
+    # Generating an email reads its parts and never changes them, so one can go in many.
+    part = MIMEBase("application", "pdf")
+    part.set_payload(estimate_pdf_stored(version=share.version, **options))
+    encoders.encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    with _pdf_parts_lock:
+        _pdf_parts[key] = part
+        while len(_pdf_parts) > PDF_PARTS_KEPT:
+            _pdf_parts.popitem(last=False)
+    return part
 
 
 def _cc_line(message: Message) -> str:

@@ -1,10 +1,11 @@
-"""`signoff worker`: run queued tasks (django-tasks-db's worker) and the outbox sweeper.
+"""`signoff worker`: run queued tasks (django-tasks-db's queue, several tasks per claim) and
+the outbox sweeper.
 
-The worker outlives its database. django-tasks-db's `Worker.run` ends at the first database
-error that is not "database is locked"; `DeliveryWorker.run` runs it again once the database
-answers, so a restarted PostgreSQL or a moved SQLite file is an outage the worker waits out,
-not the end of the process. It logs one line when an outage starts and one when it ends.
-"""
+The worker outlives its database. Its task loop (`ops.task_batches.BatchWorker`) ends at the
+first database error that is not "database is locked"; `DeliveryWorker.run` runs it again once
+the database answers, so a restarted PostgreSQL or a moved SQLite file is an outage the worker
+waits out, not the end of the process. It logs one line when an outage starts and one when it
+ends."""
 
 from __future__ import annotations
 
@@ -24,13 +25,14 @@ from django.db import (
 )
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
-from django_tasks_db.management.commands.db_worker import Worker, valid_interval
+from django_tasks_db.management.commands.db_worker import valid_interval, valid_max_tasks
 from django_tasks_db.models import DBTaskResult
 
 from signoff.api.idempotency import idempotency_records_purge
 from signoff.core.formatting import duration
 from signoff.core.health import first_line
 from signoff.core.ratelimit import rate_counters_purge
+from signoff.ops.task_batches import CLAIM_SIZE, BatchWorker
 from signoff.sharing.delivery import message_sweep
 from signoff.sharing.health import HEARTBEAT_SECONDS, heartbeat_record, heartbeats_prune
 
@@ -80,11 +82,12 @@ class DatabaseOutage:
         )
 
 
-class DeliveryWorker(Worker):
-    """django-tasks-db's worker loop, run again after database outages, reporting in as it goes.
+class DeliveryWorker(BatchWorker):
+    """The batch worker's loop, run again after database outages, reporting in as it goes.
 
-    Signals are django-tasks-db's: SIGTERM or Ctrl-C while a task runs lets it finish; at any
-    other moment (waiting for work, or for the database) the process exits at once with 0.
+    Signals are django-tasks-db's: SIGTERM or Ctrl-C while a batch runs lets the task in hand
+    finish and gives the rest back; at any other moment (waiting for work, or for the
+    database) the process exits at once with 0.
     """
 
     def __init__(self, *, outage: DatabaseOutage, **options) -> None:
@@ -94,9 +97,9 @@ class DeliveryWorker(Worker):
         self._delay = outage.first_delay
         self._next_report = 0.0
 
-    # `Worker.run` reads `interval` once at start and then just before each sleep between polls
-    # of an empty queue: that is where an idle worker reports in. A busy one reports in after
-    # its tasks (`run_task`).
+    # `BatchWorker.run` reads `interval` once at start and then just before each sleep between
+    # polls of an empty queue: that is where an idle worker reports in. A busy one reports in
+    # after its tasks (`after_task`).
     @property
     def interval(self) -> float:
         self._report_in()
@@ -115,15 +118,14 @@ class DeliveryWorker(Worker):
                 super().run()
                 return  # --max-tasks reached, or stopped by a signal after a task
             except DATABASE_ERRORS as exc:
-                # From the claim, a heartbeat, or a task's own set_successful/set_failed.
+                # From the claim, a heartbeat, or recording a task's result.
                 self.outage.begin(exc)
             starting = False
             # After an outage the loop starts again at once, not after a random delay.
             self.startup_delay = False
             self._wait_for_database()
 
-    def run_task(self, db_task_result: DBTaskResult) -> None:
-        super().run_task(db_task_result)
+    def after_task(self) -> None:
         self._report_in()
 
     def _report_in(self) -> None:
@@ -186,6 +188,13 @@ class Command(DbWorkerCommand):
             default=30.0,
             help="The longest wait between tries to reach the database (default: %(default)s).",
         )
+        parser.add_argument(
+            "--claim-size",
+            type=valid_max_tasks,
+            default=CLAIM_SIZE,
+            help="Tasks (and the messages they send) claimed in one transaction "
+            "(default: %(default)s).",
+        )
         # Reloading forks a child worker; the sweeper thread would stay behind in the parent.
         parser.set_defaults(reload=False)
 
@@ -195,14 +204,9 @@ class Command(DbWorkerCommand):
         sweep_interval: float,
         reconnect_delay: float,
         reconnect_max_delay: float,
+        claim_size: int,
         **options,
     ) -> None:
-        if options["batch"]:
-            # One pass (scripts, tests): sweep first so recovered messages run in this pass.
-            # A database error ends it, as it should end a script.
-            message_sweep()
-            super().handle(*args, **options)
-            return
         if options["reload"]:
             raise CommandError("signoff worker does not reload on code changes; restart it.")
         queue_names = options["queue_name"].split(",")
@@ -210,20 +214,28 @@ class Command(DbWorkerCommand):
         if excluded and "*" not in queue_names:
             raise CommandError("--exclude-queues can only be used with --queue-name=*")
         self.configure_logging(options["verbosity"])
+        loop = {
+            "queue_names": queue_names,
+            "interval": options["interval"],
+            "backend_name": options["backend_name"],
+            "startup_delay": options["startup_delay"],
+            "max_tasks": options["max_tasks"],
+            "worker_id": options["worker_id"],
+            "excluded_queue_names": excluded,
+            "claim_size": claim_size,
+        }
+        if options["batch"]:
+            # One pass (scripts, tests): sweep first so recovered messages run in this pass.
+            # A database error ends it, as it should end a script.
+            message_sweep()
+            worker = BatchWorker(batch=True, **loop)
+            worker.configure_signals()
+            worker.run()
+            return
         outage = DatabaseOutage(
             first_delay=reconnect_delay, max_delay=max(reconnect_max_delay, reconnect_delay)
         )
-        worker = DeliveryWorker(
-            outage=outage,
-            queue_names=queue_names,
-            interval=options["interval"],
-            batch=False,
-            backend_name=options["backend_name"],
-            startup_delay=options["startup_delay"],
-            max_tasks=options["max_tasks"],
-            worker_id=options["worker_id"],
-            excluded_queue_names=excluded,
-        )
+        worker = DeliveryWorker(outage=outage, batch=False, **loop)
         stop = threading.Event()
         sweeper = threading.Thread(
             target=_sweep_until,

@@ -1,0 +1,222 @@
+"""The worker's batch claim: several tasks and their messages in one transaction, never one
+task to two workers, and nothing claimed lost or sent twice when the batch stops early."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections import Counter
+from contextlib import contextmanager
+from datetime import timedelta
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from signoff.approvals.models import Event, EventKind
+from signoff.ops import task_batches
+from signoff.ops.task_batches import BatchWorker
+from signoff.sharing import delivery
+from signoff.sharing.delivery import message_enqueue
+from signoff.sharing.models import Message
+from tests.factories import MessageFactory
+from tests.support.threads import in_thread
+from tests.support.worker import connections_kept_open, run_queued_tasks
+
+pytestmark = pytest.mark.django_db
+
+
+def _worker(*, claim_size: int = 20, worker_id: str = "batch-test") -> BatchWorker:
+    return BatchWorker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+        claim_size=claim_size,
+    )
+
+
+def _queued_texts(count: int) -> list[Message]:
+    first = MessageFactory(
+        channel="sms", share__version__repair_order__shop__sms_sender="+15035550100"
+    )
+    rest = [
+        MessageFactory(channel="sms", share=first.share, contact=first.contact, link=first.link)
+        for _ in range(count - 1)
+    ]
+    for message in [first, *rest]:
+        message_enqueue(message.pk)
+    return [first, *rest]
+
+
+@contextmanager
+def keep_signal_handlers():
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+def _callback_code(form: dict[str, str]) -> str:
+    return parse_qs(urlparse(form["StatusCallback"]).query)["m"][0]
+
+
+def _statuses(message: Message) -> list[str]:
+    events = Event.objects.filter(message=message, kind=EventKind.MESSAGE_STATUS).order_by("id")
+    return [e.data["status"] for e in events]
+
+
+def test_one_claim_takes_up_to_claim_size_tasks_and_their_messages(twilio_standin):
+    messages = _queued_texts(5)
+    batch = _worker(claim_size=3)._claim()
+    assert len(batch.tasks) == 3
+    assert {t.status for t in DBTaskResult.objects.filter(pk__in=[t.pk for t in batch.tasks])} == {
+        "RUNNING"
+    }
+    claimed = Message.objects.filter(status="sending").values_list("pk", flat=True)
+    assert sorted(claimed) == sorted(m.pk for m in batch.messages.values())
+    assert len(claimed) == 3 and Message.objects.filter(status="queued").count() == 2
+    assert run_queued_tasks() == 2  # the other worker takes what is left
+    assert len(twilio_standin.messages) == 2  # the first batch was never run here
+    assert {m.pk for m in messages} - set(claimed) == set(
+        Message.objects.filter(status="sent").values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_second_worker_claiming_while_the_first_holds_its_batch_takes_other_tasks():
+    _queued_texts(30)
+    holding, release = threading.Event(), threading.Event()
+
+    def first_worker():
+        with transaction.atomic():
+            batch = _worker(worker_id="first")._claim()
+            holding.set()
+            release.wait(timeout=30)
+        return batch
+
+    thread, out = in_thread(None, first_worker)
+    assert holding.wait(timeout=30)
+    # SKIP LOCKED: no waiting for the first worker's transaction, and none of its tasks.
+    second = _worker(worker_id="second")._claim()
+    release.set()
+    thread.join(timeout=30)
+    (first,) = out
+    assert len(first.tasks) == 20 and len(second.tasks) == 10
+    assert not {t.pk for t in first.tasks} & {t.pk for t in second.tasks}
+    assert not set(first.messages.values()) & set(second.messages.values())
+    assert Message.objects.filter(status="sending").count() == 30
+    workers = Counter(w for t in DBTaskResult.objects.all() for w in t.worker_ids)
+    assert workers == {"first": 20, "second": 10}
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_emptying_one_queue_together_send_each_message_once(twilio_standin):
+    messages = _queued_texts(60)
+    start = threading.Barrier(2)
+
+    def work(name: str):
+        def run() -> int:
+            start.wait(timeout=30)
+            worker = _worker(claim_size=7, worker_id=name)
+            worker.run()
+            return worker._run_tasks
+
+        return run
+
+    runs = [in_thread(None, work(name)) for name in ("first", "second")]
+    for thread, _ in runs:
+        thread.join(timeout=60)
+    ran = [out[0] for _, out in runs]
+    assert sum(ran) == 60, ran
+    sends = Counter(_callback_code(form) for form in twilio_standin.messages)
+    assert sends == Counter({m.callback_code: 1 for m in messages})
+    assert set(Message.objects.values_list("status", "attempts")) == {("sent", 1)}
+    assert all(_statuses(m) == ["sending", "sent"] for m in messages)
+
+
+def test_a_worker_stopped_mid_batch_gives_back_the_messages_it_had_not_sent(
+    twilio_standin, monkeypatch
+):
+    messages = _queued_texts(4)
+    worker = _worker()
+    real_send = task_batches.message_send
+
+    def sigterm_during_send(message):
+        worker.shutdown(signal.SIGTERM, None)  # what the signal handler calls
+        return real_send(message)
+
+    monkeypatch.setattr(task_batches, "message_send", sigterm_during_send)
+    with connections_kept_open(), keep_signal_handlers():
+        worker.configure_signals()
+        worker.run()  # returns: no SystemExit while a batch is in hand
+    assert len(twilio_standin.messages) == 1
+    sent, *rest = sorted(messages, key=lambda m: m.pk)
+    for message in rest:
+        message.refresh_from_db()
+        # As it was before the claim: queued, no attempt counted, due at once.
+        assert (message.status, message.attempts, message.lease_until) == ("queued", 0, None)
+        assert _statuses(message) == ["sending", "queued"]
+    assert DBTaskResult.objects.filter(status="READY").count() == 3
+
+    monkeypatch.setattr(task_batches, "message_send", real_send)
+    assert run_queued_tasks() == 3
+    assert len(twilio_standin.messages) == 4
+    assert Counter(Message.objects.values_list("status", "attempts")) == {("sent", 1): 4}
+
+
+class _Later:
+    """django.utils.timezone for task_batches only, its clock moved on after the first send."""
+
+    def __init__(self) -> None:
+        self.ahead = timedelta(0)
+
+    def now(self):
+        return timezone.now() + self.ahead
+
+
+def test_messages_a_batch_reaches_after_half_their_lease_go_back_instead_of_out(
+    twilio_standin, monkeypatch, settings
+):
+    settings.DELIVERY_LEASE_SECONDS = 120
+    _queued_texts(3)
+    later = _Later()
+    real_send = task_batches.message_send
+
+    def slow_send(message):
+        result = real_send(message)
+        later.ahead = timedelta(seconds=61)  # the send took most of a minute
+        return result
+
+    monkeypatch.setattr(task_batches, "timezone", later)
+    monkeypatch.setattr(task_batches, "message_send", slow_send)
+    worker = _worker()
+    batch = worker._claim()
+    with connections_kept_open():
+        worker._run_batch(batch)
+    # The sweeper could have taken the others back while they were sent: none went out here.
+    assert len(twilio_standin.messages) == 1
+    assert Counter(Message.objects.values_list("status", flat=True)) == {"sent": 1, "queued": 2}
+    assert DBTaskResult.objects.filter(status="READY").count() == 2
+
+
+def test_a_message_claimed_by_someone_else_meanwhile_finishes_its_task_in_the_claim(
+    twilio_standin,
+):
+    (message,) = _queued_texts(1)
+    assert delivery.message_deliver(message.pk) == "sent"  # sent outside the queue
+    batch = _worker()._claim()
+    assert batch.messages == {} and len(batch.skipped) == 1
+    (task,) = DBTaskResult.objects.all()
+    assert (task.status, task.return_value) == ("SUCCESSFUL", "skipped")
+    assert len(twilio_standin.messages) == 1
