@@ -1,6 +1,7 @@
 """Time repair-order search, and the staff RO page, on a big database against a small one.
 
 Run: .venv/bin/python bench/search.py [--quick] [--postgres] [--ros N] [--samples 60]
+                                       [--keep | --database-url URL]
 SQLite (a file of its own): 100,000 ROs with 1,000,000 operations (`--quick`: 10,000). With
 `--postgres` it starts a throwaway PostgreSQL server (tests/support/postgres.py) and loads
 1,000,000 ROs and 10,000,000 operations with COPY. One shop holds them all (the worst case for
@@ -13,12 +14,18 @@ bounded count and the first 25 rows), then the staff RO page (20 operations) on 
 database and on a small one, and their ratio. Targets: p50 <= 15 ms at 1M ROs on PostgreSQL,
 the RO page within 1.2x of the small database. It prints figures and asserts none; `main()`
 returns them.
+
+Loading 1,000,000 ROs takes minutes. To time again without loading again, `--postgres --keep`
+leaves its server running and prints its URL, and `--database-url URL` times that database:
+it migrates it (a new index is built on the loaded rows), loads it only if it holds no ROs,
+and measures the RO page against a database `small` beside it on the same server.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import secrets
 import statistics
 import sys
 import tempfile
@@ -90,6 +97,7 @@ TRADES = ["Logistics", "Plumbing", "Fleet Services", "Landscaping", "Electric", 
 VIN_CHARS = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
 WAYS = ("number", "vin", "vin ending", "unit number", "name", "free text")
 PAGE_TURN = 5  # RO page requests on one database before switching to the other
+PAGE_RO_NUMBER = 9_000_000  # the RO page's RO, numbered past the loaded ones
 
 
 def surname(i: int) -> str:
@@ -295,13 +303,19 @@ def page_setup(shop_id: int | None):
     from tests.factories import MembershipFactory
 
     from bench.ro_page import OPERATIONS, _build
+    from signoff.orders.models import RepairOrder
     from signoff.shops.models import Shop
 
+    # Names of their own: a reused database holds the users and shops of the runs before.
+    tag = secrets.token_hex(4)
+    owner = {"role": "owner", "user__username": f"bench-owner-{tag}"}
     if shop_id is None:
-        member = MembershipFactory(role="owner")
+        member = MembershipFactory(**owner, shop__slug=f"bench-small-{tag}")
     else:
-        member = MembershipFactory(role="owner", shop=Shop.objects.get(pk=shop_id))
-    ro = _build(member.shop, member.user, OPERATIONS, number=9_000_000)
+        member = MembershipFactory(**owner, shop=Shop.objects.get(pk=shop_id))
+    # Past the loaded numbers; on a reused database, past the RO pages of the runs before.
+    taken = RepairOrder.objects.filter(shop=member.shop, number__gte=PAGE_RO_NUMBER).count()
+    ro = _build(member.shop, member.user, OPERATIONS, number=PAGE_RO_NUMBER + taken)
     client = Client()
     client.force_login(member.user)
     return client, f"/ros/{ro.pk}/", member
@@ -333,10 +347,29 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--ros", type=int, help="how many ROs to load")
     parser.add_argument("--samples", type=int, default=60, help="queries timed per way")
     parser.add_argument("--runs", type=int, default=30, help="requests timed per RO page")
+    reuse = parser.add_mutually_exclusive_group()
+    reuse.add_argument(
+        "--keep", action="store_true", help="with --postgres, leave the server running after"
+    )
+    reuse.add_argument(
+        "--database-url", help="a PostgreSQL database to time (and load if empty), kept after"
+    )
     args = parser.parse_args(argv)
-    ros = args.ros or (10_000 if args.quick else 1_000_000 if args.postgres else 100_000)
+    postgres = args.postgres or bool(args.database_url)
+    ros = args.ros or (10_000 if args.quick else 1_000_000 if postgres else 100_000)
     sizes = Sizes(ros)
     with tempfile.TemporaryDirectory(prefix="signoff-bench-") as folder:
+        if args.database_url:
+            small = args.database_url.rsplit("/", 1)[0] + "/small"
+            _create_database(args.database_url, "small")
+            return _run(sizes, args, args.database_url, small, postgres=True)
+        if args.keep:
+            from tests.support.postgres import PostgresServer
+
+            pg = PostgresServer().init()  # not stopped: the caller reuses it
+            _create_database(pg.url, "small")
+            print(f"  kept: --database-url {pg.url} (stop: pg_ctl -D {pg.folder}/data stop)")
+            return _run(sizes, args, pg.url, pg.url_for("small"), postgres=True)
         if args.postgres:
             from tests.support.postgres import PostgresServer
 
@@ -351,15 +384,22 @@ def main(argv: list[str] | None = None) -> dict:
         )
 
 
+def _create_database(url: str, name: str) -> None:
+    """Database `name` on the server of `url`, unless it is there already."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not found:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
 class pg_database:  # noqa: N801 (a context manager read like a function)
     def __init__(self, pg, name: str):
         self.pg, self.name = pg, name
 
     def __enter__(self):
-        import psycopg
-
-        with psycopg.connect(self.pg.url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{self.name}"')
+        _create_database(self.pg.url, self.name)
 
     def __exit__(self, *exc):
         pass  # the server and its folder go away with PostgresServer
@@ -379,13 +419,21 @@ def _run(sizes: Sizes, args, big_url: str, small_url: str, *, postgres: bool) ->
     _prepare(big_url, postgres)
     from tests.factories import ShopFactory
 
+    from signoff.orders.models import RepairOrder
     from signoff.shops.access import actor_for
 
-    shop = ShopFactory(name="Big Shop")
-    load = load_postgres if postgres else load_sqlite
-    load_seconds = _phase("load", lambda: load(shop.pk, sizes))
-    big_client, big_url_path, member = page_setup(shop.pk)
-    actor = actor_for(user=member.user, shop_id=shop.pk)
+    loaded = RepairOrder.objects.values_list("shop_id", flat=True).first()  # a reused database
+    if loaded is None:
+        shop_id = ShopFactory(name="Big Shop").pk
+        load = load_postgres if postgres else load_sqlite
+        load_seconds = _phase("load", lambda: load(shop_id, sizes))
+    else:
+        shop_id, load_seconds = loaded, 0.0
+        loaded_ros = RepairOrder.objects.filter(shop_id=shop_id, number__lt=PAGE_RO_NUMBER)
+        sizes = Sizes(loaded_ros.count())
+        print(f"  reusing {sizes.ros:,} ROs already loaded", flush=True)
+    big_client, big_url_path, member = page_setup(shop_id)
+    actor = actor_for(user=member.user, shop_id=shop_id)
     batch = queries(sizes, args.samples)
     print("  timing searches", flush=True)
     search = time_searches(actor, batch)

@@ -2,8 +2,9 @@
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 
-from signoff.core.search import SQLITE_TRIGGERS, search_table, text_matches
+from signoff.core.search import SQLITE_TRIGGERS, among, any_of, search_table, text_matches
 from signoff.customers.models import Contact, Customer
 from tests.factories import ContactFactory, CustomerFactory
 from tests.support.plans import sqlite_only
@@ -52,6 +53,27 @@ def test_an_edit_of_other_columns_keeps_the_row_findable(shop):
     customer = CustomerFactory(shop=shop, name="Ada Lovelace")
     Customer.objects.filter(pk=customer.pk).update(notes="Prefers mornings")
     assert _found(Customer, ["name"], "lovelace") == {customer.pk}
+
+
+def test_any_of_finds_each_row_meeting_any_condition_once(shop):
+    ada = CustomerFactory(shop=shop, name="Ada Lovelace")
+    grace = CustomerFactory(shop=shop, name="Grace Hopper")
+    CustomerFactory(shop=shop, name="Alan Turing")
+    ContactFactory(customer=ada, name="Ada")
+    ContactFactory(customer=ada, name="Ada's spouse")  # two contacts, one customer
+    ContactFactory(customer=grace, name="Grace")
+    contacts = Contact.objects.filter(name__startswith="Ada").values("customer_id")
+    conditions = [among("id", contacts), Q(name="Grace Hopper"), Q(name="Ada Lovelace")]
+    found = list(
+        any_of(Customer.objects.filter(shop=shop), conditions).values_list("pk", flat=True)
+    )
+    assert sorted(found) == sorted([ada.pk, grace.pk])
+
+
+def test_among_no_ids_is_no_row(shop):
+    CustomerFactory(shop=shop, name="Ada Lovelace")
+    nobody = Contact.objects.filter(name="Nobody").values("customer_id")
+    assert not any_of(Customer.objects.all(), [among("id", nobody)]).exists()
 
 
 @sqlite_only

@@ -81,6 +81,35 @@ def test_an_ro_found_several_ways_is_listed_once(owner, shop):
     assert _numbers(owner, "4410") == [4410]
 
 
+def test_an_ro_matched_by_its_customer_and_a_contact_alike_is_counted_once(owner, fleet_ro):
+    """ "byron" is in the customer's name and in the dispatcher's email."""
+    search = repair_order_search(actor=owner, query="byron")
+    assert count_bounded(search).count == 1
+    assert _numbers(owner, "byron") == [2044]
+
+
+def test_an_ro_without_a_vehicle_is_found_by_its_customers_name(owner, shop, fleet_ro):
+    RepairOrderFactory(shop=shop, customer=fleet_ro.customer, vehicle=None, number=2045)
+    assert _numbers(owner, "byron") == [2045, 2044]
+
+
+def test_the_ros_a_search_finds_are_listed_newest_number_first_and_all_counted(owner, shop):
+    """Found by the customer's name (9, 8, 7), a contact's email (4) or a unit number (3)."""
+    ada = CustomerFactory(shop=shop, name="Ada Byron")
+    haulage = CustomerFactory(shop=shop, name="Byron Haulage")
+    lovelace = CustomerFactory(shop=shop, name="Lovelace")
+    ContactFactory(customer=lovelace, email="ada@byron.example")
+    truck = VehicleFactory(customer=CustomerFactory(shop=shop), unit_number="Byron")
+    for number, customer in [(7, haulage), (9, ada), (8, haulage), (4, lovelace)]:
+        RepairOrderFactory(shop=shop, customer=customer, number=number)
+    RepairOrderFactory(shop=shop, customer=truck.customer, vehicle=truck, number=3)
+    RepairOrderFactory(shop=shop, number=5)  # nobody called Byron
+    search = repair_order_search(actor=owner, query="byron")
+    assert _numbers(owner, "byron") == [9, 8, 7, 4, 3]
+    assert count_bounded(search).count == 5
+    assert [ro.number for ro in search[1:3]] == [8, 7]
+
+
 def test_without_a_query_every_ro_of_the_shop_is_listed_newest_number_first(owner, fleet_ro):
     assert _numbers(owner, "") == [3055, 2044]
 
@@ -117,3 +146,28 @@ def test_each_way_of_searching_reads_through_an_index_on_postgresql(owner, shop,
     crowd(shop)
     query, _, index = WAYS[way]
     _assert_indexed(owner, query, index)
+
+
+# Django's names for the indexes of the RO's foreign keys.
+RO_BY_CUSTOMER = "orders_repairorder_customer_id_e7bba1f2"
+RO_BY_VEHICLE = "orders_repairorder_vehicle_id_40892b04"
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("query", ["byron", "haulage.exa", "KSKA7731"])
+def test_on_postgresql_the_ways_are_one_read_of_the_ros_matched_through_their_indexes(
+    owner, shop, fleet_ro, query
+):
+    """The ids each way finds are looked up in the ROs' own indexes, combined in a BitmapOr: no
+    UNION of ROs to deduplicate and join back by id, no filter run on every RO."""
+    crowd(shop)
+    search = repair_order_search(actor=owner, query=query)
+    indexes = [RO_BY_VEHICLE] if query == "KSKA7731" else [RO_BY_VEHICLE, RO_BY_CUSTOMER]
+    for plan in (
+        assert_reads_through(search[:25], *indexes),
+        assert_reads_through(sql_of(lambda: count_bounded(search)), *indexes),
+    ):
+        assert "BitmapOr" in plan or len(indexes) == 1, plan
+        assert "= ANY ($" in plan, plan
+        assert "HashAggregate" not in plan, plan
+        assert "SubPlan" not in plan, plan  # a hashed IN (…) tested on each row read

@@ -12,8 +12,9 @@ some text columns of a table, `text_matches` the query that uses that index.
 Both are case-insensitive substring matches. Text shorter than three characters has no trigram,
 so it is matched by a scan (such text matches most rows anyway).
 
-A search across tables also needs `union_of` (each way keeps its index; an OR would not) and,
-for SQLite's planner, `likely` on the shop's condition.
+A search across tables also needs `any_of` over conditions such as `among` (each way keeps its
+index: an OR of IN subqueries would not) and, for SQLite's planner, `likely` on the shop's
+condition.
 
 SQLite drops a table's triggers when Django rebuilds the table for an ALTER it cannot do in
 place, so a later migration that alters a searched table must apply its TextSearchIndex again;
@@ -22,7 +23,9 @@ tests/core/test_search.py fails while a trigger is missing.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
+from functools import reduce
 
 from django.db import connections
 from django.db.migrations.operations.base import Operation
@@ -65,6 +68,42 @@ def union_of(querysets: Sequence[QuerySet]) -> QuerySet:
     (a UNION's parts cannot have one)."""
     first, *rest = [qs.order_by() for qs in querysets]
     return first.union(*rest) if rest else first
+
+
+class _AmongArray(Lookup):
+    """`lhs = ANY(ARRAY(subquery))`: PostgreSQL runs the subquery once (an InitPlan) and looks
+    its ids up in lhs's index, where `lhs IN (subquery)` is a semi-join that an OR turns into a
+    filter on every row."""
+
+    lookup_name = "among_array"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)  # "(SELECT …)"
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
+def among(field: str, ids: QuerySet) -> Q:
+    """`field` is one of `ids` (a query of one column), in the form each database answers from
+    `field`'s index, for `any_of`."""
+    if connections[ids.db].vendor == "postgresql":
+        return Q(_AmongArray(F(field), ids.order_by()))
+    return Q(**{f"{field}__in": ids})
+
+
+def any_of(queryset: QuerySet, conditions: Sequence[Q]) -> QuerySet:
+    """The rows of `queryset` that meet any of `conditions` (at least one), each one an index of
+    the table answers (an equality, or `among`), each matching row read once.
+
+    PostgreSQL combines the conditions' index reads in one BitmapOr, then reads the rows it
+    found: no UNION to deduplicate and join back to the table by id. SQLite (no statistics)
+    would read each condition through the shop's index, that is every row of the shop, so there
+    each condition is a query of its own and they are UNIONed (`union_of`).
+    """
+    if connections[queryset.db].vendor == "postgresql":
+        return queryset.filter(reduce(operator.or_, conditions))
+    ids = union_of([queryset.filter(condition).values("pk") for condition in conditions])
+    return queryset.filter(pk__in=ids)
 
 
 class _ILike(Lookup):

@@ -41,7 +41,7 @@ def vehicles_matching(*, shop: Shop, query: str) -> QuerySet[Vehicle]:
 def customer_ids_matching_text(*, shop: Shop, query: str, phones: bool = False) -> list[QuerySet]:
     """Queries of the ids of the customers whose name, or a contact's name or email (or with
     `phones`, a contact's number, from PHONE_DIGITS_MIN digits), contains `query`; each reads
-    an index. The caller UNIONs them with its own (core.search.union_of)."""
+    an index. The caller combines them with its own (core.search `union_of` or `any_of`)."""
     text = query.strip()
     contacts = Contact.objects.filter(shop=shop)
     arms = [

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 
 from signoff.core.errors import NotFound
-from signoff.core.search import likely, union_of
+from signoff.core.search import among, any_of, likely
 from signoff.core.validation import search_query
 from signoff.customers.selectors import customer_ids_matching_text, vehicles_matching
 from signoff.customers.validation import looks_like_vin
@@ -77,24 +77,24 @@ def repair_order_search(*, actor: Actor, query: str = "") -> QuerySet[RepairOrde
     vehicle (VIN, its last 6–8 characters, unit number, plate) or by the customer's or a
     contact's name or email.
 
-    Each way is one index read (customers.selectors, core.search), and the ways are UNIONed
-    rather than ORed: an OR across the RO, vehicle and customer tables reads every RO. Raises
-    ValidationFailed for a query that cannot be one (core.validation.search_query).
+    Each way is one index read (customers.selectors, core.search), combined by `any_of` into
+    one read of the matching ROs (an OR of IN subqueries across the RO, vehicle and customer
+    tables would read every RO). Raises ValidationFailed for a query that cannot be one
+    (core.validation.search_query).
     """
     query = search_query(query)
     if not query:
         qs = repair_orders_for(actor=actor)
     else:
-        shop = likely(Q(shop=actor.shop))
-        vehicles = vehicles_matching(shop=actor.shop, query=query)
-        arms = [RepairOrder.objects.filter(shop, vehicle__in=vehicles)]
+        vehicles = vehicles_matching(shop=actor.shop, query=query).values("pk")
+        ways = [among("vehicle_id", vehicles)]
         number = ro_number_in(query)
         if number is not None:
-            arms.append(repair_orders_for(actor=actor).filter(number=number))
+            ways.append(Q(number=number))
         elif not looks_like_vin(query):  # nor is a number or a whole VIN in names and emails
-            customers = union_of(customer_ids_matching_text(shop=actor.shop, query=query))
-            arms.append(RepairOrder.objects.filter(shop, customer__in=customers))
-        qs = RepairOrder.objects.filter(shop, pk__in=union_of([a.values("pk") for a in arms]))
+            customers = customer_ids_matching_text(shop=actor.shop, query=query)
+            ways += [among("customer_id", ids) for ids in customers]
+        qs = any_of(RepairOrder.objects.filter(likely(Q(shop=actor.shop))), ways)
     return qs.select_related("customer", "vehicle", "advisor").order_by("-number")
 
 
