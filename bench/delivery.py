@@ -148,7 +148,7 @@ def _cpu(pid: int, *, children: bool = False) -> float:
     """CPU seconds a process used (Linux /proc), with those of its exited children if asked."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # it ended meanwhile (its parent counts it)
         return 0.0
     ticks = int(fields[11]) + int(fields[12])
     if children:

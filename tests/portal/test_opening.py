@@ -90,3 +90,23 @@ def test_a_failure_to_record_the_opening_is_logged_and_the_page_still_answers(
     assert "Front brake pads" in response.content.decode()
     [record] = caplog.records
     assert "the events table is full" in record.exc_text
+
+
+def test_a_real_link_reads_its_guess_count_and_current_version_in_its_own_query(client, shared):
+    _response, captured = _open(client, shared.url)
+    sqls = [q["sql"] for q in captured.captured_queries]
+    counted = [sql for sql in sqls if "core_ratecounter" in sql]
+    assert counted and all('FROM "sharing_sharelink"' in sql for sql in counted)
+    versions = [sql for sql in sqls if sql.lstrip().startswith('SELECT "sharing_estimateversion"')]
+    assert versions == []  # the share's own version is the current one, read with the link
+
+
+def test_once_a_newer_version_is_frozen_the_page_shows_it_not_the_shares_own(client, shared):
+    shared.brakes.title = "Brake pads, front and rear"
+    shared.brakes.save()
+    newer = services.approval_version_freeze(repair_order=shared.ro)
+    assert newer.pk != shared.version.pk
+    response, _captured = _open(client, shared.url)
+    html = response.content.decode()
+    assert f'name="version" value="{newer.pk}"' in html
+    assert "Brake pads, front and rear" in html

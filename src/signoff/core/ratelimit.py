@@ -4,8 +4,9 @@ An attempt is counted *before* it is judged, in one statement (an upsert that re
 count), so N parallel attempts get N different counts and at most `limit` of them are allowed,
 on SQLite and PostgreSQL alike, across every web process. A caller whose attempt turned out
 not to count (a password that was right) hands it back with `attempt_refund`. A caller that
-must not write when the attempt succeeds (the customer page's GET) reads the count first with
-`attempts_so_far` and counts only a failure, judging it by the count the failure made.
+must not write when the attempt succeeds (the customer page's GET) reads the count with
+`attempts_so_far` (or in its own query's row, `attempts_so_far_expression`) and counts only a
+failure, judging it by the count the failure made.
 Subjects (addresses, usernames) are stored hashed.
 
 Call these outside a transaction: a count inside one that rolls back is lost with it.
@@ -19,7 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from signoff.core.models import RateCounter
@@ -63,6 +65,12 @@ def attempts_so_far(*, scope: str, subject: str, window_seconds: int) -> int:
     key, _window = _window_key(scope, subject, window_seconds)
     hits = RateCounter.objects.filter(key=key).values_list("hits", flat=True).first()
     return hits or 0
+
+
+def attempts_so_far_expression(*, scope: str, subject: str, window_seconds: int) -> Coalesce:
+    """`attempts_so_far` as an expression, to read the count in another query's row."""
+    key, _window = _window_key(scope, subject, window_seconds)
+    return Coalesce(Subquery(RateCounter.objects.filter(key=key).values("hits")[:1]), 0)
 
 
 def attempt_count(*, scope: str, subject: str, limit: int, window_seconds: int) -> Attempt:

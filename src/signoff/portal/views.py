@@ -111,7 +111,7 @@ def total(request, token: str):
 def done(request, token: str):
     link = share_link_resolve(raw_token=token, client=client_address(request))
     language = language_for(request, link.contact.language)
-    version = version_current(repair_order=link.repair_order)
+    version = selectors.share_link_version(link)
     page = selectors.approval_page(
         repair_order=link.repair_order, version=version, link=link, language=language
     )

@@ -14,9 +14,11 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from signoff.approvals.models import EstimateVersion
 from signoff.core.errors import Conflict, LinkGone, NotFound
 from signoff.customers.models import Contact
 from signoff.sharing import ratelimit
@@ -109,15 +111,18 @@ def share_link_resolve(*, raw_token: str, client: str | None) -> ShareLink:
     writes nothing), and a client past the limit of unknown tokens is refused (429). None only where nobody is
     guessing (tests).
     """
-    if client is not None:
-        ratelimit.lookup_allowed(client=client)
+    guesses = ratelimit.lookup_guesses(client=client) if client is not None else None
     try:
-        link = _link_for_token(raw_token)
+        link = _link_for_token(raw_token, guesses=guesses)
     except NotFound:
-        # Judged by the count this guess made: at most the limit of guesses answer "not found".
+        # A client out of guesses is refused before this one counts; otherwise it is judged by
+        # the count it made: at most the limit of guesses answer "not found".
         if client is not None:
+            ratelimit.lookup_allowed(client=client)
             ratelimit.lookup_missed(client=client)
         raise
+    if client is not None:
+        ratelimit.lookup_judged(guesses=link.guesses)  # a real link too, once guesses ran out
     if link.is_revoked:
         raise ShareLinkGone(
             f"This link was withdrawn by {link.shop.name}. Ask them to send you a new one.",
@@ -130,20 +135,21 @@ def share_link_resolve(*, raw_token: str, client: str | None) -> ShareLink:
     return link
 
 
-def _link_for_token(raw_token: str) -> ShareLink:
+def _link_for_token(raw_token: str, *, guesses=None) -> ShareLink:
+    """The link with its RO, contact, share and the share's version, and in the same row the
+    RO's current version's id (`current_version_id`: the page shows the share's own version
+    without another query when it is still the current one) and, given `guesses`, the client's
+    guesses so far (`guesses`)."""
     if not raw_token or not (_MIN_TOKEN_LENGTH <= len(raw_token) <= _MAX_TOKEN_LENGTH):
         raise NotFound("This link is not valid. Check that it was copied completely.")
     wanted = ShareLink.hash_token(raw_token)
-    # The share's version comes without its snapshot (the page shows the RO's current version,
-    # read apart); the snapshot is read only if something asks for it.
-    link = (
-        ShareLink.objects.select_related(
-            "shop", "repair_order", "repair_order__customer", "contact", "share", "share__version"
-        )
-        .defer("share__version__content")
-        .filter(token_hash=wanted)
-        .first()
-    )
+    current = EstimateVersion.objects.filter(repair_order=OuterRef("repair_order_id"))
+    links = ShareLink.objects.select_related(
+        "shop", "repair_order", "repair_order__customer", "contact", "share", "share__version"
+    ).annotate(current_version_id=Subquery(current.order_by("-number").values("pk")[:1]))
+    if guesses is not None:
+        links = links.annotate(guesses=guesses)
+    link = links.filter(token_hash=wanted).first()
     if link is None:
         raise NotFound("This link is not valid. Check that it was copied completely.")
     if link.repair_order.shop_id == link.shop_id:

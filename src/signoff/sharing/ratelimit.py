@@ -1,8 +1,8 @@
 """The customer side's limits: share-link guessing per client address, approvals per link.
 
 Both count in `core.ratelimit`, with the limit and window from settings (PORTAL_RATE_LIMIT
-per PORTAL_RATE_WINDOW_SECONDS). A lookup only reads the count before the token is looked up
-(so opening a real link writes nothing); a token that is no link is then counted in one atomic
+per PORTAL_RATE_WINDOW_SECONDS). A lookup only reads the count, in the same query that looks
+the token up (so opening a real link writes nothing); a token that is no link is then counted in one atomic
 statement and judged by the count it made, so only guesses use up the limit, and at most the
 limit of them are ever answered "not found". The price of a GET that writes nothing: guesses
 already past the read when the limit is reached are looked up, so a client tests at most the
@@ -48,9 +48,25 @@ def refusal() -> RateLimited:
 
 def lookup_allowed(*, client: str) -> None:
     """Refuse (429) a lookup by a `client` whose guesses used up the window's limit. Reads only."""
-    guesses = ratelimit.attempts_so_far(
+    lookup_judged(
+        guesses=ratelimit.attempts_so_far(
+            scope="portal-lookup",
+            subject=client,
+            window_seconds=settings.PORTAL_RATE_WINDOW_SECONDS,
+        )
+    )
+
+
+def lookup_guesses(*, client: str):
+    """`client`'s guesses so far as an expression: the link's own query reads them, so opening
+    a real link costs no query of its own for the limit."""
+    return ratelimit.attempts_so_far_expression(
         scope="portal-lookup", subject=client, window_seconds=settings.PORTAL_RATE_WINDOW_SECONDS
     )
+
+
+def lookup_judged(*, guesses: int) -> None:
+    """Refuse (429) a client whose `guesses` used up the window's limit."""
     if guesses >= settings.PORTAL_RATE_LIMIT:
         raise refusal()
 

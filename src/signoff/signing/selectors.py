@@ -133,7 +133,15 @@ def share_link_view(*, raw_token: str, client: str) -> tuple[ShareLink, Estimate
     takes no lock. The link's own share always froze one, so there is a current version.
     """
     link = share_link_resolve(raw_token=raw_token, client=client)
-    return link, version_current(repair_order=link.repair_order) or link.share.version
+    return link, share_link_version(link)
+
+
+def share_link_version(link: ShareLink) -> EstimateVersion:
+    """The RO's current version for a resolved link: its share's own when that is still the
+    current one (read with the link), else read now."""
+    if link.current_version_id in (None, link.share.version_id):
+        return link.share.version
+    return version_current(repair_order=link.repair_order) or link.share.version
 
 
 def recommendation_signed(shop: Shop) -> bool:
