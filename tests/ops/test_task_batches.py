@@ -1,8 +1,10 @@
 """The worker's batch claim: several tasks and their messages in one transaction, never one
-task to two workers, and nothing claimed lost or sent twice when the batch stops early."""
+task to two workers, and nothing claimed lost or sent twice when the batch stops early or its
+messages go out from several sender threads at once."""
 
 from __future__ import annotations
 
+import re
 import signal
 import threading
 from collections import Counter
@@ -11,7 +13,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -28,7 +30,9 @@ from tests.support.worker import connections_kept_open, run_queued_tasks
 pytestmark = pytest.mark.django_db
 
 
-def _worker(*, claim_size: int = 20, worker_id: str = "batch-test") -> BatchWorker:
+def _worker(
+    *, claim_size: int = 20, worker_id: str = "batch-test", senders: int = 1
+) -> BatchWorker:
     return BatchWorker(
         queue_names=["*"],
         interval=0,
@@ -39,6 +43,7 @@ def _worker(*, claim_size: int = 20, worker_id: str = "batch-test") -> BatchWork
         worker_id=worker_id,
         excluded_queue_names=[],
         claim_size=claim_size,
+        senders=senders,
     )
 
 
@@ -55,6 +60,25 @@ def _queued_texts(count: int) -> list[Message]:
     return [first, *rest]
 
 
+def _queued_emails(count: int) -> list[Message]:
+    first = MessageFactory()
+    rest = [
+        MessageFactory(share=first.share, contact=first.contact, link=first.link)
+        for _ in range(count - 1)
+    ]
+    for message in [first, *rest]:
+        message_enqueue(message.pk)
+    return [first, *rest]
+
+
+@pytest.fixture
+def fake_pdf(monkeypatch):
+    """The PDF is not what these tests are about: skip typst."""
+    monkeypatch.setattr(
+        "signoff.documents.render.estimate_pdf", lambda **kwargs: b"%PDF-1.4 stand-in"
+    )
+
+
 @contextmanager
 def keep_signal_handlers():
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -67,6 +91,10 @@ def keep_signal_handlers():
 
 def _callback_code(form: dict[str, str]) -> str:
     return parse_qs(urlparse(form["StatusCallback"]).query)["m"][0]
+
+
+def _message_pk(received) -> int:
+    return int(re.search(r"signoff\.(\d+)", received.message["Message-ID"]).group(1))
 
 
 def _statuses(message: Message) -> list[str]:
@@ -220,3 +248,120 @@ def test_a_message_claimed_by_someone_else_meanwhile_finishes_its_task_in_the_cl
     (task,) = DBTaskResult.objects.all()
     assert (task.status, task.return_value) == ("SUCCESSFUL", "skipped")
     assert len(twilio_standin.messages) == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_with_four_senders_each_send_each_email_and_text_once(
+    smtp_sink, twilio_standin, fake_pdf, monkeypatch
+):
+    emails, texts = _queued_emails(30), _queued_texts(30)
+    senders: set[str] = set()
+    real_send = task_batches.message_send
+
+    def send(message):
+        senders.add(threading.current_thread().name)
+        return real_send(message)
+
+    monkeypatch.setattr(task_batches, "message_send", send)
+    start = threading.Barrier(2)
+
+    def work(name: str):
+        def run() -> int:
+            start.wait(timeout=30)
+            worker = _worker(claim_size=7, worker_id=name, senders=4)
+            worker.run()
+            return worker._run_tasks
+
+        return run
+
+    runs = [in_thread(None, work(name)) for name in ("first", "second")]
+    for thread, _ in runs:
+        thread.join(timeout=60)
+    ran = [out[0] for _, out in runs]
+    assert sum(ran) == 60, ran
+    assert Counter(_message_pk(r) for r in smtp_sink.received) == {m.pk: 1 for m in emails}
+    sends = Counter(_callback_code(form) for form in twilio_standin.messages)
+    assert sends == Counter({m.callback_code: 1 for m in texts})
+    assert set(Message.objects.values_list("status", "attempts")) == {("sent", 1)}
+    assert all(_statuses(m) == ["sending", "sent"] for m in [*emails, *texts])
+    assert senders and all(name.startswith("sender-") for name in senders)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_sigterm_with_four_sends_in_flight_lets_them_finish_and_gives_back_only_the_rest(
+    twilio_standin, monkeypatch
+):
+    messages = _queued_texts(10)
+    worker = _worker(senders=4)
+    # The signal arrives once all four senders are in the middle of a send.
+    in_flight = threading.Barrier(4, action=lambda: worker.shutdown(signal.SIGTERM, None))
+    real_send = task_batches.message_send
+
+    def send(message):
+        in_flight.wait(timeout=30)
+        return real_send(message)
+
+    monkeypatch.setattr(task_batches, "message_send", send)
+    worker.run()  # returns: no SystemExit while a batch is in hand
+    assert len(twilio_standin.messages) == 4
+    statuses = Counter(Message.objects.values_list("status", "attempts"))
+    # The six not started are as they were before the claim: queued, no attempt counted.
+    assert statuses == {("sent", 1): 4, ("queued", 0): 6}
+    assert DBTaskResult.objects.filter(status="READY").count() == 6
+    given_back = Message.objects.filter(status="queued")
+    assert all(_statuses(m) == ["sending", "queued"] for m in given_back)
+
+    monkeypatch.setattr(task_batches, "message_send", real_send)
+    assert run_queued_tasks() == 6
+    sends = Counter(_callback_code(form) for form in twilio_standin.messages)
+    assert sends == Counter({m.callback_code: 1 for m in messages})
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_database_error_in_one_sender_stops_the_others_and_reaches_the_worker(
+    twilio_standin, monkeypatch
+):
+    _queued_texts(20)
+    real_record = task_batches.message_result_record
+    recorded = []
+
+    def record(message, outcome):
+        if not recorded:
+            recorded.append(message.pk)
+            raise OperationalError("server closed the connection unexpectedly")
+        recorded.append(message.pk)
+        return real_record(message, outcome)
+
+    monkeypatch.setattr(task_batches, "message_result_record", record)
+    with pytest.raises(OperationalError):
+        _worker(senders=4).run()
+    # The other senders finish the message in hand, then take no more: the batch stops.
+    sent = len(twilio_standin.messages)
+    assert sent == len(recorded) < 20
+    assert Message.objects.filter(status="sent").count() == sent - 1
+    # The rest wait for their lease to run out, as after a worker killed mid-batch.
+    assert Message.objects.filter(status="sending").count() == 20 - (sent - 1)
+
+
+def test_on_sqlite_a_worker_sends_from_its_own_thread_whatever_senders_says(
+    twilio_standin, monkeypatch
+):
+    if connection.vendor != "sqlite":
+        pytest.skip("about SQLite")
+    _queued_texts(6)
+    threads = set()
+    real_send = task_batches.message_send
+
+    def send(message):
+        threads.add(threading.current_thread())
+        return real_send(message)
+
+    monkeypatch.setattr(task_batches, "message_send", send)
+    worker = _worker(senders=4)
+    with connections_kept_open():
+        worker.run()
+    assert threads == {threading.main_thread()}
+    assert Counter(Message.objects.values_list("status", flat=True)) == {"sent": 6}

@@ -8,20 +8,28 @@ LOCKED`, marks them running and, in the same transaction, claims the outbox mess
 delivery tasks among them (`messages_claim`). Each message's result is then recorded in one
 transaction together with its task's. Other tasks run as django-tasks-db runs them.
 
+A batch's messages go out from `senders` threads at once (`ops.senders`), each recording each
+result in its own transaction right after the send, so a worker waits on several mail servers'
+and PostgreSQL's answers at the same time instead of one after the other. On SQLite, which
+has one write lock, there is one sender: the worker's own thread.
+
 Nothing claimed is lost or sent twice by batching: a message is sent only while at most half of
 its lease has gone by, and one the worker could not get to in time, or was told to stop before
 sending, is given back (the message as it was, its task ready again) in one transaction. A
 worker killed mid-batch leaves the rest of its messages `sending`, never sent, until their lease
-runs out and the sweeper queues them again.
+runs out and the sweeper queues them again; only the sends in flight then (one per sender) may
+have gone out without their result being recorded.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import signal
+import threading
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -29,7 +37,7 @@ from types import FrameType
 from uuid import UUID
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, close_old_connections, transaction
+from django.db import DatabaseError, InterfaceError, close_old_connections, connections, transaction
 from django.db.models import QuerySet
 from django.db.utils import OperationalError
 from django.utils import timezone
@@ -38,6 +46,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from signoff.ops.senders import SenderPool
 from signoff.sharing.delivery import (
     message_deliver_task,
     message_result_record,
@@ -52,6 +61,8 @@ logger = logging.getLogger(__name__)
 # Enough that a claim's cost is shared by many messages, few enough that two workers finishing
 # a queue end together (a batch of texts and emails takes well under a second).
 CLAIM_SIZE = 20
+# Enough to overlap the round trips of a few sends; each sender holds a database connection.
+SENDERS = 4
 SKIPPED = "skipped"
 
 
@@ -65,21 +76,45 @@ class Batch:
     skipped: set[UUID] = field(default_factory=set)
 
 
+class _Sends:
+    """The delivery tasks of a batch not started yet, taken one at a time by its senders."""
+
+    def __init__(self, tasks: list[DBTaskResult]) -> None:
+        self.waiting = deque(tasks)
+        # Set when the batch stops early (a signal, a late message, a sender that failed): the
+        # other senders finish the message in hand and take no more.
+        self.stopped = False
+        self.lock = threading.Lock()
+
+
 class BatchWorker(Worker):
     """`Worker` with a loop that claims up to `claim_size` tasks at a time.
 
-    Signals are django-tasks-db's: SIGTERM or Ctrl-C while a batch runs lets the message in
+    Signals are django-tasks-db's: SIGTERM or Ctrl-C while a batch runs lets the messages in
     hand finish and gives back the rest; at any other moment the process exits at once.
+    `senders` is how many of a batch's messages are sent at once (one on SQLite).
     """
 
-    def __init__(self, *, claim_size: int = CLAIM_SIZE, **options) -> None:
+    def __init__(self, *, claim_size: int = CLAIM_SIZE, senders: int = 1, **options) -> None:
         super().__init__(**options)
         self.claim_size = claim_size
+        self.senders = senders
         self.holding_batch = False
+        self._pool: SenderPool | None = None
+        self._count_lock = threading.Lock()
 
     def run(self) -> None:
-        """django-tasks-db's `Worker.run`, one batch per pass."""
+        """django-tasks-db's `Worker.run`, one batch per pass, with this run's senders."""
         logger.info("Starting worker worker_id=%s queues=%s", self.worker_id, self.queue_names)
+        senders = self._senders_here()
+        with SenderPool(senders) if senders > 1 else contextlib.nullcontext() as pool:
+            self._pool = pool
+            try:
+                self._loop()
+            finally:
+                self._pool = None
+
+    def _loop(self) -> None:
         if self.startup_delay and self.interval:
             time.sleep(random.random())  # noqa: S311 (spreads workers started together)
         while self.running:
@@ -104,18 +139,26 @@ class BatchWorker(Worker):
                 time.sleep(self.interval)
 
     def after_task(self) -> None:
-        """Called after each task of a batch, however it ended."""
+        """Called after each task of a batch, however it ended (by the sender thread that
+        sent, for a message)."""
 
     def shutdown(self, signum: int, frame: FrameType | None) -> None:
         if self.running and self.holding_batch:
             logger.warning(
-                "Received %s - stopping after the task in hand; the rest of its batch goes "
-                "back to the queue. (Press Ctrl+C again to force.)",
+                "Received %s - stopping after the messages in hand; the rest of their batch "
+                "goes back to the queue. (Press Ctrl+C again to force.)",
                 signal.strsignal(signum),
             )
             self.running = False
             return
         super().shutdown(signum, frame)
+
+    def _senders_here(self) -> int:
+        """SQLite takes one write at a time: senders would only queue for its lock."""
+        if self.senders > 1 and connections[Message.objects.db].vendor == "sqlite":
+            logger.info("Sending from one thread: the database is SQLite.")
+            return 1
+        return self.senders
 
     def _queue(self) -> QuerySet[DBTaskResult]:
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
@@ -156,19 +199,44 @@ class BatchWorker(Worker):
         return batch
 
     def _run_batch(self, batch: Batch) -> None:
-        for n, task in enumerate(batch.tasks):
-            if task.pk in batch.skipped:
-                self._run_tasks += 1  # finished with the claim
-                continue
-            message = batch.messages.get(task.pk)
-            if not self.running or (message is not None and not _in_time(message)):
-                self._give_back(batch, [t for t in batch.tasks[n:] if t.pk not in batch.skipped])
-                return
-            if message is not None:
-                self._deliver(task, message)
-            else:
-                self.run_task(task)  # django-tasks-db's own, which counts the task
+        """Send the batch's messages (from the senders), then run its other tasks; give back
+        what a signal or the end of the first half of the lease kept from starting."""
+        self._run_tasks += len(batch.skipped)  # finished with the claim
+        waiting = [t for t in batch.tasks if t.pk not in batch.skipped]
+        sends = _Sends([t for t in waiting if t.pk in batch.messages])
+        if self._pool is None:
+            self._send_from(sends, batch)
+        else:
+            # A database error in a sender ends up here once all senders are done: the
+            # outage handling takes over, and the unsent messages wait for their lease.
+            self._pool.run(lambda: self._send_from(sends, batch))
+        others = deque(t for t in waiting if t.pk not in batch.messages)
+        while others and self.running and not sends.stopped:
+            self.run_task(others.popleft())  # django-tasks-db's own, which counts the task
             self.after_task()
+        if sends.waiting or others:
+            self._give_back(batch, [*sends.waiting, *others])
+
+    def _send_from(self, sends: _Sends, batch: Batch) -> None:
+        """Send and record messages of the batch one after the other until none is left or the
+        batch stops; every sender runs this on the same `sends`."""
+        try:
+            while (task := self._next_send(sends, batch)) is not None:
+                self._deliver(task, batch.messages[task.pk])
+                self.after_task()
+        except BaseException:
+            sends.stopped = True
+            raise
+
+    def _next_send(self, sends: _Sends, batch: Batch) -> DBTaskResult | None:
+        """The next task to send, or None when the batch is done or stops here."""
+        with sends.lock:
+            if sends.stopped or not sends.waiting:
+                return None
+            if not self.running or not _in_time(batch.messages[sends.waiting[0].pk]):
+                sends.stopped = True
+                return None
+            return sends.waiting.popleft()
 
     def _deliver(self, task: DBTaskResult, message: Message) -> None:
         outcome = message_send(message)
@@ -183,7 +251,8 @@ class BatchWorker(Worker):
             logger.exception("Recording message %s's result failed", message.pk)
             task.set_failed(exc)
         finally:
-            self._run_tasks += 1
+            with self._count_lock:
+                self._run_tasks += 1
 
     def _give_back(self, batch: Batch, tasks: Sequence[DBTaskResult]) -> None:
         """Tasks of the batch not run yet go back to the queue, and their messages back to

@@ -5,7 +5,7 @@ from __future__ import annotations
 from signoff.sharing.channels.base import DeliveryError
 from signoff.sharing.models import Channel, Message
 
-__all__ = ["DeliveryError", "send"]
+__all__ = ["DeliveryError", "connections_close", "send"]
 
 
 def send(message: Message) -> str:
@@ -20,3 +20,13 @@ def send(message: Message) -> str:
 
         return send_sms(message)
     raise DeliveryError(f"Unknown channel {message.channel!r}.", permanent=True)
+
+
+def connections_close() -> None:
+    """Close this thread's kept connections to the mail server and to Twilio (a sender thread
+    that ends)."""
+    from signoff.sharing.channels.email import connection_close
+    from signoff.sharing.channels.sms import client_close
+
+    connection_close()
+    client_close()

@@ -75,6 +75,11 @@ def _connection() -> tuple[object, bool]:
     return backend, False
 
 
+def connection_close() -> None:
+    """Close this thread's kept connection, if it has one."""
+    _drop()
+
+
 def _drop() -> None:
     backend, _kept.backend = getattr(_kept, "backend", None), None
     if backend is not None:

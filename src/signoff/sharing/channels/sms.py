@@ -73,6 +73,14 @@ def twilio_client() -> Client:
     return _kept.client
 
 
+def client_close() -> None:
+    """Close this thread's Twilio client's HTTP session, if it has one."""
+    client, _kept.client, _kept.account = getattr(_kept, "client", None), None, None
+    session = getattr(getattr(client, "http_client", None), "session", None)
+    if session is not None:
+        session.close()
+
+
 def twilio_http_client() -> TwilioHttpClient:
     """The SDK's HTTP client, pointed at settings.TWILIO_API_BASE when one is set (tests)."""
     if not settings.TWILIO_API_BASE:

@@ -32,7 +32,7 @@ from signoff.api.idempotency import idempotency_records_purge
 from signoff.core.formatting import duration
 from signoff.core.health import first_line
 from signoff.core.ratelimit import rate_counters_purge
-from signoff.ops.task_batches import CLAIM_SIZE, BatchWorker
+from signoff.ops.task_batches import CLAIM_SIZE, SENDERS, BatchWorker
 from signoff.sharing.delivery import message_sweep
 from signoff.sharing.health import HEARTBEAT_SECONDS, heartbeat_record, heartbeats_prune
 
@@ -96,6 +96,8 @@ class DeliveryWorker(BatchWorker):
         self.started_at = timezone.now()
         self._delay = outage.first_delay
         self._next_report = 0.0
+        # The sender threads report in after their messages, the loop between polls.
+        self._reporting = threading.Lock()
 
     # `BatchWorker.run` reads `interval` once at start and then just before each sleep between
     # polls of an empty queue: that is where an idle worker reports in. A busy one reports in
@@ -131,12 +133,13 @@ class DeliveryWorker(BatchWorker):
     def _report_in(self) -> None:
         """The heartbeat, when due. During an outage the loop's first pass that gets this far
         (past the claim of a task) ends it."""
-        if not self.outage.active and time.monotonic() < self._next_report:
-            return
-        heartbeat_record(worker_id=self.worker_id, started_at=self.started_at)
-        self._next_report = time.monotonic() + HEARTBEAT_SECONDS
-        self._delay = self.outage.first_delay
-        self.outage.end()
+        with self._reporting:
+            if not self.outage.active and time.monotonic() < self._next_report:
+                return
+            heartbeat_record(worker_id=self.worker_id, started_at=self.started_at)
+            self._next_report = time.monotonic() + HEARTBEAT_SECONDS
+            self._delay = self.outage.first_delay
+            self.outage.end()
 
     def _wait_for_database(self) -> None:
         """Back off until the database takes a heartbeat and shows the task queue again."""
@@ -195,6 +198,13 @@ class Command(DbWorkerCommand):
             help="Tasks (and the messages they send) claimed in one transaction "
             "(default: %(default)s).",
         )
+        parser.add_argument(
+            "--senders",
+            type=valid_max_tasks,
+            default=SENDERS,
+            help="Messages of a batch sent at the same time, each from a thread with its own "
+            "database connection; always 1 on SQLite (default: %(default)s).",
+        )
         # Reloading forks a child worker; the sweeper thread would stay behind in the parent.
         parser.set_defaults(reload=False)
 
@@ -205,6 +215,7 @@ class Command(DbWorkerCommand):
         reconnect_delay: float,
         reconnect_max_delay: float,
         claim_size: int,
+        senders: int,
         **options,
     ) -> None:
         if options["reload"]:
@@ -223,6 +234,7 @@ class Command(DbWorkerCommand):
             "worker_id": options["worker_id"],
             "excluded_queue_names": excluded,
             "claim_size": claim_size,
+            "senders": senders,
         }
         if options["batch"]:
             # One pass (scripts, tests): sweep first so recovered messages run in this pass.
