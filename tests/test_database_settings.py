@@ -37,4 +37,3 @@ def test_behind_a_transaction_pooler_connections_and_server_side_cursors_can_be_
 
 def test_sqlite_opens_a_connection_per_request(tmp_path):
     assert _connections(SIGNOFF_DATA_DIR=str(tmp_path))[0] == 0
-

@@ -25,7 +25,7 @@ from signoff.sharing.delivery import message_enqueue
 from signoff.sharing.models import Message
 from tests.factories import MessageFactory
 from tests.support.threads import in_thread
-from tests.support.worker import connections_kept_open, run_queued_tasks
+from tests.support.worker import batch_worker, connections_kept_open, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -33,18 +33,26 @@ pytestmark = pytest.mark.django_db
 def _worker(
     *, claim_size: int = 20, worker_id: str = "batch-test", senders: int = 1
 ) -> BatchWorker:
-    return BatchWorker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id=worker_id,
-        excluded_queue_names=[],
-        claim_size=claim_size,
-        senders=senders,
-    )
+    return batch_worker(worker_id=worker_id, claim_size=claim_size, senders=senders)
+
+
+def _two_workers_run(**options) -> list[int]:
+    """Two workers started together on one queue until it is empty; the tasks each ran."""
+    start = threading.Barrier(2)
+
+    def work(name: str):
+        def run() -> int:
+            start.wait(timeout=30)
+            worker = _worker(worker_id=name, **options)
+            worker.run()
+            return worker._run_tasks
+
+        return run
+
+    runs = [in_thread(None, work(name)) for name in ("first", "second")]
+    for thread, _ in runs:
+        thread.join(timeout=60)
+    return [out[0] for _, out in runs]
 
 
 def _queued_texts(count: int) -> list[Message]:
@@ -151,21 +159,7 @@ def test_a_second_worker_claiming_while_the_first_holds_its_batch_takes_other_ta
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_emptying_one_queue_together_send_each_message_once(twilio_standin):
     messages = _queued_texts(60)
-    start = threading.Barrier(2)
-
-    def work(name: str):
-        def run() -> int:
-            start.wait(timeout=30)
-            worker = _worker(claim_size=7, worker_id=name)
-            worker.run()
-            return worker._run_tasks
-
-        return run
-
-    runs = [in_thread(None, work(name)) for name in ("first", "second")]
-    for thread, _ in runs:
-        thread.join(timeout=60)
-    ran = [out[0] for _, out in runs]
+    ran = _two_workers_run(claim_size=7)
     assert sum(ran) == 60, ran
     sends = Counter(_callback_code(form) for form in twilio_standin.messages)
     assert sends == Counter({m.callback_code: 1 for m in messages})
@@ -264,21 +258,7 @@ def test_two_workers_with_four_senders_each_send_each_email_and_text_once(
         return real_send(message)
 
     monkeypatch.setattr(task_batches, "message_send", send)
-    start = threading.Barrier(2)
-
-    def work(name: str):
-        def run() -> int:
-            start.wait(timeout=30)
-            worker = _worker(claim_size=7, worker_id=name, senders=4)
-            worker.run()
-            return worker._run_tasks
-
-        return run
-
-    runs = [in_thread(None, work(name)) for name in ("first", "second")]
-    for thread, _ in runs:
-        thread.join(timeout=60)
-    ran = [out[0] for _, out in runs]
+    ran = _two_workers_run(claim_size=7, senders=4)
     assert sum(ran) == 60, ran
     assert Counter(_message_pk(r) for r in smtp_sink.received) == {m.pk: 1 for m in emails}
     sends = Counter(_callback_code(form) for form in twilio_standin.messages)

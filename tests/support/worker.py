@@ -23,18 +23,25 @@ def connections_kept_open():
         yield
 
 
-def run_queued_tasks() -> int:
-    """Run every task that is due, then return how many ran. A task that raised fails the test."""
-    worker = BatchWorker(
+def batch_worker(*, worker_id: str = "test-worker", **options) -> BatchWorker:
+    """A worker that runs what is due now and stops (`signoff worker --batch`); `options` are
+    BatchWorker's own (claim_size, senders)."""
+    return BatchWorker(
         queue_names=["*"],
         interval=0,
         batch=True,
         backend_name="default",
         startup_delay=False,
         max_tasks=None,
-        worker_id="test-worker",
+        worker_id=worker_id,
         excluded_queue_names=[],
+        **options,
     )
+
+
+def run_queued_tasks() -> int:
+    """Run every task that is due, then return how many ran. A task that raised fails the test."""
+    worker = batch_worker()
     with connections_kept_open():
         worker.run()
     failed = list(DBTaskResult.objects.failed())
