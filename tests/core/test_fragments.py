@@ -103,3 +103,11 @@ def test_the_memo_is_bounded_and_drops_the_least_recently_used(renders):
     assert len(renders) == 3
     memo.render({"card": b})
     assert len(renders) == 4
+
+
+def test_the_memo_is_bounded_in_size_too(renders):
+    memo = FragmentMemo("card.html", max_bytes=10_000)
+    for i in range(20):
+        memo.render({"card": Card(f"{i}" + "x" * 1_000, Decimal("1"), [])})
+    assert len(memo) <= 5  # each key and fragment hold a little over 2,000 characters
+    assert memo._bytes <= 10_000

@@ -322,8 +322,11 @@ def test_a_database_error_in_one_sender_stops_the_others_and_reaches_the_worker(
     sent = len(twilio_standin.messages)
     assert sent == len(recorded) < 20
     assert Message.objects.filter(status="sent").count() == sent - 1
-    # The rest wait for their lease to run out, as after a worker killed mid-batch.
-    assert Message.objects.filter(status="sending").count() == 20 - (sent - 1)
+    # The one sent but not recorded waits for its lease, as after a worker killed mid-batch;
+    # those never started go back to the queue at once, as they were.
+    assert Message.objects.filter(status="sending").count() == 1
+    assert Message.objects.filter(status="queued").count() == 20 - sent
+    assert DBTaskResult.objects.filter(status="READY").count() == 20 - sent
 
 
 def test_on_sqlite_a_worker_sends_from_its_own_thread_whatever_senders_says(

@@ -62,3 +62,19 @@ def test_a_refused_answer_marks_only_its_card_and_the_next_view_is_clean(client,
     assert "op-invalid" in _card(refused.content.decode(), shared.brakes.pk)
     clean = client.get(shared.url).content.decode()
     assert "op-invalid" not in clean
+
+
+def test_an_answer_that_is_no_answer_is_not_echoed_into_the_page_or_the_memo(client, shared):
+    page = client.get(shared.url).content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    version = page.split('name="version" value="')[1].split('"')[0]
+    cards = len(OPERATION_CARDS)
+    for junk in ("x" * 50_000, "y" * 50_000):
+        refused = client.post(
+            shared.url,
+            {"csrfmiddlewaretoken": token, "version": version, f"op-{shared.brakes.pk}": junk},
+        )
+        assert refused.status_code == 422
+        assert junk not in refused.content.decode()
+    # One card more at most (the brakes card marked with the error), whatever was posted.
+    assert len(OPERATION_CARDS) <= cards + 1

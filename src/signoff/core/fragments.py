@@ -7,10 +7,11 @@ the fragment renders with, plus the active language: a fragment's template reads
 context (it is rendered alone, never with the page's), so two equal keys render equal HTML, and
 nothing can make an entry stale. A change of data is a new key; a deploy is a new process.
 
-The context must be plain values (str, numbers, Decimal, bool, None, enums of them, and lists, tuples, dicts
-and dataclasses of them), whose repr is their whole value; anything else (a model instance, a
-lazy string) is refused with TypeError when first rendered. The memo is bounded (least recently
-used entries go first) and safe across threads.
+The context must be plain values (str, numbers, Decimal, bool, None, enums of them, and lists,
+tuples, dicts and dataclasses of them), whose repr is their whole value; anything else (a model
+instance, a lazy string) is refused with TypeError when first rendered. The memo is bounded in
+entries and in characters held (least recently used entries go first, so input a client chose
+cannot grow it without end) and safe across threads.
 """
 
 from __future__ import annotations
@@ -29,10 +30,14 @@ from django.utils.safestring import SafeString, mark_safe
 
 
 class FragmentMemo:
-    def __init__(self, template_name: str, *, size: int = 4096) -> None:
+    def __init__(
+        self, template_name: str, *, size: int = 4096, max_bytes: int = 32 * 1024 * 1024
+    ) -> None:
         self.template_name = template_name
         self.size = size
+        self.max_bytes = max_bytes
         self._entries: OrderedDict[str, SafeString] = OrderedDict()
+        self._bytes = 0  # characters of the keys and fragments held
         self._lock = threading.Lock()
 
     def render(self, context: Mapping[str, Any]) -> SafeString:
@@ -46,14 +51,20 @@ class FragmentMemo:
         _require_plain(context)
         html = mark_safe(get_template(self.template_name).render(dict(context)))  # noqa: S308
         with self._lock:
-            self._entries[key] = html
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            if key not in self._entries:
+                self._entries[key] = html
+                self._bytes += len(key) + len(html)
+            while self._entries and (
+                len(self._entries) > self.size or self._bytes > self.max_bytes
+            ):
+                old_key, old_html = self._entries.popitem(last=False)
+                self._bytes -= len(old_key) + len(old_html)
         return html
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._entries)

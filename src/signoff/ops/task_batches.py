@@ -204,13 +204,19 @@ class BatchWorker(Worker):
         self._run_tasks += len(batch.skipped)  # finished with the claim
         waiting = [t for t in batch.tasks if t.pk not in batch.skipped]
         sends = _Sends([t for t in waiting if t.pk in batch.messages])
-        if self._pool is None:
-            self._send_from(sends, batch)
-        else:
-            # A database error in a sender ends up here once all senders are done: the
-            # outage handling takes over, and the unsent messages wait for their lease.
-            self._pool.run(lambda: self._send_from(sends, batch))
         others = deque(t for t in waiting if t.pk not in batch.messages)
+        try:
+            if self._pool is None:
+                self._send_from(sends, batch)
+            else:
+                self._pool.run(lambda: self._send_from(sends, batch))
+        except BaseException:
+            # A database error in a sender ends up here once all senders are done, and the
+            # outage handling takes over. What never started goes back first if the database
+            # still answers (else the messages wait for their lease, the other tasks for the
+            # worker to be back).
+            self._give_back_if_possible(batch, [*sends.waiting, *others])
+            raise
         while others and self.running and not sends.stopped:
             self.run_task(others.popleft())  # django-tasks-db's own, which counts the task
             self.after_task()
@@ -253,6 +259,17 @@ class BatchWorker(Worker):
         finally:
             with self._count_lock:
                 self._run_tasks += 1
+
+    def _give_back_if_possible(self, batch: Batch, tasks: Sequence[DBTaskResult]) -> None:
+        if not tasks:
+            return
+        try:
+            self._give_back(batch, tasks)
+        except (DatabaseError, InterfaceError):
+            logger.warning(
+                "Could not give back %d unstarted task(s) of a batch: the database is gone",
+                len(tasks),
+            )
 
     def _give_back(self, batch: Batch, tasks: Sequence[DBTaskResult]) -> None:
         """Tasks of the batch not run yet go back to the queue, and their messages back to

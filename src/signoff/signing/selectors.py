@@ -281,6 +281,10 @@ def changes_between(old: Mapping, new: Mapping) -> list[Change]:
     return changes
 
 
+def _answer(posted: str) -> str:
+    return posted if posted in CHOICES else ""
+
+
 def _etr(content: Mapping) -> datetime | None:
     raw = content["repair_order"].get("etr")
     return datetime.fromisoformat(raw) if raw else None
@@ -332,7 +336,9 @@ def approval_page(
                 subtotal=Decimal(op["subtotal"]),
                 status=status,
                 decidable=decidable,
-                choice=(choices or {}).get(op["id"], "") if decidable else "",
+                # Only a real answer is kept to show again: anything else posted is refused
+                # (services), never echoed into the page or its memoized card.
+                choice=_answer((choices or {}).get(op["id"], "")) if decidable else "",
                 change=changed.get(op["id"], ""),
             )
         )
