@@ -24,19 +24,24 @@ FRESH_STORAGE = {
 }
 
 
-@pytest.fixture
-def renders(monkeypatch, settings):
-    """Every compile of an estimate PDF, into a storage of this test's own."""
-    settings.STORAGES = FRESH_STORAGE
+def _counted(monkeypatch, name: str) -> list[dict]:
+    """Every call of documents.render's `name`, by its arguments (the call still happens)."""
     calls = []
-    real = render.estimate_pdf
+    real = getattr(render, name)
 
     def counted(**kwargs):
         calls.append(kwargs)
         return real(**kwargs)
 
-    monkeypatch.setattr(render, "estimate_pdf", counted)
+    monkeypatch.setattr(render, name, counted)
     return calls
+
+
+@pytest.fixture
+def renders(monkeypatch, settings):
+    """Every compile of an estimate PDF, into a storage of this test's own."""
+    settings.STORAGES = FRESH_STORAGE
+    return _counted(monkeypatch, "estimate_pdf")
 
 
 def test_a_share_to_fifty_contacts_renders_its_pdf_once(
@@ -62,14 +67,7 @@ def test_a_share_to_fifty_contacts_renders_its_pdf_once(
 def test_the_emails_of_one_share_attach_the_stored_pdf_read_once(
     shop, alice, smtp_sink, renders, monkeypatch, django_capture_on_commit_callbacks
 ):
-    reads = []
-    real = render.estimate_pdf_stored
-
-    def counted(**kwargs):
-        reads.append(kwargs)
-        return real(**kwargs)
-
-    monkeypatch.setattr(render, "estimate_pdf_stored", counted)
+    reads = _counted(monkeypatch, "estimate_pdf_stored")
     est = estimate_for(shop)
     with django_capture_on_commit_callbacks(execute=True):
         share_create(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from signoff.approvals.models import DECISION_CHOICES, Status
+from signoff.approvals.models import Status
 from signoff.approvals.selectors import OperationRow
 from signoff.core.formatting import money, quantity
 from signoff.orders.models import LineKind
@@ -20,8 +20,6 @@ from signoff.web.links import Route
 # Plain strings: a row is a fragment's whole input (core/fragments.py), lazy text is not.
 LINE_KINDS = {kind: str(label) for kind, label in LineKind.choices}
 STATUS_LABELS = {status: str(label) for status, label in Status.choices}
-# The drop-down's choices after the current status, the same on every row.
-DECISION_OPTIONS = tuple((str(value), str(label)) for value, label in DECISION_CHOICES)
 
 
 @dataclass(frozen=True)

@@ -21,16 +21,7 @@ OPERATION_ROWS = FragmentMemo("web/_operation_row.html")
 def operation_row(row: dict, table) -> str:
     """One row of the operations table (web/operations_table.py), from its row dict and the
     table's switches only."""
-    from signoff.web.operations_table import DECISION_OPTIONS
-
-    return OPERATION_ROWS.render(
-        {
-            "row": row,
-            "can_edit": table.can_edit,
-            "movable": table.movable,
-            "decision_choices": DECISION_OPTIONS,
-        }
-    )
+    return OPERATION_ROWS.render({"row": row, "can_edit": table.can_edit, "movable": table.movable})
 
 
 @register.filter
