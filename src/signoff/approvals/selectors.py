@@ -20,6 +20,7 @@ from signoff.approvals.models import (
 )
 from signoff.core.errors import NotFound
 from signoff.core.formatting import format_phone, money, percent
+from signoff.core.queries import one_or_none
 from signoff.customers.models import Contact
 from signoff.orders.models import Operation, OperationKind, RepairOrder
 from signoff.orders.pricing import (
@@ -45,25 +46,40 @@ from signoff.shops.models import Shop
 FIRST_AUTHORIZATION_WINDOW = dt.timedelta(hours=1)
 
 
+def _newest_sequence() -> Subquery:
+    """The sequence of the latest decision on the outer row's operation (found through the
+    (operation, -sequence) index)."""
+    newest = Decision.objects.filter(operation_id=OuterRef("operation_id")).order_by("-sequence")
+    return Subquery(newest.values("sequence")[:1])
+
+
 def latest_decisions(*, operation_ids: Iterable[int]) -> dict[int, Decision]:
-    """Each operation's latest decision, in one query whatever the number of operations (each
-    operation's latest is found through the (operation, -sequence) index)."""
+    """Each operation's latest decision, in one query whatever the number of operations."""
     ids = list(operation_ids)
     if not ids:
         return {}
-    newest = (
-        Decision.objects.filter(operation_id=OuterRef("operation_id"))
-        .order_by("-sequence")
-        .values("sequence")[:1]
-    )
     rows = (
-        Decision.objects.filter(operation_id__in=ids, sequence=Subquery(newest))
+        Decision.objects.filter(operation_id__in=ids, sequence=_newest_sequence())
         .select_related("recorded_by", "version", "contact")
         # The version is there for its number and hash: its snapshot stays in the database.
         .defer("version__content")
         .order_by()
     )
     return {d.operation_id: d for d in rows}
+
+
+def latest_statuses(*, operation_ids: Iterable[int]) -> dict[int, str]:
+    """Each operation's current status (Pending when it has no decision), in one light query:
+    for pages that show the status and nothing else of the decision (the customer page)."""
+    ids = list(operation_ids)
+    found = (
+        Decision.objects.filter(operation_id__in=ids, sequence=_newest_sequence())
+        .order_by()
+        .values_list("operation_id", "status")
+        if ids
+        else []
+    )
+    return {op_id: Status.PENDING for op_id in ids} | dict(found)
 
 
 def status_of(decision: Decision | None) -> str:
@@ -123,10 +139,8 @@ def decision_contacts(*, operation: Operation) -> list[Contact]:
 
 def operation_for_history(*, actor: Actor, operation_id: int) -> Operation:
     """Any operation of the actor's shop, removed ones included: their history is evidence too."""
-    operation = (
-        Operation.objects.select_related("repair_order")
-        .filter(shop=actor.shop, pk=operation_id)
-        .first()
+    operation = one_or_none(
+        Operation.objects.select_related("repair_order").filter(shop=actor.shop, pk=operation_id)
     )
     if operation is None:
         raise NotFound("Operation not found.")
@@ -246,7 +260,7 @@ class RepairOrderPage:
 
 def repair_order_page(*, actor: Actor, ro_id: int) -> RepairOrderPage:
     """Everything the staff RO page shows, in a number of queries that does not grow with rows."""
-    ro = (
+    ro = one_or_none(
         repair_orders_for(actor=actor)
         .select_related("customer", "vehicle", "advisor", "shop")
         .prefetch_related(
@@ -257,7 +271,6 @@ def repair_order_page(*, actor: Actor, ro_id: int) -> RepairOrderPage:
             ),
         )
         .filter(pk=ro_id)
-        .first()
     )
     if ro is None:
         raise NotFound("Repair order not found.")

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 
 from signoff.core.errors import NotFound
+from signoff.core.queries import one_or_none
 from signoff.core.search import among, any_of, likely
 from signoff.core.validation import search_query
 from signoff.customers.selectors import customer_ids_matching_text, vehicles_matching
@@ -42,12 +43,11 @@ def live_operations() -> QuerySet[Operation]:
 
 def repair_order_get(*, actor: Actor, ro_id: int) -> RepairOrder:
     """The access funnel for one RO: another shop's RO is simply not found."""
-    ro = (
+    ro = one_or_none(
         repair_orders_for(actor=actor)
         .select_related("customer", "vehicle", "advisor", "shop")
         .prefetch_related(Prefetch("operations", queryset=live_operations()))
         .filter(pk=ro_id)
-        .first()
     )
     if ro is None:
         raise NotFound("Repair order not found.")
@@ -55,11 +55,10 @@ def repair_order_get(*, actor: Actor, ro_id: int) -> RepairOrder:
 
 
 def operation_get(*, actor: Actor, operation_id: int) -> Operation:
-    op = (
+    op = one_or_none(
         live_operations()
         .select_related("repair_order", "repair_order__customer")
         .filter(shop=actor.shop, pk=operation_id)
-        .first()
     )
     if op is None:
         raise NotFound("Operation not found.")

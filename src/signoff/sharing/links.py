@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from signoff.approvals.models import EstimateVersion
 from signoff.core.errors import Conflict, LinkGone, NotFound
+from signoff.core.queries import one_or_none
 from signoff.customers.models import Contact
 from signoff.sharing import ratelimit
 from signoff.sharing.models import Share, ShareLink
@@ -149,7 +150,7 @@ def _link_for_token(raw_token: str, *, guesses=None) -> ShareLink:
     ).annotate(current_version_id=Subquery(current.order_by("-number").values("pk")[:1]))
     if guesses is not None:
         links = links.annotate(guesses=guesses)
-    link = links.filter(token_hash=wanted).first()
+    link = one_or_none(links.filter(token_hash=wanted))
     if link is None:
         raise NotFound("This link is not valid. Check that it was copied completely.")
     if link.repair_order.shop_id == link.shop_id:

@@ -11,6 +11,7 @@ from django.db.models import Count, F, Max, Min, Prefetch, QuerySet
 from signoff.approvals.models import Decision, EstimateVersion, Event, EventKind, Source, Status
 from signoff.approvals.selectors import latest_decisions
 from signoff.core.errors import LinkGone, NotFound
+from signoff.core.queries import newest_first
 from signoff.customers.models import Contact
 from signoff.documents.render import estimate_pdf
 from signoff.orders.models import Operation, RepairOrder
@@ -90,11 +91,11 @@ def share_get(*, actor: Actor, share_id: int) -> Share:
 def ro_messages(*, repair_order: RepairOrder) -> list[Message]:
     """The RO's messages, newest first, with their contact and link (one query). The version's
     snapshot is left in the database: the list shows its number."""
-    return list(
+    return newest_first(
         Message.objects.filter(shop_id=repair_order.shop_id, repair_order=repair_order)
         .select_related("contact", "link", "share", "share__version")
         .defer("share__version__content")
-        .order_by("-created_at", "-id")
+        .order_by()
     )
 
 
@@ -103,9 +104,11 @@ def ro_links(*, repair_order: RepairOrder) -> list[ShareLink]:
     queries)."""
     links = ShareLink.objects.filter(shop_id=repair_order.shop_id, repair_order=repair_order)
     return with_openings(
-        links.select_related("contact", "share__version", "revoked_by")
-        .defer("share__version__content")
-        .order_by("-created_at", "-id")
+        newest_first(
+            links.select_related("contact", "share__version", "revoked_by")
+            .defer("share__version__content")
+            .order_by()
+        )
     )
 
 

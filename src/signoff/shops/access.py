@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 
 from signoff.core.errors import NotAllowed, NotFound
+from signoff.core.queries import one_or_none
 from signoff.shops.models import ADMIN_ROLES, EDITOR_ROLES, Membership, Shop
 
 
@@ -41,7 +42,7 @@ def actor_from_membership(membership: Membership) -> Actor:
 def actor_for(*, user: AbstractBaseUser, shop_id: int) -> Actor:
     """The user's actor in that shop; 404 when they are not a member (never say it exists)."""
     membership = (
-        Membership.objects.select_related("shop").filter(user=user, shop_id=shop_id).first()
+        one_or_none(Membership.objects.select_related("shop").filter(user=user, shop_id=shop_id))
         if user.is_authenticated
         else None
     )

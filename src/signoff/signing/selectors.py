@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from signoff.approvals.models import Decision, EstimateVersion, Signature, Source, Status
-from signoff.approvals.selectors import latest_decisions, status_of
+from signoff.approvals.selectors import latest_statuses
 from signoff.approvals.versions import version_current
 from signoff.core.errors import NotFound
 from signoff.customers.models import Contact
@@ -243,9 +243,12 @@ def customer_contacts(*, repair_order: RepairOrder) -> list[Contact]:
     return list(Contact.objects.filter(customer_id=repair_order.customer_id))
 
 
-def _last_approval(*, repair_order: RepairOrder, contact: Contact | None) -> Decision | None:
-    """The contact's latest own decision (link or in person) on the RO, with its version (the
-    snapshot is read only if it is not the version shown, to list the changes since)."""
+def _last_approval(
+    *, repair_order: RepairOrder, contact: Contact | None
+) -> tuple[int, datetime] | None:
+    """The version and time of the contact's latest own decision (link or in person) on the RO:
+    the page lists what changed since, reading that version's snapshot only when it is not the
+    version shown."""
     qs = Decision.objects.filter(
         repair_order=repair_order,
         source__in=[Source.LINK, Source.IN_PERSON],
@@ -253,7 +256,7 @@ def _last_approval(*, repair_order: RepairOrder, contact: Contact | None) -> Dec
     )
     if contact is not None:
         qs = qs.filter(Q(contact=contact) | Q(via_link__contact=contact))
-    return qs.select_related("version").defer("version__content").order_by("-sequence").first()
+    return next(iter(qs.order_by("-sequence").values_list("version_id", "created_at")[:1]), None)
 
 
 def changes_between(old: Mapping, new: Mapping) -> list[Change]:
@@ -304,7 +307,7 @@ def approval_page(
     content = version.content
     sections = sections_for(link)
     op_ids = [op["id"] for op in content["operations"]]
-    decisions = latest_decisions(operation_ids=op_ids)
+    statuses = latest_statuses(operation_ids=op_ids)
     contacts = customer_contacts(repair_order=repair_order)
     by_id = {c.pk: c for c in contacts}
     default = link.contact if link is not None else next(iter(contacts), None)
@@ -312,13 +315,14 @@ def approval_page(
 
     last = _last_approval(repair_order=repair_order, contact=link.contact if link else None)
     changes: list[Change] = []
-    if last is not None and last.version_id != version.pk:
-        changes = changes_between(last.version.content, content)
+    if last is not None and last[0] != version.pk:
+        before = EstimateVersion.objects.values_list("content", flat=True).get(pk=last[0])
+        changes = changes_between(before, content)
     changed = {c.operation_id: c.what for c in changes if c.what != "removed"}
 
     views = []
     for op in content["operations"]:
-        status = status_of(decisions.get(op["id"]))
+        status = statuses[op["id"]]
         decidable = operation_decidable(
             kind=op["kind"], status=status, shop=shop, sections=sections
         )
@@ -365,7 +369,7 @@ def approval_page(
         etr=_etr(content) if include_etr else None,
         notes=notes,
         changes=changes,
-        changes_since=last.created_at if changes else None,
+        changes_since=last[1] if changes else None,
     )
 
 
