@@ -1,7 +1,7 @@
 """Load the customer page and the staff RO page under gunicorn with wrk, each against a bare view
 of the same size served by the same processes, on SQLite and on PostgreSQL.
 
-Run: .venv/bin/python bench/http_pages.py [--quick] [--sqlite-only] [--duration 10] [--rounds 3]
+Run: .venv/bin/python bench/http_pages.py [--quick] [--sqlite-only] [--duration 6] [--rounds 5]
 For each database, in a data folder of its own: `signoff migrate`, then one RO with 20 priced
 operations (half of them approved), shared with its customer, and a logged-in owner. Gunicorn
 runs as `signoff web` runs it (2 × cores + 1 processes, 4 threads each), with bench/http_urls.py
@@ -9,9 +9,10 @@ adding /bench/bare/<ro>/?bytes=N: one query for the RO's operations rendered in 
 the loop run until the output is N bytes, through Signoff's whole middleware (the baseline);
 with &fill=pad, one pass padded with literal text to N bytes (the static floor, reported
 beside it). wrk (Debian's `wrk`; 32 connections) loads each page and its baselines in turns,
-`--rounds` times. It prints requests per second and the p99 latency of each, and the ratios
-page/baseline (targets: ≥ 0.8× the requests per second, p99 ≤ 2× the baseline's). `main()`
-returns the figures.
+`--rounds` times: a run's connections stay with the processes that accepted them, so one run
+can be lopsided, and more, shorter rounds give a steadier median. It prints requests per
+second and the p99 latency of each, and the ratios page/baseline (targets: ≥ 0.8× the requests
+per second, p99 ≤ 2× the baseline's). `main()` returns the figures.
 """
 
 from __future__ import annotations
@@ -189,8 +190,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--duration", type=int, default=None, help="seconds per wrk run (whole)")
     parser.add_argument("--rounds", type=int, default=None)
     args = parser.parse_args(argv)
-    seconds = args.duration or (2 if args.quick else 10)
-    rounds = args.rounds or (1 if args.quick else 3)
+    seconds = args.duration or (2 if args.quick else 6)
+    rounds = args.rounds or (1 if args.quick else 5)
     if shutil.which("wrk") is None:
         raise SystemExit("bench/http_pages.py needs wrk: apt-get install wrk")
 

@@ -141,6 +141,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = _env_bool(
         "SIGNOFF_DISABLE_SERVER_SIDE_CURSORS", False
     )
+    # Parameters bound by the server, so each connection prepares a query it has run 5 times
+    # and PostgreSQL plans it once instead of on every page (a page runs a dozen). Off behind a
+    # pooler that cannot keep prepared statements (pgbouncer before 1.21, or with
+    # max_prepared_statements = 0): docs/operations.md.
+    if _env_bool("SIGNOFF_PG_PREPARED_STATEMENTS", True):
+        DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
 
 # The folder of pg_dump and pg_restore for `signoff backup` / `restore` on PostgreSQL. Unset:
 # the server's own version's when installed beside it (/usr/lib/postgresql/N/bin), else PATH's.
