@@ -22,7 +22,7 @@ from signoff.core.validation import max_length_of
 from signoff.customers.models import Contact
 from signoff.documents.sections import PDF_SECTION_KEYS
 from signoff.sharing import selectors, services
-from signoff.sharing.models import Message, Share, ShareKind, ShareLink
+from signoff.sharing.models import OPENINGS_COUNTED, Message, Share, ShareKind, ShareLink
 from signoff.sharing.selectors import LinkAddress
 from signoff.sharing.services import ShareResult
 
@@ -123,7 +123,10 @@ class LinkOut(Schema):
     revoked_at: datetime | None
     first_opened_at: datetime | None
     last_opened_at: datetime | None
-    open_count: int
+    open_count: int = Field(
+        description=f"How often the link was opened, counted up to {OPENINGS_COUNTED:,} "
+        f"({OPENINGS_COUNTED:,} means that many or more)."
+    )
 
     @staticmethod
     def resolve_contact_name(link: ShareLink) -> str:

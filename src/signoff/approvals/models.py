@@ -261,4 +261,8 @@ class Event(AppendOnlyModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["repair_order", "kind"])]
+        indexes = [
+            models.Index(fields=["repair_order", "kind"]),
+            # A link's openings (first, last, how many) without reading them all.
+            models.Index(fields=["share_link", "kind", "created_at"], name="event_link_kind_time"),
+        ]

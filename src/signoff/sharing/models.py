@@ -43,6 +43,11 @@ class Share(AppendOnlyModel):
         ordering = ["-created_at", "-id"]
 
 
+# Openings are counted up to this many (`sharing.selectors.with_openings`): a link that a preview
+# scanner or a bot opened thousands of times costs the RO page what one opened ten times does.
+OPENINGS_COUNTED = 1000
+
+
 class ShareLink(models.Model):
     """A personal link for one contact on one RO.
 
@@ -76,6 +81,12 @@ class ShareLink(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    @property
+    def opens_label(self) -> str:
+        """How often the link was opened: "3 times", or "1,000+ times" at OPENINGS_COUNTED."""
+        more = "+" if self.open_count >= OPENINGS_COUNTED else ""
+        return f"{self.open_count:,}{more} times"
 
     @property
     def is_revoked(self) -> bool:
