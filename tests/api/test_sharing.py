@@ -329,6 +329,7 @@ def test_the_share_list_shows_each_shares_version_author_links_and_messages_fiel
         "contact_relationship": est.spouse.relationship_label,
         "version": share.version.number,
         "open_count": 0,
+        "open_count_exact": True,
     }
     [message_json] = listed["messages"]
     assert message_json["contact_name"] == est.spouse.name

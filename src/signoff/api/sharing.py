@@ -18,11 +18,12 @@ from signoff.api.schemas import Id, Schema, errors
 from signoff.approvals.models import EstimateVersion
 from signoff.approvals.versions import version_get
 from signoff.core.formatting import staff_name
+from signoff.core.paging import COUNT_AHEAD
 from signoff.core.validation import max_length_of
 from signoff.customers.models import Contact
 from signoff.documents.sections import PDF_SECTION_KEYS
 from signoff.sharing import selectors, services
-from signoff.sharing.models import OPENINGS_COUNTED, Message, Share, ShareKind, ShareLink
+from signoff.sharing.models import Message, Share, ShareKind, ShareLink
 from signoff.sharing.selectors import LinkAddress
 from signoff.sharing.services import ShareResult
 
@@ -124,9 +125,18 @@ class LinkOut(Schema):
     first_opened_at: datetime | None
     last_opened_at: datetime | None
     open_count: int = Field(
-        description=f"How often the link was opened, counted up to {OPENINGS_COUNTED:,} "
-        f"({OPENINGS_COUNTED:,} means that many or more)."
+        description=f"How often the link was opened, counted up to {COUNT_AHEAD:,}: when it "
+        f"was opened more often, `open_count` is {COUNT_AHEAD:,} and `open_count_exact` false."
     )
+    open_count_exact: bool = Field(description="False when `open_count` is a lower bound.")
+
+    @staticmethod
+    def resolve_open_count(link: ShareLink) -> int:
+        return link.openings.count
+
+    @staticmethod
+    def resolve_open_count_exact(link: ShareLink) -> bool:
+        return link.openings.exact
 
     @staticmethod
     def resolve_contact_name(link: ShareLink) -> str:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from operator import attrgetter
 
 from signoff.approvals.models import Decision, Signature, Source, Status, source_label
+from signoff.approvals.selectors import ro_decisions_of
 from signoff.core.formatting import staff_name
 from signoff.orders.models import RepairOrder
 
@@ -130,13 +131,8 @@ def authorization_summary(*, repair_order: RepairOrder) -> list[AuthorizationEnt
         shop.allow_recommendation_approval and shop.capture_recommendation_approver
     )
     # In chain order, sorted here: an ORDER BY over these wide rows costs more to build than to
-    # run (signoff.core.queries).
-    decisions = sorted(
-        Decision.objects.filter(repair_order=repair_order)
-        .select_related("operation", "version", "recorded_by")
-        .order_by(),
-        key=attrgetter("sequence"),
-    )
+    # run (signoff.core.queries). The RO page has them prefetched (`repair_order_page`).
+    decisions = sorted(ro_decisions_of(repair_order), key=attrgetter("sequence"))
     signatures = sorted(
         Signature.objects.filter(repair_order=repair_order)
         .select_related("version", "recorded_by", "via_link__contact")

@@ -269,6 +269,9 @@ def repair_order_page(*, actor: Actor, ro_id: int) -> RepairOrderPage:
                 "customer__contacts",
                 queryset=Contact.objects.order_by("-is_primary", "position", "id"),
             ),
+            # Every decision, once: the rows take each operation's latest and the authorization
+            # panel reads them all (`authorization_summary`).
+            Prefetch("decisions", queryset=ro_decisions()),
         )
         .filter(pk=ro_id)
     )
@@ -282,10 +285,44 @@ def repair_order_detail(*, actor: Actor, ro_id: int) -> RepairOrderPage:
     return _page_of(repair_order_get(actor=actor, ro_id=ro_id))
 
 
+def ro_decisions() -> QuerySet[Decision]:
+    """An RO's decisions as the RO page and the authorization summary read them (in no order:
+    sort by `sequence` for the chain's)."""
+    return Decision.objects.select_related(
+        "operation", "version", "recorded_by", "contact"
+    ).order_by()
+
+
+def ro_decisions_of(ro: RepairOrder) -> list[Decision]:
+    """All of the RO's decisions, in no order: prefetched by `repair_order_page`, else one
+    query."""
+    if _prefetched(ro, "decisions"):
+        return list(ro.decisions.all())
+    return list(ro_decisions().filter(repair_order=ro))
+
+
+def _prefetched(instance, name: str) -> bool:
+    return name in getattr(instance, "_prefetched_objects_cache", {})
+
+
+def _latest_of(decisions: Iterable[Decision]) -> dict[int, Decision]:
+    """Each operation's latest decision among `decisions` (the highest sequence)."""
+    latest: dict[int, Decision] = {}
+    for decision in decisions:
+        held = latest.get(decision.operation_id)
+        if held is None or decision.sequence > held.sequence:
+            latest[decision.operation_id] = decision
+    return latest
+
+
 def _page_of(ro: RepairOrder) -> RepairOrderPage:
-    """Rows and totals of an RO whose live operations and lines are prefetched (two queries)."""
+    """Rows and totals of an RO whose live operations and lines are prefetched (two queries;
+    none more when its decisions are prefetched too)."""
     operations = list(ro.operations.all())
-    decisions = latest_decisions(operation_ids=[op.pk for op in operations])
+    if _prefetched(ro, "decisions"):
+        decisions = _latest_of(ro.decisions.all())
+    else:
+        decisions = latest_decisions(operation_ids=[op.pk for op in operations])
     rows = [OperationRow(op=op, decision=decisions.get(op.pk)) for op in operations]
     totals = estimate_totals(
         operations, statuses={r.op.pk: r.status for r in rows}, tax_rate=ro.shop.tax_rate

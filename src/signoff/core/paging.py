@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet, Subquery
 
 COUNT_AHEAD = 1000
 
@@ -29,5 +29,22 @@ class BoundedCount:
 def count_bounded(queryset: QuerySet, *, offset: int = 0) -> BoundedCount:
     """The number of rows, counted up to `offset` + COUNT_AHEAD (one query, LIMITed)."""
     horizon = max(offset, 0) + COUNT_AHEAD
-    counted = queryset.order_by()[: horizon + 1].count()
+    return bounded(queryset.order_by()[: horizon + 1].count(), horizon=horizon)
+
+
+def bounded(counted: int, *, horizon: int | None = None) -> BoundedCount:
+    """A count made up to `horizon` (COUNT_AHEAD by default) + 1 rows, as a BoundedCount."""
+    horizon = COUNT_AHEAD if horizon is None else horizon
     return BoundedCount(count=min(counted, horizon), exact=counted <= horizon)
+
+
+class CountOf(Subquery):
+    """count_bounded inside another query, one figure per outer row: COUNT over a subquery that
+    `counted_rows` sliced to COUNT_AHEAD + 1 rows (read it back with `bounded`)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) subquery)"
+    output_field = IntegerField()
+
+
+def counted_rows(queryset: QuerySet) -> CountOf:
+    return CountOf(queryset[: COUNT_AHEAD + 1])

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from signoff.approvals.models import EstimateVersion
 from signoff.core.models import AppendOnlyModel
+from signoff.core.paging import BoundedCount, bounded
 from signoff.customers.models import Contact
 from signoff.orders.models import RepairOrder
 from signoff.shops.models import Shop
@@ -43,11 +44,6 @@ class Share(AppendOnlyModel):
         ordering = ["-created_at", "-id"]
 
 
-# Openings are counted up to this many (`sharing.selectors.with_openings`): a link that a preview
-# scanner or a bot opened thousands of times costs the RO page what one opened ten times does.
-OPENINGS_COUNTED = 1000
-
-
 class ShareLink(models.Model):
     """A personal link for one contact on one RO.
 
@@ -73,8 +69,8 @@ class ShareLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Openings are not stored on the link: each one is a LINK_OPENED event (an insert, so opening
-    # a link never updates a row). `sharing.selectors.with_openings` derives these three from the
-    # events; a link read without it (one just minted) counts as never opened.
+    # a link never updates a row). `sharing.selectors.with_openings` annotates these three from
+    # the events; a link read without it (one just minted) counts as never opened.
     open_count = 0
     first_opened_at: datetime | None = None
     last_opened_at: datetime | None = None
@@ -83,10 +79,10 @@ class ShareLink(models.Model):
         ordering = ["-created_at", "-id"]
 
     @property
-    def opens_label(self) -> str:
-        """How often the link was opened: "3 times", or "1,000+ times" at OPENINGS_COUNTED."""
-        more = "+" if self.open_count >= OPENINGS_COUNTED else ""
-        return f"{self.open_count:,}{more} times"
+    def openings(self) -> BoundedCount:
+        """How often the link was opened: exact up to COUNT_AHEAD, then "1,000+" (a link that a
+        preview scanner or a bot opened thousands of times costs the RO page no more)."""
+        return bounded(self.open_count)
 
     @property
     def is_revoked(self) -> bool:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.db.models import (
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     QuerySet,
@@ -18,13 +17,14 @@ from django.db.models import (
 from signoff.approvals.models import Decision, EstimateVersion, Event, EventKind, Source, Status
 from signoff.approvals.selectors import latest_decisions
 from signoff.core.errors import LinkGone, NotFound
+from signoff.core.paging import counted_rows
 from signoff.core.queries import newest_first
 from signoff.customers.models import Contact
 from signoff.documents.render import estimate_pdf
 from signoff.orders.models import Operation, RepairOrder
 from signoff.orders.selectors import repair_orders_for
 from signoff.sharing.links import share_link_token, share_link_url
-from signoff.sharing.models import OPENINGS_COUNTED, Message, OutboxCapture, Share, ShareLink
+from signoff.sharing.models import Message, OutboxCapture, Share, ShareLink
 from signoff.sharing.rules import RecipientOption, clean_sections, recipient_options
 from signoff.shops.access import Actor, require_link_access
 
@@ -45,65 +45,40 @@ def versions_for_repair_order(*, actor: Actor, ro_id: int) -> QuerySet[EstimateV
     )
 
 
-class _CountOf(Subquery):
-    """The number of rows of a (sliced) subquery: COUNT over it, so a LIMIT caps the count."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) subquery)"
-    output_field = IntegerField()
-
-
-def with_openings(links: Iterable[ShareLink]) -> list[ShareLink]:
-    """The links, each with `open_count` (up to OPENINGS_COUNTED), `first_opened_at` and
-    `last_opened_at` from its LINK_OPENED events (opening a link only inserts an event): one
-    query for all, each figure read through the (link, kind, time) index, so it costs the same
-    however often a link was opened."""
-    links = list(links)
-    by_id = {link.pk: link for link in links}
-    if not by_id:
-        return links
+def with_openings(links: QuerySet[ShareLink]) -> QuerySet[ShareLink]:
+    """The links with `open_count` (up to COUNT_AHEAD + 1: read `openings`), `first_opened_at` and
+    `last_opened_at` from their LINK_OPENED events (opening a link only inserts an event), read
+    in the links' own query: each figure comes through the (link, kind, time) index, so it costs
+    the same however often a link was opened."""
     opened = Event.objects.filter(share_link_id=OuterRef("pk"), kind=EventKind.LINK_OPENED)
-    figures = (
-        ShareLink.objects.filter(pk__in=by_id)
-        .order_by()
-        .annotate(
-            first=Subquery(opened.order_by("created_at").values("created_at")[:1]),
-            last=Subquery(opened.order_by("-created_at").values("created_at")[:1]),
-            # In the index's order, so the planner walks the index rather than the table.
-            count=_CountOf(opened.order_by("created_at").values("created_at")[:OPENINGS_COUNTED]),
-        )
-        .values_list("pk", "count", "first", "last")
+    return links.annotate(
+        first_opened_at=Subquery(opened.order_by("created_at").values("created_at")[:1]),
+        last_opened_at=Subquery(opened.order_by("-created_at").values("created_at")[:1]),
+        # In the index's order, so the planner walks the index rather than the table.
+        open_count=counted_rows(opened.order_by("created_at").values("created_at")),
     )
-    for pk, count, first, last in figures:
-        link = by_id[pk]
-        link.open_count, link.first_opened_at, link.last_opened_at = count, first, last
-    return links
 
 
 def _shares() -> QuerySet[Share]:
-    links = ShareLink.objects.select_related("contact").order_by("id")
+    links = with_openings(ShareLink.objects.select_related("contact").order_by("id"))
     return Share.objects.select_related("version", "created_by").prefetch_related(
         Prefetch("links", queryset=links),
         Prefetch("messages", queryset=Message.objects.select_related("contact").order_by("id")),
     )
 
 
-def _with_link_openings(shares: list[Share]) -> list[Share]:
-    with_openings(link for share in shares for link in share.links.all())
-    return shares
-
-
 def shares_for_repair_order(*, actor: Actor, ro_id: int) -> list[Share]:
     """Every share of the RO, newest first, with links (and their openings) and messages:
-    five queries in all."""
+    four queries in all."""
     ro_id = _repair_order_id(actor=actor, ro_id=ro_id)
-    return _with_link_openings(list(_shares().filter(shop=actor.shop, repair_order_id=ro_id)))
+    return list(_shares().filter(shop=actor.shop, repair_order_id=ro_id))
 
 
 def share_get(*, actor: Actor, share_id: int) -> Share:
     share = _shares().filter(shop=actor.shop, pk=share_id).first()
     if share is None:
         raise NotFound("Share not found.")
-    return _with_link_openings([share])[0]
+    return share
 
 
 def ro_messages(*, repair_order: RepairOrder) -> list[Message]:
@@ -118,11 +93,11 @@ def ro_messages(*, repair_order: RepairOrder) -> list[Message]:
 
 
 def ro_links(*, repair_order: RepairOrder) -> list[ShareLink]:
-    """The RO's share links, newest first, with their contact, version and openings (two
-    queries)."""
+    """The RO's share links, newest first, with their contact, version and openings (one
+    query)."""
     links = ShareLink.objects.filter(shop_id=repair_order.shop_id, repair_order=repair_order)
-    return with_openings(
-        newest_first(
+    return newest_first(
+        with_openings(
             links.select_related("contact", "share__version", "revoked_by")
             .defer("share__version__content")
             .order_by()
