@@ -163,7 +163,7 @@ def ro_rows(shop_id: int, sizes: Sizes) -> Iterator[tuple]:
     for i in range(1, sizes.ros + 1):
         customer = rng.randint(1, sizes.customers)
         vehicle = customer * 2 - rng.randint(0, 1)
-        yield (i, shop_id, 1000 + i, customer, vehicle, None, "completed", None, None, "",
+        yield (i, shop_id, 1000 + i, customer, vehicle, None, "completed", None, None, "", "",
                STAMP, STAMP)  # fmt: skip
 
 
@@ -188,7 +188,8 @@ def _tables():
         (Vehicle, ["id", "shop", "customer", "vin", "year", "make", "model", "unit_number",
                    "license_plate", "odometer", "vin_tail", "created_at"], vehicle_rows),
         (RepairOrder, ["id", "shop", "number", "customer", "vehicle", "advisor", "status", "etr",
-                       "odometer_in", "notes", "created_at", "updated_at"], ro_rows),
+                       "odometer_in", "internal_notes", "customer_notes", "created_at",
+                       "updated_at"], ro_rows),
         (Operation, ["id", "shop", "repair_order", "kind", "position", "title", "complaint",
                      "cause", "correction", "revision", "removed_at", "created_at",
                      "updated_at"], operation_rows),

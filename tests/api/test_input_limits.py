@@ -153,13 +153,14 @@ def test_customer_notes_longer_than_their_limit_are_refused(as_alice, shop):
     assert not Customer.objects.exists()
 
 
-def test_repair_order_notes_longer_than_their_limit_are_refused(as_alice, shop):
+@pytest.mark.parametrize("field", ["internal_notes", "customer_notes", "notes"])
+def test_repair_order_notes_longer_than_their_limit_are_refused(as_alice, shop, field):
     ro = priced_ro(shop).ro
-    response = as_alice.patch(f"/repair-orders/{ro.pk}", {"notes": MEGABYTE})
+    response = as_alice.patch(f"/repair-orders/{ro.pk}", {field: MEGABYTE})
     assert response.status_code == 422
-    assert "notes" in error_of(response)["fields"]
+    assert field in error_of(response)["fields"]
     ro.refresh_from_db()
-    assert ro.notes == ""
+    assert (ro.internal_notes, ro.customer_notes) == ("", "")
 
 
 @pytest.mark.parametrize("name", ["Dana\r\nBcc: all@example.com", "Dana\nRivera", "Dana\x07"])

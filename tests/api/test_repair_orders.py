@@ -89,6 +89,28 @@ def test_creating_a_repair_order_numbers_it_and_makes_the_caller_its_advisor(as_
     assert body["totals"]["estimate"]["total"] == "0.00"
 
 
+def test_internal_and_customer_notes_are_two_fields_and_notes_is_the_older_name(as_alice, shop):
+    customer = CustomerFactory(shop=shop)
+    response = as_alice.post(
+        "/repair-orders",
+        {"customer_id": customer.pk, "internal_notes": "Call after 3", "customer_notes": "Hi"},
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["internal_notes"], body["customer_notes"], body["notes"]) == (
+        "Call after 3",
+        "Hi",
+        "Call after 3",
+    )
+    ro_id = body["id"]
+    older = as_alice.patch(f"/repair-orders/{ro_id}", {"notes": "Call first"})
+    assert older.json()["internal_notes"] == "Call first"
+    both = as_alice.patch(f"/repair-orders/{ro_id}", {"notes": "A", "internal_notes": "B"})
+    assert both.status_code == 422
+    assert "older name" in error_of(both)["fields"]["notes"]
+    assert RepairOrder.objects.get(pk=ro_id).internal_notes == "Call first"
+
+
 def test_an_etr_without_an_offset_is_read_in_the_shops_time_zone(as_alice, shop):
     customer = CustomerFactory(shop=shop)
     response = as_alice.post(
@@ -209,23 +231,23 @@ def test_technicians_may_read_a_repair_order(as_bob, shop):
 
 
 def test_another_shops_repair_order_is_not_found(as_charlie, shop):
-    ro = RepairOrderFactory(shop=shop, notes="Private")
+    ro = RepairOrderFactory(shop=shop, internal_notes="Private")
     assert as_charlie.get(f"/repair-orders/{ro.pk}").status_code == 404
     response = as_charlie.patch(f"/repair-orders/{ro.pk}", {"notes": "Mine now"})
     assert response.status_code == 404
     assert error_of(response)["code"] == "not_found"
     ro.refresh_from_db()
-    assert ro.notes == "Private"
+    assert ro.internal_notes == "Private"
 
 
 def test_patching_a_repair_order_sets_the_status_and_etr_and_keeps_the_rest(as_alice, shop):
-    ro = RepairOrderFactory(shop=shop, notes="Keep me")
+    ro = RepairOrderFactory(shop=shop, internal_notes="Keep me")
     response = as_alice.patch(
         f"/repair-orders/{ro.pk}", {"status": "in_progress", "etr": "2026-05-01T09:00:00Z"}
     )
     assert response.status_code == 200
     ro.refresh_from_db()
-    assert (ro.status, ro.etr, ro.notes) == (
+    assert (ro.status, ro.etr, ro.internal_notes) == (
         "in_progress",
         datetime(2026, 5, 1, 9, 0, tzinfo=UTC),
         "Keep me",

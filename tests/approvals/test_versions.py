@@ -33,7 +33,8 @@ def test_snapshot_holds_operations_lines_statuses_and_totals_as_strings(shop):
     est = estimate_for(shop)
     decide(est.brakes, "approved")
     snap = version_snapshot(repair_order=est.ro)
-    assert snap["schema"] == 1
+    assert snap["schema"] == 2
+    assert "notes" not in snap["repair_order"] and snap["repair_order"]["customer_notes"] == ""
     assert snap["repair_order"]["number"] == est.ro.number
     assert snap["repair_order"]["etr"] == "2026-11-24T23:30:00.000000+00:00"
     assert snap["customer"]["name"] == est.ro.customer.name
@@ -199,7 +200,7 @@ def test_changes_before_anything_was_shown_make_no_version(shop, owner):
             actor=actor, ro_id=est.ro.pk, operation_ids=[est.wipers.pk, est.brakes.pk]
         ),
         lambda est, actor: repair_order_update(
-            actor=actor, ro_id=est.ro.pk, data={"notes": "Customer waits."}
+            actor=actor, ro_id=est.ro.pk, data={"customer_notes": "Customer waits."}
         ),
     ],
     ids=["edit", "add", "remove", "reorder", "ro details"],
@@ -218,8 +219,16 @@ def test_a_decision_or_an_unchanged_save_makes_no_new_version(shop, owner):
     est = estimate_for(shop)
     freeze(est.ro)
     decide(est.brakes, "approved")
-    repair_order_update(actor=owner, ro_id=est.ro.pk, data={"notes": est.ro.notes})
+    repair_order_update(actor=owner, ro_id=est.ro.pk, data={"customer_notes": ""})
     assert _numbers(est.ro) == [1]
+
+
+def test_internal_notes_make_no_new_version_and_are_not_in_one(shop, owner):
+    est = estimate_for(shop)
+    freeze(est.ro)
+    repair_order_update(actor=owner, ro_id=est.ro.pk, data={"internal_notes": "Call after 3."})
+    assert _numbers(est.ro) == [1]
+    assert "Call after 3." not in str(version_current(repair_order=est.ro).content)
 
 
 def test_editing_a_decided_operation_freezes_it_back_at_pending(shop, owner):

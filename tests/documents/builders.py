@@ -105,7 +105,7 @@ def snapshot(
             "odometer": 48210,
         }
     return {
-        "schema": 1,
+        "schema": 2,
         "shop": {
             "name": shop_name,
             "phone": "+15035550100",
@@ -120,7 +120,7 @@ def snapshot(
             "label": f"RO {number}",
             "status": "estimate",
             "etr": etr,
-            "notes": notes,
+            "customer_notes": notes,
             "advisor": advisor,
         },
         "customer": {"id": 1, "name": customer_name, "kind": "individual"},

@@ -29,7 +29,7 @@ def estimate_ro(shop, advisor):
         shop,
         customer={"name": "Jordan Rivera"},
         number=4711,
-        notes="Customer is waiting in the lounge.",
+        customer_notes="Customer is waiting in the lounge.",
         etr=timezone.now() + timedelta(days=1),
         advisor=advisor,
         contacts=[

@@ -23,7 +23,9 @@ HOSTILE = [
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_a_hostile_customer_name_prints_literally_in_the_estimate(shop, advisor, name):
-    ro = priced_ro(shop, customer={"name": name}, notes=name, operations=[{"title": name}]).ro
+    ro = priced_ro(
+        shop, customer={"name": name}, customer_notes=name, operations=[{"title": name}]
+    ).ro
     version, _ = version_freeze(repair_order=ro, user=advisor)
     printed = text(estimate_pdf(version=version, notes=name))
     assert printed.count(" ".join(name.split())) >= 4  # customer, operation, RO notes, share notes

@@ -60,7 +60,7 @@ def shared_estimate(*, shop, sections=None, include_etr=True, notes="", language
     built = priced_ro(
         shop,
         customer={"name": "Jordan Lee"},
-        notes="Customer waits in the lobby.",
+        customer_notes="Customer waits in the lobby.",
         contacts=[
             {"name": "Jordan Lee", "is_primary": True, "language": language},
             {"name": "Sam Lee", "relationship": "Spouse"},

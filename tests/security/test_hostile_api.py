@@ -88,7 +88,8 @@ def _ro(world: Hostile, *, new: bool) -> dict:
         "status": "estimate",
         "etr": "2030-01-02T09:00:00Z",
         "odometer_in": 48210,
-        "notes": "Customer waits.",
+        "internal_notes": "Call after 3 PM.",
+        "customer_notes": "Customer waits.",
     }
     return {"customer_id": world.customer.pk, **body} if new else body
 

@@ -85,7 +85,8 @@ def _ro_form(p: Place) -> dict:
         "status": "estimate",
         "etr": "2030-01-02T09:00",
         "odometer_in": "48210",
-        "notes": "Customer waits.",
+        "internal_notes": "Call after 3 PM.",
+        "customer_notes": "Customer waits.",
     }
 
 

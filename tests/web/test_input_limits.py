@@ -46,12 +46,16 @@ def test_customer_notes_of_a_megabyte_are_refused(alice_client, shop):
     assert not Customer.objects.exists()
 
 
-def test_repair_order_notes_of_a_megabyte_are_refused(alice_client, shop):
+@pytest.mark.parametrize(
+    ("field", "label"),
+    [("internal_notes", "internal notes"), ("customer_notes", "notes for the customer")],
+)
+def test_repair_order_notes_of_a_megabyte_are_refused(alice_client, shop, field, label):
     ro = priced_ro(shop).ro
-    response = alice_client.post(f"/ros/{ro.pk}/edit/", {"status": "estimate", "notes": MEGABYTE})
-    assert "Use at most 10,000 characters for the notes." in _page(response)
+    response = alice_client.post(f"/ros/{ro.pk}/edit/", {"status": "estimate", field: MEGABYTE})
+    assert f"Use at most 10,000 characters for the {label}." in _page(response)
     ro.refresh_from_db()
-    assert ro.notes == ""
+    assert (ro.internal_notes, ro.customer_notes) == ("", "")
 
 
 @pytest.mark.parametrize("field", ["complaint", "cause", "correction"])

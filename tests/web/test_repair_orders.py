@@ -37,14 +37,14 @@ def test_creating_an_ro_reads_the_etr_in_the_shops_time_zone(alice_client, shop,
             "advisor_id": alice.pk,
             "status": "estimate",
             "etr": "2026-11-24T16:30",
-            "notes": "Waiting",
+            "internal_notes": "Waiting",
         },
     )
     ro = RepairOrder.objects.get(customer=customer)
     assert response["Location"] == f"/ros/{ro.pk}/"
     assert ro.number == 1001
     assert ro.etr == datetime(2026, 11, 24, 16, 30, tzinfo=ZoneInfo("America/Los_Angeles"))
-    assert ro.vehicle == vehicle and ro.advisor == alice and ro.notes == "Waiting"
+    assert ro.vehicle == vehicle and ro.advisor == alice and ro.internal_notes == "Waiting"
 
 
 def test_a_bad_etr_is_reported_on_the_field_and_no_ro_is_made(alice_client, shop):
@@ -72,7 +72,7 @@ def test_editing_the_header_in_place_returns_the_new_header(alice_client, shop):
             "vehicle_id": ro.vehicle_id,
             "status": "in_progress",
             "etr": "2026-12-01T09:00",
-            "notes": "Parts arrive Monday",
+            "internal_notes": "Parts arrive Monday",
         },
         headers=HTMX,
     )

@@ -28,7 +28,7 @@ def test_the_header_shows_customer_contacts_vehicle_advisor_status_etr_and_notes
         number=1042,
         advisor=alice,
         status="awaiting",
-        notes="Call before 5 PM.",
+        internal_notes="Call before 5 PM.",
         etr=datetime(2026, 11, 25, 0, 30, tzinfo=ZoneInfo("UTC")),
     )
     ContactFactory(customer=ro.customer, is_primary=True, name="Maria Lopez", mobile="+13235550123")

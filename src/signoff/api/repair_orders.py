@@ -20,6 +20,7 @@ from signoff.api.schemas import (
 )
 from signoff.approvals import selectors as approvals_selectors
 from signoff.approvals.selectors import OperationRow, RepairOrderPage
+from signoff.core.errors import ValidationFailed
 from signoff.core.validation import MAX_SEARCH_LENGTH, max_length_of
 from signoff.customers.models import MAX_ODOMETER, Customer, Vehicle
 from signoff.orders import selectors, services
@@ -28,7 +29,10 @@ from signoff.orders.models import RepairOrder
 router = Router(tags=["repair orders"])
 
 RoStatusChoice = Literal["estimate", "awaiting", "approved", "in_progress", "completed", "closed"]
-NOTES_MAX = max_length_of(RepairOrder, "notes")
+NOTES_MAX = max_length_of(RepairOrder, "internal_notes")
+INTERNAL_NOTES = "Staff only: never shown to the customer, in page, PDF, email or text."
+CUSTOMER_NOTES = "Shown to the customer with the estimate (page and PDF) when notes are shared."
+OLD_NOTES = "The older name of `internal_notes`, kept for clients written before the split."
 
 
 class CustomerBrief(Schema):
@@ -72,7 +76,9 @@ class RoTotals(Schema):
 class RepairOrderOut(RepairOrderSummary):
     # Read from a RepairOrderPage (approvals.selectors): the RO, its rows and its totals.
     odometer_in: int | None
-    notes: str
+    internal_notes: str = Field(..., description=INTERNAL_NOTES)
+    customer_notes: str = Field(..., description=CUSTOMER_NOTES)
+    notes: str = Field(..., description=OLD_NOTES, deprecated=True)
     tax_rate: str = Field(..., description="The shop's tax rate in percent.", examples=["8.250"])
     operations: list[OperationOut] = Field(
         ..., description="In table order, removed ones left out."
@@ -124,8 +130,16 @@ class RepairOrderOut(RepairOrderSummary):
         return page.ro.odometer_in
 
     @staticmethod
+    def resolve_internal_notes(page: RepairOrderPage) -> str:
+        return page.ro.internal_notes
+
+    @staticmethod
+    def resolve_customer_notes(page: RepairOrderPage) -> str:
+        return page.ro.customer_notes
+
+    @staticmethod
     def resolve_notes(page: RepairOrderPage) -> str:
-        return page.ro.notes
+        return page.ro.internal_notes
 
     @staticmethod
     def resolve_tax_rate(page: RepairOrderPage) -> str:
@@ -151,7 +165,9 @@ class RepairOrderIn(Schema):
         examples=["2026-11-24T16:30:00-08:00"],
     )
     odometer_in: int | None = Field(None, ge=0, le=MAX_ODOMETER)
-    notes: str = Field("", max_length=NOTES_MAX)
+    internal_notes: str = Field("", max_length=NOTES_MAX, description=INTERNAL_NOTES)
+    customer_notes: str = Field("", max_length=NOTES_MAX, description=CUSTOMER_NOTES)
+    notes: str | None = Field(None, max_length=NOTES_MAX, description=OLD_NOTES, deprecated=True)
 
 
 class RepairOrderPatch(Schema):
@@ -162,7 +178,13 @@ class RepairOrderPatch(Schema):
     status: RoStatusChoice | None = None
     etr: datetime | None = Field(None, examples=["2026-11-24T16:30:00-08:00"])
     odometer_in: int | None = Field(None, ge=0, le=MAX_ODOMETER)
-    notes: str | None = Field(None, max_length=NOTES_MAX, examples=["Customer waiting."])
+    internal_notes: str | None = Field(
+        None, max_length=NOTES_MAX, description=INTERNAL_NOTES, examples=["Call after 3 PM."]
+    )
+    customer_notes: str | None = Field(
+        None, max_length=NOTES_MAX, description=CUSTOMER_NOTES, examples=["Photos to follow."]
+    )
+    notes: str | None = Field(None, max_length=NOTES_MAX, description=OLD_NOTES, deprecated=True)
 
 
 class RepairOrderSearch(Schema):
@@ -188,6 +210,17 @@ def repair_order_list(request: HttpRequest, filters: Query[RepairOrderSearch]):
     return selectors.repair_order_search(actor=request.actor, query=filters.q)
 
 
+def _old_notes_named(data: dict) -> dict:
+    """`notes`, the older name, as `internal_notes`; both, when they differ, are refused."""
+    old = data.pop("notes", None)
+    if old is None:
+        return data
+    if data.setdefault("internal_notes", old) != old:
+        message = "Send `internal_notes` alone: `notes` is its older name."
+        raise ValidationFailed(message, fields={"notes": message})
+    return data
+
+
 @router.post(
     "/repair-orders",
     response={201: RepairOrderOut},
@@ -195,7 +228,7 @@ def repair_order_list(request: HttpRequest, filters: Query[RepairOrderSearch]):
 )
 @idempotent
 def repair_order_create(request: HttpRequest, payload: RepairOrderIn):
-    data = payload.dict(exclude={"customer_id"}, exclude_unset=True)
+    data = _old_notes_named(payload.dict(exclude={"customer_id"}, exclude_unset=True))
     ro = services.repair_order_create(
         actor=request.actor, customer_id=payload.customer_id, data=data
     )
@@ -219,6 +252,6 @@ def repair_order_get(request: HttpRequest, ro_id: Id):
 @idempotent
 def repair_order_update(request: HttpRequest, ro_id: Id, payload: RepairOrderPatch):
     services.repair_order_update(
-        actor=request.actor, ro_id=ro_id, data=payload.dict(exclude_unset=True)
+        actor=request.actor, ro_id=ro_id, data=_old_notes_named(payload.dict(exclude_unset=True))
     )
     return Status(200, repair_order_detail(request, ro_id))

@@ -248,8 +248,14 @@ class Event(AppendOnlyModel):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Indexed by event_link_kind_time below, whose first column it is: no index of its own.
     share_link = models.ForeignKey(
-        "sharing.ShareLink", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+        "sharing.ShareLink",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        db_index=False,
     )
     message = models.ForeignKey(
         "sharing.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="events"

@@ -21,7 +21,9 @@ from signoff.orders.pricing import estimate_totals, operation_content
 from signoff.orders.selectors import live_operations
 from signoff.shops.models import Shop
 
-SCHEMA = 1
+# 2: the RO's note for the customer is `customer_notes`; a schema-1 snapshot's `notes` were the
+# staff's own (now internal notes) and are never shown to a customer.
+SCHEMA = 2
 
 
 def _iso(value) -> str | None:
@@ -82,7 +84,7 @@ def version_snapshot(*, repair_order: RepairOrder) -> dict:
             "label": ro.label,
             "status": ro.status,
             "etr": _iso(ro.etr),
-            "notes": ro.notes,
+            "customer_notes": ro.customer_notes,
             "advisor": staff_name(ro.advisor),
         },
         "customer": {"id": ro.customer_id, "name": ro.customer.name, "kind": ro.customer.kind},

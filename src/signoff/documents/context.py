@@ -309,8 +309,8 @@ def estimate_context(
     etr = fmt.when(ro.get("etr"), zone) if include_etr else ""
     note_blocks = []
     if "notes" in chosen:
-        if ro.get("notes"):
-            note_blocks.append({"label": "Repair order notes", "text": ro["notes"]})
+        if ro.get("customer_notes"):  # never `notes`: a schema-1 snapshot's were the staff's
+            note_blocks.append({"label": "Repair order notes", "text": ro["customer_notes"]})
         if notes:
             note_blocks.append({"label": "Note from the shop", "text": notes})
 

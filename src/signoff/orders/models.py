@@ -31,7 +31,10 @@ class RepairOrder(models.Model):
     status = models.CharField(max_length=20, choices=RoStatus.choices, default=RoStatus.ESTIMATE)
     etr = models.DateTimeField("estimated time of repair", null=True, blank=True)
     odometer_in = models.PositiveIntegerField(null=True, blank=True)
-    notes = models.TextField(blank=True, max_length=10_000)
+    # Two notes, never one: the staff's own, which no customer-facing page, PDF, email or text
+    # ever shows, and the note the customer reads with the estimate (in its snapshot).
+    internal_notes = models.TextField(blank=True, max_length=10_000)
+    customer_notes = models.TextField(blank=True, max_length=10_000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

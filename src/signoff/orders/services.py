@@ -37,6 +37,8 @@ from signoff.orders.signals import estimate_changed, operation_changed
 from signoff.shops.access import Actor, require_editor
 
 FIRST_RO_NUMBER = 1001
+# The RO's two notes, with the words an error names them by.
+NOTES = {"internal_notes": "internal notes", "customer_notes": "notes for the customer"}
 MAX_LINES = 200
 ETR_FIRST_YEAR, ETR_LAST_YEAR = 2000, 2100
 OPERATION_TEXT = {
@@ -108,13 +110,14 @@ def _clean_ro(data: Mapping[str, Any], *, actor: Actor, customer: Customer) -> d
             errors["etr"] = f"Enter an ETR between {ETR_FIRST_YEAR} and {ETR_LAST_YEAR}."
             etr = None
         out["etr"] = etr
-    if "notes" in data and data["notes"] is not None:
-        try:
-            out["notes"] = _text(
-                data["notes"], model=RepairOrder, field="notes", label="notes", multiline=True
-            )
-        except ValueError as exc:
-            errors["notes"] = str(exc)
+    for name, label in NOTES.items():
+        if data.get(name) is not None:
+            try:
+                out[name] = _text(
+                    data[name], model=RepairOrder, field=name, label=label, multiline=True
+                )
+            except ValueError as exc:
+                errors[name] = str(exc)
     if "odometer_in" in data:
         raw = data["odometer_in"]
         if raw in (None, ""):

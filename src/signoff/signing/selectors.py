@@ -350,7 +350,8 @@ def approval_page(
     notes = []
     if "notes" in sections:
         share_notes = link.share.notes if link is not None else ""
-        notes = [n for n in (content["repair_order"].get("notes", ""), share_notes) if n]
+        ro_note = content["repair_order"].get("customer_notes", "")  # never `notes` (schema 1)
+        notes = [n for n in (ro_note, share_notes) if n]
     include_etr = link.share.include_etr if link is not None else True
     return ApprovalPage(
         shop=shop,

@@ -73,9 +73,13 @@ def _limit(model: type, field: str) -> dict[str, str]:
     return {"maxlength": str(max_length_of(model, field))}
 
 
-def _textarea(label: str, model: type, field: str, *, rows: int) -> forms.CharField:
+def _textarea(
+    label: str, model: type, field: str, *, rows: int, help_text: str = ""
+) -> forms.CharField:
     attrs = {"rows": rows, **_limit(model, field)}
-    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs=attrs))
+    return forms.CharField(
+        label=label, required=False, widget=forms.Textarea(attrs=attrs), help_text=help_text
+    )
 
 
 def _choice(label: str, choices, *, radio: bool = False, **kwargs) -> forms.CharField:
@@ -169,7 +173,20 @@ class RepairOrderForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     odometer_in = _text("Odometer in", inputmode="numeric")
-    notes = _textarea("Notes", RepairOrder, "notes", rows=3)
+    internal_notes = _textarea(
+        "Internal notes",
+        RepairOrder,
+        "internal_notes",
+        rows=3,
+        help_text="Only staff see these: never the customer's page, PDF, email or text.",
+    )
+    customer_notes = _textarea(
+        "Notes for the customer",
+        RepairOrder,
+        "customer_notes",
+        rows=3,
+        help_text="Shown with the estimate, on the customer's page and in the PDF.",
+    )
 
     def __init__(self, *args, vehicles=(), advisors=(), tz_name: str = "UTC", **kwargs):
         super().__init__(*args, **kwargs)

@@ -105,7 +105,8 @@ def ro_edit(request: HttpRequest, actor: Actor, ro_id: int) -> HttpResponse:
             "status": ro.status,
             "etr": datetime_local(ro.etr, tz_name),
             "odometer_in": ro.odometer_in or "",
-            "notes": ro.notes,
+            "internal_notes": ro.internal_notes,
+            "customer_notes": ro.customer_notes,
         },
     )
     if request.method == "POST" and form.is_valid():

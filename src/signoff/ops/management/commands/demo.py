@@ -229,7 +229,8 @@ class Command(BaseCommand):
                 "status": "awaiting",
                 "etr": datetime.combine(tomorrow, time(17, 0), tzinfo=tz),
                 "odometer_in": 61842,
-                "notes": "Customer waiting list: call Maria first, Daniel after 3 PM.",
+                "internal_notes": "Customer waiting list: call Maria first, Daniel after 3 PM.",
+                "customer_notes": "We kept your old pads to show you. Your car is washed free.",
             },
         )
         for data in (
@@ -294,7 +295,8 @@ class Command(BaseCommand):
                 "status": "estimate",
                 "etr": datetime.combine(tomorrow, time(12, 0), tzinfo=tz),
                 "odometer_in": 412_906,
-                "notes": "PO 88413. Unit must be back on the road by noon.",
+                "internal_notes": "Unit must be back on the road by noon.",
+                "customer_notes": "PO 88413.",
             },
         )
         for data in (

@@ -1,0 +1,121 @@
+"""An RO's internal notes reach no customer: not the page (either contact, either language), the
+portal API, the done page, the email (text, HTML and PDF), the text message, the in-person
+screen nor the authorization certificate. The note for the customer reaches the page and PDF."""
+
+import io
+from urllib.parse import urlparse
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from pypdf import PdfReader
+
+from signoff.approvals.versions import version_current
+from signoff.orders.services import repair_order_update
+from signoff.sharing.services import Recipient, share_create
+from signoff.shops.access import actor_for
+from tests.portal.builders import signature_fields
+from tests.sharing.builders import estimate_for, url_of
+from tests.sharing.test_delivery_sms import sms_ready
+from tests.support.worker import run_queued_tasks
+
+pytestmark = pytest.mark.django_db
+
+INTERNAL = "Call Maria first, Daniel after 3 PM (internal 7Q)"
+FOR_CUSTOMER = "We kept your old pads to show you"
+
+
+def _pdf_text(data: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_internal_notes_reach_no_customer_surface_and_customer_notes_do(
+    shop, alice, client, alice_client, smtp_sink, twilio_standin, django_capture_on_commit_callbacks
+):
+    sms_ready(shop)
+    est = estimate_for(shop)
+    actor = actor_for(user=alice, shop_id=shop.pk)
+    repair_order_update(
+        actor=actor,
+        ro_id=est.ro.pk,
+        data={"internal_notes": INTERNAL, "customer_notes": FOR_CUSTOMER},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        result = share_create(
+            actor=actor,
+            ro_id=est.ro.pk,
+            kind="request_approval",
+            recipients=[Recipient(est.primary.pk, ["email"]), Recipient(est.spouse.pk, ["sms"])],
+            primary_contact_id=est.primary.pk,
+        )
+    assert run_queued_tasks() == 2
+    assert INTERNAL not in str(version_current(repair_order=est.ro).content)
+
+    surfaces: dict[str, str] = {}
+    [email] = [r.message for r in smtp_sink.received]
+    surfaces["email text"] = email.get_body(("plain",)).get_content()
+    surfaces["email html"] = email.get_body(("html",)).get_content()
+    [attachment] = email.iter_attachments()
+    surfaces["estimate pdf"] = _pdf_text(attachment.get_content())
+    [text] = twilio_standin.messages
+    surfaces["text message"] = text["Body"]
+    for link in result.links:
+        path = urlparse(url_of(link)).path
+        token = path.rstrip("/").rsplit("/", 1)[-1]
+        who = link.contact.name
+        surfaces[f"page for {who}"] = client.get(path).content.decode()
+        surfaces[f"page for {who}, Spanish"] = client.get(
+            path, HTTP_ACCEPT_LANGUAGE="es"
+        ).content.decode()
+        surfaces[f"portal API for {who}"] = client.get(f"/api/v1/portal/{token}").content.decode()
+
+    spouse_link = next(link for link in result.links if link.contact == est.spouse)
+    spouse_path = urlparse(url_of(spouse_link)).path
+    answers = {
+        "version": spouse_link.share.version_id,
+        f"op-{est.brakes.pk}": "approved",
+        f"op-{est.wipers.pk}": "declined",
+        "contact": est.spouse.pk,
+        "consent": "yes",
+        **signature_fields(),
+    }
+    done = client.post(spouse_path, answers, follow=True)
+    assert done.status_code == 200
+    surfaces["done page"] = done.content.decode()
+    in_person = alice_client.get(reverse("web:in_person", args=[est.ro.pk]))
+    assert in_person.status_code == 200
+    surfaces["in-person screen"] = in_person.content.decode()
+    certificate = alice_client.get(reverse("web:certificate", args=[est.ro.pk]))
+    assert certificate.status_code == 200
+    surfaces["certificate pdf"] = _pdf_text(certificate.content)
+
+    leaked = [name for name, shown in surfaces.items() if "Call Maria first" in shown]
+    assert leaked == []
+    for name in ("page for John Doe", "page for Jane Doe, Spanish", "estimate pdf"):
+        assert FOR_CUSTOMER in " ".join(surfaces[name].split()), name
+    # The staff still see their own note on the RO page.
+    assert INTERNAL in alice_client.get(reverse("web:ro_detail", args=[est.ro.pk])).content.decode()
+
+
+def test_a_snapshot_from_before_the_split_shows_its_staff_notes_to_no_one(shop, alice, client):
+    est = estimate_for(shop)
+    actor = actor_for(user=alice, shop_id=shop.pk)
+    result = share_create(
+        actor=actor,
+        ro_id=est.ro.pk,
+        kind="request_approval",
+        recipients=[Recipient(est.primary.pk, ["email"])],
+    )
+    version = result.share.version
+    # A schema-1 snapshot kept the RO's one note, which was the staff's, as `notes`.
+    content = {**version.content, "schema": 1}
+    content["repair_order"] = {**content["repair_order"], "notes": INTERNAL}
+    del content["repair_order"]["customer_notes"]
+    field = type(version)._meta.get_field("content")
+    with connection.cursor() as cursor:  # versions are append-only: an old row, as it was
+        cursor.execute(
+            f"UPDATE {type(version)._meta.db_table} SET content = %s WHERE id = %s",
+            [field.get_db_prep_value(content, connection), version.pk],
+        )
+    page = client.get(urlparse(url_of(result.links[0])).path).content.decode()
+    assert "Call Maria first" not in page
