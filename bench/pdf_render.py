@@ -66,7 +66,7 @@ def build_repair_order(operations: int):
         customer=customer,
         vehicle=vehicle,
         advisor=user,
-        notes="Driver waiting; needs the truck back by Friday.",
+        customer_notes="Driver waiting; needs the truck back by Friday.",
     )
     ops = []
     for n in range(operations):
