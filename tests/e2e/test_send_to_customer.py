@@ -31,19 +31,27 @@ def test_send_to_customer_from_the_ro_page_to_the_dev_outbox(
     page.goto(ro_url)
 
     send = page.locator("#send-to-customer-button")
+    add = page.locator("#add-operation")
     expect(send).to_be_disabled()
-    tooltip = page.locator(".share-action", has=send)
-    expect(tooltip).to_have_attribute("title", re.compile("2 are still pending"))
-    expect(tooltip).to_have_attribute("title", re.compile("approved on the customer's behalf"))
+    why = page.locator("#send-to-customer-why")  # in words on the page, not in a tooltip
+    expect(why).to_be_visible()
+    expect(why).to_contain_text("2 are still pending")
+    expect(why).to_contain_text("approved on the customer's behalf")
+    expect(send).to_have_attribute("aria-describedby", "send-to-customer-why")
+    expect(add).to_have_class(re.compile(r"\bbtn-primary\b"))
 
     decide(est.brakes, "approved", by=alice)
     page.reload()
     expect(send).to_be_disabled()
-    expect(tooltip).to_have_attribute("title", re.compile("1 is still pending"))
+    expect(why).to_contain_text("1 is still pending")
 
     decide(est.wipers, "declined", by=alice)
     page.reload()
     expect(send).to_be_enabled()
+    expect(why).to_have_count(0)
+    # Now the next step, so the one primary button: Add operation steps back.
+    expect(send).to_have_class(re.compile(r"\bbtn-primary\b"))
+    expect(add).not_to_have_class(re.compile(r"\bbtn-primary\b"))
 
     send.click()
     dialog = page.locator("#share-send-to-customer")

@@ -64,13 +64,17 @@ def button(html, element_id):
     return html[html.rindex("<button", 0, start) : html.index(">", start) + 1]
 
 
-def test_send_to_customer_is_disabled_with_a_tooltip_naming_each_unmet_rule(shop, alice):
+def test_send_to_customer_is_disabled_with_each_unmet_rule_in_words_beside_it(shop, alice):
     est = estimate_for(shop)
     decide(est.brakes, "approved", source="in_person")
     html = actions(alice, shop, est.ro)
     assert "disabled" in button(html, "send-to-customer-button")
-    assert "Every operation must be Approved, Deferred or Declined: 1 is still pending." in html
-    assert "At least one operation must be approved on the customer&#x27;s behalf." in html
+    assert 'aria-describedby="send-to-customer-why"' in button(html, "send-to-customer-button")
+    why = html[html.index('id="send-to-customer-why"') :]
+    why = why[: why.index("</p>")]
+    assert "Every operation must be Approved, Deferred or Declined: 1 is still pending." in why
+    assert "At least one operation must be approved on the customer&#x27;s behalf." in why
+    assert '<p class="share-why" id="send-to-customer-why">' in html
 
 
 def test_send_to_customer_is_active_once_the_rules_are_met(shop, alice):
@@ -78,6 +82,8 @@ def test_send_to_customer_is_active_once_the_rules_are_met(shop, alice):
     ready_to_send(est)
     html = actions(alice, shop, est.ro)
     assert "disabled" not in button(html, "send-to-customer-button")
+    assert "btn-primary" in button(html, "send-to-customer-button")
+    assert "send-to-customer-why" not in html
     assert 'class="share-dialog share-dialog-yellow" id="share-send-to-customer"' in html
 
 

@@ -19,6 +19,7 @@ from signoff.approvals.selectors import repair_order_page
 from signoff.shops.access import Actor
 from signoff.web.operations_table import operation_table
 from signoff.web.panels import RO_PANELS, SLOTS, render_context, show
+from signoff.web.panels_sharing import send_blockers_for
 
 ESTIMATE_TARGET = "#ro-estimate"
 ESTIMATE_PART = "estimate"
@@ -37,6 +38,8 @@ def estimate_context(
         "shop": page.ro.shop,
         "actor": actor,
         "can_edit": actor.can_edit,
+        # One primary button per view: Send to Customer once it may run, else Add operation.
+        "send_ready": actor.can_edit and not send_blockers_for(page.rows),
     }
     for slot in slots:
         context[f"panels_{slot}"] = render_context(

@@ -36,11 +36,17 @@ def share_dialog_context(
     }
 
 
+def send_blockers_for(rows) -> list[str]:
+    """Why Send to Customer cannot run for these rows yet (empty: it may, and is the next step)."""
+    return rules.share_blockers(kind=ShareKind.SEND_TO_CUSTOMER, statuses=_statuses(rows))
+
+
 def ro_actions(*, request, actor, ro, rows) -> dict:
     """Request Approval and Send to Customer; technicians see them disabled."""
-    statuses = _statuses(rows)
-    request_blockers = rules.share_blockers(kind=ShareKind.REQUEST_APPROVAL, statuses=statuses)
-    send_blockers = rules.share_blockers(kind=ShareKind.SEND_TO_CUSTOMER, statuses=statuses)
+    request_blockers = rules.share_blockers(
+        kind=ShareKind.REQUEST_APPROVAL, statuses=_statuses(rows)
+    )
+    send_blockers = send_blockers_for(rows)
     context = {
         "ro": ro,
         "can_share": actor.can_edit,
