@@ -15,12 +15,17 @@ CODE = (
 
 
 def _connections(**env) -> list:
+    return _settings_figures(CODE, **env)
+
+
+def _settings_figures(code: str, **env) -> list:
+    """What `code` prints about signoff.settings, loaded in a fresh process with `env`."""
     environ = {
         k: v for k, v in os.environ.items() if not k.startswith("SIGNOFF_") and k != "DATABASE_URL"
     }
     environ.update(SIGNOFF_SECRET_KEY="k" * 64, **env)
     out = subprocess.run(
-        [sys.executable, "-c", CODE], env=environ, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], env=environ, capture_output=True, text=True, check=True
     )
     return json.loads(out.stdout)
 
@@ -48,14 +53,7 @@ PREPARED = (
 
 
 def _options(**env) -> list:
-    environ = {
-        k: v for k, v in os.environ.items() if not k.startswith("SIGNOFF_") and k != "DATABASE_URL"
-    }
-    environ.update(SIGNOFF_SECRET_KEY="k" * 64, **env)
-    out = subprocess.run(
-        [sys.executable, "-c", PREPARED], env=environ, capture_output=True, text=True, check=True
-    )
-    return json.loads(out.stdout)
+    return _settings_figures(PREPARED, **env)
 
 
 def test_postgresql_binds_parameters_on_the_server_and_prepares_repeated_queries():
