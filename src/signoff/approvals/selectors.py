@@ -320,7 +320,7 @@ def _page_of(ro: RepairOrder) -> RepairOrderPage:
     none more when its decisions are prefetched too)."""
     operations = list(ro.operations.all())
     if _prefetched(ro, "decisions"):
-        decisions = _latest_of(ro.decisions.all())
+        decisions = _latest_of(ro_decisions_of(ro))
     else:
         decisions = latest_decisions(operation_ids=[op.pk for op in operations])
     rows = [OperationRow(op=op, decision=decisions.get(op.pk)) for op in operations]
