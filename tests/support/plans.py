@@ -26,8 +26,8 @@ sqlite_only = pytest.mark.skipif(not ON_SQLITE, reason="SQLite's query plans")
 _SQLITE_FULL_SCAN = re.compile(r"^SCAN (?!\S+ VIRTUAL TABLE INDEX|subquery)(\S+)", re.MULTILINE)
 
 
-def sql_of(run: Callable[[], object]) -> tuple[str, tuple]:
-    """The last query `run()` makes and its parameters (to EXPLAIN a count, say)."""
+def queries_of(run: Callable[[], object]) -> list[tuple[str, tuple]]:
+    """The queries `run()` makes, each with its parameters (to EXPLAIN them)."""
     seen = []
 
     def record(execute, sql, params, many, context):
@@ -36,7 +36,12 @@ def sql_of(run: Callable[[], object]) -> tuple[str, tuple]:
 
     with connection.execute_wrapper(record):
         run()
-    return seen[-1]
+    return seen
+
+
+def sql_of(run: Callable[[], object]) -> tuple[str, tuple]:
+    """The last query `run()` makes and its parameters (to EXPLAIN a count, say)."""
+    return queries_of(run)[-1]
 
 
 def query_plan(query: QuerySet | tuple[str, tuple]) -> str:
@@ -91,3 +96,14 @@ def crowd(shop, n: int = 2000) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def assert_list_page_indexed(search: QuerySet, *indexes: str) -> str:
+    """A list's first page of `search`, as the lists read it (core.paging.counted_page), reads
+    the matches through each of `indexes` and then its rows by id, no table whole; returns the
+    plan of the read of the matches."""
+    from signoff.core.paging import counted_page
+
+    matches, rows, *_ = queries_of(lambda: counted_page(search, offset=0, limit=25))
+    assert_reads_through(rows)
+    return assert_reads_through(matches, *indexes)

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 
-from signoff.core.paging import COUNT_AHEAD, count_bounded
+from signoff.core.paging import COUNT_AHEAD, counted_page
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 200
@@ -49,9 +49,9 @@ class Paged(LimitOffsetPagination):
     ) -> dict[str, Any]:
         offset = pagination.offset
         limit = min(pagination.limit, self.max_limit)
-        counted = count_bounded(queryset, offset=offset)
+        page = counted_page(queryset, offset=offset, limit=limit)
         return {
-            "items": queryset[offset : offset + limit],
-            "count": counted.count,
-            "count_exact": counted.exact,
+            "items": page.rows,
+            "count": page.counted.count,
+            "count_exact": page.counted.exact,
         }

@@ -15,7 +15,7 @@ from django.utils.functional import cached_property
 
 from signoff.core.errors import NotAllowed, NotFound, RateLimited, ValidationFailed
 from signoff.core.http import retry_after
-from signoff.core.paging import BoundedCount, count_bounded
+from signoff.core.paging import BoundedCount, CountedPage, counted_page
 from signoff.core.validation import parse_id
 from signoff.web.views.errors import error_page
 
@@ -61,15 +61,27 @@ def page_asked(number: str | None) -> int:
 
 
 class BoundedPaginator(Paginator):
-    """Counts no further than a little past the page asked for (core.paging): "Page 3 of 40+"."""
+    """Counts no further than a little past the page asked for (core.paging): "Page 3 of 40+".
+    The page asked for and the count are read together (`counted_page`)."""
 
     def __init__(self, object_list, per_page: int, *, number: str | None):
         super().__init__(object_list, per_page)
         self._asked = page_asked(number)
 
     @cached_property
+    def _asked_page(self) -> CountedPage:
+        offset = (max(self._asked, 1) - 1) * self.per_page
+        return counted_page(self.object_list, offset=offset, limit=self.per_page)
+
+    @cached_property
     def bounded(self) -> BoundedCount:
-        return count_bounded(self.object_list, offset=(max(self._asked, 1) - 1) * self.per_page)
+        return self._asked_page.counted
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        if number == self._asked:
+            return self._get_page(self._asked_page.rows, number, self)
+        return super().page(number)  # past the last page: the last one, read on its own
 
     @cached_property
     def count(self) -> int:
