@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -240,18 +241,48 @@ def test_another_shops_repair_order_is_not_found(as_charlie, shop):
     assert ro.internal_notes == "Private"
 
 
-def test_patching_a_repair_order_sets_the_status_and_etr_and_keeps_the_rest(as_alice, shop):
-    ro = RepairOrderFactory(shop=shop, internal_notes="Keep me")
+def test_patching_a_repair_order_moves_the_work_and_sets_the_etr_and_keeps_the_rest(as_alice, shop):
+    ro = RepairOrderFactory(shop=shop, internal_notes="Keep me", status="approved")
     response = as_alice.patch(
         f"/repair-orders/{ro.pk}", {"status": "in_progress", "etr": "2026-05-01T09:00:00Z"}
     )
     assert response.status_code == 200
+    assert response.json()["status"] == "in_progress"
     ro.refresh_from_db()
     assert (ro.status, ro.etr, ro.internal_notes) == (
         "in_progress",
         datetime(2026, 5, 1, 9, 0, tzinfo=UTC),
         "Keep me",
     )
+
+
+@pytest.mark.parametrize("status", ["approved", "completed"])
+def test_a_status_the_ro_cannot_move_to_is_refused_and_nothing_else_is_saved(
+    as_alice, shop, status
+):
+    ro = RepairOrderFactory(shop=shop, internal_notes="Keep me")
+    response = as_alice.patch(
+        f"/repair-orders/{ro.pk}", {"status": status, "internal_notes": "Changed"}
+    )
+    assert response.status_code == 422
+    assert "From Estimate it moves by itself." in error_of(response)["message"]
+    assert "status" in error_of(response)["fields"]
+    ro.refresh_from_db()
+    assert (ro.status, ro.internal_notes) == ("estimate", "Keep me")
+
+
+def test_the_status_sent_unchanged_is_no_move(as_alice, shop):
+    ro = RepairOrderFactory(shop=shop, internal_notes="Keep me")
+    response = as_alice.patch(f"/repair-orders/{ro.pk}", {"status": "estimate"})
+    assert response.status_code == 200
+
+
+def test_a_new_ro_starts_as_an_estimate(as_alice, shop):
+    customer = RepairOrderFactory(shop=shop).customer
+    response = as_alice.post("/repair-orders", {"customer_id": customer.pk, "status": "approved"})
+    assert response.status_code == 422
+    created = as_alice.post("/repair-orders", {"customer_id": customer.pk})
+    assert created.json()["status"] == "estimate"
 
 
 def test_patching_with_null_clears_the_etr(as_alice, shop):

@@ -33,7 +33,8 @@ def test_snapshot_holds_operations_lines_statuses_and_totals_as_strings(shop):
     est = estimate_for(shop)
     decide(est.brakes, "approved")
     snap = version_snapshot(repair_order=est.ro)
-    assert snap["schema"] == 2
+    assert snap["schema"] == 3
+    assert "status" not in snap["repair_order"]  # the shop's workflow, not the estimate
     assert "notes" not in snap["repair_order"] and snap["repair_order"]["customer_notes"] == ""
     assert snap["repair_order"]["number"] == est.ro.number
     assert snap["repair_order"]["etr"] == "2026-11-24T23:30:00.000000+00:00"

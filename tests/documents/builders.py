@@ -105,7 +105,7 @@ def snapshot(
             "odometer": 48210,
         }
     return {
-        "schema": 2,
+        "schema": 3,
         "shop": {
             "name": shop_name,
             "phone": "+15035550100",
@@ -118,7 +118,6 @@ def snapshot(
             "id": 1,
             "number": number,
             "label": f"RO {number}",
-            "status": "estimate",
             "etr": etr,
             "customer_notes": notes,
             "advisor": advisor,

@@ -71,15 +71,16 @@ def test_another_shops_customer_cannot_get_an_ro(owner, other_shop):
 
 def test_repair_order_update_and_its_scope(owner, outsider, technician, shop):
     ro = RepairOrderFactory(shop=shop)
-    repair_order_update(
-        actor=owner, ro_id=ro.pk, data={"status": "approved", "odometer_in": "1,234"}
-    )
+    repair_order_update(actor=owner, ro_id=ro.pk, data={"odometer_in": "1,234"})
     ro.refresh_from_db()
-    assert (ro.status, ro.odometer_in) == ("approved", 1234)
+    assert (ro.status, ro.odometer_in) == ("estimate", 1234)
     with pytest.raises(NotFound):
-        repair_order_update(actor=outsider, ro_id=ro.pk, data={"status": "closed"})
+        repair_order_update(actor=outsider, ro_id=ro.pk, data={"odometer_in": "1"})
     with pytest.raises(NotAllowed):
-        repair_order_update(actor=technician, ro_id=ro.pk, data={"status": "closed"})
+        repair_order_update(actor=technician, ro_id=ro.pk, data={"odometer_in": "1"})
+    with pytest.raises(ValidationFailed) as refused:  # approvals.lifecycle moves it
+        repair_order_update(actor=owner, ro_id=ro.pk, data={"status": "closed"})
+    assert "follows the estimate" in refused.value.fields["status"]
 
 
 def test_operation_add_appends_with_its_lines(owner, shop):

@@ -23,6 +23,7 @@ from django.test import Client
 from signoff.approvals.models import ApprovalReason
 from signoff.approvals.versions import version_current
 from signoff.documents.sections import PDF_SECTION_KEYS
+from signoff.orders.models import RepairOrder
 from tests.factories import api_token_for
 from tests.portal.builders import STROKES, Shared, shared_estimate
 from tests.security.corpus import (
@@ -91,7 +92,13 @@ def _ro(world: Hostile, *, new: bool) -> dict:
         "internal_notes": "Call after 3 PM.",
         "customer_notes": "Customer waits.",
     }
-    return {"customer_id": world.customer.pk, **body} if new else body
+    if new:
+        return {"customer_id": world.customer.pk, **body}
+    # Sent unchanged, the status is no move (approvals.lifecycle); any other is refused.
+    return {
+        **body,
+        "status": RepairOrder.objects.values_list("status", flat=True).get(pk=world.ro.pk),
+    }
 
 
 # A valid body per write route (None: the route takes none). A route missing here fails below.

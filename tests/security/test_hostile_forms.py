@@ -23,6 +23,7 @@ from django.urls import get_resolver
 from signoff.approvals.models import ApprovalReason
 from signoff.approvals.versions import version_current
 from signoff.documents.sections import PDF_SECTION_KEYS
+from signoff.orders.models import RepairOrder
 from signoff.web.forms import ShopSettingsForm
 from tests.portal.builders import Shared, shared_estimate, signature_fields
 from tests.security.corpus import FORM_NUMBERS, INVALID_UTF8, STRINGS
@@ -82,12 +83,17 @@ def _ro_form(p: Place) -> dict:
     return {
         "vehicle_id": p.world.vehicle.pk,
         "advisor_id": p.alice.pk,
-        "status": "estimate",
         "etr": "2030-01-02T09:00",
         "odometer_in": "48210",
         "internal_notes": "Call after 3 PM.",
         "customer_notes": "Customer waits.",
     }
+
+
+def _work_started(p: Place) -> dict:
+    """Start work on the world's RO, once its estimate is approved."""
+    RepairOrder.objects.filter(pk=_ro(p)).update(status="approved")
+    return {"to": "in_progress"}
 
 
 def _vehicle_form(p: Place) -> dict:
@@ -157,6 +163,7 @@ FORMS: dict[str, Form] = {
         data=lambda p: {"customer": p.world.customer.pk, **_ro_form(p)},
     ),
     "web:ro_edit": Form(url=lambda p: f"/ros/{_ro(p)}/edit/", data=_ro_form),
+    "web:ro_status": Form(url=lambda p: f"/ros/{_ro(p)}/status/", data=_work_started),
     "web:operation_create": Form(
         url=lambda p: f"/ros/{_ro(p)}/operations/new/", data=lambda p: op_form()
     ),

@@ -338,7 +338,11 @@ def test_sharing_twice_without_changes_reuses_the_version(shop, alice, est, enqu
 def test_a_share_records_share_created_and_version_created_events(shop, alice, est, enqueued):
     result = request_approval(actor_for(user=alice, shop_id=shop.pk), est)
     kinds = list(Event.objects.filter(repair_order=est.ro).values_list("kind", flat=True))
-    assert kinds == [EventKind.VERSION_CREATED, EventKind.SHARE_CREATED]
+    assert kinds == [
+        EventKind.VERSION_CREATED,
+        EventKind.SHARE_CREATED,
+        EventKind.RO_STATUS_CHANGED,  # Estimate → Awaiting approval (approvals.lifecycle)
+    ]
     event = Event.objects.get(kind=EventKind.SHARE_CREATED)
     assert event.actor == alice
     assert event.data["share"] == result.share.pk and event.data["version"] == 1

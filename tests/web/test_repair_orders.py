@@ -70,7 +70,6 @@ def test_editing_the_header_in_place_returns_the_new_header(alice_client, shop):
         f"/ros/{ro.pk}/edit/",
         {
             "vehicle_id": ro.vehicle_id,
-            "status": "in_progress",
             "etr": "2026-12-01T09:00",
             "internal_notes": "Parts arrive Monday",
         },
@@ -78,10 +77,10 @@ def test_editing_the_header_in_place_returns_the_new_header(alice_client, shop):
     )
     body = response.content.decode()
     assert body.lstrip().startswith('<section id="ro-header"')
-    assert "Work in progress" in body and "Parts arrive Monday" in body
+    assert "Parts arrive Monday" in body
     assert "Tue, Dec 1, 2026, 9:00 AM" in body
     ro.refresh_from_db()
-    assert ro.status == "in_progress"
+    assert ro.internal_notes == "Parts arrive Monday"
 
 
 def test_the_edit_form_shows_the_etr_in_the_shops_time_zone(alice_client, shop):
@@ -92,7 +91,39 @@ def test_the_edit_form_shows_the_etr_in_the_shops_time_zone(alice_client, shop):
 
 def test_editing_the_header_without_js_redirects_to_the_ro(alice_client, shop):
     ro = RepairOrderFactory(shop=shop)
-    response = alice_client.post(f"/ros/{ro.pk}/edit/", {"status": "closed", "vehicle_id": ""})
+    response = alice_client.post(f"/ros/{ro.pk}/edit/", {"vehicle_id": ""})
     assert response["Location"] == f"/ros/{ro.pk}/"
     ro.refresh_from_db()
-    assert ro.status == "closed" and ro.vehicle is None
+    assert ro.vehicle is None
+
+
+def test_the_header_offers_the_moves_the_status_allows_and_makes_them_in_place(alice_client, shop):
+    ro = RepairOrderFactory(shop=shop, status="approved")
+    page = alice_client.get(f"/ros/{ro.pk}/").content.decode()
+    assert 'data-ro-status="approved"' in page and ">Start work</button>" in page
+    assert "Mark ready for pickup" not in page
+    response = alice_client.post(f"/ros/{ro.pk}/status/", {"to": "in_progress"}, headers=HTMX)
+    body = response.content.decode()
+    assert body.lstrip().startswith('<span id="ro-status"')
+    assert 'data-ro-status="in_progress"' in body and "Mark ready for pickup" in body
+    assert f"RO {ro.number} is now Work in progress." in body  # the flash, out of band
+    assert "signoff:ro-changed" in response["HX-Trigger-After-Settle"]
+    history = alice_client.get(f"/ros/{ro.pk}/parts/status_history/").content.decode()
+    assert "Work in progress" in history and "Start work" in history
+
+
+def test_a_move_the_status_does_not_allow_says_why_on_the_ro_page(alice_client, shop):
+    ro = RepairOrderFactory(shop=shop)
+    response = alice_client.post(f"/ros/{ro.pk}/status/", {"to": "completed"}, follow=True)
+    body = response.content.decode()
+    assert "An RO that is Estimate cannot move to Completed." in body
+    ro.refresh_from_db()
+    assert ro.status == "estimate"
+
+
+def test_a_technician_cannot_move_an_ro(client_for, bob, shop):
+    ro = RepairOrderFactory(shop=shop, status="approved")
+    response = client_for(bob).post(f"/ros/{ro.pk}/status/", {"to": "in_progress"})
+    assert response.status_code == 403
+    ro.refresh_from_db()
+    assert ro.status == "approved"

@@ -22,7 +22,13 @@ def _part_url(ro, name):
 
 
 def test_every_panel_is_a_plain_function_not_a_dotted_path():
-    assert set(panels.RO_PANELS) == {"actions", "in_person", "messages", "authorization"}
+    assert set(panels.RO_PANELS) == {
+        "actions",
+        "in_person",
+        "messages",
+        "authorization",
+        "status_history",
+    }
     for name, panel in panels.RO_PANELS.items():
         assert panel.name == name
         assert callable(panel.context) and not isinstance(panel.context, str)

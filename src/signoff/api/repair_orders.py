@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router
 from ninja.pagination import paginate
@@ -19,6 +20,7 @@ from signoff.api.schemas import (
     UserBrief,
 )
 from signoff.approvals import selectors as approvals_selectors
+from signoff.approvals.lifecycle import ro_status_move
 from signoff.approvals.selectors import OperationRow, RepairOrderPage
 from signoff.core.errors import ValidationFailed
 from signoff.core.validation import MAX_SEARCH_LENGTH, max_length_of
@@ -28,7 +30,24 @@ from signoff.orders.models import RepairOrder
 
 router = Router(tags=["repair orders"])
 
-RoStatusChoice = Literal["estimate", "awaiting", "approved", "in_progress", "completed", "closed"]
+RoStatusChoice = Literal[
+    "estimate",
+    "awaiting",
+    "approved",
+    "partly_approved",
+    "declined",
+    "in_progress",
+    "ready",
+    "completed",
+    "closed",
+]
+STATUS_ON_CREATE = "Always `estimate`: a new RO starts there, and its status then follows."
+STATUS_ON_PATCH = (
+    "Move the work along by hand: `in_progress` (from approved, partly approved or ready), "
+    "`ready` (from in progress), `completed` (from ready or in progress), `closed` (from "
+    "completed or declined). The estimate's statuses follow its shares and decisions and are "
+    "refused here (422), unless sent unchanged."
+)
 NOTES_MAX = max_length_of(RepairOrder, "internal_notes")
 INTERNAL_NOTES = "Staff only: never shown to the customer, in page, PDF, email or text."
 CUSTOMER_NOTES = "Shown to the customer with the estimate (page and PDF) when notes are shared."
@@ -158,7 +177,7 @@ class RepairOrderIn(Schema):
     customer_id: Id = Field(..., description="One of your shop's customers.")
     vehicle_id: Id | None = Field(None, description="One of that customer's vehicles.")
     advisor_id: Id | None = Field(None, description="A member of the shop; defaults to you.")
-    status: RoStatusChoice = "estimate"
+    status: Literal["estimate"] = Field("estimate", description=STATUS_ON_CREATE)
     etr: datetime | None = Field(
         None,
         description="ISO 8601; without an offset it is read in the shop's time zone.",
@@ -175,7 +194,7 @@ class RepairOrderPatch(Schema):
 
     vehicle_id: Id | None = None
     advisor_id: Id | None = None
-    status: RoStatusChoice | None = None
+    status: RoStatusChoice | None = Field(None, description=STATUS_ON_PATCH)
     etr: datetime | None = Field(None, examples=["2026-11-24T16:30:00-08:00"])
     odometer_in: int | None = Field(None, ge=0, le=MAX_ODOMETER)
     internal_notes: str | None = Field(
@@ -228,7 +247,7 @@ def _old_notes_named(data: dict) -> dict:
 )
 @idempotent
 def repair_order_create(request: HttpRequest, payload: RepairOrderIn):
-    data = _old_notes_named(payload.dict(exclude={"customer_id"}, exclude_unset=True))
+    data = _old_notes_named(payload.dict(exclude={"customer_id", "status"}, exclude_unset=True))
     ro = services.repair_order_create(
         actor=request.actor, customer_id=payload.customer_id, data=data
     )
@@ -251,7 +270,12 @@ def repair_order_get(request: HttpRequest, ro_id: Id):
 )
 @idempotent
 def repair_order_update(request: HttpRequest, ro_id: Id, payload: RepairOrderPatch):
-    services.repair_order_update(
-        actor=request.actor, ro_id=ro_id, data=_old_notes_named(payload.dict(exclude_unset=True))
-    )
+    data = _old_notes_named(payload.dict(exclude_unset=True))
+    status = data.pop("status", None)
+    # One transaction: a move refused leaves the other fields unsaved too. The move comes
+    # first, judged against the status the client read: the edit may move the estimate's status.
+    with transaction.atomic():
+        if status is not None:
+            ro_status_move(actor=request.actor, ro_id=ro_id, to=status)
+        services.repair_order_update(actor=request.actor, ro_id=ro_id, data=data)
     return Status(200, repair_order_detail(request, ro_id))

@@ -239,6 +239,7 @@ class EventKind(models.TextChoices):
     MESSAGE_STATUS = "message_status", "Message status changed"
     OPERATION_CHANGED = "operation_changed", "Operation changed after a decision"
     LINK_REVEALED = "link_revealed", "Link shown to staff"
+    RO_STATUS_CHANGED = "ro_status_changed", "RO status changed"
 
 
 class Event(AppendOnlyModel):
@@ -269,6 +270,8 @@ class Event(AppendOnlyModel):
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["repair_order", "kind"]),
+            # The RO's last event of any kind: what "Updated" shows in the RO list.
+            models.Index(fields=["repair_order", "created_at"], name="event_ro_time"),
             # A link's openings (first, last, how many) without reading them all.
             models.Index(fields=["share_link", "kind", "created_at"], name="event_link_kind_time"),
         ]

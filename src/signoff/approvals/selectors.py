@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from signoff.approvals.models import (
@@ -16,6 +17,7 @@ from signoff.approvals.models import (
     STATUS_VERBS,
     ApprovalReason,
     Decision,
+    Event,
     Status,
 )
 from signoff.core.errors import NotFound
@@ -333,4 +335,19 @@ def _page_of(ro: RepairOrder) -> RepairOrderPage:
         estimate=totals.estimate,
         recommendations=totals.recommendations,
         approved=totals.approved,
+    )
+
+
+def with_last_activity(repair_orders: QuerySet[RepairOrder]) -> QuerySet[RepairOrder]:
+    """The ROs with `last_activity_at`: when anything last happened on each, its last event of
+    any kind (a share, an opening, a message's status, a decision, a status change) or its own
+    last change when that is later (an edit of an operation records no event). Read for the
+    rows of a page only: one index read each (event_ro_time)."""
+    last_event = (
+        Event.objects.filter(repair_order_id=OuterRef("pk"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return repair_orders.annotate(
+        last_activity_at=Greatest("updated_at", Coalesce(Subquery(last_event), "updated_at"))
     )

@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.db.models.functions import Lower
 
 from signoff.approvals.chain import decision_append, lock_repair_order
+from signoff.approvals.lifecycle import ro_status_follow
 from signoff.approvals.models import (
     DECIDABLE_STATUSES,
     DEFAULT_REASONS,
@@ -119,7 +120,7 @@ def decision_record(
         if fields:
             problems = " ".join(fields.values())
             raise ValidationFailed(f"The decision was not recorded. {problems}", fields=fields)
-        return decision_append(
+        decision = decision_append(
             operation=operation,
             status=status,
             source=Source.ON_BEHALF,
@@ -131,6 +132,12 @@ def decision_record(
             work_description=work_description(operation),
             amount=operation_subtotal(operation),
         )
+        ro_status_follow(
+            repair_order=operation.repair_order,
+            user=actor.user,
+            why=f"{Status(status).label} on the customer's behalf: {operation.title}",
+        )
+        return decision
 
 
 def decision_reset_for_change(
@@ -168,6 +175,11 @@ def decision_reset_for_change(
                 "previous_status": latest.status,
                 "decision": decision.pk,
             },
+        )
+        ro_status_follow(
+            repair_order=operation.repair_order,
+            user=actor.user,
+            why=f"{operation.title} changed after a decision: back to Pending",
         )
     return decision
 

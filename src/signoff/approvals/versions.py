@@ -23,7 +23,9 @@ from signoff.shops.models import Shop
 
 # 2: the RO's note for the customer is `customer_notes`; a schema-1 snapshot's `notes` were the
 # staff's own (now internal notes) and are never shown to a customer.
-SCHEMA = 2
+# 3: no RO status: it is the shop's workflow (approvals.lifecycle), which sharing and answering
+# move, so it is not part of what a customer is shown or approves.
+SCHEMA = 3
 
 
 def _iso(value) -> str | None:
@@ -82,7 +84,6 @@ def version_snapshot(*, repair_order: RepairOrder) -> dict:
             "id": ro.pk,
             "number": ro.number,
             "label": ro.label,
-            "status": ro.status,
             "etr": _iso(ro.etr),
             "customer_notes": ro.customer_notes,
             "advisor": staff_name(ro.advisor),
@@ -100,7 +101,7 @@ def _work(content: Mapping) -> dict:
     work = copy.deepcopy(dict(content))
     for op in work.get("operations", []):
         op.pop("status", None)
-    work.get("repair_order", {}).pop("status", None)
+    work.get("repair_order", {}).pop("status", None)  # schema 1 and 2 held the RO's status
     work.get("totals", {}).pop("approved", None)
     return work
 

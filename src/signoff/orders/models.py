@@ -10,10 +10,16 @@ from signoff.shops.models import Shop
 
 
 class RoStatus(models.TextChoices):
+    """Where an RO is in its lifecycle (approvals.lifecycle moves it): the estimate's stretch
+    follows shares and decisions by itself; the work's stretch is moved by staff."""
+
     ESTIMATE = "estimate", "Estimate"
     AWAITING = "awaiting", "Awaiting approval"
     APPROVED = "approved", "Approved"
+    PARTLY_APPROVED = "partly_approved", "Partly approved"
+    DECLINED = "declined", "Declined"
     IN_PROGRESS = "in_progress", "Work in progress"
+    READY = "ready", "Ready for pickup"
     COMPLETED = "completed", "Completed"
     CLOSED = "closed", "Closed"
 

@@ -30,7 +30,6 @@ from signoff.orders.models import (
     OperationKind,
     OperationLine,
     RepairOrder,
-    RoStatus,
 )
 from signoff.orders.pricing import line_amount
 from signoff.orders.signals import estimate_changed, operation_changed
@@ -87,10 +86,11 @@ def _clean_ro(data: Mapping[str, Any], *, actor: Actor, customer: Customer) -> d
             if advisor is None:
                 errors["advisor_id"] = "Choose a member of this shop as the advisor."
             out["advisor"] = advisor
-    if "status" in data and data["status"] is not None:
-        if data["status"] not in RoStatus.values:
-            errors["status"] = "Choose one of: " + ", ".join(RoStatus.labels) + "."
-        out["status"] = data["status"]
+    if data.get("status") not in (None, ""):
+        errors["status"] = (
+            "The status is not one of the RO's details: it follows the estimate's shares and "
+            "decisions, and staff move the work along from the RO page."
+        )
     if "etr" in data:
         etr = data["etr"]
         if isinstance(etr, str):
@@ -171,7 +171,9 @@ def repair_order_update(*, actor: Actor, ro_id: int, data: Mapping[str, Any]) ->
 
 
 def _estimate_changed(*, repair_order: RepairOrder, actor: Actor) -> None:
-    """Approvals freezes the version the customer page shows (it listens to `estimate_changed`)."""
+    """Approvals freezes the version the customer page shows (it listens to `estimate_changed`).
+    The RO's own `updated_at` moves too: an operation's edit is a change of its RO."""
+    RepairOrder.objects.filter(pk=repair_order.pk).update(updated_at=timezone.now())
     estimate_changed.send(sender=RepairOrder, repair_order=repair_order, actor=actor)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from signoff.approvals.lifecycle import ro_status_follow
 from signoff.approvals.models import Event, EventKind
 from signoff.approvals.versions import version_freeze
 from signoff.core.errors import Conflict, NotFound, ValidationFailed
@@ -228,6 +229,12 @@ def share_create(
                 "contacts": [c.pk for c in people],
                 "messages": [m.pk for m in result.messages],
             },
+        )
+        names = ", ".join(c.name for c in people)
+        ro_status_follow(
+            repair_order=ro,
+            user=actor.user,
+            why=f"Shared ({ShareKind(kind).label.lower()}) with {names}",
         )
         for message in result.messages:
             # robust: one failed enqueue must not stop the others; the sweeper finds it later.

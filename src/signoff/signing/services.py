@@ -23,6 +23,7 @@ from signoff.approvals.chain import (
     normalize_ip,
     signature_append,
 )
+from signoff.approvals.lifecycle import ro_status_follow
 from signoff.approvals.models import (
     Decision,
     EstimateVersion,
@@ -396,4 +397,8 @@ def _write(submission: Submission, record: AnswerRecord) -> ApprovalResult:
                 user_agent=submission.user_agent,
             )
         )
+    how = "in person" if submission.source == Source.IN_PERSON else "through their link"
+    ro_status_follow(
+        repair_order=repair_order, user=submission.recorded_by, why=f"{contact.name} answered {how}"
+    )
     return result

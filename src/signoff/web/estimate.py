@@ -15,7 +15,9 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from signoff.approvals.lifecycle import hand_moves
 from signoff.approvals.selectors import repair_order_page
+from signoff.orders.selectors import repair_order_get
 from signoff.shops.access import Actor
 from signoff.web.operations_table import operation_table
 from signoff.web.panels import RO_PANELS, SLOTS, render_context, show
@@ -23,6 +25,7 @@ from signoff.web.panels_sharing import send_blockers_for
 
 ESTIMATE_TARGET = "#ro-estimate"
 ESTIMATE_PART = "estimate"
+STATUS_PART = "status"  # the RO's status and the moves staff can make (in the header)
 RO_CHANGED_EVENT = "signoff:ro-changed"
 
 
@@ -40,6 +43,7 @@ def estimate_context(
         "can_edit": actor.can_edit,
         # One primary button per view: Send to Customer once it may run, else Add operation.
         "send_ready": actor.can_edit and not send_blockers_for(page.rows),
+        "status_moves": hand_moves(page.ro.status),
     }
     for slot in slots:
         context[f"panels_{slot}"] = render_context(
@@ -62,12 +66,21 @@ def render_part(request: HttpRequest, *, actor: Actor, ro_id: int, name: str) ->
     if name == ESTIMATE_PART:
         context = estimate_context(request, actor=actor, ro_id=ro_id, slots=("actions",))
         return render(request, "web/_estimate.html", context)
+    if name == STATUS_PART:
+        return render_status(request, actor=actor, ro_id=ro_id)
     panel = RO_PANELS.get(name)
     if panel is None:
         raise Http404("No such part of the RO page.")
     context = estimate_context(request, actor=actor, ro_id=ro_id, slots=())
     shown = show(panel, request=request, actor=actor, ro=context["ro"], rows=context["rows"])
     return render(request, "web/_panel.html", {**context, "shown": shown})
+
+
+def render_status(request: HttpRequest, *, actor: Actor, ro_id: int) -> HttpResponse:
+    """The RO's status badge with the moves staff can make from it (`#ro-status`)."""
+    ro = repair_order_get(actor=actor, ro_id=ro_id)
+    context = {"ro": ro, "can_edit": actor.can_edit, "status_moves": hand_moves(ro.status)}
+    return render(request, "web/_ro_status.html", context)
 
 
 def announce_ro_changed(

@@ -19,6 +19,7 @@ from typing import Any
 
 from signoff.web.panels_authorization import in_person_button, ro_authorization
 from signoff.web.panels_sharing import ro_actions, ro_messages
+from signoff.web.panels_status import ro_status_changes
 
 PanelContext = Callable[..., dict[str, Any] | None]
 SLOTS = ("actions", "after")
@@ -59,6 +60,7 @@ RO_PANELS: dict[str, Panel] = {
         Panel("in_person", "actions", "web/in_person/_in_person_button.html", in_person_button),
         Panel("messages", "after", "web/sharing/_ro_messages.html", ro_messages),
         Panel("authorization", "after", "web/in_person/_ro_authorization.html", ro_authorization),
+        Panel("status_history", "after", "web/status/_ro_status_history.html", ro_status_changes),
     )
 }
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("ros/<id:ro_id>/", repair_orders.ro_detail, name="ro_detail"),
     path("ros/<id:ro_id>/parts/<slug:part>/", repair_orders.ro_part, name="ro_part"),
     path("ros/<id:ro_id>/edit/", repair_orders.ro_edit, name="ro_edit"),
+    path("ros/<id:ro_id>/status/", repair_orders.ro_status, name="ro_status"),
     path("ros/<id:ro_id>/operations/new/", operations.operation_create, name="operation_create"),
     path("operations/<id:operation_id>/edit/", operations.operation_edit, name="operation_edit"),
     path(

@@ -27,7 +27,7 @@ from signoff.customers.models import (
     Vehicle,
 )
 from signoff.customers.validation import VIN_INPUT_MAX_LENGTH
-from signoff.orders.models import LineKind, Operation, OperationKind, RepairOrder, RoStatus
+from signoff.orders.models import LineKind, Operation, OperationKind, RepairOrder
 from signoff.shops.models import ApiToken, PaperSize, Shop, SmsStatus
 from signoff.shops.services import timezone_names
 
@@ -166,7 +166,6 @@ class VehicleForm(forms.Form):
 class RepairOrderForm(forms.Form):
     vehicle_id = _choice("Vehicle", [])
     advisor_id = _choice("Advisor", [])
-    status = _choice("Status", RoStatus.choices, initial=RoStatus.ESTIMATE)
     etr = forms.CharField(
         label="Estimated time of repair",
         required=False,

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from signoff.approvals.selectors import with_last_activity
 from signoff.core.errors import ValidationFailed
 from signoff.customers import selectors, services
 from signoff.orders.selectors import repair_order_totals, repair_orders_for
@@ -50,7 +51,7 @@ def customer_create(request: HttpRequest, actor: Actor) -> HttpResponse:
 def customer_detail(request: HttpRequest, actor: Actor, customer_id: int) -> HttpResponse:
     customer = selectors.customer_get(actor=actor, customer_id=customer_id)
     ros = list(
-        repair_orders_for(actor=actor)
+        with_last_activity(repair_orders_for(actor=actor))
         .filter(customer=customer)
         .select_related("vehicle", "advisor")
         .order_by("-number")[:50]

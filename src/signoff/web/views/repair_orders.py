@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from signoff.approvals.lifecycle import ro_status_move
+from signoff.approvals.selectors import with_last_activity
 from signoff.core.errors import ValidationFailed
 from signoff.core.validation import parse_id
 from signoff.customers.selectors import customer_get, customer_search
@@ -15,7 +17,7 @@ from signoff.orders import services
 from signoff.orders.selectors import repair_order_get, repair_order_search, repair_order_totals
 from signoff.sharing.health import delivery_health
 from signoff.shops.access import Actor, require_editor
-from signoff.web.estimate import estimate_context, render_part
+from signoff.web.estimate import announce_ro_changed, estimate_context, render_part, render_status
 from signoff.web.forms import RepairOrderForm, apply_errors
 from signoff.web.templatetags.signoff_web import datetime_local
 from signoff.web.views.base import paginate, search_results, staff_view
@@ -32,7 +34,8 @@ def _advisors(actor: Actor):
 @staff_view
 def ro_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     query = request.GET.get("q", "")
-    page = paginate(request, search_results(request, repair_order_search, actor=actor))
+    found = search_results(request, repair_order_search, actor=actor)
+    page = paginate(request, with_last_activity(found))
     totals = repair_order_totals(repair_orders=page.object_list, tax_rate=actor.shop.tax_rate)
     rows = [(ro, totals[ro.pk]) for ro in page.object_list]
     context = {"page": page, "rows": rows, "q": query, "delivery": delivery_health(shop=actor.shop)}
@@ -102,7 +105,6 @@ def ro_edit(request: HttpRequest, actor: Actor, ro_id: int) -> HttpResponse:
         initial={
             "vehicle_id": str(ro.vehicle_id or ""),
             "advisor_id": str(ro.advisor_id or ""),
-            "status": ro.status,
             "etr": datetime_local(ro.etr, tz_name),
             "odometer_in": ro.odometer_in or "",
             "internal_notes": ro.internal_notes,
@@ -122,3 +124,19 @@ def ro_edit(request: HttpRequest, actor: Actor, ro_id: int) -> HttpResponse:
             return redirect("web:ro_detail", ro_id=ro.pk)
     template = "web/_ro_header_form.html" if request.htmx else "web/ro_edit.html"
     return render(request, template, {"form": form, "ro": ro})
+
+
+@require_POST
+@staff_view
+def ro_status(request: HttpRequest, actor: Actor, ro_id: int) -> HttpResponse:
+    """A move of the RO's status by hand (Start work, Mark ready, Complete, Close)."""
+    try:
+        ro = ro_status_move(actor=actor, ro_id=ro_id, to=request.POST.get("to", ""))
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{ro.label} is now {ro.get_status_display()}.")
+    if request.htmx:
+        response = render_status(request, actor=actor, ro_id=ro_id)
+        return announce_ro_changed(response, ro_id=ro_id)
+    return redirect("web:ro_detail", ro_id=ro_id)

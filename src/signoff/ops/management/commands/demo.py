@@ -226,7 +226,6 @@ class Command(BaseCommand):
             data={
                 "vehicle_id": crv.pk,
                 "advisor_id": advisor_id,
-                "status": "awaiting",
                 "etr": datetime.combine(tomorrow, time(17, 0), tzinfo=tz),
                 "odometer_in": 61842,
                 "internal_notes": "Customer waiting list: call Maria first, Daniel after 3 PM.",
@@ -292,7 +291,6 @@ class Command(BaseCommand):
             data={
                 "vehicle_id": units[0].pk,
                 "advisor_id": owner.user.pk,
-                "status": "estimate",
                 "etr": datetime.combine(tomorrow, time(12, 0), tzinfo=tz),
                 "odometer_in": 412_906,
                 "internal_notes": "Unit must be back on the road by noon.",
@@ -337,7 +335,6 @@ class Command(BaseCommand):
             data={
                 "vehicle_id": units[1].pk,
                 "advisor_id": advisor_id,
-                "status": "estimate",
                 "odometer_in": 318_455,
             },
         )
