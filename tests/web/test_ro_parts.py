@@ -25,7 +25,9 @@ def test_every_panel_is_a_plain_function_not_a_dotted_path():
     assert set(panels.RO_PANELS) == {
         "actions",
         "in_person",
+        "preview",
         "messages",
+        "versions",
         "authorization",
         "status_history",
     }

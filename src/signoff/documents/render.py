@@ -32,6 +32,7 @@ from signoff.approvals import authorization as approval_authorization
 from signoff.approvals.canonical import sha256_hex
 from signoff.approvals.chain import verify_repair_order
 from signoff.approvals.models import EstimateVersion
+from signoff.approvals.versions import version_snapshot
 from signoff.documents import context, selectors
 from signoff.orders.models import RepairOrder
 
@@ -76,6 +77,28 @@ def estimate_pdf(
         notes=notes,
     )
     return _compile("estimate.typ", data, timestamp=version.created_at)
+
+
+def estimate_draft_pdf(*, repair_order: RepairOrder) -> bytes:
+    """The estimate PDF of the RO as it is now, for staff to look over before sharing it.
+
+    Built from the same snapshot a share would freeze, with all sections and every decision and
+    signature so far, but nothing is written: no version, no event. It prints "Draft" where a
+    version prints its number and hash.
+    """
+    snapshot = version_snapshot(repair_order=repair_order)
+    decisions, signatures = selectors.draft_evidence(repair_order=repair_order)
+    now = timezone.now()
+    data = context.estimate_context(
+        snapshot=snapshot,
+        version_number=None,
+        version_hash="",
+        version_created_at=now,
+        decisions=decisions,
+        signatures=signatures,
+        draft=True,
+    )
+    return _compile("estimate.typ", data, timestamp=now)
 
 
 STORED_FOLDER = "estimates"

@@ -45,6 +45,44 @@ def versions_for_repair_order(*, actor: Actor, ro_id: int) -> QuerySet[EstimateV
     )
 
 
+@dataclass(frozen=True)
+class SharedWith:
+    """One share of a version and the contacts it went to."""
+
+    share: Share
+    contacts: list[Contact]
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """One estimate version of an RO, with the shares that sent it (each with its contacts)."""
+
+    version: EstimateVersion
+    shares: list[SharedWith]
+
+
+def ro_versions(*, repair_order: RepairOrder) -> list[VersionRow]:
+    """The RO's versions, newest first, each with who it was shared with: two queries, however
+    many versions, shares and links there are. The snapshots stay in the database."""
+    versions = EstimateVersion.objects.filter(
+        shop_id=repair_order.shop_id, repair_order=repair_order
+    ).defer("content")
+    versions = sorted(versions.order_by(), key=lambda v: v.number, reverse=True)
+    links = (
+        ShareLink.objects.filter(shop_id=repair_order.shop_id, repair_order=repair_order)
+        .select_related("contact", "share")
+        .order_by("share_id", "id")
+    )
+    shares: dict[int, SharedWith] = {}
+    for link in links:
+        shared = shares.setdefault(link.share_id, SharedWith(share=link.share, contacts=[]))
+        shared.contacts.append(link.contact)
+    by_version: dict[int, list[SharedWith]] = {}
+    for shared in sorted(shares.values(), key=lambda s: (s.share.created_at, s.share.pk)):
+        by_version.setdefault(shared.share.version_id, []).append(shared)
+    return [VersionRow(version=v, shares=by_version.get(v.pk, [])) for v in versions]
+
+
 def with_openings(links: QuerySet[ShareLink]) -> QuerySet[ShareLink]:
     """The links with `open_count` (up to COUNT_AHEAD + 1: read `openings`), `first_opened_at` and
     `last_opened_at` from their LINK_OPENED events (opening a link only inserts an event), read
@@ -74,8 +112,12 @@ def shares_for_repair_order(*, actor: Actor, ro_id: int) -> list[Share]:
     return list(_shares().filter(shop=actor.shop, repair_order_id=ro_id))
 
 
-def share_get(*, actor: Actor, share_id: int) -> Share:
-    share = _shares().filter(shop=actor.shop, pk=share_id).first()
+def share_get(*, actor: Actor, share_id: int, repair_order: RepairOrder | None = None) -> Share:
+    """One of the shop's shares (of `repair_order`, when given); any other id is NotFound."""
+    shares = _shares().filter(shop=actor.shop, pk=share_id)
+    if repair_order is not None:
+        shares = shares.filter(repair_order=repair_order)
+    share = shares.first()
     if share is None:
         raise NotFound("Share not found.")
     return share

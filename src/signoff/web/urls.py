@@ -4,6 +4,7 @@ from signoff.web.views import (
     auth,
     customers,
     decisions,
+    documents,
     in_person,
     operations,
     repair_orders,
@@ -59,6 +60,16 @@ urlpatterns = [
         name="signature_png",
     ),
     path("ros/<id:ro_id>/certificate.pdf", in_person.certificate, name="certificate"),
+    # Estimate PDFs on screen: the draft as it is now, each version, each share as sent
+    path(
+        "ros/<id:ro_id>/estimate-preview.pdf", documents.estimate_preview, name="estimate_preview"
+    ),
+    path(
+        "ros/<id:ro_id>/versions/<id:version_id>/estimate.pdf",
+        documents.version_pdf,
+        name="version_pdf",
+    ),
+    path("ros/<id:ro_id>/shares/<id:share_id>/estimate.pdf", documents.share_pdf, name="share_pdf"),
     # Customers
     path("customers/", customers.customer_list, name="customer_list"),
     path("customers/new/", customers.customer_create, name="customer_create"),
