@@ -84,6 +84,38 @@ def latest_statuses(*, operation_ids: Iterable[int]) -> dict[int, str]:
     return {op_id: Status.PENDING for op_id in ids} | dict(found)
 
 
+@dataclass(frozen=True)
+class DecisionFacts:
+    """An operation's current status and who gave it, when and how: what the customer page
+    says about an operation already decided ("Approved by Jordan Lee, Mar 3, 2:15 PM")."""
+
+    status: str
+    at: dt.datetime | None = None
+    source: str = ""
+    contact_name: str = ""
+
+    @property
+    def decided(self) -> bool:
+        return self.status != Status.PENDING
+
+
+def latest_decision_facts(*, operation_ids: Iterable[int]) -> dict[int, DecisionFacts]:
+    """Each operation's current status with its latest decision's time, source and contact, in
+    one light query (Pending, with no time, when it has no decision)."""
+    ids = list(operation_ids)
+    found = (
+        Decision.objects.filter(operation_id__in=ids, sequence=_newest_sequence())
+        .order_by()
+        .values_list("operation_id", "status", "created_at", "source", "contact_name")
+        if ids
+        else []
+    )
+    facts = {op_id: DecisionFacts(Status.PENDING) for op_id in ids}
+    for op_id, status, at, source, contact_name in found:
+        facts[op_id] = DecisionFacts(status, at, source, contact_name)
+    return facts
+
+
 def status_of(decision: Decision | None) -> str:
     return decision.status if decision is not None else Status.PENDING
 

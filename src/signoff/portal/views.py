@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from signoff.approvals.versions import version_current, version_get
 from signoff.core.errors import Conflict, NotFound, RateLimited, StaleVersion, ValidationFailed
@@ -15,15 +16,21 @@ from signoff.core.http import client_address, retry_after, user_agent
 from signoff.portal import errors
 from signoff.portal.rendering import private_page, render_page
 from signoff.sharing.links import ShareLinkGone, share_link_resolve
-from signoff.signing import selectors, services
+from signoff.sharing.selectors import confirmation_channels
+from signoff.signing import downloads, selectors, services
 from signoff.signing.inputs import approval_input, choices_from, language_for, posted_version_id
 
 
 def portal_view(view):
     """Private headers on every answer, friendly pages for bad, gone or throttled links, and
     the answer gzipped (customers are often on a phone; see docs/architecture.md on BREACH)."""
+    return gzip_page(portal_file(view))
 
-    @gzip_page
+
+def portal_file(view):
+    """`portal_view` for answers that are files: the same headers and error pages, not gzipped
+    (a PDF is compressed already)."""
+
     @functools.wraps(view)
     def wrapper(request, token: str, *args, **kwargs):
         try:
@@ -115,5 +122,46 @@ def done(request, token: str):
     page = selectors.approval_page(
         repair_order=link.repair_order, version=version, link=link, language=language
     )
+    channels = confirmation_channels(link=link)
+    context = {
+        "page": page,
+        "token": token,
+        "signed_copy": selectors.link_answered(link=link),
+        # Email when there is one: it carries the signed copy itself.
+        "confirmation": "email" if "email" in channels else ("sms" if channels else ""),
+    }
     with translation.override(language):
-        return render(request, "portal/done.html", {"page": page, "token": token})
+        return render(request, "portal/done.html", context)
+
+
+def _download(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@portal_file
+@require_GET
+def estimate_pdf(request, token: str):
+    """The estimate PDF of the version the page shows, with the share's sections."""
+    link, version = selectors.share_link_view(raw_token=token, client=client_address(request))
+    pdf = downloads.link_estimate_pdf(link=link, version=version)
+    services.share_link_opening_after_response(
+        request, link=link, version=version, via="estimate_pdf"
+    )
+    return _download(pdf, f"estimate-RO-{link.repair_order.number}-v{version.number}.pdf")
+
+
+@portal_file
+@require_GET
+def signed_copy(request, token: str):
+    """The authorization certificate of the RO, once the contact answered through this link;
+    before that, the estimate page (which says what is still waiting)."""
+    link, version = selectors.share_link_view(raw_token=token, client=client_address(request))
+    pdf = downloads.link_signed_copy(link=link)
+    if pdf is None:
+        return redirect("portal:page", token=token)
+    services.share_link_opening_after_response(
+        request, link=link, version=version, via="signed_copy"
+    )
+    return _download(pdf, f"signed-RO-{link.repair_order.number}.pdf")

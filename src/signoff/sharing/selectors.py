@@ -24,7 +24,7 @@ from signoff.documents.render import estimate_pdf
 from signoff.orders.models import Operation, RepairOrder
 from signoff.orders.selectors import repair_orders_for
 from signoff.sharing.links import share_link_token, share_link_url
-from signoff.sharing.models import Message, OutboxCapture, Share, ShareLink
+from signoff.sharing.models import Message, MessageKind, OutboxCapture, Share, ShareLink
 from signoff.sharing.rules import RecipientOption, clean_sections, recipient_options
 from signoff.shops.access import Actor, require_link_access
 
@@ -112,6 +112,12 @@ def shares_for_repair_order(*, actor: Actor, ro_id: int) -> list[Share]:
     return list(_shares().filter(shop=actor.shop, repair_order_id=ro_id))
 
 
+def confirmation_channels(*, link: ShareLink) -> list[str]:
+    """The channels on which the link's contact was sent a confirmation of their answers."""
+    sent = Message.objects.filter(link=link, kind=MessageKind.CONFIRMATION)
+    return sorted(set(sent.values_list("channel", flat=True)))
+
+
 def share_get(*, actor: Actor, share_id: int, repair_order: RepairOrder | None = None) -> Share:
     """One of the shop's shares (of `repair_order`, when given); any other id is NotFound."""
     shares = _shares().filter(shop=actor.shop, pk=share_id)
@@ -124,12 +130,13 @@ def share_get(*, actor: Actor, share_id: int, repair_order: RepairOrder | None =
 
 
 def ro_messages(*, repair_order: RepairOrder) -> list[Message]:
-    """The RO's messages, newest first, with their contact and link (one query). The version's
-    snapshot is left in the database: the list shows its number."""
+    """The RO's messages, newest first, with their contact and link, and the version a share
+    sent or a confirmation's answers were given on (one query). The versions' snapshots are
+    left in the database: the list shows their number."""
     return newest_first(
         Message.objects.filter(shop_id=repair_order.shop_id, repair_order=repair_order)
-        .select_related("contact", "link", "share", "share__version")
-        .defer("share__version__content")
+        .select_related("contact", "link", "share", "share__version", "confirms__version")
+        .defer("share__version__content", "confirms__version__content")
         .order_by()
     )
 

@@ -17,11 +17,17 @@ from signoff.customers.models import Contact, Customer
 from signoff.orders.locks import repair_order_get_for_update
 from signoff.orders.models import RepairOrder
 from signoff.sharing import rules, selectors
-from signoff.sharing.compose import cc_text_for, compose_message
+from signoff.sharing.compose import (
+    ConfirmationFacts,
+    cc_text_for,
+    compose_confirmation,
+    compose_message,
+)
 from signoff.sharing.links import share_link_mint
 from signoff.sharing.models import (
     Channel,
     Message,
+    MessageKind,
     OutboxCapture,
     Share,
     ShareKind,
@@ -268,6 +274,53 @@ def _share_with(
             )
         )
     return link, messages
+
+
+def confirmation_create(*, link: ShareLink, confirms, facts: ConfirmationFacts) -> list[Message]:
+    """Queue the confirmation of a signed submission to the contact whose link it came through:
+    an email (with the signed copy attached at send time) and/or a text (with the link to it).
+
+    It goes by the channels the link reached the contact through (their share's messages),
+    else by their notification preference; nothing is queued when no channel reaches them.
+    `confirms` is the submission's first decision: one confirmation per submission and channel.
+    Call inside the submission's transaction: delivery starts after its commit.
+    """
+    contact = link.contact
+    channels = _confirmation_channels(link)
+    messages = []
+    for channel in channels:
+        composed = compose_confirmation(facts=facts, channel=channel)
+        messages.append(
+            Message.objects.create(
+                shop_id=link.shop_id,
+                repair_order_id=link.repair_order_id,
+                kind=MessageKind.CONFIRMATION,
+                link=link,
+                contact=contact,
+                confirms=confirms,
+                channel=channel,
+                to_address=contact.email if channel == Channel.EMAIL else contact.mobile,
+                subject=composed.subject,
+                body_text=composed.body_text,
+                body_html=composed.body_html,
+            )
+        )
+    for message in messages:
+        transaction.on_commit(lambda mid=message.pk: _enqueue(mid), robust=True)
+    return messages
+
+
+def _confirmation_channels(link: ShareLink) -> list[str]:
+    """The channels the link's share used for its contact that still work, in email-then-text
+    order; the contact's preference when the link was handed over some other way."""
+    shop, contact = link.shop, link.contact
+    used = set(
+        Message.objects.filter(link=link, kind=MessageKind.SHARE).values_list("channel", flat=True)
+    )
+    working = [
+        c for c in Channel.values if c in used and not rules.channel_unavailable(shop, contact, c)
+    ]
+    return working or rules.default_channels(shop, contact)
 
 
 def link_revoke(*, actor: Actor, link_id: int) -> ShareLink:

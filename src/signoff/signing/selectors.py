@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from signoff.approvals.models import Decision, EstimateVersion, Signature, Source, Status
-from signoff.approvals.selectors import latest_statuses
+from signoff.approvals.selectors import DecisionFacts, latest_decision_facts
 from signoff.approvals.versions import version_current
 from signoff.core.errors import NotFound
 from signoff.customers.models import Contact
@@ -80,6 +80,75 @@ class Preview:
         return self.estimate.total + self.recommendations.total
 
 
+@dataclass(frozen=True)
+class Decided:
+    """An operation already decided, with who decided it, when and how."""
+
+    op: OperationView
+    facts: DecisionFacts
+
+    @property
+    def on_behalf(self) -> bool:
+        """Recorded by the shop for the customer (a phone call, the counter), not signed."""
+        return self.facts.source == Source.ON_BEHALF
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the estimate stands for the contact: what is decided, by whom, and what is left.
+
+    Amounts are priced from the version's snapshot by orders.pricing, tax included, as the
+    total being approved is.
+    """
+
+    approved: list[Decided]
+    declined: list[Decided]
+    deferred: list[Decided]
+    open: list[OperationView]  # the contact may answer these now
+    ask_shop: list[OperationView]  # pending, but not answerable here (recommendations)
+    approved_total: Decimal
+    open_total: Decimal
+
+    @property
+    def any_decided(self) -> bool:
+        return bool(self.approved or self.declined or self.deferred)
+
+    @property
+    def grouped(self) -> list[tuple[str, list[Decided]]]:
+        """The decided groups that have something in them, approved first."""
+        groups = (("approved", self.approved), ("declined", self.declined))
+        groups += (("deferred", self.deferred),)
+        return [(name, decided) for name, decided in groups if decided]
+
+
+def standing_of(
+    *, content: Mapping, views: list[OperationView], facts: Mapping[int, DecisionFacts]
+) -> Standing:
+    """Sorts the operations shown by their current status, in estimate order."""
+    by_status: dict[str, list[Decided]] = {s: [] for s in Status.values}
+    for view in views:
+        if view.status != Status.PENDING:
+            by_status[view.status].append(Decided(view, facts[view.id]))
+    open_ops = [v for v in views if v.decidable]
+    ask_shop = [v for v in views if v.status == Status.PENDING and not v.decidable]
+    approved = by_status[Status.APPROVED]
+    approved_estimate, approved_recommended = approval_amounts(
+        content=content, approved_ids=[d.op.id for d in approved]
+    )
+    open_estimate, open_recommended = approval_amounts(
+        content=content, approved_ids=[v.id for v in open_ops]
+    )
+    return Standing(
+        approved=approved,
+        declined=by_status[Status.DECLINED],
+        deferred=by_status[Status.DEFERRED],
+        open=open_ops,
+        ask_shop=ask_shop,
+        approved_total=approved_estimate.total + approved_recommended.total,
+        open_total=open_estimate.total + open_recommended.total,
+    )
+
+
 @dataclass
 class ApprovalPage:
     shop: Shop
@@ -95,6 +164,7 @@ class ApprovalPage:
     approver: Contact | None
     preview: Preview
     language: str
+    standing: Standing
     etr: datetime | None = None
     notes: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
@@ -307,7 +377,7 @@ def approval_page(
     content = version.content
     sections = sections_for(link)
     op_ids = [op["id"] for op in content["operations"]]
-    statuses = latest_statuses(operation_ids=op_ids)
+    facts = latest_decision_facts(operation_ids=op_ids)
     contacts = customer_contacts(repair_order=repair_order)
     by_id = {c.pk: c for c in contacts}
     default = link.contact if link is not None else next(iter(contacts), None)
@@ -322,7 +392,7 @@ def approval_page(
 
     views = []
     for op in content["operations"]:
-        status = statuses[op["id"]]
+        status = facts[op["id"]].status
         decidable = operation_decidable(
             kind=op["kind"], status=status, shop=shop, sections=sections
         )
@@ -367,11 +437,17 @@ def approval_page(
         approver=approver,
         preview=approval_preview(shop=shop, content=content, choices=picked, language=language),
         language=language,
+        standing=standing_of(content=content, views=views, facts=facts),
         etr=_etr(content) if include_etr else None,
         notes=notes,
         changes=changes,
         changes_since=last[1] if changes else None,
     )
+
+
+def link_answered(*, link: ShareLink) -> bool:
+    """Did anyone answer through this link? Then its contact may download the signed copy."""
+    return Decision.objects.filter(repair_order_id=link.repair_order_id, via_link=link).exists()
 
 
 def signature_get(*, actor: Actor, ro_id: int, signature_id: int) -> Signature:

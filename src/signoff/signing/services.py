@@ -48,6 +48,7 @@ from signoff.orders.selectors import live_operations, repair_order_get
 from signoff.sharing import ratelimit
 from signoff.sharing.models import ShareLink
 from signoff.shops.access import Actor, require_editor
+from signoff.signing.confirmation import confirmation_queue
 from signoff.signing.selectors import (
     CHOICES,
     Preview,
@@ -333,7 +334,19 @@ def _approval_record(*, submission: Submission, data: ApprovalInput) -> Approval
             preview=preview,
             signature=_signature(data, preview.needs_signature),
         )
-        return _write(submission, record)
+        result = _write(submission, record)
+        if link is not None:
+            confirmation_queue(
+                link=link,
+                version=version,
+                operations=operations,
+                choices=data.choices,
+                approver=contact,
+                authorized=preview.total,
+                decisions=result.decisions,
+                language=data.language,
+            )
+        return result
 
 
 def _write(submission: Submission, record: AnswerRecord) -> ApprovalResult:

@@ -1,4 +1,5 @@
-"""Email delivery: one message per contact, text and HTML parts, the estimate PDF attached.
+"""Email delivery: one message per contact, text and HTML parts, the estimate PDF attached (the
+signed copy, to a confirmation).
 
 A worker keeps its connection to the mail server open from one message to the next, so a share
 to many contacts costs one TLS handshake and login, not one per message, and keeps the PDF
@@ -21,7 +22,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils.html import escape
 
 from signoff.sharing.channels.base import DeliveryError, capture, with_link
-from signoff.sharing.models import Message
+from signoff.sharing.models import Message, MessageKind
 
 
 def send_email(message: Message) -> str:
@@ -125,9 +126,24 @@ def build_email(message: Message) -> EmailMultiAlternatives:
     )
     if message.body_html:
         email.attach_alternative(_html_body(message), "text/html")
-    if message.share_id:
+    if message.kind == MessageKind.CONFIRMATION:
+        email.attach(_certificate_part(message))
+    elif message.share_id:
         email.attach(_estimate_pdf_part(message))
     return email
+
+
+def _certificate_part(message: Message) -> MIMEBase:
+    """The contact's signed copy: the RO's authorization certificate as it stands at sending
+    (every signature and decision so far, the chain checked), rendered for this email."""
+    from signoff.documents.render import certificate_pdf
+
+    part = MIMEBase("application", "pdf")
+    part.set_payload(certificate_pdf(repair_order=message.repair_order))
+    encoders.encode_base64(part)
+    filename = f"signed-RO-{message.repair_order.number}.pdf"
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
 
 
 def attachment_filename(message: Message) -> str:
