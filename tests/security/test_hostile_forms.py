@@ -302,6 +302,8 @@ PAGES = {
     "web:customer_list",
     "web:customer_detail",
     "portal:done",
+    "portal:estimate_pdf",
+    "portal:signed_copy",
 }
 
 
