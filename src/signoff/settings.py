@@ -272,6 +272,8 @@ QUEUE_STALE_MINUTES = int(os.environ.get("SIGNOFF_QUEUE_STALE_MINUTES", "10"))
 IDEMPOTENCY_KEY_DAYS = int(os.environ.get("SIGNOFF_IDEMPOTENCY_KEY_DAYS", "7"))
 
 # Share-link guessing: failed lookups allowed per client address per window.
+# How often an open RO page asks whether anything changed (seconds; 0 turns it off).
+RO_POLL_SECONDS = int(os.environ.get("SIGNOFF_RO_POLL_SECONDS", "10"))
 PORTAL_RATE_LIMIT = int(os.environ.get("SIGNOFF_PORTAL_RATE_LIMIT", "20"))
 PORTAL_RATE_WINDOW_SECONDS = int(os.environ.get("SIGNOFF_PORTAL_RATE_WINDOW", "600"))
 

@@ -291,6 +291,7 @@ PAGES = {
     "web:ro_list_alias",
     "web:ro_detail",
     "web:ro_part",
+    "web:ro_changes",
     "web:history",
     "web:ro_verify",
     "web:in_person_done",

@@ -351,3 +351,28 @@ def with_last_activity(repair_orders: QuerySet[RepairOrder]) -> QuerySet[RepairO
     return repair_orders.annotate(
         last_activity_at=Greatest("updated_at", Coalesce(Subquery(last_event), "updated_at"))
     )
+
+
+def ro_change_stamp(*, actor: Actor, ro_id: int) -> str:
+    """A short stamp that changes whenever anything shown on the RO page changes: its last
+    event (shares, openings, message statuses, decisions, signatures, status changes) and its
+    own last change (edits of it or its operations). One query, one index read for the event
+    (event_ro_time). Raises NotFound for another shop's RO."""
+    last_event = (
+        Event.objects.filter(repair_order_id=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    row = next(
+        iter(
+            RepairOrder.objects.filter(shop=actor.shop, pk=ro_id)
+            .order_by()
+            .annotate(last_event=Subquery(last_event))
+            .values_list("updated_at", "last_event")[:1]
+        ),
+        None,
+    )
+    if row is None:
+        raise NotFound("Repair order not found.")
+    updated_at, last_event_id = row
+    return f"{last_event_id or 0}.{int(updated_at.timestamp() * 1_000_000)}"

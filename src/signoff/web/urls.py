@@ -22,6 +22,7 @@ urlpatterns = [
     path("ros/new/", repair_orders.ro_create, name="ro_create"),
     path("ros/<id:ro_id>/", repair_orders.ro_detail, name="ro_detail"),
     path("ros/<id:ro_id>/parts/<slug:part>/", repair_orders.ro_part, name="ro_part"),
+    path("ros/<id:ro_id>/changes/", repair_orders.ro_changes, name="ro_changes"),
     path("ros/<id:ro_id>/edit/", repair_orders.ro_edit, name="ro_edit"),
     path("ros/<id:ro_id>/status/", repair_orders.ro_status, name="ro_status"),
     path("ros/<id:ro_id>/operations/new/", operations.operation_create, name="operation_create"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
@@ -9,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from signoff.approvals.lifecycle import ro_status_move
-from signoff.approvals.selectors import with_last_activity
+from signoff.approvals.selectors import ro_change_stamp, with_last_activity
 from signoff.core.errors import ValidationFailed
 from signoff.core.validation import parse_id
 from signoff.customers.selectors import customer_get, customer_search
@@ -17,7 +20,14 @@ from signoff.orders import services
 from signoff.orders.selectors import repair_order_get, repair_order_search, repair_order_totals
 from signoff.sharing.health import delivery_health
 from signoff.shops.access import Actor, require_editor
-from signoff.web.estimate import announce_ro_changed, estimate_context, render_part, render_status
+from signoff.web.estimate import (
+    RO_CHANGED_EVENT,
+    RO_STALE_EVENT,
+    announce_ro_changed,
+    estimate_context,
+    render_part,
+    render_status,
+)
 from signoff.web.forms import RepairOrderForm, apply_errors
 from signoff.web.templatetags.signoff_web import datetime_local
 from signoff.web.views.base import paginate, search_results, staff_view
@@ -81,7 +91,30 @@ def ro_create(request: HttpRequest, actor: Actor) -> HttpResponse:
 def ro_detail(request: HttpRequest, actor: Actor, ro_id: int) -> HttpResponse:
     context = estimate_context(request, actor=actor, ro_id=ro_id)
     context["delivery"] = delivery_health(shop=actor.shop)
+    context["live"] = _live(actor, ro_id)
     return render(request, "web/ro_detail.html", context)
+
+
+def _live(actor: Actor, ro_id: int, *, stamp: str | None = None) -> dict:
+    return {
+        "ro_id": ro_id,
+        "stamp": stamp or ro_change_stamp(actor=actor, ro_id=ro_id),
+        "poll_seconds": settings.RO_POLL_SECONDS,
+    }
+
+
+@require_GET
+@staff_view
+def ro_changes(request: HttpRequest, actor: Actor, ro_id: int) -> HttpResponse:
+    """The open RO page's question "did anything change since `since`?" (asked every few
+    seconds): 204 when nothing did; else a new question with the new stamp, and the events
+    that make the page's parts fetch themselves again (docs/architecture.md, the live RO page)."""
+    stamp = ro_change_stamp(actor=actor, ro_id=ro_id)
+    if request.GET.get("since") == stamp:
+        return HttpResponse(status=204)
+    response = render(request, "web/_ro_live.html", _live(actor, ro_id, stamp=stamp))
+    response["HX-Trigger"] = json.dumps({RO_CHANGED_EVENT: {"ro": ro_id}, RO_STALE_EVENT: {}})
+    return response
 
 
 @require_GET
