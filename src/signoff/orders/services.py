@@ -151,7 +151,11 @@ def repair_order_create(*, actor: Actor, customer_id: int, data: Mapping[str, An
                 top = RepairOrder.objects.filter(shop=actor.shop).aggregate(n=Max("number"))["n"]
                 number = (top or FIRST_RO_NUMBER - 1) + 1
                 return RepairOrder.objects.create(
-                    shop=actor.shop, customer=customer, number=number, **fields
+                    shop=actor.shop,
+                    customer=customer,
+                    number=number,
+                    status_changed_at=timezone.now(),
+                    **fields,
                 )
         except IntegrityError:
             if attempt == 4:

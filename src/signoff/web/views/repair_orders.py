@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,7 +19,15 @@ from signoff.core.errors import ValidationFailed
 from signoff.core.validation import parse_id
 from signoff.customers.selectors import customer_get, customer_search
 from signoff.orders import services
-from signoff.orders.selectors import repair_order_get, repair_order_search, repair_order_totals
+from signoff.orders.models import RoStatus
+from signoff.orders.selectors import (
+    UNASSIGNED,
+    RoFilters,
+    repair_order_get,
+    repair_order_search,
+    repair_order_totals,
+    ro_filters,
+)
 from signoff.sharing.health import delivery_health
 from signoff.shops.access import Actor, require_editor
 from signoff.web.estimate import (
@@ -41,14 +51,48 @@ def _advisors(actor: Actor):
     )
 
 
+WAITING_CHOICES = [("", "Any time"), ("4", "4 hours"), ("24", "a day"), ("48", "2 days")]
+WAITING_CHOICES += [("72", "3 days"), ("168", "a week")]
+FILTERS = ("status", "advisor", "waiting_hours")
+
+
+def _waiting_choices(filters: RoFilters) -> list[tuple[str, str]]:
+    """The list's choices, with the one a URL asked for when it is not among them."""
+    hours = filters.waiting_hours
+    if hours and str(hours) not in dict(WAITING_CHOICES):
+        return [*WAITING_CHOICES, (str(hours), f"{hours:,} hours")]
+    return WAITING_CHOICES
+
+
 @staff_view
 def ro_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     query = request.GET.get("q", "")
-    found = search_results(request, repair_order_search, actor=actor)
+    asked = {name: request.GET.get(name, "") for name in FILTERS}
+    try:
+        filters = ro_filters(**asked)
+    except ValidationFailed as exc:
+        messages.error(request, f"{exc.message} The list is not filtered by it.")
+        filters = RoFilters()
+    found = search_results(
+        request, functools.partial(repair_order_search, filters=filters), actor=actor
+    )
     page = paginate(request, with_last_activity(found))
     totals = repair_order_totals(repair_orders=page.object_list, tax_rate=actor.shop.tax_rate)
     rows = [(ro, totals[ro.pk]) for ro in page.object_list]
-    context = {"page": page, "rows": rows, "q": query, "delivery": delivery_health(shop=actor.shop)}
+    kept = {"q": query, **asked}
+    context = {
+        "page": page,
+        "rows": rows,
+        "q": query,
+        "filters": filters,
+        "asked": asked,
+        "page_query": urlencode({k: v for k, v in kept.items() if v}),
+        "statuses": RoStatus.choices,
+        "advisors": _advisors(actor),
+        "unassigned": UNASSIGNED,
+        "waiting_choices": _waiting_choices(filters),
+        "delivery": delivery_health(shop=actor.shop),
+    }
     return render(request, "web/ro_list.html", context)
 
 
