@@ -155,3 +155,17 @@ class OperationLine(models.Model):
 
     def __str__(self) -> str:
         return self.description or self.part_number or self.get_kind_display()
+
+
+class RoSeen(models.Model):
+    """When a staff member last opened an RO's page: what the Today page's "answered since you
+    last looked" compares with. Bookkeeping, not evidence: rewritten on every visit."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "repair_order"], name="ro_seen_once_per_user")
+        ]

@@ -30,6 +30,7 @@ from signoff.orders.models import (
     OperationKind,
     OperationLine,
     RepairOrder,
+    RoSeen,
 )
 from signoff.orders.pricing import line_amount
 from signoff.orders.signals import estimate_changed, operation_changed
@@ -438,3 +439,11 @@ def operation_remove(*, actor: Actor, operation_id: int) -> None:
         op.removed_at = timezone.now()
         op.save(update_fields=["removed_at", "updated_at"])
         _estimate_changed(repair_order=op.repair_order, actor=actor)
+
+
+def ro_seen_record(*, user, repair_order_id: int) -> None:
+    """`user` has just looked at the RO's page (run after the answer, core.http.after_response):
+    the Today page counts the customer answers that came after."""
+    RoSeen.objects.update_or_create(
+        user=user, repair_order_id=repair_order_id, defaults={"seen_at": timezone.now()}
+    )

@@ -6,9 +6,11 @@ from signoff.web.views import (
     decisions,
     in_person,
     operations,
+    profile,
     repair_orders,
     sharing,
     shop_settings,
+    today,
 )
 
 app_name = "web"
@@ -16,6 +18,10 @@ urlpatterns = [
     path("login/", auth.login, name="login"),
     path("logout/", auth.logout, name="logout"),
     path("switch-shop/", auth.switch_shop, name="switch_shop"),
+    # Today: the staff home page
+    path("today/", today.today_page, name="today"),
+    path("today/badge/", today.today_badge, name="today_badge"),
+    path("profile/", profile.profile, name="profile"),
     # Repair orders
     path("", repair_orders.ro_list, name="ro_list"),
     path("ros/", repair_orders.ro_list, name="ro_list_alias"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from signoff.approvals.lifecycle import ro_status_move
 from signoff.approvals.selectors import ro_change_stamp, with_last_activity
 from signoff.core.errors import ValidationFailed
+from signoff.core.http import after_response
 from signoff.core.validation import parse_id
 from signoff.customers.selectors import customer_get, customer_search
 from signoff.orders import services
@@ -131,11 +132,15 @@ def ro_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "web/ro_form.html", {"form": form, "customer": customer})
 
 
+@require_GET
 @staff_view
 def ro_detail(request: HttpRequest, actor: Actor, ro_id: int) -> HttpResponse:
     context = estimate_context(request, actor=actor, ro_id=ro_id)
     context["delivery"] = delivery_health(shop=actor.shop)
     context["live"] = _live(actor, ro_id)
+    # Opened: the Today page's "answered since you last looked" forgets it (after the answer).
+    seen = functools.partial(services.ro_seen_record, user=actor.user, repair_order_id=ro_id)
+    after_response(request, seen)
     return render(request, "web/ro_detail.html", context)
 
 
