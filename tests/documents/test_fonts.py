@@ -1,11 +1,13 @@
-"""A missing script font is loud: the first font scan logs what prints as boxes and the Debian
-package to install."""
+"""A missing script font is loud: the first font scan logs it and `signoff check` warns, each
+naming what prints as boxes and the Debian package to install."""
 
 import logging
 
 import pytest
 import typst
+from django.core.management import call_command
 
+from signoff.checks import script_fonts_installed
 from signoff.documents import fonts
 
 EVERY_SCRIPT = ["Noto Sans CJK SC", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Color Emoji"]
@@ -54,3 +56,15 @@ def test_the_first_font_scan_logs_what_will_print_as_boxes(bare_machine, caplog)
     assert record.levelno == logging.WARNING
     assert "Chinese, Japanese and Korean (no Noto Sans CJK SC)" in record.getMessage()
     assert "fonts-noto-cjk fonts-noto-core fonts-noto-color-emoji" in record.getMessage()
+
+
+def test_signoff_check_warns_about_a_missing_script_font(bare_machine, capsys):
+    (warning,) = script_fonts_installed(None)
+    assert warning.id == "signoff.W020"
+    assert warning.msg.startswith("PDFs print these characters as empty boxes")
+    call_command("check")
+    assert "signoff.W020" in capsys.readouterr().err
+
+
+def test_signoff_check_is_quiet_about_fonts_when_every_script_has_one():
+    assert script_fonts_installed(None) == []

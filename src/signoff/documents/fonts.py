@@ -7,7 +7,7 @@ after the body face; without one, typst prints those characters as empty boxes. 
 Noto Sans families of fonts-noto-core among them.
 
 The scan is done once per process (it costs more than compiling a whole estimate) and says in
-the log, once, which scripts would print as boxes.
+the log, once, which scripts would print as boxes; `signoff check` says the same (checks.py).
 """
 
 from __future__ import annotations
