@@ -163,6 +163,11 @@ FORMS: dict[str, Form] = {
         data=lambda p: {"customer": p.world.customer.pk, **_ro_form(p)},
     ),
     "web:ro_edit": Form(url=lambda p: f"/ros/{_ro(p)}/edit/", data=_ro_form),
+    "web:profile": Form(
+        url=lambda p: "/profile/",
+        data=lambda p: {"email": "alice@shop.example", "email_on_answer": "on"},
+        read_with_default=frozenset({"email_on_answer"}),
+    ),
     "web:ro_status": Form(url=lambda p: f"/ros/{_ro(p)}/status/", data=_work_started),
     "web:operation_create": Form(
         url=lambda p: f"/ros/{_ro(p)}/operations/new/", data=lambda p: op_form()
@@ -291,6 +296,9 @@ PAGES = {
     "web:ro_list_alias",
     "web:ro_detail",
     "web:ro_part",
+    "web:ro_changes",
+    "web:today",
+    "web:today_badge",
     "web:history",
     "web:ro_verify",
     "web:in_person_done",

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from signoff.approvals.lifecycle import ro_status_follow
-from signoff.approvals.models import Event, EventKind
+from signoff.approvals.models import Event, EventKind, Status
 from signoff.approvals.versions import version_freeze
 from signoff.core.errors import Conflict, NotFound, ValidationFailed
 from signoff.core.validation import clean_text, max_length_of, parse_id
@@ -34,6 +37,7 @@ from signoff.sharing.models import (
     ShareLink,
 )
 from signoff.shops.access import Actor, require_editor
+from signoff.shops.models import Membership
 
 MAX_NOTES = max_length_of(Share, "notes")
 
@@ -385,3 +389,48 @@ def _link_revealed(*, actor: Actor, link: ShareLink, via: str | None = None) -> 
         share_link=link,
         data=data,
     )
+
+
+def advisor_answer_notice(
+    *, repair_order: RepairOrder, contact_name: str, statuses: Sequence[str]
+) -> Message | None:
+    """Email the RO's advisor that a customer answered, when they asked for it in their profile
+    (Membership.email_on_answer) and have an address: an outbox message like any other,
+    delivered by the worker after the answer commits. None when nobody is to be told. Call in
+    the transaction that records the answer."""
+    advisor = repair_order.advisor
+    if advisor is None or not advisor.email:
+        return None
+    wants = Membership.objects.filter(
+        user=advisor, shop_id=repair_order.shop_id, email_on_answer=True
+    ).exists()
+    if not wants:
+        return None
+    counts = Counter(statuses)
+    said = ", ".join(
+        f"{counts[status]} {Status(status).label.lower()}"
+        for status in (Status.APPROVED, Status.DEFERRED, Status.DECLINED)
+        if counts[status]
+    )
+    ro_url = settings.SITE_URL + reverse("web:ro_detail", args=[repair_order.pk])
+    message = Message.objects.create(
+        shop_id=repair_order.shop_id,
+        repair_order=repair_order,
+        channel=Channel.EMAIL,
+        to_address=advisor.email,
+        subject=_text_line(f"{contact_name} answered on {repair_order.label}"),
+        body_text=(
+            f"{contact_name} answered on {repair_order.label} ({repair_order.customer.name}): "
+            f"{said}.\n\nOpen the RO: {ro_url}\n\n"
+            "You get this email because you asked for it in your Signoff profile."
+        ),
+    )
+    transaction.on_commit(lambda: _enqueue(message.pk), robust=True)
+    return message
+
+
+def _text_line(text: str) -> str:
+    """One line of at most the subject's length (a name can hold anything a customer typed)."""
+    line = " ".join(text.split())
+    limit = max_length_of(Message, "subject")
+    return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -5,11 +5,13 @@ from __future__ import annotations
 import secrets
 import zoneinfo
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
@@ -26,7 +28,7 @@ from signoff.core.validation import (
     parse_whole_number,
 )
 from signoff.shops.access import Actor, actor_for, require_admin
-from signoff.shops.models import ApiToken, PaperSize, Shop, SmsStatus
+from signoff.shops.models import ApiToken, Membership, PaperSize, Shop, SmsStatus
 from signoff.shops.signals import shop_created
 
 TOKEN_NAME_MAX = max_length_of(ApiToken, "name")
@@ -402,3 +404,39 @@ def shop_create_with_owner(
             user = users.objects.create_user(username=username, email=address, password=password)
         Membership.objects.create(shop=shop, user=user, role=Role.OWNER)
     return shop, user, password
+
+
+@dataclass(frozen=True)
+class Profile:
+    email: str
+    email_on_answer: bool
+
+
+def profile_get(*, actor: Actor) -> Profile:
+    membership = Membership.objects.get(user=actor.user, shop=actor.shop)
+    return Profile(email=actor.user.email, email_on_answer=membership.email_on_answer)
+
+
+def profile_update(*, actor: Actor, email: Any, email_on_answer: Any) -> Profile:
+    """A member's own settings: their email address, and whether customers' answers on ROs
+    they advise are emailed to them (in this shop). Refused when asked without an address."""
+    errors: dict[str, str] = {}
+    try:
+        address = clean_email(str(email or ""))
+    except ValueError as exc:
+        errors["email"] = str(exc)
+        address = ""
+    wanted = _flag(email_on_answer)
+    if wanted and not address and "email" not in errors:
+        errors["email"] = "Enter your email address to get answers by email."
+    if errors:
+        raise ValidationFailed(
+            "Your profile was not saved. " + " ".join(errors.values()), fields=errors
+        )
+    with transaction.atomic():
+        user = get_user_model().objects.select_for_update().get(pk=actor.user.pk)
+        user.email = address
+        user.save(update_fields=["email"])
+        Membership.objects.filter(user=user, shop=actor.shop).update(email_on_answer=wanted)
+    actor.user.email = address
+    return Profile(email=address, email_on_answer=wanted)

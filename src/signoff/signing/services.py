@@ -47,6 +47,7 @@ from signoff.orders.models import Operation, OperationKind, RepairOrder
 from signoff.orders.selectors import live_operations, repair_order_get
 from signoff.sharing import ratelimit
 from signoff.sharing.models import ShareLink
+from signoff.sharing.services import advisor_answer_notice
 from signoff.shops.access import Actor, require_editor
 from signoff.signing.confirmation import confirmation_queue
 from signoff.signing.selectors import (
@@ -414,4 +415,10 @@ def _write(submission: Submission, record: AnswerRecord) -> ApprovalResult:
     ro_status_follow(
         repair_order=repair_order, user=submission.recorded_by, why=f"{contact.name} answered {how}"
     )
+    if submission.source == Source.LINK:  # at the counter, staff are there to see it
+        advisor_answer_notice(
+            repair_order=repair_order,
+            contact_name=contact.name,
+            statuses=[d.status for d in result.decisions],
+        )
     return result

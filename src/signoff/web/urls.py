@@ -7,9 +7,11 @@ from signoff.web.views import (
     documents,
     in_person,
     operations,
+    profile,
     repair_orders,
     sharing,
     shop_settings,
+    today,
 )
 
 app_name = "web"
@@ -17,12 +19,17 @@ urlpatterns = [
     path("login/", auth.login, name="login"),
     path("logout/", auth.logout, name="logout"),
     path("switch-shop/", auth.switch_shop, name="switch_shop"),
+    # Today: the staff home page
+    path("today/", today.today_page, name="today"),
+    path("today/badge/", today.today_badge, name="today_badge"),
+    path("profile/", profile.profile, name="profile"),
     # Repair orders
     path("", repair_orders.ro_list, name="ro_list"),
     path("ros/", repair_orders.ro_list, name="ro_list_alias"),
     path("ros/new/", repair_orders.ro_create, name="ro_create"),
     path("ros/<id:ro_id>/", repair_orders.ro_detail, name="ro_detail"),
     path("ros/<id:ro_id>/parts/<slug:part>/", repair_orders.ro_part, name="ro_part"),
+    path("ros/<id:ro_id>/changes/", repair_orders.ro_changes, name="ro_changes"),
     path("ros/<id:ro_id>/edit/", repair_orders.ro_edit, name="ro_edit"),
     path("ros/<id:ro_id>/status/", repair_orders.ro_status, name="ro_status"),
     path("ros/<id:ro_id>/operations/new/", operations.operation_create, name="operation_create"),

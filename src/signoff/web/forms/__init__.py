@@ -303,6 +303,19 @@ class ShopSettingsForm(forms.Form):
         return {name: self.cleaned_data.get(name) for name in self.fields}
 
 
+class ProfileForm(forms.Form):
+    email = forms.CharField(
+        label="Your email address",
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "maxlength": "254"}),
+    )
+    email_on_answer = forms.BooleanField(
+        label="Email me when a customer answers on an RO I advise",
+        required=False,
+        help_text="You always see new answers on the Today page.",
+    )
+
+
 class ApiTokenForm(forms.Form):
     name = _text(
         "Token name",
