@@ -219,11 +219,45 @@
     }
   }
 
+  // --- Tables on phones -------------------------------------------------------------------
+  // Below 700 px a table becomes cards (app.css); each cell then shows its column's name,
+  // copied here from the header so the templates write it once.
+  var STACKED = "table.table, table.share-contacts, table.line-inputs";
+
+  function headerLabel(th) {
+    var copy = th.cloneNode(true);
+    copy.querySelectorAll(".visually-hidden, small, br").forEach(function (e) { e.remove(); });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  function labelTable(table) {
+    var heads = table.querySelectorAll(":scope > thead > tr > th");
+    if (!heads.length) return;
+    var labels = Array.prototype.map.call(heads, headerLabel);
+    table.querySelectorAll(":scope > tbody > tr").forEach(function (row) {
+      var column = 0;
+      Array.prototype.forEach.call(row.children, function (cell) {
+        var span = cell.colSpan || 1;
+        if (!cell.hasAttribute("data-label")) cell.setAttribute("data-label", span > 1 ? "" : labels[column] || "");
+        column += span;
+      });
+    });
+    table.setAttribute("data-stack", "");
+  }
+
+  function labelTables(root) {
+    if (!root || !root.querySelectorAll) return;
+    var tables = root.closest ? root.closest(STACKED) : null;
+    if (tables) labelTable(tables);
+    root.querySelectorAll(STACKED).forEach(labelTable);
+  }
+
   function prepare(root) {
     armMessages(root);
     placeMessages();
+    labelTables(root);
   }
-  // After the swap, before htmx settles: a message is armed as soon as it shows.
+  // After the swap, before htmx settles: the new content never shows unprepared.
   document.addEventListener("htmx:afterSwap", function (event) { prepare(event.detail.target); });
   document.addEventListener("htmx:load", function (event) { prepare(event.detail.elt); });
   document.addEventListener("htmx:oobAfterSwap", function (event) { prepare(event.detail.target); });
