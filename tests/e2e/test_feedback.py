@@ -151,3 +151,15 @@ def test_an_error_while_a_pop_up_is_open_is_said_inside_the_pop_up(ro_page):
     expect(dialog).to_have_count(0)
     expect(page.get_by_text(f"“{ops[0].title}” is now Declined.")).to_be_visible()
     assert Decision.objects.get().status == "declined"
+
+
+def test_a_request_nobody_pressed_for_holds_no_control(ro_page):
+    """The top bar's Today link asks for its counts by itself: it is not made busy or disabled."""
+    page, ro, ops = ro_page
+    held = Held(page, r"/today/badge/", method="GET")
+    page.reload()
+    held.wait(page)
+    link = page.locator("#today-link")
+    expect(link).not_to_have_attribute("aria-disabled", "true")
+    expect(link).not_to_have_class(re.compile(r"\bis-busy\b"))
+    held.release()

@@ -51,7 +51,10 @@
   function controlsOf(event) {
     var elt = event.detail.elt;
     var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
-    if (trigger && trigger.submitter) return [trigger.submitter];
+    // Only what a person pressed: a poll, a part refreshing itself or a script's request has
+    // no control to hold (the top bar's Today link asks for its counts every few seconds).
+    if (!trigger || !trigger.isTrusted) return [];
+    if (trigger.submitter) return [trigger.submitter];
     if (elt.tagName === "FORM") {
       var found = Array.prototype.filter.call(elt.elements, function (e) {
         return e.type === "submit";
