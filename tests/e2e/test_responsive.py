@@ -67,6 +67,7 @@ def staff_pages(shop_data):
     """Every kind of staff page, by name: its path."""
     ro = shop_data.ro
     return {
+        "today": "/today/",
         "repair orders": "/",
         "repair order": f"/ros/{ro.pk}/",
         "new repair order": "/ros/new/",
@@ -75,6 +76,7 @@ def staff_pages(shop_data):
         "settings": "/settings/",
         "approval reasons": "/settings/reasons/",
         "api tokens": "/settings/api-tokens/",
+        "profile": "/profile/",
     }
 
 
