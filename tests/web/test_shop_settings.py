@@ -71,6 +71,27 @@ def test_unticking_a_box_turns_the_setting_off(alice_client, shop):
     assert not shop.capture_recommendation_approver
 
 
+def test_each_error_sits_under_its_field_and_the_summary_links_to_it(alice_client, shop):
+    data = settings_form(shop, link_expiry_days="999", quiet_hours_start="21:00")
+    body = alice_client.post("/settings/", data).content.decode()
+    summary = body.split('class="form-errors"')[1].split("</div>")[0]
+    assert (
+        '<a href="#id_link_expiry_days" data-error-link>Share links expire after (days): '
+        "Enter a number of days between 1 and 365.</a>" in summary
+    )
+    assert '<a href="#id_quiet_hours_end" data-error-link>Quiet hours until: ' in summary
+    for field, message in (
+        ("link_expiry_days", "Enter a number of days between 1 and 365."),
+        ("quiet_hours_end", "Quiet hours need both a start and an end, or leave both empty."),
+    ):
+        wrapper = body.split(f'id="id_{field}"')[0].rsplit('<div class="field', 1)[1]
+        assert wrapper.startswith(" has-error")
+        after = body.split(f'id="id_{field}"')[1].split('<div class="field')[0]
+        assert f'<p class="field-error" id="id_{field}_error">{message}</p>' in after
+    field = body.split('id="id_link_expiry_days"')[0].rsplit("<input", 1)[1]
+    assert 'aria-invalid="true"' in field
+
+
 def test_bad_settings_are_reported_on_their_fields_and_nothing_is_saved(alice_client, shop):
     data = settings_form(shop, tax_rate="nine", email="shop@", timezone="Nowhere/Land")
     body = alice_client.post("/settings/", data).content.decode()

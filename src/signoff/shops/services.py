@@ -245,7 +245,8 @@ def shop_settings_clean(data: Mapping[str, Any]) -> dict[str, Any]:
     out["quiet_hours_end"] = _time_field(
         data.get("quiet_hours_end"), label="end", errors=errors, key="quiet_hours_end"
     )
-    if not errors and (out["quiet_hours_start"] is None) != (out["quiet_hours_end"] is None):
+    quiet = ("quiet_hours_start", "quiet_hours_end")
+    if not any(k in errors for k in quiet) and (out[quiet[0]] is None) != (out[quiet[1]] is None):
         missing = "quiet_hours_end" if out["quiet_hours_end"] is None else "quiet_hours_start"
         errors[missing] = "Quiet hours need both a start and an end, or leave both empty."
     out["allow_recommendation_approval"] = _flag(data.get("allow_recommendation_approval"))
