@@ -157,6 +157,18 @@ def test_capturing_the_recommendation_approver_needs_recommendation_approval_on(
     assert shop.capture_recommendation_approver is False
 
 
+def test_any_zone_zoneinfo_knows_is_accepted_and_others_are_refused(alice, shop):
+    actor = actor_for(user=alice, shop_id=shop.pk)
+    assert shop_settings_update(actor=actor, data={"timezone": "Asia/Tokyo"}).timezone == (
+        "Asia/Tokyo"
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        shop_settings_update(actor=actor, data={"timezone": "Asia/Atlantis"})
+    assert "Choose the shop's time zone from the list" in exc.value.fields["timezone"]
+    shop.refresh_from_db()
+    assert shop.timezone == "Asia/Tokyo"
+
+
 def test_approved_text_messaging_needs_a_sender(alice, shop):
     with pytest.raises(ValidationFailed) as exc:
         shop_settings_update(

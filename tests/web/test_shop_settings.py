@@ -1,5 +1,10 @@
+import zoneinfo
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+import pytest
+
+from signoff.shops import timezones
 from signoff.shops.models import ApiToken
 from tests.factories import api_token_for
 
@@ -69,6 +74,56 @@ def test_unticking_a_box_turns_the_setting_off(alice_client, shop):
     shop.refresh_from_db()
     assert not shop.allow_recommendation_approval
     assert not shop.capture_recommendation_approver
+
+
+def test_the_time_zone_is_a_short_list_of_north_american_zones(alice_client):
+    body = alice_client.get("/settings/").content.decode()
+    select = body.split('name="timezone"')[1].split("</select>")[0]
+    assert '<optgroup label="United States">' in select and '<optgroup label="Canada">' in select
+    for zone in (
+        "America/New_York",
+        "America/Chicago",
+        "America/Denver",
+        "America/Phoenix",
+        "America/Los_Angeles",
+        "America/Anchorage",
+        "Pacific/Honolulu",
+        "America/Toronto",
+    ):
+        assert f'value="{zone}"' in select, zone
+    assert '<option value="America/Los_Angeles" selected>Pacific — Los Angeles</option>' in select
+    listed = sum(len(zones) for _group, zones in timezones.COMMON_ZONES)
+    assert select.count("<option") == listed
+    assert "Europe/Berlin" not in select and "US/Pacific" not in select
+
+
+def test_a_zone_outside_the_list_stays_selected_for_a_shop_that_has_it(alice_client, shop):
+    shop.timezone = "Europe/Madrid"
+    shop.save()
+    select = alice_client.get("/settings/").content.decode().split('name="timezone"')[1]
+    select = select.split("</select>")[0]
+    assert '<optgroup label="This shop&#x27;s zone">' in select
+    assert '<option value="Europe/Madrid" selected>Europe/Madrid</option>' in select
+    alice_client.post("/settings/", settings_form(shop, timezone="Europe/Madrid"))
+    shop.refresh_from_db()
+    assert shop.timezone == "Europe/Madrid"
+
+
+@pytest.mark.parametrize("zone", ["Nowhere/Land", "america/chicago", "../../etc/passwd", "x" * 65])
+def test_a_zone_zoneinfo_does_not_know_is_refused_on_its_field(alice_client, shop, zone):
+    body = alice_client.post("/settings/", settings_form(shop, timezone=zone)).content.decode()
+    assert "Choose the shop&#x27;s time zone from the list" in body
+    shop.refresh_from_db()
+    assert shop.timezone == "America/Los_Angeles"
+    assert shop.address == ""  # nothing half-saved
+
+
+def test_every_listed_zone_is_a_canonical_zone_zoneinfo_knows():
+    for _group, zones in timezones.COMMON_ZONES:
+        for zone, _label in zones:
+            assert zone in zoneinfo.available_timezones()
+            assert ZoneInfo(zone).key == zone
+            assert zone.split("/")[0] in ("America", "Pacific")
 
 
 def test_each_error_sits_under_its_field_and_the_summary_links_to_it(alice_client, shop):

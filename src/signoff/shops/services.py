@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import secrets
-import zoneinfo
 from collections.abc import Mapping
 from datetime import time
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,14 +26,9 @@ from signoff.core.validation import (
 from signoff.shops.access import Actor, actor_for, require_admin
 from signoff.shops.models import ApiToken, PaperSize, Shop, SmsStatus
 from signoff.shops.signals import shop_created
+from signoff.shops.timezones import timezone_names
 
 TOKEN_NAME_MAX = max_length_of(ApiToken, "name")
-
-
-@cache
-def timezone_names() -> tuple[str, ...]:
-    """Every IANA zone name this machine knows, sorted, for the settings drop-down."""
-    return tuple(sorted(zoneinfo.available_timezones()))
 
 
 # --- API tokens -------------------------------------------------------------------------------
@@ -170,7 +163,9 @@ def shop_settings_clean(data: Mapping[str, Any]) -> dict[str, Any]:
             errors[key] = str(exc)
     out["timezone"] = str(data.get("timezone") or "").strip()
     if out["timezone"] not in timezone_names():
-        errors["timezone"] = "Choose the shop's time zone from the list, e.g. America/Chicago."
+        errors["timezone"] = (
+            "Choose the shop's time zone from the list, e.g. Central — Chicago (America/Chicago)."
+        )
     out["paper_size"] = data.get("paper_size") or PaperSize.LETTER
     if out["paper_size"] not in PaperSize.values:
         errors["paper_size"] = "Choose Letter or A4."

@@ -29,7 +29,7 @@ from signoff.customers.models import (
 from signoff.customers.validation import VIN_INPUT_MAX_LENGTH
 from signoff.orders.models import LineKind, Operation, OperationKind, RepairOrder
 from signoff.shops.models import ApiToken, PaperSize, Shop, SmsStatus
-from signoff.shops.services import timezone_names
+from signoff.shops.timezones import timezone_choices
 
 
 def apply_errors(form: forms.Form, exc: ValidationFailed, *, prefix: str = "") -> None:
@@ -203,7 +203,11 @@ class ShopSettingsForm(forms.Form):
     phone = _text("Phone", type="tel", maxlength=str(PHONE_INPUT_MAX_LENGTH))
     email = _text("Email", type="email", **_limit(Shop, "email"))
     address = _text("Address", **_limit(Shop, "address"))
-    timezone = _choice("Time zone", [])
+    timezone = _choice(
+        "Time zone",
+        [],
+        help_text="Times on estimates, emails and the customer page, and quiet hours, are in it.",
+    )
     tax_rate = _text("Sales tax rate (%)", help_text="e.g. 9.25", inputmode="decimal")
     default_labor_rate = _text(
         "Default labor rate ($/hour)",
@@ -262,9 +266,7 @@ class ShopSettingsForm(forms.Form):
 
     def __init__(self, *args, read_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].widget.choices = [
-            (z, z.replace("_", " ")) for z in timezone_names()
-        ]
+        self.fields["timezone"].widget.choices = timezone_choices(self.initial.get("timezone", ""))
         if read_only:
             for f in self.fields.values():
                 f.disabled = True
