@@ -44,9 +44,8 @@ def test_the_settings_page_shows_every_section_and_links_to_reasons_and_tokens(a
         "Share links expire after",
         "Text messaging registration",
         "RO info",
-        "Allow contacts to approve recommendations",
-        "Capture who approved each recommendation with a signature",
-        "Only applies when contacts may approve recommendations",
+        "Allow contacts to approve recommendations on their link",
+        "Capture who approved each recommendation, with a signature",
         "Over-estimate limit",
         "Quiet hours",
         'href="/settings/reasons/"',
@@ -74,6 +73,42 @@ def test_unticking_a_box_turns_the_setting_off(alice_client, shop):
     shop.refresh_from_db()
     assert not shop.allow_recommendation_approval
     assert not shop.capture_recommendation_approver
+
+
+@pytest.mark.parametrize(
+    ("allow", "capture"), [(False, False), (True, False), (False, True), (True, True)]
+)
+def test_each_recommendation_option_is_saved_on_its_own(alice_client, shop, allow, capture):
+    data = settings_form(shop)
+    del data["allow_recommendation_approval"], data["capture_recommendation_approver"]
+    if allow:
+        data["allow_recommendation_approval"] = "on"
+    if capture:
+        data["capture_recommendation_approver"] = "on"
+    alice_client.post("/settings/", data)
+    shop.refresh_from_db()
+    assert (shop.allow_recommendation_approval, shop.capture_recommendation_approver) == (
+        allow,
+        capture,
+    )
+    body = alice_client.get("/settings/").content.decode()
+    for name, on in (
+        ("allow_recommendation_approval", allow),
+        ("capture_recommendation_approver", capture),
+    ):
+        box = body.split(f'name="{name}"')[1].split(">")[0]
+        assert ("checked" in box) is on, name
+
+
+def test_the_recommendation_options_say_what_each_does_without_depending_on_the_other(
+    alice_client,
+):
+    body = alice_client.get("/settings/").content.decode()
+    assert "Two separate choices: each one works on its own." in body
+    assert "Off: the link shows recommendations without buttons" in body
+    assert "On: whoever approves a recommendation, on their link or at the counter" in body
+    assert "Only applies when" not in body
+    assert 'class="indent"' not in body
 
 
 def test_the_time_zone_is_a_short_list_of_north_american_zones(alice_client):

@@ -244,11 +244,11 @@ def shop_settings_clean(data: Mapping[str, Any]) -> dict[str, Any]:
     if not any(k in errors for k in quiet) and (out[quiet[0]] is None) != (out[quiet[1]] is None):
         missing = "quiet_hours_end" if out["quiet_hours_end"] is None else "quiet_hours_start"
         errors[missing] = "Quiet hours need both a start and an end, or leave both empty."
+    # Two independent options (Shop settings › RO info): whether a contact may approve
+    # recommendations on their link, and whether whoever approves one (on the link or at the
+    # counter) is named and signs for it (signing.selectors).
     out["allow_recommendation_approval"] = _flag(data.get("allow_recommendation_approval"))
-    # Capturing the approver only means something when contacts may approve recommendations.
-    out["capture_recommendation_approver"] = out["allow_recommendation_approval"] and _flag(
-        data.get("capture_recommendation_approver")
-    )
+    out["capture_recommendation_approver"] = _flag(data.get("capture_recommendation_approver"))
     if errors:
         raise ValidationFailed(
             "Please correct the settings below; nothing was saved.", fields=errors

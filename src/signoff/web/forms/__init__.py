@@ -231,15 +231,18 @@ class ShopSettingsForm(forms.Form):
         **_limit(Shop, "sms_sender"),
     )
     allow_recommendation_approval = forms.BooleanField(
-        label="Allow contacts to approve recommendations",
+        label="Allow contacts to approve recommendations on their link",
         required=False,
-        help_text="When off, recommendations are shown to customers but cannot be approved online.",
+        help_text="On: a contact can approve or decline recommended work on their personal link. "
+        "Off: the link shows recommendations without buttons, and they are approved at the "
+        "counter (approval in person) or by staff on the customer's behalf.",
     )
     capture_recommendation_approver = forms.BooleanField(
-        label="Capture who approved each recommendation with a signature",
+        label="Capture who approved each recommendation, with a signature",
         required=False,
-        help_text="Only applies when contacts may approve recommendations. The authorization "
-        "summary then names the approver of each recommendation and shows their signature.",
+        help_text="On: whoever approves a recommendation, on their link or at the counter, is "
+        "named and signs for it, and the authorization summary lists it. Off: recommendation "
+        "answers are recorded without naming anyone or asking for a signature.",
     )
     over_limit_percent = _text(
         "Warn when work exceeds the authorized amount by (%)", inputmode="decimal"
