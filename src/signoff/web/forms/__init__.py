@@ -128,7 +128,14 @@ class ContactForm(forms.Form):
     notify = _choice(
         "Send estimates by", NotifyPreference.choices, radio=True, initial=NotifyPreference.EMAIL
     )
-    language = _choice("Language", Language.choices, initial=Language.EN)
+    language = _choice(
+        "Language",
+        [(Language.NONE, "No preference"), (Language.EN, "English"), (Language.ES, "Español")],
+        initial=Language.NONE,
+        help_text="Their estimate page opens in this language. With no preference it follows "
+        "the language they pick on the page, else their phone's; emails and texts are then "
+        "in English.",
+    )
 
     @classmethod
     def initial_from(cls, contact) -> dict[str, Any]:

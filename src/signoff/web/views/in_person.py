@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,7 +33,8 @@ def _screen(request, *, ro, version, language, status=200, stale="", error=None,
 
 
 def _language(request, ro) -> str:
-    """The primary contact's language (the counter can switch with ?lang=)."""
+    """The counter can switch with ?lang=; else the primary contact's preference, else the
+    tablet's language (signing.inputs.language_for)."""
     primary = selectors.customer_contacts(repair_order=ro)[:1]
     return language_for(request, primary[0].language if primary else None)
 
@@ -70,7 +72,8 @@ def in_person(request, actor, ro_id: int):
             error=exc,
             data=data,
         )
-    return redirect("web:in_person_done", ro_id=ro_id)
+    # The thank-you screen goes on in the language the answers were given in.
+    return redirect(reverse("web:in_person_done", kwargs={"ro_id": ro_id}) + f"?lang={language}")
 
 
 @staff_view
