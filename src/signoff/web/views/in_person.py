@@ -1,4 +1,5 @@
-"""Staff routes of the portal app: the in-person approval screen, signature images, certificate."""
+"""The in-person approval screen (held in customer mode, web.kiosk), signature images and the
+authorization certificate."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from signoff.orders.selectors import repair_order_get
 from signoff.shops.access import require_editor
 from signoff.signing import selectors, services
 from signoff.signing.inputs import approval_input, choices_from, language_for, posted_version_id
+from signoff.web.kiosk import kiosk_enter
 from signoff.web.views.base import staff_view
 
 
@@ -49,6 +51,8 @@ def in_person(request, actor, ro_id: int):
         context = {"ro_id": ro_id, "message": exc.message}
         return render(request, "web/in_person/in_person_unavailable.html", context, status=422)
     language = _language(request, ro)
+    # From here until staff unlock it, the session serves only this screen (web.kiosk).
+    kiosk_enter(request, ro_id=ro.pk, language=language)
     if request.method == "GET":
         return _screen(request, ro=ro, version=version, language=language)
     data = approval_input(request.POST, language=language)
