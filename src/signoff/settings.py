@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "signoff.shops.middleware.CurrentShopMiddleware",
+    # A session holding the tablet for approval in person serves only that screen.
+    "signoff.web.kiosk.KioskMiddleware",
 ]
 
 ROOT_URLCONF = "signoff.urls"
@@ -282,6 +284,11 @@ PORTAL_RATE_WINDOW_SECONDS = int(os.environ.get("SIGNOFF_PORTAL_RATE_WINDOW", "6
 # Staff login guessing: failed log-ins allowed per username and client address per window.
 LOGIN_RATE_LIMIT = int(os.environ.get("SIGNOFF_LOGIN_RATE_LIMIT", "10"))
 LOGIN_RATE_WINDOW_SECONDS = int(os.environ.get("SIGNOFF_LOGIN_RATE_WINDOW", "900"))
+
+# Leaving approval in person: wrong staff passwords allowed per session and window; the last
+# one signs the tablet out.
+KIOSK_UNLOCK_LIMIT = int(os.environ.get("SIGNOFF_KIOSK_UNLOCK_LIMIT", "5"))
+KIOSK_UNLOCK_WINDOW_SECONDS = int(os.environ.get("SIGNOFF_KIOSK_UNLOCK_WINDOW", "900"))
 
 CACHES = {
     "default": {

@@ -20,6 +20,7 @@ from signoff.shops.access import actor_for
 from tests.portal.builders import signature_fields
 from tests.sharing.builders import estimate_for, url_of
 from tests.sharing.test_delivery_sms import sms_ready
+from tests.support.clients import client_for
 from tests.support.worker import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,8 @@ def test_internal_notes_reach_no_customer_surface_and_customer_notes_do(
         preview = alice_client.get(url)
         assert preview.status_code == 200, name
         surfaces[name] = _pdf_text(preview.content)
-    in_person = alice_client.get(reverse("web:in_person", args=[est.ro.pk]))
+    # On a tablet of its own: the counter screen holds its session for the customer.
+    in_person = client_for(alice).get(reverse("web:in_person", args=[est.ro.pk]))
     assert in_person.status_code == 200
     surfaces["in-person screen"] = in_person.content.decode()
     certificate = alice_client.get(reverse("web:certificate", args=[est.ro.pk]))

@@ -34,7 +34,7 @@ def test_signed_answers_record_one_decision_per_operation_and_one_signature(clie
         shared.url, _answers(shared), HTTP_USER_AGENT="PhoneBrowser/1.0", REMOTE_ADDR="203.0.113.9"
     )
     assert response.status_code == 302
-    assert response["Location"] == f"/s/{shared.token}/done"
+    assert response["Location"] == f"/s/{shared.token}/done?lang=en"
     decisions = {d.operation_id: d for d in Decision.objects.filter(repair_order=shared.ro)}
     assert {k: d.status for k, d in decisions.items()} == {
         shared.brakes.pk: Status.APPROVED,

@@ -100,6 +100,7 @@ READ_ONLY_PAGES = {
 TECHNICIAN_MAY_POST = {
     "web:login",
     "web:logout",
+    "web:kiosk_unlock",
     "web:switch_shop",
     "web:api_tokens",
     "web:api_token_revoke",

@@ -6,6 +6,7 @@ import functools
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,11 +15,12 @@ from signoff.approvals.versions import version_current, version_get
 from signoff.core.errors import Conflict, NotFound, RateLimited, StaleVersion, ValidationFailed
 from signoff.core.http import client_address, retry_after, user_agent
 from signoff.portal import errors
+from signoff.portal.language import link_language, remember_language
 from signoff.portal.rendering import private_page, render_page
 from signoff.sharing.links import ShareLinkGone, share_link_resolve
 from signoff.sharing.selectors import confirmation_channels
 from signoff.signing import downloads, selectors, services
-from signoff.signing.inputs import approval_input, choices_from, language_for, posted_version_id
+from signoff.signing.inputs import approval_input, choices_from, posted_version_id
 
 
 def portal_view(view):
@@ -35,6 +37,7 @@ def portal_file(view):
     def wrapper(request, token: str, *args, **kwargs):
         try:
             response = view(request, token, *args, **kwargs)
+            remember_language(request, response, token=token)
         except NotFound as exc:
             # The token was just looked up and is nobody's: no shop, no contact's language.
             response = errors.error_page(request, exc, resolve=False)
@@ -53,7 +56,7 @@ def page(request, token: str):
     if request.method == "POST":
         return _submit(request, token)
     link, version = selectors.share_link_view(raw_token=token, client=client_address(request))
-    language = language_for(request, link.contact.language)
+    language = link_language(request, link)
     response = render_page(request, link=link, token=token, version=version, language=language)
     services.share_link_opening_after_response(request, link=link, version=version)
     return response
@@ -61,7 +64,7 @@ def page(request, token: str):
 
 def _submit(request, token: str):
     link = share_link_resolve(raw_token=token, client=client_address(request))
-    language = language_for(request, link.contact.language)
+    language = link_language(request, link)
     data = approval_input(request.POST, language=language)
     ip, agent = client_address(request), user_agent(request)
     try:
@@ -90,7 +93,8 @@ def _submit(request, token: str):
             error=exc,
             data=data,
         )
-    return redirect("portal:done", token=token)
+    # The thank-you page goes on in the language the answers were given in.
+    return redirect(reverse("portal:done", kwargs={"token": token}) + f"?lang={language}")
 
 
 @portal_view
@@ -98,7 +102,7 @@ def _submit(request, token: str):
 def total(request, token: str):
     """The htmx partial: what the current choices add up to, and the consent text naming it."""
     link = share_link_resolve(raw_token=token, client=client_address(request))
-    language = language_for(request, link.contact.language)
+    language = link_language(request, link)
     version = version_get(
         shop=link.shop, repair_order=link.repair_order, version_id=posted_version_id(request.POST)
     )
@@ -117,7 +121,7 @@ def total(request, token: str):
 @require_http_methods(["GET"])
 def done(request, token: str):
     link = share_link_resolve(raw_token=token, client=client_address(request))
-    language = language_for(request, link.contact.language)
+    language = link_language(request, link)
     version = selectors.share_link_version(link)
     page = selectors.approval_page(
         repair_order=link.repair_order, version=version, link=link, language=language

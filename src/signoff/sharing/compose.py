@@ -56,7 +56,7 @@ def cc_text_for(*, contact: Contact, others: Sequence[Contact]) -> str:
     if not others:
         return ""
     limit = Message._meta.get_field("cc_text").max_length
-    with translation.override(contact.language):
+    with translation.override(contact.message_language):
         people = [person_name(c.name, c.relationship_label) for c in others]
         for shown in range(len(people), 0, -1):
             names = ", ".join(people[:shown])
@@ -111,12 +111,20 @@ def _subject(ctx: dict) -> str:
     }
 
 
-def compose_message(*, share: Share, contact: Contact, channel: str, cc_text: str = "") -> Composed:
-    """The message one contact receives on one channel, with a placeholder for their link."""
+def compose_message(
+    *, share: Share, contact: Contact, channel: str, cc_text: str = "", first_text: bool = False
+) -> Composed:
+    """The message one contact receives on one channel, with a placeholder for their link.
+
+    `first_text`: no text from this shop has reached the number yet, so the text says how to
+    opt out (CTIA's messaging principles ask it of the first message; later ones leave it out).
+    """
     ctx = _context(share=share, contact=contact, cc_text=cc_text)
-    with translation.override(contact.language):
+    with translation.override(contact.message_language):
         if channel == Channel.SMS:
-            # Texts stay short (one or two segments): who, which RO, the link.
+            # Texts stay short (one or two segments): who, which RO, the link, the shop's
+            # number to call, and on the first one the opt-out.
+            ctx["first_text"] = first_text
             body = render_to_string("sharing/messages/share_sms.txt", ctx).strip()
             return Composed(subject="", body_text=body, body_html="")
         return Composed(

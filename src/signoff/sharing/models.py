@@ -175,6 +175,8 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["provider_id"]),
+            # Has the shop texted this number before (selectors.number_texted_before)?
+            models.Index(fields=["shop", "to_address"], name="message_shop_recipient"),
         ]
         constraints = [
             models.UniqueConstraint(

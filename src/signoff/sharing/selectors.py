@@ -24,7 +24,15 @@ from signoff.documents.render import estimate_pdf
 from signoff.orders.models import Operation, RepairOrder
 from signoff.orders.selectors import repair_orders_for
 from signoff.sharing.links import share_link_token, share_link_url
-from signoff.sharing.models import Message, MessageKind, OutboxCapture, Share, ShareLink
+from signoff.sharing.models import (
+    Channel,
+    Message,
+    MessageKind,
+    MessageStatus,
+    OutboxCapture,
+    Share,
+    ShareLink,
+)
 from signoff.sharing.rules import RecipientOption, clean_sections, recipient_options
 from signoff.shops.access import Actor, require_link_access
 
@@ -34,6 +42,19 @@ def _repair_order_id(*, actor: Actor, ro_id: int) -> int:
     if not repair_orders_for(actor=actor).filter(pk=ro_id).exists():
         raise NotFound("Repair order not found.")
     return ro_id
+
+
+def number_texted_before(*, shop_id: int, number: str) -> bool:
+    """Has a text from this shop reached `number` before (sent, or delivered)? Until one has,
+    each text to it says how to opt out. A text still queued or one that failed does not
+    count, so a number never misses the opt-out line because an earlier text did not go out.
+    Read through the (shop, to_address) index."""
+    return Message.objects.filter(
+        shop_id=shop_id,
+        to_address=number,
+        channel=Channel.SMS,
+        status__in=[MessageStatus.SENT, MessageStatus.DELIVERED],
+    ).exists()
 
 
 def versions_for_repair_order(*, actor: Actor, ro_id: int) -> QuerySet[EstimateVersion]:

@@ -261,7 +261,13 @@ def _share_with(
     cc_text = cc_text_for(contact=contact, others=[p for p in people if p.pk != contact.pk])
     messages = []
     for channel in addressee.channels:
-        composed = compose_message(share=share, contact=contact, channel=channel, cc_text=cc_text)
+        to_address = contact.email if channel == Channel.EMAIL else contact.mobile
+        first_text = channel == Channel.SMS and not selectors.number_texted_before(
+            shop_id=share.shop_id, number=to_address
+        )
+        composed = compose_message(
+            share=share, contact=contact, channel=channel, cc_text=cc_text, first_text=first_text
+        )
         messages.append(
             Message.objects.create(
                 shop_id=share.shop_id,
@@ -270,7 +276,7 @@ def _share_with(
                 link=link,
                 contact=contact,
                 channel=channel,
-                to_address=contact.email if channel == Channel.EMAIL else contact.mobile,
+                to_address=to_address,
                 cc_text=cc_text,
                 subject=composed.subject,
                 body_text=composed.body_text,

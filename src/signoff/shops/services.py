@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import secrets
-import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -30,14 +28,9 @@ from signoff.core.validation import (
 from signoff.shops.access import Actor, actor_for, require_admin
 from signoff.shops.models import ApiToken, Membership, PaperSize, Shop, SmsStatus
 from signoff.shops.signals import shop_created
+from signoff.shops.timezones import timezone_names
 
 TOKEN_NAME_MAX = max_length_of(ApiToken, "name")
-
-
-@cache
-def timezone_names() -> tuple[str, ...]:
-    """Every IANA zone name this machine knows, sorted, for the settings drop-down."""
-    return tuple(sorted(zoneinfo.available_timezones()))
 
 
 # --- API tokens -------------------------------------------------------------------------------
@@ -172,7 +165,9 @@ def shop_settings_clean(data: Mapping[str, Any]) -> dict[str, Any]:
             errors[key] = str(exc)
     out["timezone"] = str(data.get("timezone") or "").strip()
     if out["timezone"] not in timezone_names():
-        errors["timezone"] = "Choose the shop's time zone from the list, e.g. America/Chicago."
+        errors["timezone"] = (
+            "Choose the shop's time zone from the list, e.g. Central — Chicago (America/Chicago)."
+        )
     out["paper_size"] = data.get("paper_size") or PaperSize.LETTER
     if out["paper_size"] not in PaperSize.values:
         errors["paper_size"] = "Choose Letter or A4."
@@ -247,14 +242,15 @@ def shop_settings_clean(data: Mapping[str, Any]) -> dict[str, Any]:
     out["quiet_hours_end"] = _time_field(
         data.get("quiet_hours_end"), label="end", errors=errors, key="quiet_hours_end"
     )
-    if not errors and (out["quiet_hours_start"] is None) != (out["quiet_hours_end"] is None):
+    quiet = ("quiet_hours_start", "quiet_hours_end")
+    if not any(k in errors for k in quiet) and (out[quiet[0]] is None) != (out[quiet[1]] is None):
         missing = "quiet_hours_end" if out["quiet_hours_end"] is None else "quiet_hours_start"
         errors[missing] = "Quiet hours need both a start and an end, or leave both empty."
+    # Two independent options (Shop settings › RO info): whether a contact may approve
+    # recommendations on their link, and whether whoever approves one (on the link or at the
+    # counter) is named and signs for it (signing.selectors).
     out["allow_recommendation_approval"] = _flag(data.get("allow_recommendation_approval"))
-    # Capturing the approver only means something when contacts may approve recommendations.
-    out["capture_recommendation_approver"] = out["allow_recommendation_approval"] and _flag(
-        data.get("capture_recommendation_approver")
-    )
+    out["capture_recommendation_approver"] = _flag(data.get("capture_recommendation_approver"))
     if errors:
         raise ValidationFailed(
             "Please correct the settings below; nothing was saved.", fields=errors

@@ -215,8 +215,16 @@ def share_link_version(link: ShareLink) -> EstimateVersion:
 
 
 def recommendation_signed(shop: Shop) -> bool:
-    """Both recommendation options on: who approved a recommendation is recorded and signed."""
-    return shop.allow_recommendation_approval and shop.capture_recommendation_approver
+    """Whoever approves a recommendation (on their link or at the counter) is named and signs
+    for it: the shop's "capture who approved" option, which holds whether or not links may
+    approve recommendations."""
+    return shop.capture_recommendation_approver
+
+
+def recommendations_approvable(*, shop: Shop, link: ShareLink | None) -> bool:
+    """May a contact answer recommendations on this screen? On a link only when the shop
+    allows it; at the counter (no link, staff present) always."""
+    return link is None or shop.allow_recommendation_approval
 
 
 def sections_for(link: ShareLink | None) -> frozenset[str]:
@@ -228,16 +236,18 @@ def sections_for(link: ShareLink | None) -> frozenset[str]:
     return frozenset(chosen or PDF_SECTION_KEYS)
 
 
-def operation_decidable(*, kind: str, status: str, shop: Shop, sections: frozenset[str]) -> bool:
+def operation_decidable(
+    *, kind: str, status: str, shop: Shop, link: ShareLink | None, sections: frozenset[str]
+) -> bool:
     """May a contact answer this operation now? The one rule both screens and the API use.
 
-    Only pending operations (decided ones show their status). Recommendations only when the
-    shop allows contacts to approve them and the share shows recommendations.
+    Only pending operations (decided ones show their status). Recommendations only where they
+    are approvable (`recommendations_approvable`) and the share shows recommendations.
     """
     if status != Status.PENDING:
         return False
     if kind == OperationKind.RECOMMENDATION:
-        return shop.allow_recommendation_approval and "recommendations" in sections
+        return recommendations_approvable(shop=shop, link=link) and "recommendations" in sections
     return True
 
 
@@ -394,7 +404,7 @@ def approval_page(
     for op in content["operations"]:
         status = facts[op["id"]].status
         decidable = operation_decidable(
-            kind=op["kind"], status=status, shop=shop, sections=sections
+            kind=op["kind"], status=status, shop=shop, link=link, sections=sections
         )
         if op["kind"] == OperationKind.RECOMMENDATION and "recommendations" not in sections:
             continue
@@ -432,7 +442,7 @@ def approval_page(
         sections=sections,
         estimate=[v for v in views if not v.is_recommendation],
         recommendations=[v for v in views if v.is_recommendation],
-        recommendations_approvable=shop.allow_recommendation_approval,
+        recommendations_approvable=recommendations_approvable(shop=shop, link=link),
         contacts=contacts,
         approver=approver,
         preview=approval_preview(shop=shop, content=content, choices=picked, language=language),

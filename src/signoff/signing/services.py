@@ -257,7 +257,9 @@ def _operations(
         if status != Status.PENDING:
             decided.append(op)
             continue
-        if not operation_decidable(kind=op.kind, status=status, shop=shop, sections=sections):
+        if not operation_decidable(
+            kind=op.kind, status=status, shop=shop, link=link, sections=sections
+        ):
             errors[f"decisions.{op_id}"] = _(
                 "%(shop)s does not take approval of recommended work here. Call the shop about it."
             ) % {"shop": shop.name}

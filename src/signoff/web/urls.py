@@ -6,6 +6,7 @@ from signoff.web.views import (
     decisions,
     documents,
     in_person,
+    kiosk,
     operations,
     profile,
     repair_orders,
@@ -61,6 +62,7 @@ urlpatterns = [
     path("ros/<id:ro_id>/in-person/", in_person.in_person, name="in_person"),
     path("ros/<id:ro_id>/in-person/total", in_person.in_person_total, name="in_person_total"),
     path("ros/<id:ro_id>/in-person/done/", in_person.in_person_done, name="in_person_done"),
+    path("in-person/unlock/", kiosk.unlock, name="kiosk_unlock"),
     path(
         "ros/<id:ro_id>/signatures/<id:signature_id>.png",
         in_person.signature_png,

@@ -304,6 +304,30 @@
     showError("The server could not be reached. Check the connection and try again.");
   });
 
+  // After a refused save, the first field in error is brought into view, away from the sticky
+  // bars, and focused, so the message under it is read first. The summary's links do the same
+  // for their field (a plain #fragment jump scrolls but does not focus).
+  function showField(field) {
+    if (!field) return;
+    field.scrollIntoView({ block: "center" });
+    field.focus({ preventScroll: true });
+  }
+  function firstInvalid(root) {
+    return root.querySelector("[aria-invalid=true], .has-error input, .has-error select, .has-error textarea");
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("main form .has-error, main form [aria-invalid=true]");
+    if (form) showField(firstInvalid(form.closest("form")));
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-error-link]");
+    if (!link) return;
+    var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    showField(field);
+  });
+
   // When a form is swapped in, put the cursor in its first empty text field (or first error).
   document.addEventListener("htmx:afterSwap", function (event) {
     var root = event.detail.target;
