@@ -2,7 +2,9 @@
 
 Bodies carry LINK_PLACEHOLDER where the contact's link goes, never the link itself: the outbox
 row is kept for good, and a stored link would let a database reader approve in the customer's
-name. The channels put the real address in at send time (`fill_link`).
+name. The channels put the real address in at send time (`fill_link`). An email's HTML carries
+LOGO_SLOT where the shop's logo goes; the email channel puts the shop's current logo there at
+send time as an inline image (or nothing, when the shop has none).
 """
 
 from __future__ import annotations
@@ -13,16 +15,20 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from signoff.core.formatting import format_phone, money, person_name, weekday_time
 from signoff.customers.models import Contact
 from signoff.sharing.models import Channel, Message, Share, ShareKind
+from signoff.shops.branding import brand_of
 
 # Survives HTML escaping and gettext's %(url)s untouched; staff text that happens to contain it
 # would only show the recipient their own link.
 LINK_PLACEHOLDER = "{{share_link}}"
+# An HTML comment: escaped text (a shop's name, notes) can never contain one.
+LOGO_SLOT = "<!-- shop logo -->"
 
 
 def fill_link(body: str, url: str, *, html: bool = False) -> str:
@@ -85,6 +91,8 @@ def _context(*, share: Share, contact: Contact, cc_text: str) -> dict:
         "notes": share.notes,
         "url": LINK_PLACEHOLDER,
         "cc_text": cc_text,
+        "brand": brand_of(share.shop),
+        "logo_slot": mark_safe(LOGO_SLOT),
     }
 
 
