@@ -41,10 +41,11 @@ def test_text_on_any_colour_reads_at_aa(colour):
 
 
 @given(any_colour)
-def test_the_text_shade_of_any_colour_reads_on_white(colour):
-    shade = colors.readable_on_white(colour)
-    assert colors.contrast(shade, colors.WHITE) >= colors.MIN_CONTRAST
-    if colors.contrast(colour, colors.WHITE) >= colors.MIN_CONTRAST:
+def test_the_text_shade_of_any_colour_reads_on_white_and_on_the_page_grey(colour):
+    shade = colors.readable_on_light(colour)
+    for surface in (colors.WHITE, "#f1f5f9"):
+        assert colors.contrast(shade, surface) >= colors.MIN_CONTRAST
+    if colors.contrast(colour, "#f1f5f9") >= colors.MIN_CONTRAST:
         assert shade == colour  # a colour that already reads is used as it is
 
 

@@ -3,8 +3,9 @@
 A shop's accent colour is used two ways. As a background (the customer page's header, the
 primary button, the email's header band), text on it is white or dark, whichever reaches
 4.5:1 (`text_on`); one of them always does, so no colour is refused for that. As text or a
-thin line on white (links, the PDFs' headings), a colour too light to read is darkened until it
-reaches 4.5:1 (`readable_on_white`). Contrast and luminance are WCAG 2.2's definitions.
+thin line on a light surface (links on the customer page's white cards and grey background,
+the PDFs' headings), a colour too light to read is darkened until it reaches 4.5:1 on all of
+them (`readable_on_light`). Contrast and luminance are WCAG 2.2's definitions.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ WHITE = "#ffffff"
 # The product's ink (UI.md `--ink`), and black for the few colours ink is not dark enough on.
 INK = "#1b2330"
 BLACK = "#000000"
+# The light surfaces text in the accent is shown on: white, and the customer page's grey
+# background (portal.css `--bg`), the darkest of them.
+LIGHT_SURFACES = (WHITE, "#f1f5f9")
 
 _HEX = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 
@@ -74,12 +78,13 @@ def mix(color: str, other: str, amount: float) -> str:
     return "#" + "".join(f"{round(a + (b - a) * amount):02x}" for a, b in pairs)
 
 
-def readable_on_white(color: str) -> str:
-    """`color` itself when it reads at 4.5:1 on white, else the lightest darker shade that does."""
+def readable_on_light(color: str) -> str:
+    """`color` itself when it reads at 4.5:1 on every light surface, else the lightest darker
+    shade of it that does."""
     color = parse_hex(color)
     step = 0
     shade = color
-    while contrast(shade, WHITE) < MIN_CONTRAST:
+    while min(contrast(shade, surface) for surface in LIGHT_SURFACES) < MIN_CONTRAST:
         step += 1
         shade = mix(color, BLACK, step / 20)
     return shade

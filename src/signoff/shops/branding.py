@@ -87,9 +87,9 @@ class Brand:
     """What the customer page, the emails and the PDFs print in the shop's colours.
 
     `accent` fills the header and the primary button with `on_accent` text on it (white or
-    dark, whichever reaches 4.5:1); `accent_ink` is the accent where it is text or a rule on
-    white (links, the PDFs' headings): the accent itself, or a darker shade of it when it is too
-    light to read there."""
+    dark, whichever reaches 4.5:1); `accent_ink` is the accent where it is text or a line on
+    a light surface (links, the PDFs' headings): the accent itself, or a darker shade of it when
+    it is too light to read there."""
 
     accent: str
     on_accent: str
@@ -118,7 +118,7 @@ def brand_for_accent(accent: str, *, logo: Logo | None = None) -> Brand:
     return Brand(
         accent=accent,
         on_accent=colors.text_on(accent),
-        accent_ink=colors.readable_on_white(accent),
+        accent_ink=colors.readable_on_light(accent),
         accent_hover=colors.hover_of(accent),
         logo=logo,
     )

@@ -21,7 +21,7 @@ class BrandingForm(forms.Form):
     )
     # Empty files reach the service too, so that it says what is wrong with them.
     logo = forms.FileField(
-        label="Logo",
+        label="Logo file",
         required=False,
         allow_empty_file=True,
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/svg+xml"}),
