@@ -254,3 +254,10 @@ def test_the_default_brand_is_the_customer_pages_blue_with_white_text(shop):
     brand = brand_of(shop)
     assert brand.accent == DEFAULT_ACCENT == "#0b3d91" and brand.is_default
     assert brand.on_accent == colors.WHITE and brand.accent_ink == DEFAULT_ACCENT
+
+
+def test_the_admin_offers_no_way_around_the_upload_checks():
+    from signoff.shops.admin import ShopForm
+
+    branding = {"accent_color", "logo_sha256", "logo_type", "logo_width", "logo_height"}
+    assert not branding & set(ShopForm.base_fields)
