@@ -103,6 +103,9 @@ def raster_open(data: bytes, *, expected: str) -> Image.Image:
 def _fresh(image: Image.Image, *, alpha: bool) -> Image.Image:
     """The same pixels in a new image with no metadata (EXIF, ICC, text) attached."""
     mode = "RGBA" if alpha else "RGB"
+    if image.mode.startswith("I"):
+        # 16-bit grey: Pillow's direct conversion would clip every value over 255 to white.
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
     if image.mode != mode:
         image = image.convert(mode)
     return Image.frombytes(mode, image.size, image.tobytes())
