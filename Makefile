@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres test-slow lint format system-deps bench bench-quick clean
+.PHONY: run test test-sqlite test-postgres test-slow lint format fonts system-deps bench bench-quick clean
 
 # Run apt as root, or through sudo for a normal user.
 APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
@@ -22,13 +22,28 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) fonts
 	PORT=$(PORT) $(VENV)/bin/signoff run
 
+# Debian packages the PDFs print with (docs/pdf.md): Liberation Sans for Latin text; Noto Sans
+# CJK (Chinese, Japanese, Korean), Noto Sans Arabic and Hebrew from fonts-noto-core (with Noto
+# Sans for most other scripts) and Noto Color Emoji, so no customer's name prints as boxes.
+# Installed only when missing: each is looked for by one file it installs.
+fonts:
+	@need=""; \
+	[ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || need="$$need fonts-liberation"; \
+	[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need="$$need fonts-noto-cjk"; \
+	[ -e /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf ] || need="$$need fonts-noto-core"; \
+	[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need="$$need fonts-noto-color-emoji"; \
+	if [ -n "$$need" ]; then \
+	  echo "Installing fonts for the PDFs:$$need"; \
+	  $(APT) update -qq && $(APT) install -y -qq $$need; \
+	fi
+
 # Debian packages the tests need: Chromium for the browser tests, PostgreSQL for the second
-# database pass, poppler for PDF pictures, wrk for the benchmarks (and their smoke test).
-# Installed only when missing.
-system-deps:
+# database pass, poppler for PDF pictures, wrk for the benchmarks (and their smoke test), and
+# the PDFs' fonts. Installed only when missing.
+system-deps: fonts
 	@need=""; \
 	[ -x /usr/bin/chromium ] || need="$$need chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \

@@ -38,6 +38,10 @@ class ShopFactory(factory.django.DjangoModelFactory):
             reasons_seed_defaults(shop=shop)
 
 
+# Every user's password (the login form and the counter screen's unlock take it).
+USER_PASSWORD = "correct-horse-battery"
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -47,7 +51,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Sequence(lambda n: f"Alex{n}")
     last_name = "Advisor"
     email = factory.LazyAttribute(lambda u: f"{u.username}@shop.example")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    password = factory.PostGenerationMethodCall("set_password", USER_PASSWORD)
 
     @classmethod
     def _after_postgeneration(cls, instance, create, results=None):

@@ -1,6 +1,7 @@
 """Signoff's own system checks, run by `signoff check` (with Django's `check --deploy`).
 
-Always: a secret key long enough to sign with, and a database that is Signoff's and migrated.
+Always: a secret key long enough to sign with, a database that is Signoff's and migrated, and
+fonts for every script a customer's name is written in.
 For a production install (signoff.core.install.production_reasons): real message delivery, no
 dev outbox, https links, named hosts.
 """
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
 from signoff.core.health import database_problem, schema_problem
+from signoff.documents.fonts import fonts_problem
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 MIN_KEY_LENGTH = 32
@@ -41,6 +43,15 @@ def database_is_migrated(app_configs, databases=None, **kwargs) -> list:
         return []
     problem = database_problem() or schema_problem()
     return [Error(problem, id="signoff.E002")] if problem else []
+
+
+@register("documents")
+def script_fonts_installed(app_configs, **kwargs) -> list:
+    """A PDF that prints a customer's name as empty boxes is a wrong document, not an outage:
+    a warning (in production too), which `signoff check --fail-level WARNING` turns into a
+    failure."""
+    problem = fonts_problem()
+    return [Warning(problem, id="signoff.W020")] if problem else []
 
 
 @register(Tags.security, deploy=True)

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "signoff.shops.middleware.CurrentShopMiddleware",
+    # A session holding the tablet for approval in person serves only that screen.
+    "signoff.web.kiosk.KioskMiddleware",
 ]
 
 ROOT_URLCONF = "signoff.urls"
@@ -159,7 +161,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
 LOGIN_URL = "web:login"
-LOGIN_REDIRECT_URL = "web:ro_list"
+LOGIN_REDIRECT_URL = "web:today"
 LOGOUT_REDIRECT_URL = "web:login"
 
 LANGUAGE_CODE = "en"
@@ -272,12 +274,21 @@ QUEUE_STALE_MINUTES = int(os.environ.get("SIGNOFF_QUEUE_STALE_MINUTES", "10"))
 IDEMPOTENCY_KEY_DAYS = int(os.environ.get("SIGNOFF_IDEMPOTENCY_KEY_DAYS", "7"))
 
 # Share-link guessing: failed lookups allowed per client address per window.
+# How often an open RO page asks whether anything changed (seconds; 0 turns it off).
+RO_POLL_SECONDS = int(os.environ.get("SIGNOFF_RO_POLL_SECONDS", "10"))
+# How often the top bar's Today counts are asked for again (seconds).
+TODAY_POLL_SECONDS = max(int(os.environ.get("SIGNOFF_TODAY_POLL_SECONDS", "30")), 1)
 PORTAL_RATE_LIMIT = int(os.environ.get("SIGNOFF_PORTAL_RATE_LIMIT", "20"))
 PORTAL_RATE_WINDOW_SECONDS = int(os.environ.get("SIGNOFF_PORTAL_RATE_WINDOW", "600"))
 
 # Staff login guessing: failed log-ins allowed per username and client address per window.
 LOGIN_RATE_LIMIT = int(os.environ.get("SIGNOFF_LOGIN_RATE_LIMIT", "10"))
 LOGIN_RATE_WINDOW_SECONDS = int(os.environ.get("SIGNOFF_LOGIN_RATE_WINDOW", "900"))
+
+# Leaving approval in person: wrong staff passwords allowed per session and window; the last
+# one signs the tablet out.
+KIOSK_UNLOCK_LIMIT = int(os.environ.get("SIGNOFF_KIOSK_UNLOCK_LIMIT", "5"))
+KIOSK_UNLOCK_WINDOW_SECONDS = int(os.environ.get("SIGNOFF_KIOSK_UNLOCK_WINDOW", "900"))
 
 CACHES = {
     "default": {

@@ -319,3 +319,23 @@ def test_an_odometer_beyond_what_a_vehicle_shows_is_refused(as_alice, shop):
     response = as_alice.patch(f"/repair-orders/{ro.pk}", {"odometer_in": 10**12})
     assert response.status_code == 422
     assert "odometer_in" in error_of(response)["fields"]
+
+
+def test_the_list_filters_by_status_advisor_and_waiting(as_alice, shop, alice):
+    waiting = RepairOrderFactory(shop=shop, status="awaiting", advisor=alice)
+    RepairOrder.objects.filter(pk=waiting.pk).update(
+        status_changed_at=datetime(2020, 1, 1, tzinfo=UTC)
+    )
+    RepairOrderFactory(shop=shop, status="approved", advisor=None)
+
+    def numbers(**query):
+        return [ro["number"] for ro in as_alice.get("/repair-orders", **query).json()["items"]]
+
+    assert numbers(status="awaiting") == [waiting.number]
+    assert numbers(advisor_id=alice.pk) == [waiting.number]
+    assert numbers(unassigned="true", status="awaiting") == []
+    assert numbers(waiting_hours=24) == [waiting.number]
+    refused = as_alice.get("/repair-orders", waiting_hours=0)
+    assert refused.status_code == 422
+    both = as_alice.get("/repair-orders", advisor_id=alice.pk, unassigned="true")
+    assert both.status_code == 422 and "unassigned" in error_of(both)["fields"]

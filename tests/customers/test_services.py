@@ -114,7 +114,7 @@ def test_contact_add_puts_additional_contacts_after_the_primary(owner, shop):
         ({"notify": "text", "mobile": ""}, "mobile", "prefers text messages"),
         ({"notify": "both", "email": "a@b.io", "mobile": ""}, "mobile", "prefers text"),
         ({"notify": "pigeon"}, "notify", "Choose email, text, or both."),
-        ({"language": "fr"}, "language", "English or Spanish"),
+        ({"language": "fr"}, "language", "English, Spanish or no preference"),
         ({"mobile": "12"}, "mobile", "phone number"),
     ],
 )

@@ -126,3 +126,16 @@ def test_touch_targets_are_at_least_44_pixels(phone, live_server, shared):
     assert sizes, "no touch targets found"
     small = [s for s in sizes if s[1] < TOUCH_TARGET or s[2] < TOUCH_TARGET]
     assert small == [], json.dumps(small)
+
+
+def test_the_customer_mode_unlock_page_has_no_serious_violations(
+    logged_in_page, live_server, shared, alice
+):
+    page = logged_in_page(alice)
+    page.goto(f"{live_server.url}/ros/{shared.ro.pk}/in-person/")
+    page.get_by_role("link", name="Exit").click()
+    expect(page.get_by_role("heading", name="This tablet is in customer mode")).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Unlock").click()  # empty: the error is shown
+    expect(page.get_by_text("Enter the staff password.")).to_be_visible()
+    assert serious_violations(page) == []

@@ -4,6 +4,7 @@ and the error pages."""
 
 import pytest
 
+from tests.e2e.conftest import TEST_PASSWORD
 from tests.portal.builders import shared_estimate
 
 pytestmark = pytest.mark.browser
@@ -76,6 +77,13 @@ def test_the_staff_pages_run_under_the_policy(page, live_server, logged_in_page,
     watcher.visit(f"{base}/settings/")
     watcher.visit(f"{base}/ros/{ro.pk}/in-person/", settle="[data-approval-form]")
     page.locator(f"input[name=op-{shared.brakes.pk}][value=approved]").check(force=True)
+    page.wait_for_load_state("networkidle")
+    watcher.check()
+    # The screen holds the session for the customer: leaving it shows the unlock page.
+    watcher.visit(f"{base}/in-person/unlock/")
+    page.get_by_label("Password of").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Unlock").click()
+    page.wait_for_url(f"**/ros/{ro.pk}/")
     page.wait_for_load_state("networkidle")
     watcher.check()
     watcher.visit(f"{base}/nothing-here/")

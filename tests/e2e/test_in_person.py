@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from signoff.approvals.models import Decision, Signature, Source, Status
+from tests.e2e.conftest import TEST_PASSWORD
 from tests.e2e.test_share_link import draw_signature
 from tests.factories import priced_ro
 
@@ -67,7 +68,12 @@ def test_staff_open_the_counter_screen_and_the_chosen_contact_signs(
     }
     signature = Signature.objects.get(repair_order=ro)
 
+    # The tablet stays in customer mode until staff give their password back at the counter.
     page.get_by_role("link", name="Back to the repair order").click()
+    expect(page.get_by_role("heading", name="This tablet is in customer mode")).to_be_visible()
+    page.get_by_label(f"Password of {carol.get_full_name()}").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Unlock").click()
+    page.wait_for_url(f"**/ros/{ro.pk}/")
     summary = page.locator("#authorization-summary")
     expect(summary).to_contain_text("Lee Chen")
     expect(summary).to_contain_text("(Dispatcher)")

@@ -107,5 +107,8 @@ def test_a_contact_switches_approver_answers_signs_and_staff_see_it(
     image = summary.locator(f'img[src="/ros/{shared.ro.pk}/signatures/{signature.pk}.png"]')
     image.scroll_into_view_if_needed()
     expect(image).to_be_visible()
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    # The image loads lazily, once scrolled near: wait for it rather than race it.
+    staff.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
     _shot(staff, "portal-staff-summary")

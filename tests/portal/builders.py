@@ -92,3 +92,14 @@ def shared_estimate(*, shop, sections=None, include_etr=True, notes="", language
     )
     link, token = share_link_mint(share=share, contact=primary)
     return Shared(ro, primary, spouse, brakes, tires, wipers, cabin, version, share, link, token)
+
+
+def standing_in(html: str) -> dict[str, list[int]]:
+    """The "Where things stand" groups of a page: group name → the operation ids in it."""
+    groups: dict[str, list[int]] = {}
+    parts = html.split('data-standing="')[1:]
+    for part in parts:
+        name, rest = part.split('"', 1)
+        block = rest.split("</ul>", 1)[0]
+        groups[name] = [int(chunk.split('"', 1)[0]) for chunk in block.split('data-op="')[1:]]
+    return groups

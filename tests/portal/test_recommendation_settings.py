@@ -1,11 +1,15 @@
-"""Shop settings › RO info › Recommendation approvals: all four combinations (seed 001)."""
+"""Shop settings › RO info › Recommendation approvals: all four combinations (seed 001), on the
+link and at the counter. The options are independent: "allow" opens recommendations on the
+link, "capture" names and signs whoever approves one, on the link or at the counter."""
 
 from decimal import Decimal
 
 import pytest
 
-from signoff.approvals.models import Decision, Signature, Status
+from signoff.approvals.authorization import authorization_summary
+from signoff.approvals.models import Decision, EstimateVersion, Signature, Status
 from tests.portal.builders import signature_fields
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +122,62 @@ def test_signing_for_recommendations_alone_names_only_the_recommended_work(clien
         f"{shared.ro.label}, for a total of $83.35 including tax"
     )
     assert "$0.00" not in signature.consent_text
+
+
+def _approve_at_the_counter(alice, shared, *, sign: bool = True):
+    """The contact at the counter approves the brakes and the recommended cabin filter."""
+    client = client_for(alice)
+    client.get(f"/ros/{shared.ro.pk}/in-person/")
+    fields = {"consent": "yes", **signature_fields()} if sign else {}
+    return client.post(
+        f"/ros/{shared.ro.pk}/in-person/",
+        {
+            "version": EstimateVersion.objects.filter(repair_order=shared.ro).last().pk,
+            f"op-{shared.brakes.pk}": "approved",
+            f"op-{shared.cabin.pk}": "approved",
+            "contact": shared.spouse.pk,
+            **fields,
+        },
+    )
+
+
+@pytest.mark.parametrize("capture", [False, True])
+def test_with_link_approval_off_the_counter_still_takes_recommendations(alice, shared, capture):
+    _configure(shared, allow=False, capture=capture)
+    html = client_for(alice).get(f"/ros/{shared.ro.pk}/in-person/").content.decode()
+    assert f'name="op-{shared.cabin.pk}" value="approved"' in html
+    assert "it is not part of the estimate you are approving" not in html
+    assert _approve_at_the_counter(alice, shared).status_code == 302
+    cabin = Decision.objects.get(operation=shared.cabin)
+    assert cabin.status == Status.APPROVED and cabin.source == "in_person"
+
+
+def test_capturing_the_approver_alone_names_and_signs_counter_recommendations(alice, shared):
+    _configure(shared, allow=False, capture=True)
+    assert _approve_at_the_counter(alice, shared).status_code == 302
+    cabin = Decision.objects.get(operation=shared.cabin)
+    assert (cabin.contact, cabin.contact_name) == (shared.spouse, "Sam Lee")
+    assert cabin.signature.kind == Signature.Kind.RECOMMENDATION
+    assert cabin.signature.amount == Decimal("83.35")
+    summary = authorization_summary(repair_order=shared.ro)
+    assert [(e.kind, e.signer, e.operations) for e in summary] == [
+        ("estimate", "Sam Lee", ["Front brake pads"]),
+        ("recommendation", "Sam Lee", ["Cabin air filter"]),
+    ]
+
+
+def test_without_capturing_the_approver_counter_recommendations_name_nobody(alice, shared):
+    _configure(shared, allow=False, capture=False)
+    assert _approve_at_the_counter(alice, shared).status_code == 302
+    cabin = Decision.objects.get(operation=shared.cabin)
+    assert (cabin.contact, cabin.contact_name, cabin.signature) == (None, "", None)
+    assert [s.kind for s in Signature.objects.all()] == [Signature.Kind.ESTIMATE]
+    assert [e.kind for e in authorization_summary(repair_order=shared.ro)] == ["estimate"]
+
+
+def test_capturing_the_approver_alone_keeps_recommendations_off_the_link(client, shared):
+    _configure(shared, allow=False, capture=True)
+    html = client.get(shared.url).content.decode()
+    assert "Cabin air filter" in html
+    assert f'name="op-{shared.cabin.pk}"' not in html
+    assert "it is not part of the estimate you are approving" in html

@@ -25,6 +25,7 @@ from signoff.approvals.versions import version_current
 from signoff.documents.sections import PDF_SECTION_KEYS
 from signoff.orders.models import RepairOrder
 from signoff.web.forms import ShopSettingsForm
+from tests.factories import USER_PASSWORD
 from tests.portal.builders import Shared, shared_estimate, signature_fields
 from tests.security.corpus import FORM_NUMBERS, INVALID_UTF8, STRINGS
 from tests.security.hostile import (
@@ -126,6 +127,12 @@ def _in_person(p: Place) -> dict:
     }
 
 
+def _kiosk_unlock(p: Place) -> dict:
+    """Leaving customer mode: the session holds the counter screen, the password unlocks it."""
+    p.staff.get(f"/ros/{p.shared.ro.pk}/in-person/")
+    return {"password": USER_PASSWORD, "next": f"/ros/{p.shared.ro.pk}/"}
+
+
 def _portal(p: Place) -> dict:
     shared = p.shared
     answers = {
@@ -163,6 +170,11 @@ FORMS: dict[str, Form] = {
         data=lambda p: {"customer": p.world.customer.pk, **_ro_form(p)},
     ),
     "web:ro_edit": Form(url=lambda p: f"/ros/{_ro(p)}/edit/", data=_ro_form),
+    "web:profile": Form(
+        url=lambda p: "/profile/",
+        data=lambda p: {"email": "alice@shop.example", "email_on_answer": "on"},
+        read_with_default=frozenset({"email_on_answer"}),
+    ),
     "web:ro_status": Form(url=lambda p: f"/ros/{_ro(p)}/status/", data=_work_started),
     "web:operation_create": Form(
         url=lambda p: f"/ros/{_ro(p)}/operations/new/", data=lambda p: op_form()
@@ -220,6 +232,7 @@ FORMS: dict[str, Form] = {
         read_with_default=LANG,
         shows=lambda p: f"/ros/{p.shared.ro.pk}/",
     ),
+    "web:kiosk_unlock": Form(url=lambda p: "/in-person/unlock/", data=_kiosk_unlock),
     "web:in_person_total": Form(
         url=lambda p: f"/ros/{p.shared.ro.pk}/in-person/total",
         data=lambda p: {
@@ -299,14 +312,22 @@ PAGES = {
     "web:ro_list_alias",
     "web:ro_detail",
     "web:ro_part",
+    "web:ro_changes",
+    "web:today",
+    "web:today_badge",
     "web:history",
     "web:ro_verify",
     "web:in_person_done",
     "web:signature_png",
     "web:certificate",
+    "web:estimate_preview",
+    "web:version_pdf",
+    "web:share_pdf",
     "web:customer_list",
     "web:customer_detail",
     "portal:done",
+    "portal:estimate_pdf",
+    "portal:signed_copy",
 }
 
 
@@ -314,6 +335,7 @@ PAGES = {
 def place(shop, alice, no_delivery, settings) -> Place:
     settings.PORTAL_RATE_LIMIT = 10_000
     settings.LOGIN_RATE_LIMIT = 10_000
+    settings.KIOSK_UNLOCK_LIMIT = 10_000
     staff = client_for(alice)
     staff.raise_request_exception = False  # a 500 is reported with the field, not raised
     return Place(

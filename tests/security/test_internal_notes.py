@@ -1,6 +1,9 @@
-"""An RO's internal notes reach no customer: not the page (either contact, either language), the
-portal API, the done page, the email (text, HTML and PDF), the text message, the in-person
-screen nor the authorization certificate. The note for the customer reaches the page and PDF."""
+"""An RO's internal notes reach no customer: not the page (either contact, either language, first
+visit or return), the portal API, the done page, the email (text, HTML and PDF), the text
+message, the PDFs a contact downloads (estimate, signed copy), the confirmations after signing
+(email with its attachment, text), the in-person screen, the authorization certificate nor the
+staff's previews of what a customer gets (draft, version, share as sent). The note for the
+customer reaches the page and PDF."""
 
 import io
 from urllib.parse import urlparse
@@ -17,6 +20,7 @@ from signoff.shops.access import actor_for
 from tests.portal.builders import signature_fields
 from tests.sharing.builders import estimate_for, url_of
 from tests.sharing.test_delivery_sms import sms_ready
+from tests.support.clients import client_for
 from tests.support.worker import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -69,20 +73,50 @@ def test_internal_notes_reach_no_customer_surface_and_customer_notes_do(
         ).content.decode()
         surfaces[f"portal API for {who}"] = client.get(f"/api/v1/portal/{token}").content.decode()
 
+    smtp_sink.received.clear()
+    twilio_standin.requests.clear()
     spouse_link = next(link for link in result.links if link.contact == est.spouse)
     spouse_path = urlparse(url_of(spouse_link)).path
     answers = {
         "version": spouse_link.share.version_id,
         f"op-{est.brakes.pk}": "approved",
-        f"op-{est.wipers.pk}": "declined",
         "contact": est.spouse.pk,
         "consent": "yes",
         **signature_fields(),
     }
-    done = client.post(spouse_path, answers, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(spouse_path, answers, follow=True)
     assert done.status_code == 200
     surfaces["done page"] = done.content.decode()
-    in_person = alice_client.get(reverse("web:in_person", args=[est.ro.pk]))
+    surfaces["return visit"] = client.get(spouse_path).content.decode()
+    surfaces["estimate pdf downloaded"] = _pdf_text(
+        client.get(f"{spouse_path}/estimate.pdf").content
+    )
+    surfaces["signed copy downloaded"] = _pdf_text(client.get(f"{spouse_path}/signed.pdf").content)
+    john_link = next(link for link in result.links if link.contact == est.primary)
+    john_answers = {**answers, f"op-{est.wipers.pk}": "declined", "contact": est.primary.pk}
+    del john_answers[f"op-{est.brakes.pk}"]
+    with django_capture_on_commit_callbacks(execute=True):
+        john_done = client.post(urlparse(url_of(john_link)).path, john_answers)
+    assert john_done.status_code == 302
+    assert run_queued_tasks() == 2
+    [confirmation] = [r.message for r in smtp_sink.received]
+    surfaces["confirmation email text"] = confirmation.get_body(("plain",)).get_content()
+    surfaces["confirmation email html"] = confirmation.get_body(("html",)).get_content()
+    [signed_copy] = confirmation.iter_attachments()
+    surfaces["confirmation signed copy"] = _pdf_text(signed_copy.get_content())
+    [confirmation_text] = twilio_standin.messages
+    surfaces["confirmation text"] = confirmation_text["Body"]
+    for name, url in (
+        ("draft preview", reverse("web:estimate_preview", args=[est.ro.pk])),
+        ("version pdf", reverse("web:version_pdf", args=[est.ro.pk, result.share.version_id])),
+        ("share pdf", reverse("web:share_pdf", args=[est.ro.pk, result.share.pk])),
+    ):
+        preview = alice_client.get(url)
+        assert preview.status_code == 200, name
+        surfaces[name] = _pdf_text(preview.content)
+    # On a tablet of its own: the counter screen holds its session for the customer.
+    in_person = client_for(alice).get(reverse("web:in_person", args=[est.ro.pk]))
     assert in_person.status_code == 200
     surfaces["in-person screen"] = in_person.content.decode()
     certificate = alice_client.get(reverse("web:certificate", args=[est.ro.pk]))
@@ -91,7 +125,13 @@ def test_internal_notes_reach_no_customer_surface_and_customer_notes_do(
 
     leaked = [name for name, shown in surfaces.items() if "Call Maria first" in shown]
     assert leaked == []
-    for name in ("page for John Doe", "page for Jane Doe, Spanish", "estimate pdf"):
+    for name in (
+        "page for John Doe",
+        "page for Jane Doe, Spanish",
+        "estimate pdf",
+        "estimate pdf downloaded",
+        "draft preview",
+    ):
         assert FOR_CUSTOMER in " ".join(surfaces[name].split()), name
     # The staff still see their own note on the RO page.
     assert INTERNAL in alice_client.get(reverse("web:ro_detail", args=[est.ro.pk])).content.decode()

@@ -92,16 +92,49 @@ def test_the_html_body_links_to_the_placeholder_and_fills_it_escaped(shop):
     assert LINK_PLACEHOLDER not in filled
 
 
-def test_a_text_is_short_with_shop_ro_and_link(shop):
+def test_a_text_is_short_with_shop_ro_link_and_the_shops_phone(shop):
     est = estimate_for(shop)
     composed = compose_message(share=share_of(est), contact=est.spouse, channel="sms")
     assert composed.body_text == (
         f"{shop.name}: please review and approve your estimate for {est.ro.label}: "
-        + LINK_PLACEHOLDER
+        f"{LINK_PLACEHOLDER} Questions? Call (503) 555-0100."
     )
     assert fill_link(composed.body_text, "https://x.example/s/tok").endswith(
-        f"{est.ro.label}: https://x.example/s/tok"
+        f"{est.ro.label}: https://x.example/s/tok Questions? Call (503) 555-0100."
     )
+
+
+def test_the_first_text_to_a_number_says_how_to_opt_out(shop):
+    est = estimate_for(shop)
+    first = compose_message(share=share_of(est), contact=est.spouse, channel="sms", first_text=True)
+    assert first.body_text.endswith(
+        f"{LINK_PLACEHOLDER} Questions? Call (503) 555-0100. Reply STOP to opt out."
+    )
+    updated = compose_message(
+        share=share_of(est, kind="send_to_customer"),
+        contact=est.spouse,
+        channel="sms",
+        first_text=True,
+    )
+    assert updated.body_text == (
+        f"{shop.name}: your updated estimate for {est.ro.label} is ready: {LINK_PLACEHOLDER} "
+        "Questions? Call (503) 555-0100. Reply STOP to opt out."
+    )
+
+
+def test_a_shop_without_a_phone_leaves_the_call_line_out(shop):
+    shop.phone = ""
+    shop.save()
+    est = estimate_for(shop)
+    text = compose_message(share=share_of(est), contact=est.spouse, channel="sms", first_text=True)
+    assert text.body_text.endswith(f"{LINK_PLACEHOLDER} Reply STOP to opt out.")
+    assert "Call" not in text.body_text
+
+
+def test_an_email_never_carries_the_text_opt_out(shop):
+    est = estimate_for(shop)
+    email = compose_message(share=share_of(est), contact=est.primary, channel="email")
+    assert "STOP" not in email.body_text and "STOP" not in email.body_html
 
 
 def test_cc_text_lists_the_others_with_their_relationship(shop):
@@ -140,9 +173,22 @@ def test_a_spanish_speaking_contact_gets_the_message_in_spanish(shop):
     text = compose_message(share=share, contact=est.spouse, channel="sms")
     assert text.body_text.startswith(f"{shop.name}: revise y apruebe su presupuesto")
     # The translation's %(url)s takes the placeholder like any other value.
-    assert text.body_text.endswith(f"{est.ro.label}: {LINK_PLACEHOLDER}")
+    assert text.body_text.endswith(
+        f"{est.ro.label}: {LINK_PLACEHOLDER} ¿Preguntas? Llame al (503) 555-0100."
+    )
+    first = compose_message(share=share, contact=est.spouse, channel="sms", first_text=True)
+    assert first.body_text.endswith(
+        "¿Preguntas? Llame al (503) 555-0100. Responda STOP para no recibir más mensajes."
+    )
     for body in (email.body_text, email.body_html):
         assert body.count(LINK_PLACEHOLDER) == 1
     assert cc_text_for(contact=est.spouse, others=[est.primary]) == (
         "También se envió a: John Doe (Primary)"
     )
+
+
+def test_a_contact_without_a_language_preference_is_written_to_in_english(shop):
+    est = estimate_for(shop)
+    est.spouse.language = ""
+    text = compose_message(share=share_of(est), contact=est.spouse, channel="sms")
+    assert "please review and approve your estimate" in text.body_text

@@ -128,3 +128,76 @@ def test_texts_reuse_one_twilio_client_until_the_account_changes(settings, twili
     before = sms.twilio_client()
     settings.TWILIO_AUTH_TOKEN = "another-token-0123456789abcdef"
     assert sms.twilio_client() is not before
+
+
+def _text(est, by, contact, capture) -> int:
+    """Share the estimate with `contact` by text, then deliver what was queued."""
+    with capture(execute=True):
+        share_create(
+            actor=actor_for(user=by, shop_id=est.ro.shop_id),
+            ro_id=est.ro.pk,
+            kind="request_approval",
+            recipients=[Recipient(contact.pk, ["sms"])],
+        )
+    return run_queued_tasks()
+
+
+def test_only_the_first_text_to_a_number_carries_the_opt_out_line(
+    shop, alice, twilio_standin, django_capture_on_commit_callbacks
+):
+    sms_ready(shop)
+    est = estimate_for(shop)
+    assert _text(est, alice, est.spouse, django_capture_on_commit_callbacks) == 1
+    assert _text(est, alice, est.spouse, django_capture_on_commit_callbacks) == 1
+    first, second = [form["Body"] for form in twilio_standin.messages]
+    for body in (first, second):
+        assert body.startswith(f"{shop.name}: please review and approve your estimate for ")
+        assert "Questions? Call (503) 555-0100." in body
+    assert first.endswith("Questions? Call (503) 555-0100. Reply STOP to opt out.")
+    assert "STOP" not in second
+    # Another number of the same shop has not had a text yet: it gets the line.
+    assert _text(est, alice, est.primary, django_capture_on_commit_callbacks) == 1
+    assert twilio_standin.messages[2]["To"] == est.primary.mobile
+    assert twilio_standin.messages[2]["Body"].endswith("Reply STOP to opt out.")
+
+
+def test_a_text_that_never_went_out_does_not_count_as_the_first(
+    shop, alice, twilio_standin, django_capture_on_commit_callbacks
+):
+    sms_ready(shop)
+    est = estimate_for(shop)
+    twilio_standin.fail_next(status=400, code=21614, message="Not a mobile number")
+    _text(est, alice, est.spouse, django_capture_on_commit_callbacks)
+    assert Message.objects.get().status == "failed"
+    _text(est, alice, est.spouse, django_capture_on_commit_callbacks)
+    assert twilio_standin.messages[-1]["Body"].endswith("Reply STOP to opt out.")
+
+
+def test_another_shop_texting_the_same_number_does_not_count(
+    shop, other_shop, alice, charlie, twilio_standin, django_capture_on_commit_callbacks
+):
+    sms_ready(shop)
+    sms_ready(other_shop, sender="+15035550198")
+    ours, theirs = estimate_for(shop), estimate_for(other_shop)
+    _text(theirs, charlie, theirs.spouse, django_capture_on_commit_callbacks)
+    _text(ours, alice, ours.spouse, django_capture_on_commit_callbacks)
+    assert ours.spouse.mobile == theirs.spouse.mobile
+    opt_outs = [form["Body"].endswith("Reply STOP to opt out.") for form in twilio_standin.messages]
+    assert opt_outs == [True, True]
+
+
+def test_texts_in_spanish_name_the_shop_its_phone_and_the_opt_out(
+    shop, alice, twilio_standin, django_capture_on_commit_callbacks
+):
+    sms_ready(shop)
+    est = estimate_for(shop)
+    est.spouse.language = "es"
+    est.spouse.save()
+    _text(est, alice, est.spouse, django_capture_on_commit_callbacks)
+    _text(est, alice, est.spouse, django_capture_on_commit_callbacks)
+    first, second = [form["Body"] for form in twilio_standin.messages]
+    assert first.startswith(f"{shop.name}: revise y apruebe su presupuesto")
+    assert first.endswith(
+        "¿Preguntas? Llame al (503) 555-0100. Responda STOP para no recibir más mensajes."
+    )
+    assert second.endswith("¿Preguntas? Llame al (503) 555-0100.")

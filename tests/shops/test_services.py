@@ -149,12 +149,39 @@ def test_settings_update_reports_every_bad_field_and_saves_nothing(alice, shop):
     assert (shop.name, shop.tax_rate, shop.timezone) == before
 
 
-def test_capturing_the_recommendation_approver_needs_recommendation_approval_on(alice, shop):
+@pytest.mark.parametrize("allow", [False, True])
+@pytest.mark.parametrize("capture", [False, True])
+def test_the_two_recommendation_options_are_saved_independently(alice, shop, allow, capture):
     shop = shop_settings_update(
         actor=actor_for(user=alice, shop_id=shop.pk),
-        data={"allow_recommendation_approval": False, "capture_recommendation_approver": True},
+        data={"allow_recommendation_approval": allow, "capture_recommendation_approver": capture},
     )
-    assert shop.capture_recommendation_approver is False
+    shop.refresh_from_db()
+    assert shop.allow_recommendation_approval is allow
+    assert shop.capture_recommendation_approver is capture
+
+
+def test_changing_one_recommendation_option_leaves_the_other_as_it_was(alice, shop):
+    actor = actor_for(user=alice, shop_id=shop.pk)
+    shop_settings_update(actor=actor, data={"capture_recommendation_approver": True})
+    shop_settings_update(actor=actor, data={"allow_recommendation_approval": False})
+    shop.refresh_from_db()
+    assert (shop.allow_recommendation_approval, shop.capture_recommendation_approver) == (
+        False,
+        True,
+    )
+
+
+def test_any_zone_zoneinfo_knows_is_accepted_and_others_are_refused(alice, shop):
+    actor = actor_for(user=alice, shop_id=shop.pk)
+    assert shop_settings_update(actor=actor, data={"timezone": "Asia/Tokyo"}).timezone == (
+        "Asia/Tokyo"
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        shop_settings_update(actor=actor, data={"timezone": "Asia/Atlantis"})
+    assert "Choose the shop's time zone from the list" in exc.value.fields["timezone"]
+    shop.refresh_from_db()
+    assert shop.timezone == "Asia/Tokyo"
 
 
 def test_approved_text_messaging_needs_a_sender(alice, shop):

@@ -9,7 +9,7 @@ from signoff.approvals.models import Decision, EstimateVersion, Signature, Sourc
 from signoff.orders.services import operation_update
 from signoff.signing.consent import consent_text
 from tests.factories import ContactFactory
-from tests.portal.builders import data_url, signature_fields
+from tests.portal.builders import data_url, signature_fields, standing_in
 from tests.support.png import png_rgba
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_signed_answers_record_one_decision_per_operation_and_one_signature(clie
         shared.url, _answers(shared), HTTP_USER_AGENT="PhoneBrowser/1.0", REMOTE_ADDR="203.0.113.9"
     )
     assert response.status_code == 302
-    assert response["Location"] == f"/s/{shared.token}/done"
+    assert response["Location"] == f"/s/{shared.token}/done?lang=en"
     decisions = {d.operation_id: d for d in Decision.objects.filter(repair_order=shared.ro)}
     assert {k: d.status for k, d in decisions.items()} == {
         shared.brakes.pk: Status.APPROVED,
@@ -209,8 +209,12 @@ def test_the_thank_you_page_lists_where_each_operation_stands(client, shared):
     client.post(shared.url, _answers(shared))
     html = client.get(f"{shared.url}/done").content.decode()
     assert "Thank you! Your answers were sent." in html
-    assert html.count('class="status status-approved"') == 2
-    assert html.count('class="status status-declined"') == 1
+    assert standing_in(html) == {
+        "approved": [shared.brakes.pk, shared.tires.pk],
+        "declined": [shared.wipers.pk],
+        "ask_shop": [shared.cabin.pk],
+    }
+    assert "Everything on this estimate is answered." in html
 
 
 def test_declining_only_is_signed_with_a_statement_that_authorizes_nothing(client, shared):

@@ -97,13 +97,15 @@ READ_ONLY_PAGES = {
     "dev:outbox_detail",
     "dev:outbox_attachment",
 }
-# Writes a technician may make: their own session and their own API tokens.
+# Writes a technician may make: their own session, API tokens and profile.
 TECHNICIAN_MAY_POST = {
     "web:login",
     "web:logout",
+    "web:kiosk_unlock",
     "web:switch_shop",
     "web:api_tokens",
     "web:api_token_revoke",
+    "web:profile",  # their own email address and notices, nobody else's
 }
 # The dev outbox hides itself (404) from anyone not signed in, and whenever it is off.
 ANONYMOUS_404_NAMESPACES = ("dev:",)

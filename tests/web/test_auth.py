@@ -10,12 +10,12 @@ def test_the_login_page_is_styled_and_has_the_form(client, db):
     assert "app.css" in body
 
 
-def test_logging_in_lands_on_the_repair_order_list(client, alice):
+def test_logging_in_lands_on_today(client, alice):
     response = client.post(
         "/login/", {"username": "alice", "password": "correct-horse-battery"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == "/"
-    assert b"Repair orders" in response.content
+    assert response.redirect_chain[-1][0] == "/today/"
+    assert b"Answered since you last looked" in response.content
 
 
 def test_a_wrong_password_says_so_on_the_login_page(client, alice):

@@ -75,7 +75,7 @@ def test_signing_in_person_records_the_contact_and_the_staff_member_present(caro
         HTTP_USER_AGENT="CounterTablet/1",
     )
     assert response.status_code == 302
-    assert response["Location"] == f"/ros/{ro.pk}/in-person/done/"
+    assert response["Location"] == f"/ros/{ro.pk}/in-person/done/?lang=en"
     decisions = list(Decision.objects.filter(repair_order=ro).order_by("sequence"))
     assert [(d.operation_id, d.status) for d in decisions] == [
         (brakes.pk, Status.APPROVED),

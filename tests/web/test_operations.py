@@ -72,7 +72,7 @@ def test_adding_an_operation_with_htmx_returns_the_table_and_totals_together(ali
     # 314.99 + 45.00 + 37.00 = 396.99; tax 8.25 % of the taxable 351.99 (brakes + blades) = 29.04
     assert 'data-total="subtotal">$396.99<' in body
     assert 'data-total="total">$426.03<' in body
-    assert 'hx-swap-oob="true"' in body and "added." in body
+    assert '<div id="flash" hx-swap-oob="innerHTML">' in body and "added." in body
 
 
 def test_blank_line_rows_are_ignored(alice_client, ro):

@@ -116,3 +116,38 @@ def test_a_long_list_counts_only_a_little_ahead_and_every_page_stays_reachable(
     third = alice_client.get("/", {"page": 3}).content.decode()
     assert "Page 3 of 3 · 60 total" in third
     assert len(RO_LINK.findall(third)) == 10
+
+
+def test_the_list_filters_by_status_advisor_and_waiting_and_pages_keep_the_filters(
+    alice_client, shop, carol
+):
+    customer = CustomerFactory(shop=shop)
+    long_ago = timezone.now() - timedelta(days=3)
+    RepairOrder.objects.bulk_create(
+        RepairOrder(
+            shop=shop,
+            customer=customer,
+            number=6000 + i,
+            status="awaiting",
+            advisor=carol,
+            status_changed_at=long_ago,
+        )
+        for i in range(30)
+    )
+    RepairOrderFactory(shop=shop, number=7001, status="approved", advisor=carol)
+    asked = {"status": "awaiting", "advisor": carol.pk, "waiting_hours": "48"}
+    first = alice_client.get("/", asked).content.decode()
+    assert len(RO_LINK.findall(first)) == 25 and ">7001<" not in first
+    assert '<option value="awaiting" selected>' in first
+    assert f"status=awaiting&amp;advisor={carol.pk}&amp;waiting_hours=48&amp;page=2" in first
+    second = alice_client.get("/", {**asked, "page": 2}).content.decode()
+    assert len(RO_LINK.findall(second)) == 5
+    none = alice_client.get("/", {"status": "approved", "waiting_hours": "4"}).content.decode()
+    assert "No repair order matches these filters." in none
+
+
+def test_a_filter_that_cannot_be_one_says_why_and_lists_everything(alice_client, shop):
+    RepairOrderFactory(shop=shop, number=7002)
+    body = alice_client.get("/", {"waiting_hours": "-1"}).content.decode()
+    assert "Enter the hours waited as a whole number from 1 to 8,784." in body
+    assert ">7002<" in body

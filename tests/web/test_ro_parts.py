@@ -25,7 +25,9 @@ def test_every_panel_is_a_plain_function_not_a_dotted_path():
     assert set(panels.RO_PANELS) == {
         "actions",
         "in_person",
+        "preview",
         "messages",
+        "versions",
         "authorization",
         "status_history",
     }
@@ -160,7 +162,7 @@ def test_revoking_with_htmx_shows_the_flash_and_tells_the_page_the_ro_changed(
     assert response["HX-Reswap"] == "none"
     assert json.loads(response["HX-Trigger-After-Settle"]) == {RO_CHANGED_EVENT: {"ro": ro.pk}}
     html = response.content.decode()
-    assert 'hx-swap-oob="true"' in html and "link was revoked" in html
+    assert '<div id="flash" hx-swap-oob="innerHTML">' in html and "link was revoked" in html
     assert ShareLink.objects.get(pk=link.pk).revoked_at is not None
     messages_part = alice_client.get(_part_url(ro, "messages")).content.decode()
     assert "Revoked" in messages_part

@@ -1,5 +1,10 @@
+import zoneinfo
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+import pytest
+
+from signoff.shops import timezones
 from signoff.shops.models import ApiToken
 from tests.factories import api_token_for
 
@@ -39,9 +44,8 @@ def test_the_settings_page_shows_every_section_and_links_to_reasons_and_tokens(a
         "Share links expire after",
         "Text messaging registration",
         "RO info",
-        "Allow contacts to approve recommendations",
-        "Capture who approved each recommendation with a signature",
-        "Only applies when contacts may approve recommendations",
+        "Allow contacts to approve recommendations on their link",
+        "Capture who approved each recommendation, with a signature",
         "Over-estimate limit",
         "Quiet hours",
         'href="/settings/reasons/"',
@@ -69,6 +73,113 @@ def test_unticking_a_box_turns_the_setting_off(alice_client, shop):
     shop.refresh_from_db()
     assert not shop.allow_recommendation_approval
     assert not shop.capture_recommendation_approver
+
+
+@pytest.mark.parametrize(
+    ("allow", "capture"), [(False, False), (True, False), (False, True), (True, True)]
+)
+def test_each_recommendation_option_is_saved_on_its_own(alice_client, shop, allow, capture):
+    data = settings_form(shop)
+    del data["allow_recommendation_approval"], data["capture_recommendation_approver"]
+    if allow:
+        data["allow_recommendation_approval"] = "on"
+    if capture:
+        data["capture_recommendation_approver"] = "on"
+    alice_client.post("/settings/", data)
+    shop.refresh_from_db()
+    assert (shop.allow_recommendation_approval, shop.capture_recommendation_approver) == (
+        allow,
+        capture,
+    )
+    body = alice_client.get("/settings/").content.decode()
+    for name, on in (
+        ("allow_recommendation_approval", allow),
+        ("capture_recommendation_approver", capture),
+    ):
+        box = body.split(f'name="{name}"')[1].split(">")[0]
+        assert ("checked" in box) is on, name
+
+
+def test_the_recommendation_options_say_what_each_does_without_depending_on_the_other(
+    alice_client,
+):
+    body = alice_client.get("/settings/").content.decode()
+    assert "Two separate choices: each one works on its own." in body
+    assert "Off: the link shows recommendations without buttons" in body
+    assert "On: whoever approves a recommendation, on their link or at the counter" in body
+    assert "Only applies when" not in body
+    assert 'class="indent"' not in body
+
+
+def test_the_time_zone_is_a_short_list_of_north_american_zones(alice_client):
+    body = alice_client.get("/settings/").content.decode()
+    select = body.split('name="timezone"')[1].split("</select>")[0]
+    assert '<optgroup label="United States">' in select and '<optgroup label="Canada">' in select
+    for zone in (
+        "America/New_York",
+        "America/Chicago",
+        "America/Denver",
+        "America/Phoenix",
+        "America/Los_Angeles",
+        "America/Anchorage",
+        "Pacific/Honolulu",
+        "America/Toronto",
+    ):
+        assert f'value="{zone}"' in select, zone
+    assert '<option value="America/Los_Angeles" selected>Pacific — Los Angeles</option>' in select
+    listed = sum(len(zones) for _group, zones in timezones.COMMON_ZONES)
+    assert select.count("<option") == listed
+    assert "Europe/Berlin" not in select and "US/Pacific" not in select
+
+
+def test_a_zone_outside_the_list_stays_selected_for_a_shop_that_has_it(alice_client, shop):
+    shop.timezone = "Europe/Madrid"
+    shop.save()
+    select = alice_client.get("/settings/").content.decode().split('name="timezone"')[1]
+    select = select.split("</select>")[0]
+    assert '<optgroup label="This shop&#x27;s zone">' in select
+    assert '<option value="Europe/Madrid" selected>Europe/Madrid</option>' in select
+    alice_client.post("/settings/", settings_form(shop, timezone="Europe/Madrid"))
+    shop.refresh_from_db()
+    assert shop.timezone == "Europe/Madrid"
+
+
+@pytest.mark.parametrize("zone", ["Nowhere/Land", "america/chicago", "../../etc/passwd", "x" * 65])
+def test_a_zone_zoneinfo_does_not_know_is_refused_on_its_field(alice_client, shop, zone):
+    body = alice_client.post("/settings/", settings_form(shop, timezone=zone)).content.decode()
+    assert "Choose the shop&#x27;s time zone from the list" in body
+    shop.refresh_from_db()
+    assert shop.timezone == "America/Los_Angeles"
+    assert shop.address == ""  # nothing half-saved
+
+
+def test_every_listed_zone_is_a_canonical_zone_zoneinfo_knows():
+    for _group, zones in timezones.COMMON_ZONES:
+        for zone, _label in zones:
+            assert zone in zoneinfo.available_timezones()
+            assert ZoneInfo(zone).key == zone
+            assert zone.split("/")[0] in ("America", "Pacific")
+
+
+def test_each_error_sits_under_its_field_and_the_summary_links_to_it(alice_client, shop):
+    data = settings_form(shop, link_expiry_days="999", quiet_hours_start="21:00")
+    body = alice_client.post("/settings/", data).content.decode()
+    summary = body.split('class="form-errors"')[1].split("</div>")[0]
+    assert (
+        '<a href="#id_link_expiry_days" data-error-link>Share links expire after (days): '
+        "Enter a number of days between 1 and 365.</a>" in summary
+    )
+    assert '<a href="#id_quiet_hours_end" data-error-link>Quiet hours until: ' in summary
+    for field, message in (
+        ("link_expiry_days", "Enter a number of days between 1 and 365."),
+        ("quiet_hours_end", "Quiet hours need both a start and an end, or leave both empty."),
+    ):
+        wrapper = body.split(f'id="id_{field}"')[0].rsplit('<div class="field', 1)[1]
+        assert wrapper.startswith(" has-error")
+        after = body.split(f'id="id_{field}"')[1].split('<div class="field')[0]
+        assert f'<p class="field-error" id="id_{field}_error">{message}</p>' in after
+    field = body.split('id="id_link_expiry_days"')[0].rsplit("<input", 1)[1]
+    assert 'aria-invalid="true"' in field
 
 
 def test_bad_settings_are_reported_on_their_fields_and_nothing_is_saved(alice_client, shop):

@@ -27,7 +27,7 @@ router = Router(tags=["customers"])
 
 NotifyChoice = Literal["email", "text", "both"]
 PreferredNumber = Literal["mobile", "phone"]
-LanguageChoice = Literal["en", "es"]
+LanguageChoice = Literal["", "en", "es"]
 CustomerKindChoice = Literal["individual", "business"]
 
 # Limits read from the models (and the input formats of phones and VINs), never written here.
@@ -55,7 +55,11 @@ class ContactOut(Schema):
     phone: str = Field(..., description="Another number (landline, work), E.164.")
     preferred_number: PreferredNumber
     notify: NotifyChoice = Field(..., description="How estimates reach this contact.")
-    language: LanguageChoice
+    language: LanguageChoice = Field(
+        ...,
+        description="The customer page's language; empty for no preference (the page then "
+        "follows the contact's own choice on it or their browser's; messages are in English).",
+    )
 
 
 class VehicleOut(Schema):
@@ -101,7 +105,7 @@ class ContactIn(Schema):
     notify: NotifyChoice = Field(
         "email", description="email needs an email address; text needs a mobile number."
     )
-    language: LanguageChoice = "en"
+    language: LanguageChoice = Field("", description="Empty for no preference.")
 
 
 class ContactPatch(Schema):

@@ -23,6 +23,7 @@ from signoff.core.errors import RateLimited, SignoffError, ValidationFailed
 from signoff.core.http import client_address, private, retry_after, user_agent
 from signoff.sharing.links import share_link_resolve
 from signoff.signing import selectors, services
+from signoff.signing.inputs import language_for
 from signoff.signing.signature import MAX_PNG_BYTES, PAD_HEIGHT, PAD_WIDTH
 
 router = Router(tags=["portal"], auth=None)
@@ -155,7 +156,11 @@ class PortalOut(Schema):
         ),
     )
     changes: list[ChangeOut]
-    language: Literal["en", "es"]
+    language: Literal["en", "es"] = Field(
+        ...,
+        description="The contact's preferred language; with none, the request's "
+        "Accept-Language (English when neither is Spanish).",
+    )
     signature_pad: SignaturePadOut = Field(
         ...,
         description="Stroke points are in this logical space; the PNG must stay under the limit.",
@@ -261,7 +266,9 @@ class ApprovalIn(Schema):
         description="Optional: the total shown to the contact; refused if it differs.",
     )
     language: Literal["en", "es"] | None = Field(
-        None, description="Language of the stored consent text; defaults to the contact's."
+        None,
+        description="Language of the stored consent text; defaults to the contact's preferred "
+        "one, else the request's Accept-Language.",
     )
 
 
@@ -330,7 +337,7 @@ def portal_get(request: HttpRequest, token: str, response: HttpResponse):
             repair_order=link.repair_order,
             version=version,
             link=link,
-            language=link.contact.language,
+            language=language_for(request, link.contact.language),
         )
         services.share_link_opening_after_response(request, link=link, version=version, via="api")
         return Status(200, page)
@@ -370,7 +377,7 @@ def _input(payload: ApprovalIn, language: str) -> services.ApprovalInput:
 def portal_approve(request: HttpRequest, token: str, payload: ApprovalIn, response: HttpResponse):
     def handler():
         link = share_link_resolve(raw_token=token, client=client_address(request))
-        data = _input(payload, link.contact.language)
+        data = _input(payload, language_for(request, link.contact.language))
         with translation.override(data.language):
             result = services.portal_approval_submit(
                 link=link, data=data, ip=client_address(request), user_agent=user_agent(request)

@@ -27,6 +27,7 @@ from signoff.core.validation import MAX_SEARCH_LENGTH, max_length_of
 from signoff.customers.models import MAX_ODOMETER, Customer, Vehicle
 from signoff.orders import selectors, services
 from signoff.orders.models import RepairOrder
+from signoff.orders.selectors import MAX_WAITING_HOURS
 
 router = Router(tags=["repair orders"])
 
@@ -215,6 +216,15 @@ class RepairOrderSearch(Schema):
             "plate, or part of the customer's or a contact's name or email."
         ),
     )
+    status: RoStatusChoice | None = Field(None, description="Only ROs in this status.")
+    advisor_id: Id | None = Field(None, description="Only ROs this member of the shop advises.")
+    unassigned: bool = Field(False, description="Only ROs nobody advises.")
+    waiting_hours: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_WAITING_HOURS,
+        description="Only ROs awaiting an answer for more than this many hours.",
+    )
 
 
 def repair_order_detail(request: HttpRequest, ro_id: int) -> RepairOrderPage:
@@ -226,7 +236,15 @@ def repair_order_detail(request: HttpRequest, ro_id: int) -> RepairOrderPage:
 )
 @paginate(Paged)
 def repair_order_list(request: HttpRequest, filters: Query[RepairOrderSearch]):
-    return selectors.repair_order_search(actor=request.actor, query=filters.q)
+    if filters.unassigned and filters.advisor_id:
+        message = "Send `advisor_id` or `unassigned`, not both."
+        raise ValidationFailed(message, fields={"unassigned": message})
+    narrowed = selectors.RoFilters(
+        status=filters.status or "",
+        advisor=selectors.UNASSIGNED if filters.unassigned else filters.advisor_id,
+        waiting_hours=filters.waiting_hours,
+    )
+    return selectors.repair_order_search(actor=request.actor, query=filters.q, filters=narrowed)
 
 
 def _old_notes_named(data: dict) -> dict:

@@ -124,12 +124,11 @@ def authorization_summary(*, repair_order: RepairOrder) -> list[AuthorizationEnt
 
     One entry per signature (link or in person) and per decision recorded on the customer's
     behalf (those carry a reason instead of a signature). Recommendation entries appear only
-    while the shop has both recommendation-approval options on (seed 001).
+    while the shop captures who approved recommendations (seed 001 shows them with both
+    recommendation options on; the capture option is the one that names and signs them, on a
+    link or at the counter).
     """
-    shop = repair_order.shop
-    show_recommendations = (
-        shop.allow_recommendation_approval and shop.capture_recommendation_approver
-    )
+    show_recommendations = repair_order.shop.capture_recommendation_approver
     # In chain order, sorted here: an ORDER BY over these wide rows costs more to build than to
     # run (signoff.core.queries). The RO page has them prefetched (`repair_order_page`).
     decisions = sorted(ro_decisions_of(repair_order), key=attrgetter("sequence"))

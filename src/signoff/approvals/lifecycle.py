@@ -144,8 +144,10 @@ def _refusal(status: str, to: str, allowed: list[tuple[str, str]]) -> str:
 def _change(ro: RepairOrder, *, to: str, user, why: str) -> None:
     was = ro.status
     ro.status = to
-    ro.updated_at = timezone.now()
-    RepairOrder.objects.filter(pk=ro.pk).update(status=to, updated_at=ro.updated_at)
+    ro.updated_at = ro.status_changed_at = timezone.now()
+    RepairOrder.objects.filter(pk=ro.pk).update(
+        status=to, updated_at=ro.updated_at, status_changed_at=ro.status_changed_at
+    )
     Event.objects.create(
         shop_id=ro.shop_id,
         repair_order_id=ro.pk,

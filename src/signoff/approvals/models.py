@@ -224,7 +224,11 @@ class Decision(AppendOnlyModel):
                 fields=["repair_order", "sequence"], name="decision_chain_order"
             ),
         ]
-        indexes = [models.Index(fields=["operation", "-sequence"])]
+        indexes = [
+            models.Index(fields=["operation", "-sequence"]),
+            # The Today page: the shop's answers through links, newest.
+            models.Index(fields=["shop", "source", "created_at"], name="decision_shop_source_time"),
+        ]
 
 
 class EventKind(models.TextChoices):

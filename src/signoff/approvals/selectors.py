@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -18,13 +18,14 @@ from signoff.approvals.models import (
     ApprovalReason,
     Decision,
     Event,
+    Source,
     Status,
 )
 from signoff.core.errors import NotFound
 from signoff.core.formatting import format_phone, money, percent
 from signoff.core.queries import one_or_none
 from signoff.customers.models import Contact
-from signoff.orders.models import Operation, OperationKind, RepairOrder
+from signoff.orders.models import Operation, OperationKind, RepairOrder, RoStatus
 from signoff.orders.pricing import (
     ZERO,
     Totals,
@@ -82,6 +83,38 @@ def latest_statuses(*, operation_ids: Iterable[int]) -> dict[int, str]:
         else []
     )
     return {op_id: Status.PENDING for op_id in ids} | dict(found)
+
+
+@dataclass(frozen=True)
+class DecisionFacts:
+    """An operation's current status and who gave it, when and how: what the customer page
+    says about an operation already decided ("Approved by Jordan Lee, Mar 3, 2:15 PM")."""
+
+    status: str
+    at: dt.datetime | None = None
+    source: str = ""
+    contact_name: str = ""
+
+    @property
+    def decided(self) -> bool:
+        return self.status != Status.PENDING
+
+
+def latest_decision_facts(*, operation_ids: Iterable[int]) -> dict[int, DecisionFacts]:
+    """Each operation's current status with its latest decision's time, source and contact, in
+    one light query (Pending, with no time, when it has no decision)."""
+    ids = list(operation_ids)
+    found = (
+        Decision.objects.filter(operation_id__in=ids, sequence=_newest_sequence())
+        .order_by()
+        .values_list("operation_id", "status", "created_at", "source", "contact_name")
+        if ids
+        else []
+    )
+    facts = {op_id: DecisionFacts(Status.PENDING) for op_id in ids}
+    for op_id, status, at, source, contact_name in found:
+        facts[op_id] = DecisionFacts(status, at, source, contact_name)
+    return facts
 
 
 def status_of(decision: Decision | None) -> str:
@@ -351,3 +384,111 @@ def with_last_activity(repair_orders: QuerySet[RepairOrder]) -> QuerySet[RepairO
     return repair_orders.annotate(
         last_activity_at=Greatest("updated_at", Coalesce(Subquery(last_event), "updated_at"))
     )
+
+
+def ro_change_stamp(*, actor: Actor, ro_id: int) -> str:
+    """A short stamp that changes whenever anything shown on the RO page changes: its last
+    event (shares, openings, message statuses, decisions, signatures, status changes) and its
+    own last change (edits of it or its operations). One query, one index read for the event
+    (event_ro_time). Raises NotFound for another shop's RO."""
+    last_event = (
+        Event.objects.filter(repair_order_id=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    row = next(
+        iter(
+            RepairOrder.objects.filter(shop=actor.shop, pk=ro_id)
+            .order_by()
+            .annotate(last_event=Subquery(last_event))
+            .values_list("updated_at", "last_event")[:1]
+        ),
+        None,
+    )
+    if row is None:
+        raise NotFound("Repair order not found.")
+    updated_at, last_event_id = row
+    return f"{last_event_id or 0}.{int(updated_at.timestamp() * 1_000_000)}"
+
+
+ANSWERS_SHOWN_DAYS = 30
+OVER_AUTHORIZED_SCANNED = 200
+# Where an RO's work is authorized and may be done: an estimate above what was authorized
+# there needs the customer's word again.
+AUTHORIZED_STATUSES = (
+    RoStatus.APPROVED,
+    RoStatus.PARTLY_APPROVED,
+    RoStatus.IN_PROGRESS,
+    RoStatus.READY,
+)
+
+
+def customer_answers(*, shop: Shop, days: int = ANSWERS_SHOWN_DAYS) -> dict[int, dt.datetime]:
+    """RO id → when a contact last answered through their link, over the last `days` (one
+    query through decision_shop_source_time)."""
+    since = timezone.now() - dt.timedelta(days=days)
+    rows = (
+        Decision.objects.filter(shop=shop, source=Source.LINK, created_at__gte=since)
+        .order_by()
+        .values("repair_order_id")
+        .annotate(last=Max("created_at"))
+        .values_list("repair_order_id", "last")
+    )
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class OverAuthorized:
+    repair_order: RepairOrder
+    authorized: Decimal
+    current: Decimal
+
+    @property
+    def excess(self) -> Decimal:
+        return self.current - self.authorized
+
+
+def ros_over_authorized(*, shop: Shop) -> list[OverAuthorized]:
+    """ROs whose work was authorized (AUTHORIZED_STATUSES, the OVER_AUTHORIZED_SCANNED most
+    recently moved) and whose estimate now comes to more: the approved operations at the
+    amounts they were approved at, against the approved and still pending ones at today's
+    prices (pre-tax). Beyond the shop's over-limit when it has one, else by any amount."""
+    ros = list(
+        RepairOrder.objects.filter(shop=shop, status__in=AUTHORIZED_STATUSES)
+        .select_related("customer", "advisor")
+        .order_by("-status_changed_at", "-pk")[:OVER_AUTHORIZED_SCANNED]
+    )
+    operations = list(
+        live_operations().filter(
+            repair_order_id__in=[ro.pk for ro in ros], kind=OperationKind.ESTIMATE
+        )
+    )
+    latest = latest_decisions(operation_ids=[op.pk for op in operations])
+    authorized = {ro.pk: ZERO for ro in ros}
+    current = {ro.pk: ZERO for ro in ros}
+    for op in operations:
+        decision = latest.get(op.pk)
+        status = status_of(decision)
+        subtotal = operation_subtotal(op)
+        if status == Status.APPROVED:
+            amount = decision.amount if decision.amount is not None else subtotal
+            authorized[op.repair_order_id] += amount
+        if status in (Status.APPROVED, Status.PENDING):
+            current[op.repair_order_id] += subtotal
+    found = []
+    for ro in ros:
+        excess = current[ro.pk] - authorized[ro.pk]
+        if excess > _tolerance(shop, authorized[ro.pk]):
+            found.append(OverAuthorized(ro, authorized[ro.pk], current[ro.pk]))
+    return found
+
+
+def _tolerance(shop: Shop, authorized: Decimal) -> Decimal:
+    """How far above the authorized amount the shop lets work go unasked: the smaller of its
+    percent and its amount when it has both; nothing when it has neither."""
+    limits = []
+    if shop.over_limit_percent is not None:
+        limits.append(authorized * shop.over_limit_percent / 100)
+    if shop.over_limit_amount is not None:
+        limits.append(shop.over_limit_amount)
+    return min(limits) if limits else ZERO

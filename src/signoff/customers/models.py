@@ -46,6 +46,9 @@ class NotifyPreference(models.TextChoices):
 
 
 class Language(models.TextChoices):
+    # No preference: the customer page follows the language the contact picks on it, else
+    # their browser's (signing.inputs.language_for); what is sent is in English.
+    NONE = "", "No preference"
     EN = "en", "English"
     ES = "es", "Español"
 
@@ -72,7 +75,9 @@ class Contact(models.Model):
     notify = models.CharField(
         max_length=10, choices=NotifyPreference.choices, default=NotifyPreference.EMAIL
     )
-    language = models.CharField(max_length=5, choices=Language.choices, default=Language.EN)
+    language = models.CharField(
+        max_length=5, choices=Language.choices, default=Language.NONE, blank=True
+    )
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -94,6 +99,11 @@ class Contact(models.Model):
         if self.preferred_number == "phone" and self.phone:
             return self.phone
         return self.mobile or self.phone
+
+    @property
+    def message_language(self) -> str:
+        """The language of what is sent to the contact: their preference, else English."""
+        return self.language or Language.EN
 
     @property
     def relationship_label(self) -> str:

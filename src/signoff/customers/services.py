@@ -77,7 +77,7 @@ def contact_clean(data: Mapping[str, Any], *, current: Contact | None = None) ->
         ),
         "preferred_number": merged.get("preferred_number") or "mobile",
         "notify": merged.get("notify") or NotifyPreference.EMAIL,
-        "language": merged.get("language") or Language.EN,
+        "language": merged.get("language") or Language.NONE,
     }
     if not out["name"]:
         errors.setdefault("name", "Enter the contact's name.")
@@ -89,7 +89,7 @@ def contact_clean(data: Mapping[str, Any], *, current: Contact | None = None) ->
     if out["notify"] not in NotifyPreference.values:
         errors["notify"] = "Choose email, text, or both."
     if out["language"] not in Language.values:
-        errors["language"] = "Choose English or Spanish."
+        errors["language"] = "Choose English, Spanish or no preference."
     if out["preferred_number"] not in ("mobile", "phone"):
         errors["preferred_number"] = "Choose the mobile or the other number."
     # Checked alongside the other fields so one submit shows every problem; a field whose

@@ -282,7 +282,7 @@ def shop_header(shop: Mapping) -> dict:
 def estimate_context(
     *,
     snapshot: Mapping,
-    version_number: int,
+    version_number: int | None,
     version_hash: str,
     version_created_at: datetime | str | None,
     decisions: Iterable = (),
@@ -290,13 +290,16 @@ def estimate_context(
     sections: Iterable[str] | None = None,
     include_etr: bool = True,
     notes: str = "",
+    draft: bool = False,
     brand: dict | None = None,
 ) -> dict:
     """What the estimate template gets. A section switched off leaves no data behind at all.
 
     `decisions` and `signatures` are the RO's evidence the document may show (render.py decides
     which: those recorded by the time the version was made); decisions need `recorded_by` and
-    `operation` joined, signatures `version`. `brand` is a `brand_block` (default: Signoff's).
+    `operation` joined, signatures `version`. A `draft` is the RO as it is now, not a version:
+    it prints "Draft" where a version prints its number and hash, so a printed preview cannot
+    be taken for what the customer was shown. `brand` is a `brand_block` (default: Signoff's).
     """
     chosen = sections_chosen(sections)
     shop = snapshot.get("shop") or {}
@@ -352,11 +355,16 @@ def estimate_context(
         "shop": shop_header(shop),
         "brand": brand or brand_block(None),
         "document": {
-            "title": f"Estimate {ro.get('label') or ''} version {version_number}".strip(),
+            "title": (
+                f"Estimate {ro.get('label') or ''} draft"
+                if draft
+                else f"Estimate {ro.get('label') or ''} version {version_number}"
+            ).strip(),
             "ro": ro.get("label") or f"RO {ro.get('number', '')}",
             "ro_number": str(ro.get("number", "")),
-            "version": version_number,
-            "hash": version_hash,
+            "draft": draft,
+            "version": "Draft" if draft else version_number,
+            "hash": "" if draft else version_hash,
             "date": fmt.day(version_created_at, zone),
             "advisor": ro.get("advisor") or "",
             "etr": etr,

@@ -32,7 +32,8 @@ from signoff.approvals import authorization as approval_authorization
 from signoff.approvals.canonical import sha256_hex
 from signoff.approvals.chain import verify_repair_order
 from signoff.approvals.models import EstimateVersion
-from signoff.documents import context, selectors
+from signoff.approvals.versions import version_snapshot
+from signoff.documents import context, fonts, selectors
 from signoff.orders.models import RepairOrder
 from signoff.shops.branding import brand_of, logo_file
 from signoff.shops.models import Shop
@@ -40,17 +41,11 @@ from signoff.shops.models import Shop
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-@functools.cache
-def _fonts() -> typst.Fonts:
-    """Scanned once per process: a font scan costs more than compiling a whole estimate."""
-    return typst.Fonts(include_system_fonts=True, include_embedded_fonts=True)
-
-
 def _compile(template: str, data: dict, *, timestamp: datetime) -> bytes:
     return typst.compile(
         str(TEMPLATES / template),
         root=str(TEMPLATES),
-        font_paths=_fonts(),
+        font_paths=fonts.typst_fonts(),
         sys_inputs={"data": json.dumps(data, ensure_ascii=False, separators=(",", ":"))},
         # The creation date written into the PDF: the version's, so a reprint is identical.
         timestamp=timestamp.astimezone(UTC).replace(microsecond=0),
@@ -93,15 +88,41 @@ def estimate_pdf(
     return _compile("estimate.typ", data, timestamp=version.created_at)
 
 
+def estimate_draft_pdf(*, repair_order: RepairOrder) -> bytes:
+    """The estimate PDF of the RO as it is now, for staff to look over before sharing it.
+
+    Built from the same snapshot a share would freeze, with all sections and every decision and
+    signature so far, but nothing is written: no version, no event. It prints "Draft" where a
+    version prints its number and hash.
+    """
+    snapshot = version_snapshot(repair_order=repair_order)
+    decisions, signatures = selectors.draft_evidence(repair_order=repair_order)
+    now = timezone.now()
+    data = context.estimate_context(
+        snapshot=snapshot,
+        version_number=None,
+        version_hash="",
+        version_created_at=now,
+        decisions=decisions,
+        signatures=signatures,
+        draft=True,
+        brand=_brand(repair_order.shop),
+    )
+    return _compile("estimate.typ", data, timestamp=now)
+
+
 STORED_FOLDER = "estimates"
 
 
 @functools.cache
 def _templates_digest() -> str:
-    """What the compiler and the templates are, so a changed template never reuses old PDFs."""
+    """What the compiler, the templates and the fonts typst found are, so a changed template
+    never reuses old PDFs, nor does a PDF printed before a missing font was installed."""
     digest = hashlib.sha256(package_version("typst").encode())
     for path in sorted(TEMPLATES.glob("*.typ")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for family in sorted(fonts.typst_fonts().families()):
+        digest.update(b"\0font\0" + family.encode())
     return digest.hexdigest()
 
 

@@ -37,6 +37,13 @@ def version_evidence(*, version: EstimateVersion) -> tuple[list[Decision], list[
     return list(decisions), list(signatures)
 
 
+def draft_evidence(*, repair_order: RepairOrder) -> tuple[list[Decision], list[Signature]]:
+    """Every decision and signature on the RO so far: what a draft, the RO as it is now, shows."""
+    decisions = _decisions().filter(repair_order_id=repair_order.pk)
+    signatures = _signatures().filter(repair_order_id=repair_order.pk)
+    return list(decisions), list(signatures)
+
+
 def certificate_evidence(
     *, repair_order: RepairOrder
 ) -> tuple[RepairOrder, list[EstimateVersion], list[Decision]]:

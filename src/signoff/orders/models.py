@@ -35,6 +35,8 @@ class RepairOrder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     status = models.CharField(max_length=20, choices=RoStatus.choices, default=RoStatus.ESTIMATE)
+    # When the status last changed (approvals.lifecycle): "waiting for an answer since".
+    status_changed_at = models.DateTimeField(null=True, blank=True)
     etr = models.DateTimeField("estimated time of repair", null=True, blank=True)
     odometer_in = models.PositiveIntegerField(null=True, blank=True)
     # Two notes, never one: the staff's own, which no customer-facing page, PDF, email or text
@@ -49,7 +51,11 @@ class RepairOrder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["shop", "number"], name="ro_number_unique_per_shop")
         ]
-        indexes = [models.Index(fields=["shop", "-created_at"])]
+        indexes = [
+            models.Index(fields=["shop", "-created_at"]),
+            # The Today page and the list's "waiting more than N hours".
+            models.Index(fields=["shop", "status", "status_changed_at"], name="ro_status_since"),
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -149,3 +155,17 @@ class OperationLine(models.Model):
 
     def __str__(self) -> str:
         return self.description or self.part_number or self.get_kind_display()
+
+
+class RoSeen(models.Model):
+    """When a staff member last opened an RO's page: what the Today page's "answered since you
+    last looked" compares with. Bookkeeping, not evidence: rewritten on every visit."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "repair_order"], name="ro_seen_once_per_user")
+        ]

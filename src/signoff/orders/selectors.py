@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from signoff.core.errors import NotFound
+from signoff.core.errors import NotFound, ValidationFailed
 from signoff.core.queries import one_or_none
 from signoff.core.search import among, any_of, likely
-from signoff.core.validation import search_query
+from signoff.core.validation import parse_id, parse_whole_number, search_query
 from signoff.customers.selectors import customer_ids_matching_text, vehicles_matching
 from signoff.customers.validation import looks_like_vin
 from signoff.orders.models import (
@@ -20,6 +22,7 @@ from signoff.orders.models import (
     OperationKind,
     OperationLine,
     RepairOrder,
+    RoStatus,
 )
 from signoff.orders.pricing import (
     Totals,
@@ -71,7 +74,65 @@ def ro_number_in(query: str) -> int | None:
     return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 9 else None
 
 
-def repair_order_search(*, actor: Actor, query: str = "") -> QuerySet[RepairOrder]:
+UNASSIGNED = "none"  # the advisor filter's value for ROs nobody advises
+MAX_WAITING_HOURS = 24 * 366
+
+
+@dataclass(frozen=True)
+class RoFilters:
+    """What the RO list narrows to besides its search: a status, an advisor (or UNASSIGNED),
+    and "awaiting an answer for more than N hours"."""
+
+    status: str = ""
+    advisor: int | str | None = None
+    waiting_hours: int | None = None
+
+    @property
+    def any(self) -> bool:
+        return bool(self.status or self.advisor or self.waiting_hours)
+
+    def apply(self, queryset: QuerySet[RepairOrder]) -> QuerySet[RepairOrder]:
+        if self.status:
+            queryset = queryset.filter(status=self.status)
+        if self.advisor == UNASSIGNED:
+            queryset = queryset.filter(advisor__isnull=True)
+        elif self.advisor:
+            queryset = queryset.filter(advisor_id=self.advisor)
+        if self.waiting_hours:
+            since = timezone.now() - timedelta(hours=self.waiting_hours)
+            queryset = queryset.filter(status=RoStatus.AWAITING, status_changed_at__lte=since)
+        return queryset
+
+
+def ro_filters(
+    *, status: object = "", advisor: object = "", waiting_hours: object = ""
+) -> RoFilters:
+    """The RO list's filters as a client sent them (blank: not filtered). Raises
+    ValidationFailed naming each field that cannot be one."""
+    errors: dict[str, str] = {}
+    status = str(status or "")
+    if status and status not in RoStatus.values:
+        errors["status"] = "Choose one of: " + ", ".join(RoStatus.labels) + "."
+    chosen: int | str | None = None
+    if advisor not in (None, ""):
+        chosen = UNASSIGNED if advisor == UNASSIGNED else parse_id(advisor)
+        if chosen is None:
+            errors["advisor"] = "Choose an advisor from the list."
+    hours = None
+    if waiting_hours not in (None, ""):
+        hours = parse_whole_number(waiting_hours)
+        if hours is None or not 1 <= hours <= MAX_WAITING_HOURS:
+            errors["waiting_hours"] = (
+                f"Enter the hours waited as a whole number from 1 to {MAX_WAITING_HOURS:,}."
+            )
+    if errors:
+        raise ValidationFailed(" ".join(errors.values()), fields=errors)
+    return RoFilters(status=status, advisor=chosen, waiting_hours=hours)
+
+
+def repair_order_search(
+    *, actor: Actor, query: str = "", filters: RoFilters | None = None
+) -> QuerySet[RepairOrder]:
     """The shop's ROs, newest number first; with a query, those it finds by RO number, by
     vehicle (VIN, its last 6–8 characters, unit number, plate) or by the customer's or a
     contact's name or email.
@@ -94,6 +155,8 @@ def repair_order_search(*, actor: Actor, query: str = "") -> QuerySet[RepairOrde
             customers = customer_ids_matching_text(shop=actor.shop, query=query)
             ways += [among("customer_id", ids) for ids in customers]
         qs = any_of(RepairOrder.objects.filter(likely(Q(shop=actor.shop))), ways)
+    if filters is not None:
+        qs = filters.apply(qs)
     return qs.select_related("customer", "vehicle", "advisor").order_by("-number")
 
 

@@ -30,6 +30,7 @@ from signoff.orders.models import (
     OperationKind,
     OperationLine,
     RepairOrder,
+    RoSeen,
 )
 from signoff.orders.pricing import line_amount
 from signoff.orders.signals import estimate_changed, operation_changed
@@ -151,7 +152,11 @@ def repair_order_create(*, actor: Actor, customer_id: int, data: Mapping[str, An
                 top = RepairOrder.objects.filter(shop=actor.shop).aggregate(n=Max("number"))["n"]
                 number = (top or FIRST_RO_NUMBER - 1) + 1
                 return RepairOrder.objects.create(
-                    shop=actor.shop, customer=customer, number=number, **fields
+                    shop=actor.shop,
+                    customer=customer,
+                    number=number,
+                    status_changed_at=timezone.now(),
+                    **fields,
                 )
         except IntegrityError:
             if attempt == 4:
@@ -434,3 +439,11 @@ def operation_remove(*, actor: Actor, operation_id: int) -> None:
         op.removed_at = timezone.now()
         op.save(update_fields=["removed_at", "updated_at"])
         _estimate_changed(repair_order=op.repair_order, actor=actor)
+
+
+def ro_seen_record(*, user, repair_order_id: int) -> None:
+    """`user` has just looked at the RO's page (run after the answer, core.http.after_response):
+    the Today page counts the customer answers that came after."""
+    RoSeen.objects.update_or_create(
+        user=user, repair_order_id=repair_order_id, defaults={"seen_at": timezone.now()}
+    )

@@ -1,7 +1,8 @@
 """The customer side's error pages (`signoff.urls` chooses them for every path under /s/).
 
-Each is in the customer's language: the link contact's when the token in the path is a link,
-else an explicit ?lang=, else the browser's. When the link is known the page shows the shop's
+Each is in the customer's language (`portal.language.link_language`): when the token in the
+path is a link, as its pages choose; else an explicit ?lang=, the toggle's pick remembered for
+that path, or the browser's. When the link is known the page shows the shop's
 name and phone, nothing of the estimate. Looking the token up goes through
 `share_link_resolve`, so it counts against the client's lookup limit like any other: an error
 page tells a guesser no more than the page itself would.
@@ -21,11 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from signoff.approvals.versions import version_current
 from signoff.core.errors import FormExpired, RateLimited, SignoffError
 from signoff.core.http import client_address
+from signoff.portal.language import link_language
 from signoff.portal.rendering import private_page, render_page
 from signoff.sharing import ratelimit
 from signoff.sharing.links import ShareLinkGone, share_link_resolve
 from signoff.sharing.models import ShareLink
-from signoff.signing.inputs import approval_input, language_for
+from signoff.signing.inputs import approval_input
 
 PORTAL_PREFIX = "/s/"
 
@@ -84,9 +86,7 @@ def error_page(
         link, usable = _resolve(request, token)
     elif link is not None:
         usable = link.is_active()
-    language = language_for(
-        request, link.contact.language if link else translation.get_language_from_request(request)
-    )
+    language = link_language(request, link)
     with translation.override(language):
         if isinstance(exc, FormExpired) and usable and _is_the_page_form(request, token):
             response = _answers_again(request, link=link, token=token, language=language)

@@ -4,30 +4,40 @@ from __future__ import annotations
 
 import functools
 
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from signoff.approvals.versions import version_current, version_get
 from signoff.core.errors import Conflict, NotFound, RateLimited, StaleVersion, ValidationFailed
 from signoff.core.http import client_address, retry_after, user_agent
 from signoff.portal import errors
+from signoff.portal.language import link_language, remember_language
 from signoff.portal.rendering import private_page, render_page
 from signoff.sharing.links import ShareLinkGone, share_link_resolve
-from signoff.signing import selectors, services
-from signoff.signing.inputs import approval_input, choices_from, language_for, posted_version_id
+from signoff.sharing.selectors import confirmation_channels
+from signoff.signing import downloads, selectors, services
+from signoff.signing.inputs import approval_input, choices_from, posted_version_id
 
 
 def portal_view(view):
     """Private headers on every answer, friendly pages for bad, gone or throttled links, and
     the answer gzipped (customers are often on a phone; see docs/architecture.md on BREACH)."""
+    return gzip_page(portal_file(view))
 
-    @gzip_page
+
+def portal_file(view):
+    """`portal_view` for answers that are files: the same headers and error pages, not gzipped
+    (a PDF is compressed already)."""
+
     @functools.wraps(view)
     def wrapper(request, token: str, *args, **kwargs):
         try:
             response = view(request, token, *args, **kwargs)
+            remember_language(request, response, token=token)
         except NotFound as exc:
             # The token was just looked up and is nobody's: no shop, no contact's language.
             response = errors.error_page(request, exc, resolve=False)
@@ -46,7 +56,7 @@ def page(request, token: str):
     if request.method == "POST":
         return _submit(request, token)
     link, version = selectors.share_link_view(raw_token=token, client=client_address(request))
-    language = language_for(request, link.contact.language)
+    language = link_language(request, link)
     response = render_page(request, link=link, token=token, version=version, language=language)
     services.share_link_opening_after_response(request, link=link, version=version)
     return response
@@ -54,7 +64,7 @@ def page(request, token: str):
 
 def _submit(request, token: str):
     link = share_link_resolve(raw_token=token, client=client_address(request))
-    language = language_for(request, link.contact.language)
+    language = link_language(request, link)
     data = approval_input(request.POST, language=language)
     ip, agent = client_address(request), user_agent(request)
     try:
@@ -83,7 +93,8 @@ def _submit(request, token: str):
             error=exc,
             data=data,
         )
-    return redirect("portal:done", token=token)
+    # The thank-you page goes on in the language the answers were given in.
+    return redirect(reverse("portal:done", kwargs={"token": token}) + f"?lang={language}")
 
 
 @portal_view
@@ -91,7 +102,7 @@ def _submit(request, token: str):
 def total(request, token: str):
     """The htmx partial: what the current choices add up to, and the consent text naming it."""
     link = share_link_resolve(raw_token=token, client=client_address(request))
-    language = language_for(request, link.contact.language)
+    language = link_language(request, link)
     version = version_get(
         shop=link.shop, repair_order=link.repair_order, version_id=posted_version_id(request.POST)
     )
@@ -110,10 +121,51 @@ def total(request, token: str):
 @require_http_methods(["GET"])
 def done(request, token: str):
     link = share_link_resolve(raw_token=token, client=client_address(request))
-    language = language_for(request, link.contact.language)
+    language = link_language(request, link)
     version = selectors.share_link_version(link)
     page = selectors.approval_page(
         repair_order=link.repair_order, version=version, link=link, language=language
     )
+    channels = confirmation_channels(link=link)
+    context = {
+        "page": page,
+        "token": token,
+        "signed_copy": selectors.link_answered(link=link),
+        # Email when there is one: it carries the signed copy itself.
+        "confirmation": "email" if "email" in channels else ("sms" if channels else ""),
+    }
     with translation.override(language):
-        return render(request, "portal/done.html", {"page": page, "token": token})
+        return render(request, "portal/done.html", context)
+
+
+def _download(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@portal_file
+@require_GET
+def estimate_pdf(request, token: str):
+    """The estimate PDF of the version the page shows, with the share's sections."""
+    link, version = selectors.share_link_view(raw_token=token, client=client_address(request))
+    pdf = downloads.link_estimate_pdf(link=link, version=version)
+    services.share_link_opening_after_response(
+        request, link=link, version=version, via="estimate_pdf"
+    )
+    return _download(pdf, f"estimate-RO-{link.repair_order.number}-v{version.number}.pdf")
+
+
+@portal_file
+@require_GET
+def signed_copy(request, token: str):
+    """The authorization certificate of the RO, once the contact answered through this link;
+    before that, the estimate page (which says what is still waiting)."""
+    link, version = selectors.share_link_view(raw_token=token, client=client_address(request))
+    pdf = downloads.link_signed_copy(link=link)
+    if pdf is None:
+        return redirect("portal:page", token=token)
+    services.share_link_opening_after_response(
+        request, link=link, version=version, via="signed_copy"
+    )
+    return _download(pdf, f"signed-RO-{link.repair_order.number}.pdf")

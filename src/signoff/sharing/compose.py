@@ -1,16 +1,20 @@
-"""What a share says: subject and bodies of each email and text, in the contact's language.
+"""What a message says: a share's emails and texts, and the confirmation a contact gets after
+signing, in the contact's language.
 
-Bodies carry LINK_PLACEHOLDER where the contact's link goes, never the link itself: the outbox
-row is kept for good, and a stored link would let a database reader approve in the customer's
-name. The channels put the real address in at send time (`fill_link`). An email's HTML carries
-LOGO_SLOT where the shop's logo goes; the email channel puts the shop's current logo there at
-send time as an inline image (or nothing, when the shop has none).
+Bodies carry LINK_PLACEHOLDER where the contact's link goes (SIGNED_COPY_PLACEHOLDER where the
+link to their signed copy goes), never the link itself: the outbox row is kept for good, and a
+stored link would let a database reader approve in the customer's name. The channels put the
+real address in at send time (`fill_link`). A share's email HTML carries LOGO_SLOT where the
+shop's logo goes; the email channel puts the shop's current logo there at send time as an
+inline image (or nothing, when the shop has none).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -27,12 +31,19 @@ from signoff.shops.branding import brand_of
 # Survives HTML escaping and gettext's %(url)s untouched; staff text that happens to contain it
 # would only show the recipient their own link.
 LINK_PLACEHOLDER = "{{share_link}}"
+# The same link's signed-copy download (/s/<token>/signed.pdf).
+SIGNED_COPY_PLACEHOLDER = "{{signed_copy_link}}"
 # An HTML comment: escaped text (a shop's name, notes) can never contain one.
 LOGO_SLOT = "<!-- shop logo -->"
 
 
-def fill_link(body: str, url: str, *, html: bool = False) -> str:
-    """The body with the contact's real link in place of the placeholder."""
+def fill_link(body: str, url: str, *, html: bool = False, signed_copy_url: str = "") -> str:
+    """The body with the contact's real link (and signed-copy link) in place of the
+    placeholders."""
+    if signed_copy_url:
+        body = body.replace(
+            SIGNED_COPY_PLACEHOLDER, escape(signed_copy_url) if html else signed_copy_url
+        )
     return body.replace(LINK_PLACEHOLDER, escape(url) if html else url)
 
 
@@ -51,7 +62,7 @@ def cc_text_for(*, contact: Contact, others: Sequence[Contact]) -> str:
     if not others:
         return ""
     limit = Message._meta.get_field("cc_text").max_length
-    with translation.override(contact.language):
+    with translation.override(contact.message_language):
         people = [person_name(c.name, c.relationship_label) for c in others]
         for shown in range(len(people), 0, -1):
             names = ", ".join(people[:shown])
@@ -108,16 +119,108 @@ def _subject(ctx: dict) -> str:
     }
 
 
-def compose_message(*, share: Share, contact: Contact, channel: str, cc_text: str = "") -> Composed:
-    """The message one contact receives on one channel, with a placeholder for their link."""
+def compose_message(
+    *, share: Share, contact: Contact, channel: str, cc_text: str = "", first_text: bool = False
+) -> Composed:
+    """The message one contact receives on one channel, with a placeholder for their link.
+
+    `first_text`: no text from this shop has reached the number yet, so the text says how to
+    opt out (CTIA's messaging principles ask it of the first message; later ones leave it out).
+    """
     ctx = _context(share=share, contact=contact, cc_text=cc_text)
-    with translation.override(contact.language):
+    with translation.override(contact.message_language):
         if channel == Channel.SMS:
-            # Texts stay short (one or two segments): who, which RO, the link.
+            # Texts stay short (one or two segments): who, which RO, the link, the shop's
+            # number to call, and on the first one the opt-out.
+            ctx["first_text"] = first_text
             body = render_to_string("sharing/messages/share_sms.txt", ctx).strip()
             return Composed(subject="", body_text=body, body_html="")
         return Composed(
             subject=_subject(ctx),
             body_text=render_to_string("sharing/messages/share_email.txt", ctx).strip() + "\n",
             body_html=render_to_string("sharing/messages/share_email.html", ctx),
+        )
+
+
+# The confirmation after a contact signed --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer of a submission as the confirmation lists it."""
+
+    title: str
+    status: str  # approved or declined
+    amount: Decimal | None  # None when the share shows no prices
+
+
+@dataclass(frozen=True)
+class ConfirmationFacts:
+    """What one submission came to, for the confirmation to the contact whose link it came
+    through (signing builds it from the answers it just recorded)."""
+
+    contact: Contact
+    approver_name: str
+    shop_name: str
+    shop_phone: str
+    shop_email: str
+    shop_timezone: str
+    ro_label: str
+    vehicle: str
+    answered_at: datetime
+    answers: Sequence[Answer]
+    authorized: Decimal
+    still_open: int
+    show_prices: bool
+    language: str
+
+
+def _confirmation_context(facts: ConfirmationFacts) -> dict:
+    return {
+        "contact_name": facts.contact.name,
+        "approver_name": facts.approver_name,
+        "someone_else": facts.approver_name != facts.contact.name,
+        "shop": {
+            "name": facts.shop_name,
+            "phone": format_phone(facts.shop_phone),
+            "email": facts.shop_email,
+        },
+        "ro_label": facts.ro_label,
+        "vehicle": facts.vehicle,
+        "answered_at": weekday_time(facts.answered_at, facts.shop_timezone),
+        "answers": [
+            {
+                "title": a.title,
+                "approved": a.status == "approved",
+                "amount": money(a.amount) if a.amount is not None else "",
+            }
+            for a in facts.answers
+        ],
+        "approved": sum(1 for a in facts.answers if a.status == "approved"),
+        "declined": sum(1 for a in facts.answers if a.status != "approved"),
+        "authorized": money(facts.authorized),
+        "still_open": facts.still_open,
+        "show_prices": facts.show_prices,
+        "url": LINK_PLACEHOLDER,
+        "signed_copy_url": SIGNED_COPY_PLACEHOLDER,
+    }
+
+
+def compose_confirmation(*, facts: ConfirmationFacts, channel: str) -> Composed:
+    """The confirmation of one submission on one channel: an email listing the answers (the
+    signed copy is attached at send time), or a short text with the link to the signed copy."""
+    ctx = _confirmation_context(facts)
+    with translation.override(facts.language):
+        if channel == Channel.SMS:
+            body = render_to_string("sharing/messages/confirmation_sms.txt", ctx).strip()
+            return Composed(subject="", body_text=body, body_html="")
+        subject = _("Your signed answers for %(ro)s — %(shop)s") % {
+            "ro": facts.ro_label,
+            "shop": facts.shop_name,
+        }
+        return Composed(
+            subject=subject,
+            body_text=render_to_string("sharing/messages/confirmation_email.txt", ctx).strip()
+            + "\n",
+            body_html=render_to_string("sharing/messages/confirmation_email.html", ctx),
         )

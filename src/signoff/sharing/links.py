@@ -85,6 +85,11 @@ def share_link_url(raw_token: str) -> str:
     return settings.SITE_URL + reverse("portal:page", kwargs={"token": raw_token})
 
 
+def signed_copy_url(raw_token: str) -> str:
+    """The absolute address of a contact's signed copy, downloaded through their link."""
+    return settings.SITE_URL + reverse("portal:signed_copy", kwargs={"token": raw_token})
+
+
 def share_link_mint(*, share: Share, contact: Contact) -> tuple[ShareLink, str]:
     """A new link for one contact on the share's RO. Returns (link, raw token)."""
     nonce = ShareLink.new_nonce()

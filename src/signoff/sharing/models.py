@@ -123,10 +123,18 @@ class MessageStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class MessageKind(models.TextChoices):
+    """What a message is for: sharing an estimate, or confirming a contact's signed answers."""
+
+    SHARE = "share", "Estimate"
+    CONFIRMATION = "confirmation", "Confirmation of answers"
+
+
 class Message(models.Model):
     """An outbox row: the truth about one email or text, whatever happened to its task."""
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=MessageKind.choices, default=MessageKind.SHARE)
     repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="messages")
     share = models.ForeignKey(
         Share, on_delete=models.PROTECT, null=True, blank=True, related_name="messages"
@@ -136,6 +144,11 @@ class Message(models.Model):
     )
     contact = models.ForeignKey(
         Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A confirmation's submission, named by its first decision: one confirmation per submission
+    # and channel (the constraint below), however the request that made it was retried.
+    confirms = models.ForeignKey(
+        "approvals.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     channel = models.CharField(max_length=8, choices=Channel.choices)
     to_address = models.CharField(max_length=254)
@@ -162,6 +175,15 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["provider_id"]),
+            # Has the shop texted this number before (selectors.number_texted_before)?
+            models.Index(fields=["shop", "to_address"], name="message_shop_recipient"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["confirms", "channel"],
+                condition=models.Q(kind="confirmation"),
+                name="one_confirmation_per_submission_and_channel",
+            ),
         ]
 
 

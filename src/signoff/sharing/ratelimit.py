@@ -1,6 +1,7 @@
-"""The customer side's limits: share-link guessing per client address, approvals per link.
+"""The customer side's limits: share-link guessing per client address, approvals and PDF
+downloads per link.
 
-Both count in `core.ratelimit`, with the limit and window from settings (PORTAL_RATE_LIMIT
+All count in `core.ratelimit`, with the limit and window from settings (PORTAL_RATE_LIMIT
 per PORTAL_RATE_WINDOW_SECONDS). A lookup only reads the count, in the same query that looks
 the token up (so opening a real link writes nothing); a token that is no link is then counted in one atomic
 statement and judged by the count it made, so only guesses use up the limit, and at most the
@@ -22,6 +23,8 @@ from signoff.core.errors import RateLimited
 
 # Submitting approvals is rarer than opening pages: a few tries per window is plenty.
 APPROVALS_PER_WINDOW = 10
+# A PDF costs more to make than a page; a contact downloads one a few times at most.
+DOWNLOADS_PER_WINDOW = 30
 
 
 def seconds_left() -> int:
@@ -89,6 +92,18 @@ def approval_attempt(*, link_id: int) -> None:
         scope="portal-approval",
         subject=str(link_id),
         limit=min(APPROVALS_PER_WINDOW, settings.PORTAL_RATE_LIMIT),
+        window_seconds=settings.PORTAL_RATE_WINDOW_SECONDS,
+    )
+    if not attempt.allowed:
+        raise refusal()
+
+
+def download_attempt(*, link_id: int) -> None:
+    """Count one PDF download through a link; refuse (429) past the window's limit."""
+    attempt = ratelimit.attempt_count(
+        scope="portal-download",
+        subject=str(link_id),
+        limit=min(DOWNLOADS_PER_WINDOW, settings.PORTAL_RATE_LIMIT),
         window_seconds=settings.PORTAL_RATE_WINDOW_SECONDS,
     )
     if not attempt.allowed:

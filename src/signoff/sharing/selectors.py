@@ -24,7 +24,15 @@ from signoff.documents.render import estimate_pdf
 from signoff.orders.models import Operation, RepairOrder
 from signoff.orders.selectors import repair_orders_for
 from signoff.sharing.links import share_link_token, share_link_url
-from signoff.sharing.models import Message, OutboxCapture, Share, ShareLink
+from signoff.sharing.models import (
+    Channel,
+    Message,
+    MessageKind,
+    MessageStatus,
+    OutboxCapture,
+    Share,
+    ShareLink,
+)
 from signoff.sharing.rules import RecipientOption, clean_sections, recipient_options
 from signoff.shops.access import Actor, require_link_access
 
@@ -36,6 +44,19 @@ def _repair_order_id(*, actor: Actor, ro_id: int) -> int:
     return ro_id
 
 
+def number_texted_before(*, shop_id: int, number: str) -> bool:
+    """Has a text from this shop reached `number` before (sent, or delivered)? Until one has,
+    each text to it says how to opt out. A text still queued or one that failed does not
+    count, so a number never misses the opt-out line because an earlier text did not go out.
+    Read through the (shop, to_address) index."""
+    return Message.objects.filter(
+        shop_id=shop_id,
+        to_address=number,
+        channel=Channel.SMS,
+        status__in=[MessageStatus.SENT, MessageStatus.DELIVERED],
+    ).exists()
+
+
 def versions_for_repair_order(*, actor: Actor, ro_id: int) -> QuerySet[EstimateVersion]:
     ro_id = _repair_order_id(actor=actor, ro_id=ro_id)
     return (
@@ -43,6 +64,44 @@ def versions_for_repair_order(*, actor: Actor, ro_id: int) -> QuerySet[EstimateV
         .select_related("created_by")
         .order_by("number")
     )
+
+
+@dataclass(frozen=True)
+class SharedWith:
+    """One share of a version and the contacts it went to."""
+
+    share: Share
+    contacts: list[Contact]
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """One estimate version of an RO, with the shares that sent it (each with its contacts)."""
+
+    version: EstimateVersion
+    shares: list[SharedWith]
+
+
+def ro_versions(*, repair_order: RepairOrder) -> list[VersionRow]:
+    """The RO's versions, newest first, each with who it was shared with: two queries, however
+    many versions, shares and links there are. The snapshots stay in the database."""
+    versions = EstimateVersion.objects.filter(
+        shop_id=repair_order.shop_id, repair_order=repair_order
+    ).defer("content")
+    versions = sorted(versions.order_by(), key=lambda v: v.number, reverse=True)
+    links = (
+        ShareLink.objects.filter(shop_id=repair_order.shop_id, repair_order=repair_order)
+        .select_related("contact", "share")
+        .order_by("share_id", "id")
+    )
+    shares: dict[int, SharedWith] = {}
+    for link in links:
+        shared = shares.setdefault(link.share_id, SharedWith(share=link.share, contacts=[]))
+        shared.contacts.append(link.contact)
+    by_version: dict[int, list[SharedWith]] = {}
+    for shared in sorted(shares.values(), key=lambda s: (s.share.created_at, s.share.pk)):
+        by_version.setdefault(shared.share.version_id, []).append(shared)
+    return [VersionRow(version=v, shares=by_version.get(v.pk, [])) for v in versions]
 
 
 def with_openings(links: QuerySet[ShareLink]) -> QuerySet[ShareLink]:
@@ -74,20 +133,31 @@ def shares_for_repair_order(*, actor: Actor, ro_id: int) -> list[Share]:
     return list(_shares().filter(shop=actor.shop, repair_order_id=ro_id))
 
 
-def share_get(*, actor: Actor, share_id: int) -> Share:
-    share = _shares().filter(shop=actor.shop, pk=share_id).first()
+def confirmation_channels(*, link: ShareLink) -> list[str]:
+    """The channels on which the link's contact was sent a confirmation of their answers."""
+    sent = Message.objects.filter(link=link, kind=MessageKind.CONFIRMATION)
+    return sorted(set(sent.values_list("channel", flat=True)))
+
+
+def share_get(*, actor: Actor, share_id: int, repair_order: RepairOrder | None = None) -> Share:
+    """One of the shop's shares (of `repair_order`, when given); any other id is NotFound."""
+    shares = _shares().filter(shop=actor.shop, pk=share_id)
+    if repair_order is not None:
+        shares = shares.filter(repair_order=repair_order)
+    share = shares.first()
     if share is None:
         raise NotFound("Share not found.")
     return share
 
 
 def ro_messages(*, repair_order: RepairOrder) -> list[Message]:
-    """The RO's messages, newest first, with their contact and link (one query). The version's
-    snapshot is left in the database: the list shows its number."""
+    """The RO's messages, newest first, with their contact and link, and the version a share
+    sent or a confirmation's answers were given on (one query). The versions' snapshots are
+    left in the database: the list shows their number."""
     return newest_first(
         Message.objects.filter(shop_id=repair_order.shop_id, repair_order=repair_order)
-        .select_related("contact", "link", "share", "share__version")
-        .defer("share__version__content")
+        .select_related("contact", "link", "share", "share__version", "confirms__version")
+        .defer("share__version__content", "confirms__version__content")
         .order_by()
     )
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from signoff.approvals.lifecycle import ro_status_follow
-from signoff.approvals.models import Event, EventKind
+from signoff.approvals.models import Event, EventKind, Status
 from signoff.approvals.versions import version_freeze
 from signoff.core.errors import Conflict, NotFound, ValidationFailed
 from signoff.core.validation import clean_text, max_length_of, parse_id
@@ -17,17 +20,24 @@ from signoff.customers.models import Contact, Customer
 from signoff.orders.locks import repair_order_get_for_update
 from signoff.orders.models import RepairOrder
 from signoff.sharing import rules, selectors
-from signoff.sharing.compose import cc_text_for, compose_message
+from signoff.sharing.compose import (
+    ConfirmationFacts,
+    cc_text_for,
+    compose_confirmation,
+    compose_message,
+)
 from signoff.sharing.links import share_link_mint
 from signoff.sharing.models import (
     Channel,
     Message,
+    MessageKind,
     OutboxCapture,
     Share,
     ShareKind,
     ShareLink,
 )
 from signoff.shops.access import Actor, require_editor
+from signoff.shops.models import Membership
 
 MAX_NOTES = max_length_of(Share, "notes")
 
@@ -251,7 +261,13 @@ def _share_with(
     cc_text = cc_text_for(contact=contact, others=[p for p in people if p.pk != contact.pk])
     messages = []
     for channel in addressee.channels:
-        composed = compose_message(share=share, contact=contact, channel=channel, cc_text=cc_text)
+        to_address = contact.email if channel == Channel.EMAIL else contact.mobile
+        first_text = channel == Channel.SMS and not selectors.number_texted_before(
+            shop_id=share.shop_id, number=to_address
+        )
+        composed = compose_message(
+            share=share, contact=contact, channel=channel, cc_text=cc_text, first_text=first_text
+        )
         messages.append(
             Message.objects.create(
                 shop_id=share.shop_id,
@@ -260,7 +276,7 @@ def _share_with(
                 link=link,
                 contact=contact,
                 channel=channel,
-                to_address=contact.email if channel == Channel.EMAIL else contact.mobile,
+                to_address=to_address,
                 cc_text=cc_text,
                 subject=composed.subject,
                 body_text=composed.body_text,
@@ -268,6 +284,53 @@ def _share_with(
             )
         )
     return link, messages
+
+
+def confirmation_create(*, link: ShareLink, confirms, facts: ConfirmationFacts) -> list[Message]:
+    """Queue the confirmation of a signed submission to the contact whose link it came through:
+    an email (with the signed copy attached at send time) and/or a text (with the link to it).
+
+    It goes by the channels the link reached the contact through (their share's messages),
+    else by their notification preference; nothing is queued when no channel reaches them.
+    `confirms` is the submission's first decision: one confirmation per submission and channel.
+    Call inside the submission's transaction: delivery starts after its commit.
+    """
+    contact = link.contact
+    channels = _confirmation_channels(link)
+    messages = []
+    for channel in channels:
+        composed = compose_confirmation(facts=facts, channel=channel)
+        messages.append(
+            Message.objects.create(
+                shop_id=link.shop_id,
+                repair_order_id=link.repair_order_id,
+                kind=MessageKind.CONFIRMATION,
+                link=link,
+                contact=contact,
+                confirms=confirms,
+                channel=channel,
+                to_address=contact.email if channel == Channel.EMAIL else contact.mobile,
+                subject=composed.subject,
+                body_text=composed.body_text,
+                body_html=composed.body_html,
+            )
+        )
+    for message in messages:
+        transaction.on_commit(lambda mid=message.pk: _enqueue(mid), robust=True)
+    return messages
+
+
+def _confirmation_channels(link: ShareLink) -> list[str]:
+    """The channels the link's share used for its contact that still work, in email-then-text
+    order; the contact's preference when the link was handed over some other way."""
+    shop, contact = link.shop, link.contact
+    used = set(
+        Message.objects.filter(link=link, kind=MessageKind.SHARE).values_list("channel", flat=True)
+    )
+    working = [
+        c for c in Channel.values if c in used and not rules.channel_unavailable(shop, contact, c)
+    ]
+    return working or rules.default_channels(shop, contact)
 
 
 def link_revoke(*, actor: Actor, link_id: int) -> ShareLink:
@@ -332,3 +395,48 @@ def _link_revealed(*, actor: Actor, link: ShareLink, via: str | None = None) -> 
         share_link=link,
         data=data,
     )
+
+
+def advisor_answer_notice(
+    *, repair_order: RepairOrder, contact_name: str, statuses: Sequence[str]
+) -> Message | None:
+    """Email the RO's advisor that a customer answered, when they asked for it in their profile
+    (Membership.email_on_answer) and have an address: an outbox message like any other,
+    delivered by the worker after the answer commits. None when nobody is to be told. Call in
+    the transaction that records the answer."""
+    advisor = repair_order.advisor
+    if advisor is None or not advisor.email:
+        return None
+    wants = Membership.objects.filter(
+        user=advisor, shop_id=repair_order.shop_id, email_on_answer=True
+    ).exists()
+    if not wants:
+        return None
+    counts = Counter(statuses)
+    said = ", ".join(
+        f"{counts[status]} {Status(status).label.lower()}"
+        for status in (Status.APPROVED, Status.DEFERRED, Status.DECLINED)
+        if counts[status]
+    )
+    ro_url = settings.SITE_URL + reverse("web:ro_detail", args=[repair_order.pk])
+    message = Message.objects.create(
+        shop_id=repair_order.shop_id,
+        repair_order=repair_order,
+        channel=Channel.EMAIL,
+        to_address=advisor.email,
+        subject=_text_line(f"{contact_name} answered on {repair_order.label}"),
+        body_text=(
+            f"{contact_name} answered on {repair_order.label} ({repair_order.customer.name}): "
+            f"{said}.\n\nOpen the RO: {ro_url}\n\n"
+            "You get this email because you asked for it in your Signoff profile."
+        ),
+    )
+    transaction.on_commit(lambda: _enqueue(message.pk), robust=True)
+    return message
+
+
+def _text_line(text: str) -> str:
+    """One line of at most the subject's length (a name can hold anything a customer typed)."""
+    line = " ".join(text.split())
+    limit = max_length_of(Message, "subject")
+    return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -8,12 +8,8 @@ from django.contrib import admin
 
 from signoff.core.errors import ValidationFailed
 from signoff.shops.models import ApiToken, Membership, Shop
-from signoff.shops.services import (
-    SETTINGS_FIELDS,
-    shop_create,
-    shop_settings_clean,
-    timezone_names,
-)
+from signoff.shops.services import SETTINGS_FIELDS, shop_create, shop_settings_clean
+from signoff.shops.timezones import timezone_names
 
 
 class ShopForm(forms.ModelForm):
@@ -25,7 +21,7 @@ class ShopForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = [(z, z) for z in timezone_names()]
+        self.fields["timezone"].choices = [(z, z) for z in sorted(timezone_names())]
 
     def clean(self):
         cleaned = super().clean()

@@ -12,4 +12,6 @@ def current_shop(request):
         "memberships": getattr(request, "memberships", []),
         # The outbox shows customers' links, so only to those who may see them.
         "dev_outbox_enabled": settings.DEV_OUTBOX and bool(actor) and actor.can_reveal_links,
+        # How often the top bar's Today link asks for its counts.
+        "today_poll_seconds": settings.TODAY_POLL_SECONDS,
     }

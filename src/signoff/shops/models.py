@@ -112,6 +112,9 @@ class Membership(models.Model):
     )
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.ADVISOR)
+    # The member's own choice (their profile): an email when a customer answers on an RO they
+    # advise. Always told in the app (the Today page).
+    email_on_answer = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import secrets
-import zoneinfo
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
@@ -26,16 +26,11 @@ from signoff.core.validation import (
     parse_whole_number,
 )
 from signoff.shops.access import Actor, actor_for, require_admin
-from signoff.shops.models import ApiToken, PaperSize, Shop, SmsStatus
+from signoff.shops.models import ApiToken, Membership, PaperSize, Shop, SmsStatus
 from signoff.shops.signals import shop_created
+from signoff.shops.timezones import timezone_names
 
 TOKEN_NAME_MAX = max_length_of(ApiToken, "name")
-
-
-@cache
-def timezone_names() -> tuple[str, ...]:
-    """Every IANA zone name this machine knows, sorted, for the settings drop-down."""
-    return tuple(sorted(zoneinfo.available_timezones()))
 
 
 # --- API tokens -------------------------------------------------------------------------------
@@ -170,7 +165,9 @@ def shop_settings_clean(data: Mapping[str, Any]) -> dict[str, Any]:
             errors[key] = str(exc)
     out["timezone"] = str(data.get("timezone") or "").strip()
     if out["timezone"] not in timezone_names():
-        errors["timezone"] = "Choose the shop's time zone from the list, e.g. America/Chicago."
+        errors["timezone"] = (
+            "Choose the shop's time zone from the list, e.g. Central — Chicago (America/Chicago)."
+        )
     out["paper_size"] = data.get("paper_size") or PaperSize.LETTER
     if out["paper_size"] not in PaperSize.values:
         errors["paper_size"] = "Choose Letter or A4."
@@ -245,14 +242,15 @@ def shop_settings_clean(data: Mapping[str, Any]) -> dict[str, Any]:
     out["quiet_hours_end"] = _time_field(
         data.get("quiet_hours_end"), label="end", errors=errors, key="quiet_hours_end"
     )
-    if not errors and (out["quiet_hours_start"] is None) != (out["quiet_hours_end"] is None):
+    quiet = ("quiet_hours_start", "quiet_hours_end")
+    if not any(k in errors for k in quiet) and (out[quiet[0]] is None) != (out[quiet[1]] is None):
         missing = "quiet_hours_end" if out["quiet_hours_end"] is None else "quiet_hours_start"
         errors[missing] = "Quiet hours need both a start and an end, or leave both empty."
+    # Two independent options (Shop settings › RO info): whether a contact may approve
+    # recommendations on their link, and whether whoever approves one (on the link or at the
+    # counter) is named and signs for it (signing.selectors).
     out["allow_recommendation_approval"] = _flag(data.get("allow_recommendation_approval"))
-    # Capturing the approver only means something when contacts may approve recommendations.
-    out["capture_recommendation_approver"] = out["allow_recommendation_approval"] and _flag(
-        data.get("capture_recommendation_approver")
-    )
+    out["capture_recommendation_approver"] = _flag(data.get("capture_recommendation_approver"))
     if errors:
         raise ValidationFailed(
             "Please correct the settings below; nothing was saved.", fields=errors
@@ -402,3 +400,39 @@ def shop_create_with_owner(
             user = users.objects.create_user(username=username, email=address, password=password)
         Membership.objects.create(shop=shop, user=user, role=Role.OWNER)
     return shop, user, password
+
+
+@dataclass(frozen=True)
+class Profile:
+    email: str
+    email_on_answer: bool
+
+
+def profile_get(*, actor: Actor) -> Profile:
+    membership = Membership.objects.get(user=actor.user, shop=actor.shop)
+    return Profile(email=actor.user.email, email_on_answer=membership.email_on_answer)
+
+
+def profile_update(*, actor: Actor, email: Any, email_on_answer: Any) -> Profile:
+    """A member's own settings: their email address, and whether customers' answers on ROs
+    they advise are emailed to them (in this shop). Refused when asked without an address."""
+    errors: dict[str, str] = {}
+    try:
+        address = clean_email(str(email or ""))
+    except ValueError as exc:
+        errors["email"] = str(exc)
+        address = ""
+    wanted = _flag(email_on_answer)
+    if wanted and not address and "email" not in errors:
+        errors["email"] = "Enter your email address to get answers by email."
+    if errors:
+        raise ValidationFailed(
+            "Your profile was not saved. " + " ".join(errors.values()), fields=errors
+        )
+    with transaction.atomic():
+        user = get_user_model().objects.select_for_update().get(pk=actor.user.pk)
+        user.email = address
+        user.save(update_fields=["email"])
+        Membership.objects.filter(user=user, shop=actor.shop).update(email_on_answer=wanted)
+    actor.user.email = address
+    return Profile(email=address, email_on_answer=wanted)

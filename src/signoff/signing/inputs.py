@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.utils import translation
 
 from signoff.core.validation import parse_decimal, parse_id
 from signoff.signing.services import ApprovalInput
@@ -12,10 +13,26 @@ from signoff.signing.services import ApprovalInput
 LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 
 
-def language_for(request, default: str | None) -> str:
-    """The language to show: an explicit ?lang= / posted lang, else the contact's, else English."""
-    wanted = request.POST.get("lang") or request.GET.get("lang") or default or "en"
-    return wanted if wanted in LANGUAGE_CODES else "en"
+def language_asked(request) -> str | None:
+    """The language this request asks for, if any: the toggle's ?lang=, or the `lang` a form
+    posts (the language its page was shown in, so a consent is stored as it was read)."""
+    wanted = request.POST.get("lang") or request.GET.get("lang")
+    return wanted if wanted in LANGUAGE_CODES else None
+
+
+def language_for(request, preferred: str | None, *, remembered: str | None = None) -> str:
+    """The language a customer screen shows, the first one known of:
+    1. the one this request asks for (`language_asked`: the toggle just clicked, a form's);
+    2. the contact's preference (`Contact.language`; empty is no preference);
+    3. `remembered`: the contact's last pick with the toggle on this link (the portal's cookie);
+    4. the browser's Accept-Language;
+    5. English.
+    """
+    for wanted in (language_asked(request), preferred, remembered):
+        if wanted in LANGUAGE_CODES:
+            return wanted
+    browser = translation.get_language_from_request(request)
+    return browser if browser in LANGUAGE_CODES else settings.LANGUAGE_CODE
 
 
 def posted_version_id(data: Mapping) -> int | None:

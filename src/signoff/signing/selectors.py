@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from signoff.approvals.models import Decision, EstimateVersion, Signature, Source, Status
-from signoff.approvals.selectors import latest_statuses
+from signoff.approvals.selectors import DecisionFacts, latest_decision_facts
 from signoff.approvals.versions import version_current
 from signoff.core.errors import NotFound
 from signoff.customers.models import Contact
@@ -80,6 +80,75 @@ class Preview:
         return self.estimate.total + self.recommendations.total
 
 
+@dataclass(frozen=True)
+class Decided:
+    """An operation already decided, with who decided it, when and how."""
+
+    op: OperationView
+    facts: DecisionFacts
+
+    @property
+    def on_behalf(self) -> bool:
+        """Recorded by the shop for the customer (a phone call, the counter), not signed."""
+        return self.facts.source == Source.ON_BEHALF
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the estimate stands for the contact: what is decided, by whom, and what is left.
+
+    Amounts are priced from the version's snapshot by orders.pricing, tax included, as the
+    total being approved is.
+    """
+
+    approved: list[Decided]
+    declined: list[Decided]
+    deferred: list[Decided]
+    open: list[OperationView]  # the contact may answer these now
+    ask_shop: list[OperationView]  # pending, but not answerable here (recommendations)
+    approved_total: Decimal
+    open_total: Decimal
+
+    @property
+    def any_decided(self) -> bool:
+        return bool(self.approved or self.declined or self.deferred)
+
+    @property
+    def grouped(self) -> list[tuple[str, list[Decided]]]:
+        """The decided groups that have something in them, approved first."""
+        groups = (("approved", self.approved), ("declined", self.declined))
+        groups += (("deferred", self.deferred),)
+        return [(name, decided) for name, decided in groups if decided]
+
+
+def standing_of(
+    *, content: Mapping, views: list[OperationView], facts: Mapping[int, DecisionFacts]
+) -> Standing:
+    """Sorts the operations shown by their current status, in estimate order."""
+    by_status: dict[str, list[Decided]] = {s: [] for s in Status.values}
+    for view in views:
+        if view.status != Status.PENDING:
+            by_status[view.status].append(Decided(view, facts[view.id]))
+    open_ops = [v for v in views if v.decidable]
+    ask_shop = [v for v in views if v.status == Status.PENDING and not v.decidable]
+    approved = by_status[Status.APPROVED]
+    approved_estimate, approved_recommended = approval_amounts(
+        content=content, approved_ids=[d.op.id for d in approved]
+    )
+    open_estimate, open_recommended = approval_amounts(
+        content=content, approved_ids=[v.id for v in open_ops]
+    )
+    return Standing(
+        approved=approved,
+        declined=by_status[Status.DECLINED],
+        deferred=by_status[Status.DEFERRED],
+        open=open_ops,
+        ask_shop=ask_shop,
+        approved_total=approved_estimate.total + approved_recommended.total,
+        open_total=open_estimate.total + open_recommended.total,
+    )
+
+
 @dataclass
 class ApprovalPage:
     shop: Shop
@@ -95,6 +164,7 @@ class ApprovalPage:
     approver: Contact | None
     preview: Preview
     language: str
+    standing: Standing
     etr: datetime | None = None
     notes: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
@@ -145,8 +215,16 @@ def share_link_version(link: ShareLink) -> EstimateVersion:
 
 
 def recommendation_signed(shop: Shop) -> bool:
-    """Both recommendation options on: who approved a recommendation is recorded and signed."""
-    return shop.allow_recommendation_approval and shop.capture_recommendation_approver
+    """Whoever approves a recommendation (on their link or at the counter) is named and signs
+    for it: the shop's "capture who approved" option, which holds whether or not links may
+    approve recommendations."""
+    return shop.capture_recommendation_approver
+
+
+def recommendations_approvable(*, shop: Shop, link: ShareLink | None) -> bool:
+    """May a contact answer recommendations on this screen? On a link only when the shop
+    allows it; at the counter (no link, staff present) always."""
+    return link is None or shop.allow_recommendation_approval
 
 
 def sections_for(link: ShareLink | None) -> frozenset[str]:
@@ -158,16 +236,18 @@ def sections_for(link: ShareLink | None) -> frozenset[str]:
     return frozenset(chosen or PDF_SECTION_KEYS)
 
 
-def operation_decidable(*, kind: str, status: str, shop: Shop, sections: frozenset[str]) -> bool:
+def operation_decidable(
+    *, kind: str, status: str, shop: Shop, link: ShareLink | None, sections: frozenset[str]
+) -> bool:
     """May a contact answer this operation now? The one rule both screens and the API use.
 
-    Only pending operations (decided ones show their status). Recommendations only when the
-    shop allows contacts to approve them and the share shows recommendations.
+    Only pending operations (decided ones show their status). Recommendations only where they
+    are approvable (`recommendations_approvable`) and the share shows recommendations.
     """
     if status != Status.PENDING:
         return False
     if kind == OperationKind.RECOMMENDATION:
-        return shop.allow_recommendation_approval and "recommendations" in sections
+        return recommendations_approvable(shop=shop, link=link) and "recommendations" in sections
     return True
 
 
@@ -307,7 +387,7 @@ def approval_page(
     content = version.content
     sections = sections_for(link)
     op_ids = [op["id"] for op in content["operations"]]
-    statuses = latest_statuses(operation_ids=op_ids)
+    facts = latest_decision_facts(operation_ids=op_ids)
     contacts = customer_contacts(repair_order=repair_order)
     by_id = {c.pk: c for c in contacts}
     default = link.contact if link is not None else next(iter(contacts), None)
@@ -322,9 +402,9 @@ def approval_page(
 
     views = []
     for op in content["operations"]:
-        status = statuses[op["id"]]
+        status = facts[op["id"]].status
         decidable = operation_decidable(
-            kind=op["kind"], status=status, shop=shop, sections=sections
+            kind=op["kind"], status=status, shop=shop, link=link, sections=sections
         )
         if op["kind"] == OperationKind.RECOMMENDATION and "recommendations" not in sections:
             continue
@@ -362,16 +442,22 @@ def approval_page(
         sections=sections,
         estimate=[v for v in views if not v.is_recommendation],
         recommendations=[v for v in views if v.is_recommendation],
-        recommendations_approvable=shop.allow_recommendation_approval,
+        recommendations_approvable=recommendations_approvable(shop=shop, link=link),
         contacts=contacts,
         approver=approver,
         preview=approval_preview(shop=shop, content=content, choices=picked, language=language),
         language=language,
+        standing=standing_of(content=content, views=views, facts=facts),
         etr=_etr(content) if include_etr else None,
         notes=notes,
         changes=changes,
         changes_since=last[1] if changes else None,
     )
+
+
+def link_answered(*, link: ShareLink) -> bool:
+    """Did anyone answer through this link? Then its contact may download the signed copy."""
+    return Decision.objects.filter(repair_order_id=link.repair_order_id, via_link=link).exists()
 
 
 def signature_get(*, actor: Actor, ro_id: int, signature_id: int) -> Signature:

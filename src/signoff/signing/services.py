@@ -47,7 +47,9 @@ from signoff.orders.models import Operation, OperationKind, RepairOrder
 from signoff.orders.selectors import live_operations, repair_order_get
 from signoff.sharing import ratelimit
 from signoff.sharing.models import ShareLink
+from signoff.sharing.services import advisor_answer_notice
 from signoff.shops.access import Actor, require_editor
+from signoff.signing.confirmation import confirmation_queue
 from signoff.signing.selectors import (
     CHOICES,
     Preview,
@@ -255,7 +257,9 @@ def _operations(
         if status != Status.PENDING:
             decided.append(op)
             continue
-        if not operation_decidable(kind=op.kind, status=status, shop=shop, sections=sections):
+        if not operation_decidable(
+            kind=op.kind, status=status, shop=shop, link=link, sections=sections
+        ):
             errors[f"decisions.{op_id}"] = _(
                 "%(shop)s does not take approval of recommended work here. Call the shop about it."
             ) % {"shop": shop.name}
@@ -333,7 +337,19 @@ def _approval_record(*, submission: Submission, data: ApprovalInput) -> Approval
             preview=preview,
             signature=_signature(data, preview.needs_signature),
         )
-        return _write(submission, record)
+        result = _write(submission, record)
+        if link is not None:
+            confirmation_queue(
+                link=link,
+                version=version,
+                operations=operations,
+                choices=data.choices,
+                approver=contact,
+                authorized=preview.total,
+                decisions=result.decisions,
+                language=data.language,
+            )
+        return result
 
 
 def _write(submission: Submission, record: AnswerRecord) -> ApprovalResult:
@@ -401,4 +417,10 @@ def _write(submission: Submission, record: AnswerRecord) -> ApprovalResult:
     ro_status_follow(
         repair_order=repair_order, user=submission.recorded_by, why=f"{contact.name} answered {how}"
     )
+    if submission.source == Source.LINK:  # at the counter, staff are there to see it
+        advisor_answer_notice(
+            repair_order=repair_order,
+            contact_name=contact.name,
+            statuses=[d.status for d in result.decisions],
+        )
     return result

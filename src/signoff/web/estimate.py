@@ -3,8 +3,16 @@
 How the page stays current without a reload: a write made through htmx answers with the part it
 was made from (the estimate block for operations and decisions, with the totals and the
 Send to Customer gate inside it) and fires `signoff:ro-changed` (HX-Trigger-After-Settle). The
-panels under the table (messages and links, the authorization summary) listen for that event
-and fetch themselves again from `ros/<ro_id>/parts/<name>/`.
+panels under the table (messages and links, the authorization summary, the status history) and
+the status in the header listen for that event and fetch themselves again from
+`ros/<ro_id>/parts/<name>/`.
+
+What changes elsewhere (a customer answering, a message delivered, another advisor's edit)
+reaches an open page by polling: every few seconds, while the tab is visible,
+web/static/signoff/live.js asks `ros/<ro_id>/changes/?since=<stamp>`
+(approvals.selectors.ro_change_stamp). Nothing new is a 204; a change answers with the new
+stamp and fires `signoff:ro-changed` and `signoff:ro-stale`, on which the estimate block is
+fetched again too, once staff are not editing in it.
 """
 
 from __future__ import annotations
@@ -27,6 +35,9 @@ ESTIMATE_TARGET = "#ro-estimate"
 ESTIMATE_PART = "estimate"
 STATUS_PART = "status"  # the RO's status and the moves staff can make (in the header)
 RO_CHANGED_EVENT = "signoff:ro-changed"
+# The RO changed elsewhere (a customer answered, a message was delivered, another advisor):
+# the estimate block fetches itself again too, unless staff are in the middle of editing it.
+RO_STALE_EVENT = "signoff:ro-stale"
 
 
 def estimate_context(
@@ -65,6 +76,8 @@ def render_part(request: HttpRequest, *, actor: Actor, ro_id: int, name: str) ->
     """One part of the RO page: the estimate block or one panel in its wrapper element."""
     if name == ESTIMATE_PART:
         context = estimate_context(request, actor=actor, ro_id=ro_id, slots=("actions",))
+        # Fetched by the live page (?live=1), it leaves the flash messages alone.
+        context["quiet"] = request.GET.get("live") == "1"
         return render(request, "web/_estimate.html", context)
     if name == STATUS_PART:
         return render_status(request, actor=actor, ro_id=ro_id)

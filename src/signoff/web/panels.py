@@ -6,7 +6,8 @@ The context function takes (request, actor, ro, rows) and returns the template's
 None to show nothing. Slots:
   "actions" — buttons above the operations table (Request Approval, Send to Customer, …); they
               sit inside the estimate block and are re-rendered with it
-  "after"   — sections under the operations table (messages and links, authorization summary)
+  "after"   — sections under the operations table (messages and links, versions and their
+              PDFs, authorization summary)
 Every panel is wrapped in an element with a stable id (`ro-part-<name>`) that
 `GET ros/<ro_id>/parts/<name>/` renders again; see web/estimate.py for when that happens.
 """
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from signoff.web.panels_authorization import in_person_button, ro_authorization
+from signoff.web.panels_documents import preview_button, ro_versions_panel
 from signoff.web.panels_sharing import ro_actions, ro_messages
 from signoff.web.panels_status import ro_status_changes
 
@@ -58,7 +60,9 @@ RO_PANELS: dict[str, Panel] = {
     for panel in (
         Panel("actions", "actions", "web/sharing/_ro_actions.html", ro_actions),
         Panel("in_person", "actions", "web/in_person/_in_person_button.html", in_person_button),
+        Panel("preview", "actions", "web/documents/_preview_button.html", preview_button),
         Panel("messages", "after", "web/sharing/_ro_messages.html", ro_messages),
+        Panel("versions", "after", "web/documents/_ro_versions.html", ro_versions_panel),
         Panel("authorization", "after", "web/in_person/_ro_authorization.html", ro_authorization),
         Panel("status_history", "after", "web/status/_ro_status_history.html", ro_status_changes),
     )

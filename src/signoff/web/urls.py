@@ -5,11 +5,15 @@ from signoff.web.views import (
     branding,
     customers,
     decisions,
+    documents,
     in_person,
+    kiosk,
     operations,
+    profile,
     repair_orders,
     sharing,
     shop_settings,
+    today,
 )
 
 app_name = "web"
@@ -17,12 +21,17 @@ urlpatterns = [
     path("login/", auth.login, name="login"),
     path("logout/", auth.logout, name="logout"),
     path("switch-shop/", auth.switch_shop, name="switch_shop"),
+    # Today: the staff home page
+    path("today/", today.today_page, name="today"),
+    path("today/badge/", today.today_badge, name="today_badge"),
+    path("profile/", profile.profile, name="profile"),
     # Repair orders
     path("", repair_orders.ro_list, name="ro_list"),
     path("ros/", repair_orders.ro_list, name="ro_list_alias"),
     path("ros/new/", repair_orders.ro_create, name="ro_create"),
     path("ros/<id:ro_id>/", repair_orders.ro_detail, name="ro_detail"),
     path("ros/<id:ro_id>/parts/<slug:part>/", repair_orders.ro_part, name="ro_part"),
+    path("ros/<id:ro_id>/changes/", repair_orders.ro_changes, name="ro_changes"),
     path("ros/<id:ro_id>/edit/", repair_orders.ro_edit, name="ro_edit"),
     path("ros/<id:ro_id>/status/", repair_orders.ro_status, name="ro_status"),
     path("ros/<id:ro_id>/operations/new/", operations.operation_create, name="operation_create"),
@@ -54,12 +63,23 @@ urlpatterns = [
     path("ros/<id:ro_id>/in-person/", in_person.in_person, name="in_person"),
     path("ros/<id:ro_id>/in-person/total", in_person.in_person_total, name="in_person_total"),
     path("ros/<id:ro_id>/in-person/done/", in_person.in_person_done, name="in_person_done"),
+    path("in-person/unlock/", kiosk.unlock, name="kiosk_unlock"),
     path(
         "ros/<id:ro_id>/signatures/<id:signature_id>.png",
         in_person.signature_png,
         name="signature_png",
     ),
     path("ros/<id:ro_id>/certificate.pdf", in_person.certificate, name="certificate"),
+    # Estimate PDFs on screen: the draft as it is now, each version, each share as sent
+    path(
+        "ros/<id:ro_id>/estimate-preview.pdf", documents.estimate_preview, name="estimate_preview"
+    ),
+    path(
+        "ros/<id:ro_id>/versions/<id:version_id>/estimate.pdf",
+        documents.version_pdf,
+        name="version_pdf",
+    ),
+    path("ros/<id:ro_id>/shares/<id:share_id>/estimate.pdf", documents.share_pdf, name="share_pdf"),
     # Customers
     path("customers/", customers.customer_list, name="customer_list"),
     path("customers/new/", customers.customer_create, name="customer_create"),

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from signoff.sharing.compose import LINK_PLACEHOLDER, fill_link
-from signoff.sharing.links import TokenUnavailable, share_link_token, share_link_url
+from signoff.sharing.compose import LINK_PLACEHOLDER, SIGNED_COPY_PLACEHOLDER, fill_link
+from signoff.sharing.links import (
+    TokenUnavailable,
+    share_link_token,
+    share_link_url,
+    signed_copy_url,
+)
 from signoff.sharing.models import Message, OutboxCapture
 
 
@@ -25,15 +30,15 @@ def with_link(message: Message, body: str, *, html: bool = False) -> str:
 
     Derived at each attempt, so a retry carries the same link; it is never written back.
     """
-    if LINK_PLACEHOLDER not in body:
+    if LINK_PLACEHOLDER not in body and SIGNED_COPY_PLACEHOLDER not in body:
         return body
     if message.link is None:
         raise DeliveryError("This message has no share link to put in it.", permanent=True)
     try:
-        url = share_link_url(share_link_token(message.link))
+        token = share_link_token(message.link)
     except TokenUnavailable as exc:
         raise DeliveryError(exc.message, permanent=True) from exc
-    return fill_link(body, url, html=html)
+    return fill_link(body, share_link_url(token), html=html, signed_copy_url=signed_copy_url(token))
 
 
 def capture(message: Message, raw: bytes) -> str:

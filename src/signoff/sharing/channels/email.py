@@ -1,4 +1,5 @@
-"""Email delivery: one message per contact, text and HTML parts, the estimate PDF attached.
+"""Email delivery: one message per contact, text and HTML parts, the estimate PDF attached (the
+signed copy, to a confirmation).
 
 The shop's logo travels inside the email as an inline image (multipart/related, `cid:`), not as
 a link to the logo's public URL: the email then shows it without the customer allowing remote
@@ -29,7 +30,7 @@ from django.utils.html import escape, format_html
 
 from signoff.sharing.channels.base import DeliveryError, capture, with_link
 from signoff.sharing.compose import LOGO_SLOT
-from signoff.sharing.models import Message
+from signoff.sharing.models import Message, MessageKind
 from signoff.shops.branding import EMAIL_HEIGHT, brand_of, logo_email_file
 
 
@@ -159,9 +160,24 @@ def build_email(message: Message) -> EmailMultiAlternatives:
     if message.body_html:
         html, email.related = _with_logo(_html_body(message), message)
         email.attach_alternative(html, "text/html")
-    if message.share_id:
+    if message.kind == MessageKind.CONFIRMATION:
+        email.attach(_certificate_part(message))
+    elif message.share_id:
         email.attach(_estimate_pdf_part(message))
     return email
+
+
+def _certificate_part(message: Message) -> MIMEBase:
+    """The contact's signed copy: the RO's authorization certificate as it stands at sending
+    (every signature and decision so far, the chain checked), rendered for this email."""
+    from signoff.documents.render import certificate_pdf
+
+    part = MIMEBase("application", "pdf")
+    part.set_payload(certificate_pdf(repair_order=message.repair_order))
+    encoders.encode_base64(part)
+    filename = f"signed-RO-{message.repair_order.number}.pdf"
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
 
 
 def attachment_filename(message: Message) -> str:

@@ -29,7 +29,7 @@ from signoff.customers.models import (
 from signoff.customers.validation import VIN_INPUT_MAX_LENGTH
 from signoff.orders.models import LineKind, Operation, OperationKind, RepairOrder
 from signoff.shops.models import ApiToken, PaperSize, Shop, SmsStatus
-from signoff.shops.services import timezone_names
+from signoff.shops.timezones import timezone_choices
 
 
 def apply_errors(form: forms.Form, exc: ValidationFailed, *, prefix: str = "") -> None:
@@ -128,7 +128,14 @@ class ContactForm(forms.Form):
     notify = _choice(
         "Send estimates by", NotifyPreference.choices, radio=True, initial=NotifyPreference.EMAIL
     )
-    language = _choice("Language", Language.choices, initial=Language.EN)
+    language = _choice(
+        "Language",
+        [(Language.NONE, "No preference"), (Language.EN, "English"), (Language.ES, "Español")],
+        initial=Language.NONE,
+        help_text="Their estimate page opens in this language. With no preference it follows "
+        "the language they pick on the page, else their phone's; emails and texts are then "
+        "in English.",
+    )
 
     @classmethod
     def initial_from(cls, contact) -> dict[str, Any]:
@@ -203,7 +210,11 @@ class ShopSettingsForm(forms.Form):
     phone = _text("Phone", type="tel", maxlength=str(PHONE_INPUT_MAX_LENGTH))
     email = _text("Email", type="email", **_limit(Shop, "email"))
     address = _text("Address", **_limit(Shop, "address"))
-    timezone = _choice("Time zone", [])
+    timezone = _choice(
+        "Time zone",
+        [],
+        help_text="Times on estimates, emails and the customer page, and quiet hours, are in it.",
+    )
     tax_rate = _text("Sales tax rate (%)", help_text="e.g. 9.25", inputmode="decimal")
     default_labor_rate = _text(
         "Default labor rate ($/hour)",
@@ -227,15 +238,18 @@ class ShopSettingsForm(forms.Form):
         **_limit(Shop, "sms_sender"),
     )
     allow_recommendation_approval = forms.BooleanField(
-        label="Allow contacts to approve recommendations",
+        label="Allow contacts to approve recommendations on their link",
         required=False,
-        help_text="When off, recommendations are shown to customers but cannot be approved online.",
+        help_text="On: a contact can approve or decline recommended work on their personal link. "
+        "Off: the link shows recommendations without buttons, and they are approved at the "
+        "counter (approval in person) or by staff on the customer's behalf.",
     )
     capture_recommendation_approver = forms.BooleanField(
-        label="Capture who approved each recommendation with a signature",
+        label="Capture who approved each recommendation, with a signature",
         required=False,
-        help_text="Only applies when contacts may approve recommendations. The authorization "
-        "summary then names the approver of each recommendation and shows their signature.",
+        help_text="On: whoever approves a recommendation, on their link or at the counter, is "
+        "named and signs for it, and the authorization summary lists it. Off: recommendation "
+        "answers are recorded without naming anyone or asking for a signature.",
     )
     over_limit_percent = _text(
         "Warn when work exceeds the authorized amount by (%)", inputmode="decimal"
@@ -262,9 +276,7 @@ class ShopSettingsForm(forms.Form):
 
     def __init__(self, *args, read_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].widget.choices = [
-            (z, z.replace("_", " ")) for z in timezone_names()
-        ]
+        self.fields["timezone"].widget.choices = timezone_choices(self.initial.get("timezone", ""))
         if read_only:
             for f in self.fields.values():
                 f.disabled = True
@@ -301,6 +313,19 @@ class ShopSettingsForm(forms.Form):
     def service_data(self) -> dict[str, Any]:
         """Every field, including unticked boxes (a browser leaves those out of the POST)."""
         return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
+class ProfileForm(forms.Form):
+    email = forms.CharField(
+        label="Your email address",
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "maxlength": "254"}),
+    )
+    email_on_answer = forms.BooleanField(
+        label="Email me when a customer answers on an RO I advise",
+        required=False,
+        help_text="You always see new answers on the Today page.",
+    )
 
 
 class ApiTokenForm(forms.Form):

@@ -105,6 +105,23 @@ def render_panel(context, template_name: str, panel_context: dict) -> str:
         return tpl.render(context)
 
 
+@register.filter
+def errors_by_field(form) -> list[tuple[str, str, str]]:
+    """(the id to jump to, the field's label, the message) for each field error, in the form's
+    order: the error summary links each one to its field (GOV.UK's error summary). A hidden
+    field has nothing to jump to, and radio buttons are reached through their first one."""
+    found = []
+    for bound in form:
+        if not bound.errors:
+            continue
+        target = ""
+        if not bound.is_hidden:
+            is_radio = isinstance(bound.field.widget, forms.RadioSelect)
+            target = f"{bound.auto_id}_0" if is_radio and bound.auto_id else bound.id_for_label
+        found.extend((target, str(bound.label), str(message)) for message in bound.errors)
+    return found
+
+
 @register.inclusion_tag("web/_field.html")
 def field(bound_field, css: str = ""):
     """A form field with its label, help text and error message, the same way on every form."""

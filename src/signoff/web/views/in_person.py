@@ -1,9 +1,11 @@
-"""Staff routes of the portal app: the in-person approval screen, signature images, certificate."""
+"""The in-person approval screen (held in customer mode, web.kiosk), signature images and the
+authorization certificate."""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -14,6 +16,7 @@ from signoff.orders.selectors import repair_order_get
 from signoff.shops.access import require_editor
 from signoff.signing import selectors, services
 from signoff.signing.inputs import approval_input, choices_from, language_for, posted_version_id
+from signoff.web.kiosk import kiosk_enter
 from signoff.web.views.base import staff_view
 
 
@@ -32,7 +35,8 @@ def _screen(request, *, ro, version, language, status=200, stale="", error=None,
 
 
 def _language(request, ro) -> str:
-    """The primary contact's language (the counter can switch with ?lang=)."""
+    """The counter can switch with ?lang=; else the primary contact's preference, else the
+    tablet's language (signing.inputs.language_for)."""
     primary = selectors.customer_contacts(repair_order=ro)[:1]
     return language_for(request, primary[0].language if primary else None)
 
@@ -47,6 +51,8 @@ def in_person(request, actor, ro_id: int):
         context = {"ro_id": ro_id, "message": exc.message}
         return render(request, "web/in_person/in_person_unavailable.html", context, status=422)
     language = _language(request, ro)
+    # From here until staff unlock it, the session serves only this screen (web.kiosk).
+    kiosk_enter(request, ro_id=ro.pk, language=language)
     if request.method == "GET":
         return _screen(request, ro=ro, version=version, language=language)
     data = approval_input(request.POST, language=language)
@@ -70,7 +76,8 @@ def in_person(request, actor, ro_id: int):
             error=exc,
             data=data,
         )
-    return redirect("web:in_person_done", ro_id=ro_id)
+    # The thank-you screen goes on in the language the answers were given in.
+    return redirect(reverse("web:in_person_done", kwargs={"ro_id": ro_id}) + f"?lang={language}")
 
 
 @staff_view

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import json
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
@@ -9,15 +14,31 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from signoff.approvals.lifecycle import ro_status_move
-from signoff.approvals.selectors import with_last_activity
+from signoff.approvals.selectors import ro_change_stamp, with_last_activity
 from signoff.core.errors import ValidationFailed
+from signoff.core.http import after_response
 from signoff.core.validation import parse_id
 from signoff.customers.selectors import customer_get, customer_search
 from signoff.orders import services
-from signoff.orders.selectors import repair_order_get, repair_order_search, repair_order_totals
+from signoff.orders.models import RoStatus
+from signoff.orders.selectors import (
+    UNASSIGNED,
+    RoFilters,
+    repair_order_get,
+    repair_order_search,
+    repair_order_totals,
+    ro_filters,
+)
 from signoff.sharing.health import delivery_health
 from signoff.shops.access import Actor, require_editor
-from signoff.web.estimate import announce_ro_changed, estimate_context, render_part, render_status
+from signoff.web.estimate import (
+    RO_CHANGED_EVENT,
+    RO_STALE_EVENT,
+    announce_ro_changed,
+    estimate_context,
+    render_part,
+    render_status,
+)
 from signoff.web.forms import RepairOrderForm, apply_errors
 from signoff.web.templatetags.signoff_web import datetime_local
 from signoff.web.views.base import paginate, search_results, staff_view
@@ -31,14 +52,48 @@ def _advisors(actor: Actor):
     )
 
 
+WAITING_CHOICES = [("", "Any time"), ("4", "4 hours"), ("24", "a day"), ("48", "2 days")]
+WAITING_CHOICES += [("72", "3 days"), ("168", "a week")]
+FILTERS = ("status", "advisor", "waiting_hours")
+
+
+def _waiting_choices(filters: RoFilters) -> list[tuple[str, str]]:
+    """The list's choices, with the one a URL asked for when it is not among them."""
+    hours = filters.waiting_hours
+    if hours and str(hours) not in dict(WAITING_CHOICES):
+        return [*WAITING_CHOICES, (str(hours), f"{hours:,} hours")]
+    return WAITING_CHOICES
+
+
 @staff_view
 def ro_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     query = request.GET.get("q", "")
-    found = search_results(request, repair_order_search, actor=actor)
+    asked = {name: request.GET.get(name, "") for name in FILTERS}
+    try:
+        filters = ro_filters(**asked)
+    except ValidationFailed as exc:
+        messages.error(request, f"{exc.message} The list is not filtered by it.")
+        filters = RoFilters()
+    found = search_results(
+        request, functools.partial(repair_order_search, filters=filters), actor=actor
+    )
     page = paginate(request, with_last_activity(found))
     totals = repair_order_totals(repair_orders=page.object_list, tax_rate=actor.shop.tax_rate)
     rows = [(ro, totals[ro.pk]) for ro in page.object_list]
-    context = {"page": page, "rows": rows, "q": query, "delivery": delivery_health(shop=actor.shop)}
+    kept = {"q": query, **asked}
+    context = {
+        "page": page,
+        "rows": rows,
+        "q": query,
+        "filters": filters,
+        "asked": asked,
+        "page_query": urlencode({k: v for k, v in kept.items() if v}),
+        "statuses": RoStatus.choices,
+        "advisors": _advisors(actor),
+        "unassigned": UNASSIGNED,
+        "waiting_choices": _waiting_choices(filters),
+        "delivery": delivery_health(shop=actor.shop),
+    }
     return render(request, "web/ro_list.html", context)
 
 
@@ -77,11 +132,38 @@ def ro_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "web/ro_form.html", {"form": form, "customer": customer})
 
 
+@require_GET
 @staff_view
 def ro_detail(request: HttpRequest, actor: Actor, ro_id: int) -> HttpResponse:
     context = estimate_context(request, actor=actor, ro_id=ro_id)
     context["delivery"] = delivery_health(shop=actor.shop)
+    context["live"] = _live(actor, ro_id)
+    # Opened: the Today page's "answered since you last looked" forgets it (after the answer).
+    seen = functools.partial(services.ro_seen_record, user=actor.user, repair_order_id=ro_id)
+    after_response(request, seen)
     return render(request, "web/ro_detail.html", context)
+
+
+def _live(actor: Actor, ro_id: int, *, stamp: str | None = None) -> dict:
+    return {
+        "ro_id": ro_id,
+        "stamp": stamp or ro_change_stamp(actor=actor, ro_id=ro_id),
+        "poll_seconds": settings.RO_POLL_SECONDS,
+    }
+
+
+@require_GET
+@staff_view
+def ro_changes(request: HttpRequest, actor: Actor, ro_id: int) -> HttpResponse:
+    """The open RO page's question "did anything change since `since`?" (asked every few
+    seconds): 204 when nothing did; else a new question with the new stamp, and the events
+    that make the page's parts fetch themselves again (docs/architecture.md, the live RO page)."""
+    stamp = ro_change_stamp(actor=actor, ro_id=ro_id)
+    if request.GET.get("since") == stamp:
+        return HttpResponse(status=204)
+    response = render(request, "web/_ro_live.html", _live(actor, ro_id, stamp=stamp))
+    response["HX-Trigger"] = json.dumps({RO_CHANGED_EVENT: {"ro": ro_id}, RO_STALE_EVENT: {}})
+    return response
 
 
 @require_GET

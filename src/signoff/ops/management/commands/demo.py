@@ -130,6 +130,9 @@ class Command(BaseCommand):
                 "email": "maria.lopez@example.com",
                 "mobile": "(323) 555-0123",
                 "notify": "both",
+                # Her page opens in English whatever her phone says; Daniel has no preference,
+                # so his follows the language toggle and his phone's language.
+                "language": "en",
             },
         )
         customers.contact_add(

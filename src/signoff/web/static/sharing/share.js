@@ -5,6 +5,22 @@
   if (window.signoffShare) return;
   window.signoffShare = true;
 
+  // A contact who is not chosen shows empty channel boxes, not greyed ticked ones that read as
+  // "will be sent"; the ticks come back when the contact is chosen again.
+  function showChannels(row, on) {
+    row.querySelectorAll("[data-channel]").forEach(function (input) {
+      if (on) {
+        if (input.hasAttribute("data-was-checked")) {
+          input.checked = input.getAttribute("data-was-checked") === "1";
+          input.removeAttribute("data-was-checked");
+        }
+      } else if (!input.hasAttribute("data-was-checked")) {
+        input.setAttribute("data-was-checked", input.checked ? "1" : "0");
+        input.checked = false;
+      }
+    });
+  }
+
   function sync(form) {
     var anySelected = false;
     form.querySelectorAll("[data-contact-row]").forEach(function (row) {
@@ -12,6 +28,7 @@
       var on = !!(box && box.checked);
       anySelected = anySelected || on;
       row.classList.toggle("is-selected", on);
+      showChannels(row, on);
       row.querySelectorAll("[data-channel], [data-primary]").forEach(function (input) {
         // Send to Customer's channels follow the contact's preference: shown, never editable.
         input.disabled = !on || input.hasAttribute("data-locked");
@@ -45,6 +62,7 @@
     if (event.target.matches("[data-recipient]") && event.target.checked) {
       // Ticking a contact with no channel ticked falls back to whatever they can receive.
       var row = event.target.closest("[data-contact-row]");
+      showChannels(row, true);
       var channels = row.querySelectorAll("[data-channel]:not([data-locked])");
       var anyTicked = Array.prototype.some.call(channels, function (c) { return c.checked; });
       if (!anyTicked && channels.length) channels[0].checked = true;

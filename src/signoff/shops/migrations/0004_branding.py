@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shops', '0002_approvalreason_moved_to_approvals'),
+        ('shops', '0003_email_on_answer'),
     ]
 
     operations = [
