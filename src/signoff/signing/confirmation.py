@@ -70,5 +70,7 @@ def _still_open(*, link: ShareLink, content: Mapping, sections: frozenset[str]) 
     return sum(
         1
         for op_id, kind in kinds.items()
-        if operation_decidable(kind=kind, status=statuses[op_id], shop=link.shop, sections=sections)
+        if operation_decidable(
+            kind=kind, status=statuses[op_id], shop=link.shop, link=link, sections=sections
+        )
     )
