@@ -4,7 +4,8 @@ and unbroken at phone and tablet widths."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_accessibility import serious_violations
+from tests.e2e.test_accessibility import TOUCH_TARGET, serious_violations
+from tests.e2e.test_responsive import TARGETS
 from tests.portal.builders import shared_estimate
 from tests.support.logos import HOSTILE_SVGS, brand_shop, png_logo
 
@@ -38,6 +39,10 @@ def test_an_owner_brands_the_shop_and_the_customer_page_follows(
     expect(page.locator("#brand-facts")).to_contain_text("with dark text on it")
     assert _loaded(page.locator(".brand-preview-logo"))
     assert serious_violations(page) == []
+    page.set_viewport_size({"width": 1024, "height": 768})
+    assert page.evaluate(TARGETS, TOUCH_TARGET) == []  # Remove logo and the file picker too
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
 
     shared = shared_estimate(shop=shop)
     for width in (390, 1024):
