@@ -13,6 +13,7 @@ from tests.factories import MembershipFactory, ShopFactory
 from tests.portal.builders import shared_estimate
 from tests.sharing.builders import estimate_for
 from tests.support import clients
+from tests.support.logos import fresh_logo_storage  # noqa: F401
 from tests.support.smtp import smtp_sink  # noqa: F401
 from tests.support.twilio_standin import twilio_standin  # noqa: F401
 from tests.support.walk import World, build_world

@@ -29,6 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api_urls.urls()),
     path("s/", include("signoff.portal.urls")),
+    path("brand/", include("signoff.portal.brand_urls")),
     path("hooks/", include("signoff.hooks.urls")),
     path("dev/", include("signoff.web.urls_dev")),
     path("", include("signoff.web.urls")),

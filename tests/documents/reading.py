@@ -129,3 +129,30 @@ def type3_images(pdf: bytes, name: str) -> int:
         for font in page["/Resources"].get("/Font", {}).values()
         if font.get_object().get("/Subtype") == "/Type3" and _font_name(font.get_object()) == name
     )
+
+
+def first_page_picture(pdf: bytes, *, dpi: int = 72):
+    """Page 1 drawn by poppler's pdftoppm, as an RGB Pillow image."""
+    import subprocess
+
+    from PIL import Image
+
+    drawn = subprocess.run(
+        ["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    return Image.open(io.BytesIO(drawn)).convert("RGB")
+
+
+def pixels_near(picture, colour: tuple[int, int, int], *, box=None, tolerance: int = 40) -> int:
+    """How many pixels of `picture` (within `box`: left, top, right, bottom) are close to
+    `colour`."""
+    raw = (picture.crop(box) if box else picture).tobytes()
+    return sum(
+        1
+        for i in range(0, len(raw), 3)
+        if all(abs(raw[i + c] - colour[c]) <= tolerance for c in range(3))
+    )

@@ -74,6 +74,7 @@ def staff_pages(shop_data):
         "customers": "/customers/",
         "customer": f"/customers/{ro.customer_id}/",
         "settings": "/settings/",
+        "branding": "/settings/branding/",
         "approval reasons": "/settings/reasons/",
         "api tokens": "/settings/api-tokens/",
         "profile": "/profile/",

@@ -267,6 +267,13 @@ FORMS: dict[str, Form] = {
         url=lambda p: f"/vehicles/{p.world.vehicle.pk}/edit/", data=_vehicle_form
     ),
     "web:settings": Form(url=lambda p: "/settings/", data=_settings),
+    # The logo's field takes a file (tests/web/test_branding.py sends hostile ones); text sent
+    # in its place is no file and is ignored.
+    "web:branding": Form(
+        url=lambda p: "/settings/branding/",
+        data=lambda p: {"accent_color": "#7a1f1f", "logo": ""},
+        read_with_default=frozenset({"logo"}),
+    ),
     "web:api_tokens": Form(
         url=lambda p: "/settings/api-tokens/",
         data=lambda p: {"name": "DMS integration"},
@@ -298,6 +305,7 @@ NO_FIELDS = {
     "web:link_revoke",
     "web:contact_make_primary",
     "web:api_token_revoke",
+    "web:branding_logo_remove",
 }
 PAGES = {
     "web:ro_list",

@@ -76,8 +76,9 @@ PLAIN_VALUES = {
     ("web:ro_part", "part"): "authorization",
     ("dev:outbox_attachment", "index"): 0,
 }
-# Not staff routes: the token in the path is the credential, or nobody's shop is involved.
-EXCLUDED_PREFIXES = ("admin/", "s/", "hooks/", "static/", "api/", "healthz")
+# Not staff routes: the token in the path is the credential, nobody's shop is involved, or
+# (brand/) a shop's public logo, named by its content's hash (tests/portal/test_brand.py).
+EXCLUDED_PREFIXES = ("admin/", "s/", "hooks/", "static/", "api/", "healthz", "brand/")
 EXCLUDED_API_PREFIXES = ("/api/v1/portal/",)
 # Pages anyone may open.
 PUBLIC_PAGES = {"web:login", "web:logout"}

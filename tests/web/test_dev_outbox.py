@@ -1,5 +1,6 @@
 """The dev outbox: with no SMTP or Twilio, messages are captured and shown to the shop's staff."""
 
+import base64
 import email
 from email import policy
 
@@ -8,12 +9,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from signoff.approvals.models import Event, EventKind
-from signoff.sharing.compose import fill_link
+from signoff.sharing.compose import LOGO_SLOT, fill_link
 from signoff.sharing.delivery import message_deliver
 from signoff.sharing.models import Message, OutboxCapture
+from signoff.shops.branding import brand_of, logo_email_file
 from tests.factories import MessageFactory
 from tests.sharing.builders import url_of
 from tests.support.clients import client_for
+from tests.support.logos import brand_shop, png_logo
 
 FAKE_PDF = b"%PDF-1.4 stand-in for the estimate"
 
@@ -205,3 +208,12 @@ def test_the_list_makes_as_many_queries_for_many_messages_as_for_one(shop, alice
         page = alice_client.get("/dev/outbox/").content.decode()
     assert page.count("data-message=") == 5
     assert len(five) == len(one)
+
+
+def test_the_email_preview_shows_the_inline_logo(alice_client, shop, fresh_logo_storage):
+    brand_shop(shop, logo=png_logo())
+    message = captured_email(shop, body_html=f"<p>{LOGO_SLOT}Main Street Auto</p>")
+    page = alice_client.get(f"/dev/outbox/{message.pk}/").content.decode()
+    picture = base64.b64encode(logo_email_file(brand_of(shop).logo)).decode()
+    assert f"src=&quot;data:image/png;base64,{picture}&quot;" in page
+    assert "cid:" not in page

@@ -15,6 +15,8 @@ from signoff.approvals.authorization import AuthorizationEntry
 from signoff.approvals.models import Source, Status, source_label
 from signoff.core import formatting as fmt
 from signoff.documents.sections import PDF_SECTION_KEYS
+from signoff.shops.branding import Brand, brand_for_accent
+from signoff.shops.models import DEFAULT_ACCENT
 
 PAPER_SIZES = frozenset({"us-letter", "a4"})
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -244,6 +246,30 @@ def vehicle_rows(vehicle: Mapping | None) -> dict | None:
     }
 
 
+# typst's names for the image formats a logo is stored in.
+LOGO_FORMATS = {"png": "png", "jpeg": "jpg", "svg": "svg"}
+# Wider than this (width / height), a logo is sized by its width in the letterhead.
+LOGO_WIDE = 3.5
+
+
+def brand_block(brand: Brand | None, logo: bytes | None = None) -> dict:
+    """The shop's colours and logo for the letterhead and headings (common.typ `brand`).
+
+    `accent` draws rules, `accent_ink` headings (the accent, darkened when too light to read on
+    white). `logo` is the stored file (a sanitized SVG or a re-encoded PNG/JPEG) as bytes; the
+    letterhead leaves the logo out when there is none."""
+    brand = brand or brand_for_accent(DEFAULT_ACCENT)
+    block = {"accent": brand.accent, "accent_ink": brand.accent_ink, "logo": None}
+    if brand.logo is not None and logo:
+        ratio = brand.logo.width / brand.logo.height if brand.logo.height else 1
+        block["logo"] = {
+            "format": LOGO_FORMATS[brand.logo.type],
+            "bytes": list(logo),
+            "wide": ratio > LOGO_WIDE,
+        }
+    return block
+
+
 def shop_header(shop: Mapping) -> dict:
     return {
         "name": shop.get("name") or "",
@@ -265,6 +291,7 @@ def estimate_context(
     include_etr: bool = True,
     notes: str = "",
     draft: bool = False,
+    brand: dict | None = None,
 ) -> dict:
     """What the estimate template gets. A section switched off leaves no data behind at all.
 
@@ -272,7 +299,7 @@ def estimate_context(
     which: those recorded by the time the version was made); decisions need `recorded_by` and
     `operation` joined, signatures `version`. A `draft` is the RO as it is now, not a version:
     it prints "Draft" where a version prints its number and hash, so a printed preview cannot
-    be taken for what the customer was shown.
+    be taken for what the customer was shown. `brand` is a `brand_block` (default: Signoff's).
     """
     chosen = sections_chosen(sections)
     shop = snapshot.get("shop") or {}
@@ -326,6 +353,7 @@ def estimate_context(
     return {
         "paper": paper(shop.get("paper_size")),
         "shop": shop_header(shop),
+        "brand": brand or brand_block(None),
         "document": {
             "title": (
                 f"Estimate {ro.get('label') or ''} draft"
@@ -360,6 +388,7 @@ def certificate_context(
     verify_url: str,
     qr_png: bytes,
     generated_at: datetime,
+    brand: dict | None = None,
 ) -> dict:
     """What the certificate template gets: every version, signer and decision, and the check.
 
@@ -388,6 +417,7 @@ def certificate_context(
         "shop": shop_header(
             {"name": shop.name, "address": shop.address, "phone": shop.phone, "email": shop.email}
         ),
+        "brand": brand or brand_block(None),
         "document": {
             "title": f"Authorization certificate {repair_order.label}",
             "ro": repair_order.label,

@@ -35,6 +35,8 @@ from signoff.approvals.models import EstimateVersion
 from signoff.approvals.versions import version_snapshot
 from signoff.documents import context, fonts, selectors
 from signoff.orders.models import RepairOrder
+from signoff.shops.branding import brand_of, logo_file
+from signoff.shops.models import Shop
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -48,6 +50,18 @@ def _compile(template: str, data: dict, *, timestamp: datetime) -> bytes:
         # The creation date written into the PDF: the version's, so a reprint is identical.
         timestamp=timestamp.astimezone(UTC).replace(microsecond=0),
     )
+
+
+def _brand(shop: Shop) -> dict:
+    """The shop's colours and current logo, read from storage, for the letterhead."""
+    brand = brand_of(shop)
+    return context.brand_block(brand, logo_file(brand.logo) if brand.logo else None)
+
+
+def _brand_key(shop: Shop) -> dict:
+    """What of the shop's branding an estimate PDF is made of (for its storage name)."""
+    brand = brand_of(shop)
+    return {"accent": brand.accent, "logo": brand.logo.sha256 if brand.logo else None}
 
 
 def estimate_pdf(
@@ -69,6 +83,7 @@ def estimate_pdf(
         sections=sections,
         include_etr=include_etr,
         notes=notes,
+        brand=_brand(version.shop),
     )
     return _compile("estimate.typ", data, timestamp=version.created_at)
 
@@ -91,6 +106,7 @@ def estimate_draft_pdf(*, repair_order: RepairOrder) -> bytes:
         decisions=decisions,
         signatures=signatures,
         draft=True,
+        brand=_brand(repair_order.shop),
     )
     return _compile("estimate.typ", data, timestamp=now)
 
@@ -120,8 +136,9 @@ def estimate_pdf_name(
     """The storage name of a version's estimate PDF: the SHA-256 of everything it is made of.
 
     A version is immutable (its hash covers its content) and the evidence the PDF shows is what
-    was recorded by the time the version was made, so the version and the share's options
-    decide the document; the templates' digest covers the rest.
+    was recorded by the time the version was made, so the version, the share's options and the
+    shop's branding (its accent and the hash of its logo) decide the document; the templates'
+    digest covers the rest.
     """
     key = sha256_hex(
         {
@@ -132,6 +149,7 @@ def estimate_pdf_name(
             "sections": None if sections is None else sorted(set(sections)),
             "include_etr": include_etr,
             "notes": notes,
+            "brand": _brand_key(version.shop),
         }
     )
     return f"{STORED_FOLDER}/{key}.pdf"
@@ -185,5 +203,6 @@ def certificate_pdf(*, repair_order: RepairOrder) -> bytes:
         verify_url=url,
         qr_png=_qr_png(url),
         generated_at=now,
+        brand=_brand(ro.shop),
     )
     return _compile("certificate.typ", data, timestamp=now)

@@ -4,7 +4,9 @@ signing, in the contact's language.
 Bodies carry LINK_PLACEHOLDER where the contact's link goes (SIGNED_COPY_PLACEHOLDER where the
 link to their signed copy goes), never the link itself: the outbox row is kept for good, and a
 stored link would let a database reader approve in the customer's name. The channels put the
-real address in at send time (`fill_link`).
+real address in at send time (`fill_link`). A share's email HTML carries LOGO_SLOT where the
+shop's logo goes; the email channel puts the shop's current logo there at send time as an
+inline image (or nothing, when the shop has none).
 """
 
 from __future__ import annotations
@@ -17,18 +19,22 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from signoff.core.formatting import format_phone, money, person_name, weekday_time
 from signoff.customers.models import Contact
 from signoff.sharing.models import Channel, Message, Share, ShareKind
+from signoff.shops.branding import brand_of
 
 # Survives HTML escaping and gettext's %(url)s untouched; staff text that happens to contain it
 # would only show the recipient their own link.
 LINK_PLACEHOLDER = "{{share_link}}"
 # The same link's signed-copy download (/s/<token>/signed.pdf).
 SIGNED_COPY_PLACEHOLDER = "{{signed_copy_link}}"
+# An HTML comment: escaped text (a shop's name, notes) can never contain one.
+LOGO_SLOT = "<!-- shop logo -->"
 
 
 def fill_link(body: str, url: str, *, html: bool = False, signed_copy_url: str = "") -> str:
@@ -96,6 +102,8 @@ def _context(*, share: Share, contact: Contact, cc_text: str) -> dict:
         "notes": share.notes,
         "url": LINK_PLACEHOLDER,
         "cc_text": cc_text,
+        "brand": brand_of(share.shop),
+        "logo_slot": mark_safe(LOGO_SLOT),
     }
 
 

@@ -36,6 +36,16 @@ class SmsStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
+class LogoType(models.TextChoices):
+    PNG = "png", "PNG"
+    JPEG = "jpeg", "JPEG"
+    SVG = "svg", "SVG"
+
+
+# The customer page's brand colour (portal.css `--brand`) from before shops chose their own.
+DEFAULT_ACCENT = "#0b3d91"
+
+
 class Shop(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
@@ -75,6 +85,14 @@ class Shop(models.Model):
     reminder_delay_hours = models.PositiveIntegerField(default=24)
     quiet_hours_start = models.TimeField(null=True, blank=True)
     quiet_hours_end = models.TimeField(null=True, blank=True)
+    # Settings > Branding (shops/branding.py): the accent colour of the customer page, the
+    # emails and the PDFs, and the logo, whose files are in the default storage under names
+    # made of the shop and the SHA-256 of the file as stored (sanitized, re-encoded).
+    accent_color = models.CharField(max_length=7, default=DEFAULT_ACCENT)
+    logo_sha256 = models.CharField(max_length=64, blank=True)
+    logo_type = models.CharField(max_length=4, choices=LogoType.choices, blank=True)
+    logo_width = models.PositiveIntegerField(default=0)
+    logo_height = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

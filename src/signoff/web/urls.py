@@ -2,6 +2,7 @@ from django.urls import path
 
 from signoff.web.views import (
     auth,
+    branding,
     customers,
     decisions,
     documents,
@@ -103,6 +104,12 @@ urlpatterns = [
     path("vehicles/<id:vehicle_id>/edit/", customers.vehicle_edit, name="vehicle_edit"),
     # Shop settings
     path("settings/", shop_settings.settings_page, name="settings"),
+    path("settings/branding/", branding.branding_page, name="branding"),
+    path(
+        "settings/branding/logo/remove/",
+        branding.branding_logo_remove,
+        name="branding_logo_remove",
+    ),
     path("settings/api-tokens/", shop_settings.api_tokens, name="api_tokens"),
     path(
         "settings/api-tokens/<id:token_id>/revoke/",

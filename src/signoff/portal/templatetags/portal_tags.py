@@ -8,6 +8,7 @@ from django.utils.translation import pgettext
 
 from signoff.core import formatting
 from signoff.core.fragments import FragmentMemo
+from signoff.shops.branding import Brand, brand_of
 
 register = template.Library()
 
@@ -80,3 +81,12 @@ def operation_card(context, op) -> str:
             "op_error": str(op_error(context.get("error"), op.id)),
         }
     )
+
+
+@register.simple_tag(takes_context=True)
+def page_brand(context) -> Brand | None:
+    """The brand of the shop whose page this is: the estimate's (`page`) or, on an error page
+    about a known link, `shop`; None when no shop is known. Read from the shop row alone."""
+    page = context.get("page")
+    shop = getattr(page, "shop", None) or context.get("shop")
+    return brand_of(shop) if shop is not None else None

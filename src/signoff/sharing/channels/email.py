@@ -1,6 +1,11 @@
 """Email delivery: one message per contact, text and HTML parts, the estimate PDF attached (the
 signed copy, to a confirmation).
 
+The shop's logo travels inside the email as an inline image (multipart/related, `cid:`), not as
+a link to the logo's public URL: the email then shows it without the customer allowing remote
+images, tells no server when it was opened, still shows it after the logo changes, and works
+from an install whose SITE_URL is not reachable from the customer's mail client.
+
 A worker keeps its connection to the mail server open from one message to the next, so a share
 to many contacts costs one TLS handshake and login, not one per message, and keeps the PDF
 parts of the last few shares it sent, so it reads and encodes each PDF once, not once per email.
@@ -15,14 +20,18 @@ import time
 from collections import OrderedDict
 from email import encoders
 from email.mime.base import MIMEBase
+from email.mime.image import MIMEImage
 from email.utils import formataddr, make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.utils.html import escape
+from django.core.mail.message import SafeMIMEMultipart
+from django.utils.html import escape, format_html
 
 from signoff.sharing.channels.base import DeliveryError, capture, with_link
+from signoff.sharing.compose import LOGO_SLOT
 from signoff.sharing.models import Message, MessageKind
+from signoff.shops.branding import EMAIL_HEIGHT, brand_of, logo_email_file
 
 
 def send_email(message: Message) -> str:
@@ -111,12 +120,36 @@ def _send_kept(email: EmailMultiAlternatives) -> None:
     _kept.used_at = time.monotonic()
 
 
+class _EmailWithInlineImages(EmailMultiAlternatives):
+    """An email whose HTML part comes with pictures it shows by `cid:` (the shop's logo):
+    multipart/alternative [text, multipart/related [html, image…]], so mail clients show the
+    images in the HTML and never list them as attachments."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.related: list[MIMEImage] = []
+
+    def _create_alternatives(self, msg):
+        msg = super()._create_alternatives(msg)
+        if not self.related or msg.get_content_type() != "multipart/alternative":
+            return msg
+        parts = msg.get_payload()
+        for i, part in enumerate(parts):
+            if part.get_content_type() == "text/html":
+                related = SafeMIMEMultipart(_subtype="related", encoding=self.encoding)
+                related.attach(part)
+                for image in self.related:
+                    related.attach(image)
+                parts[i] = related
+        return msg
+
+
 def build_email(message: Message) -> EmailMultiAlternatives:
     """The full email for one outbox row, with our own Message-ID so replies can be matched."""
     shop = message.shop
     from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "signoff@localhost"
     recipient_name = message.contact.name if message.contact_id else ""
-    email = EmailMultiAlternatives(
+    email = _EmailWithInlineImages(
         subject=message.subject,
         body=_text_body(message),
         from_email=formataddr((shop.name, from_address)),
@@ -125,7 +158,8 @@ def build_email(message: Message) -> EmailMultiAlternatives:
         headers={"Message-ID": make_msgid(f"signoff.{message.pk}", from_address.split("@")[-1])},
     )
     if message.body_html:
-        email.attach_alternative(_html_body(message), "text/html")
+        html, email.related = _with_logo(_html_body(message), message)
+        email.attach_alternative(html, "text/html")
     if message.kind == MessageKind.CONFIRMATION:
         email.attach(_certificate_part(message))
     elif message.share_id:
@@ -205,6 +239,36 @@ def _html_body(message: Message) -> str:
     if "</body>" in body:
         return body.replace("</body>", f"{paragraph}</body>", 1)
     return f"{body}\n{paragraph}"
+
+
+def _with_logo(html: str, message: Message) -> tuple[str, list[MIMEImage]]:
+    """The HTML with the shop's current logo in LOGO_SLOT, and the image part it shows; without
+    a logo (none, or replaced this moment and its file gone) the slot is simply left empty."""
+    if LOGO_SLOT not in html:
+        return html, []
+    logo = brand_of(message.shop).logo
+    data = logo_email_file(logo) if logo is not None else None
+    if data is None:
+        return html.replace(LOGO_SLOT, ""), []
+    content_id = f"shop-logo-{logo.sha256[:32]}@signoff"
+    width, height = logo.fit(height=EMAIL_HEIGHT, max_width=200)
+    image = MIMEImage(data, _subtype=logo.email_type)
+    image.add_header("Content-ID", f"<{content_id}>")
+    image.add_header(
+        "Content-Disposition",
+        "inline",
+        filename=f"logo.{'jpg' if logo.email_type == 'jpeg' else 'png'}",
+    )
+    markup = format_html(
+        '<span style="display: inline-block; background: #ffffff; padding: 4px; '
+        'border-radius: 6px; margin-right: 12px; vertical-align: middle;">'
+        '<img src="cid:{}" width="{}" height="{}" alt="" style="display: block; border: 0;">'
+        "</span>",
+        content_id,
+        width,
+        height,
+    )
+    return html.replace(LOGO_SLOT, markup), [image]
 
 
 def _refused_reason(message: Message, exc: smtplib.SMTPRecipientsRefused) -> str:

@@ -8,6 +8,7 @@ DEV_OUTBOX is on.
 
 from __future__ import annotations
 
+import base64
 import email
 import re
 from dataclasses import dataclass, field
@@ -110,7 +111,7 @@ def _unpack(capture: OutboxCapture) -> Captured:
             if parsed[name]
         },
         text=text,
-        html=html_part.get_content() if html_part else "",
+        html=_with_inline_images(parsed, html_part.get_content()) if html_part else "",
         attachments=[
             Attachment(
                 index=i,
@@ -122,6 +123,18 @@ def _unpack(capture: OutboxCapture) -> Captured:
         ],
         links=list(dict.fromkeys(_URL.findall(text))),
     )
+
+
+def _with_inline_images(parsed: EmailMessage, html: str) -> str:
+    """The HTML with its `cid:` pictures (the shop's logo) as data: URLs, which the preview
+    frame can show (a mail client finds them in the email's multipart/related part)."""
+    for part in parsed.walk():
+        content_id = (part["Content-ID"] or "").strip().strip("<>")
+        if content_id and part.get_content_maintype() == "image":
+            encoded = base64.b64encode(part.get_payload(decode=True) or b"").decode()
+            data_url = f"data:{part.get_content_type()};base64,{encoded}"
+            html = html.replace(f'src="cid:{content_id}"', f'src="{data_url}"')
+    return html
 
 
 def _safe_filename(part: EmailMessage, index: int) -> str:
