@@ -8,6 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from signoff.orders.models import RoStatus
+from signoff.sharing.services import Recipient, share_create
+from signoff.shops.access import actor_for
 from tests.e2e.test_accessibility import TOUCH_TARGET, serious_violations
 from tests.factories import RepairOrderFactory, api_token_for, priced_ro
 from tests.sharing.builders import decide
@@ -22,9 +24,10 @@ OPERATION_STATUSES = ["pending", "approved", "deferred", "declined"]
 
 
 @pytest.fixture
-def shop_data(shop, alice):
+def shop_data(shop, alice, no_delivery):
     """An RO whose operations are in every approval status (long labor descriptions, three kinds
-    of contact), and one more RO of the same customer in every RO status, for the lists."""
+    of contact), shared with two of them (its messages and links tables fill), and one more RO
+    of the same customer in every RO status, for the lists."""
     built = priced_ro(
         shop,
         customer={"name": "Cascade Freight Lines", "kind": "business"},
@@ -56,6 +59,12 @@ def shop_data(shop, alice):
     ops = built.operations
     for op, status in zip(ops[1:], OPERATION_STATUSES[1:], strict=False):
         decide(op, status, by=alice)
+    share_create(
+        actor=actor_for(user=alice, shop_id=shop.pk),
+        ro_id=built.ro.pk,
+        kind="request_approval",
+        recipients=[Recipient(contact.pk) for contact in built.contacts[:2]],
+    )
     for status in RoStatus.values:
         RepairOrderFactory(shop=shop, customer=built.ro.customer, status=status)
     api_token_for(user=alice, shop=shop, name="Dealer system")

@@ -225,7 +225,7 @@
   // --- Tables on phones -------------------------------------------------------------------
   // Below 700 px a table becomes cards (app.css); each cell then shows its column's name,
   // copied here from the header so the templates write it once.
-  var STACKED = "table.table, table.share-contacts, table.line-inputs";
+  var STACKED = "table.table, table.share-contacts, table.line-inputs, table.outbox, table.share-links";
 
   function headerLabel(th) {
     var copy = th.cloneNode(true);
