@@ -155,3 +155,11 @@ def test_an_ro_without_operations_cannot_be_signed_in_person(alice, shop):
     response = client_for(alice).get(f"/ros/{ro.pk}/in-person/")
     assert response.status_code == 422
     assert "Add an operation to the estimate" in response.content.decode()
+
+
+def test_a_customer_without_contacts_gets_a_clear_refusal_not_an_error(alice, shop):
+    built = priced_ro(shop, customer={"name": "Walk-in Fleet"}, operations=[{"title": "Brakes"}])
+    response = client_for(alice).get(f"/ros/{built.ro.pk}/in-person/")
+    assert response.status_code == 422
+    assert "Add a contact for Walk-in Fleet first" in response.content.decode()
+    assert not EstimateVersion.objects.filter(repair_order=built.ro).exists()

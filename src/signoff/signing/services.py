@@ -173,6 +173,11 @@ def in_person_start(*, actor: Actor, ro_id: int) -> tuple[RepairOrder, EstimateV
         raise ValidationFailed(
             "Add an operation to the estimate before asking for approval in person."
         )
+    if not Contact.objects.filter(customer_id=ro.customer_id).exists():
+        raise ValidationFailed(
+            f"Add a contact for {ro.customer.name} first: the person approving at the counter "
+            "picks their name from the customer's contacts."
+        )
     return ro, approval_version_freeze(repair_order=ro, user=actor.user)
 
 
