@@ -376,13 +376,18 @@ def with_last_activity(repair_orders: QuerySet[RepairOrder]) -> QuerySet[RepairO
     any kind (a share, an opening, a message's status, a decision, a status change) or its own
     last change when that is later (an edit of an operation records no event). Read for the
     rows of a page only: one index read each (event_ro_time)."""
-    last_event = (
-        Event.objects.filter(repair_order_id=OuterRef("pk"))
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
+    last_event = Subquery(_last_event_of_ro("created_at"))
     return repair_orders.annotate(
-        last_activity_at=Greatest("updated_at", Coalesce(Subquery(last_event), "updated_at"))
+        last_activity_at=Greatest("updated_at", Coalesce(last_event, "updated_at"))
+    )
+
+
+def _last_event_of_ro(field: str) -> QuerySet[Event]:
+    """`field` of the outer RO's newest event, for a subquery (read through event_ro_time)."""
+    return (
+        Event.objects.filter(repair_order_id=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values(field)[:1]
     )
 
 
@@ -391,11 +396,7 @@ def ro_change_stamp(*, actor: Actor, ro_id: int) -> str:
     event (shares, openings, message statuses, decisions, signatures, status changes) and its
     own last change (edits of it or its operations). One query, one index read for the event
     (event_ro_time). Raises NotFound for another shop's RO."""
-    last_event = (
-        Event.objects.filter(repair_order_id=OuterRef("pk"))
-        .order_by("-created_at", "-pk")
-        .values("pk")[:1]
-    )
+    last_event = _last_event_of_ro("pk")
     row = next(
         iter(
             RepairOrder.objects.filter(shop=actor.shop, pk=ro_id)

@@ -9,12 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from signoff.approvals.selectors import (
-    ANSWERS_SHOWN_DAYS,
-    OverAuthorized,
-    customer_answers,
-    ros_over_authorized,
-)
+from signoff.approvals.selectors import OverAuthorized, customer_answers, ros_over_authorized
 from signoff.orders.models import RepairOrder, RoSeen, RoStatus
 from signoff.sharing.models import Message, MessageStatus, ShareLink
 from signoff.shops.access import Actor
@@ -112,6 +107,3 @@ def today(*, actor: Actor) -> Today:
         ),
         over_authorized=ros_over_authorized(shop=actor.shop)[:SHOWN],
     )
-
-
-__all__ = ["ANSWERS_SHOWN_DAYS", "Today", "TodayCounts", "today", "today_counts"]

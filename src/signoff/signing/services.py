@@ -354,6 +354,12 @@ def _approval_record(*, submission: Submission, data: ApprovalInput) -> Approval
                 decisions=result.decisions,
                 language=data.language,
             )
+            # At the counter staff are there to see it; a link's answer is news to the advisor.
+            advisor_answer_notice(
+                repair_order=repair_order,
+                contact_name=contact.name,
+                statuses=[d.status for d in result.decisions],
+            )
         return result
 
 
@@ -422,10 +428,4 @@ def _write(submission: Submission, record: AnswerRecord) -> ApprovalResult:
     ro_status_follow(
         repair_order=repair_order, user=submission.recorded_by, why=f"{contact.name} answered {how}"
     )
-    if submission.source == Source.LINK:  # at the counter, staff are there to see it
-        advisor_answer_notice(
-            repair_order=repair_order,
-            contact_name=contact.name,
-            statuses=[d.status for d in result.decisions],
-        )
     return result
