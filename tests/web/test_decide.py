@@ -1,7 +1,6 @@
 """The status drop-down's pop-up: htmx dialog, the same form as a page without JavaScript."""
 
 import json
-from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
@@ -139,24 +138,20 @@ def _national(e164):
     return f"({e164[2:5]}) {e164[5:8]}-{e164[8:]}"
 
 
-def test_the_dialog_warns_when_approving_passes_the_over_estimate_limit(
-    alice_client, ro_ops, shop, alice, monkeypatch
+def test_the_dialog_warns_when_approving_passes_the_over_estimate_rule(
+    alice_client, ro_ops, shop, alice
 ):
-    import datetime as dt
-
-    from django.utils import timezone
-
     from signoff.approvals.services import decision_record
 
-    shop.over_limit_amount = Decimal("10.00")
+    shop.over_estimate_rule = "california"
     shop.save()
     ro, (op1, op2) = ro_ops
     owner = actor_for(user=alice, shop_id=shop.pk)
     decision_record(actor=owner, operation_id=op1.pk, status="approved", reason_id=_reason(shop).pk)
-    later = timezone.now() + dt.timedelta(days=1)
-    monkeypatch.setattr(timezone, "now", lambda: later)
     html = alice_client.get(_url(op2), {"status": "approved"}, headers=HTMX).content.decode()
-    assert "decide-warning" in html and "above the first authorized total of $314.99" in html
+    assert "decide-warning" in html
+    assert "raises the authorized total from $314.99 to $629.98 before tax" in html
+    assert "California&#x27;s rule (any increase needs a new authorization)" in html
 
 
 def test_operation_titles_are_escaped_in_the_dialog(alice_client, ro_ops):

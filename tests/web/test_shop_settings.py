@@ -24,6 +24,7 @@ def settings_form(shop, **overrides):
         "sms_sender": "",
         "allow_recommendation_approval": "on",
         "capture_recommendation_approver": "on",
+        "over_estimate_rule": "none",
         "over_limit_percent": "",
         "over_limit_amount": "",
         "reminder_delay_hours": "24",
@@ -46,13 +47,39 @@ def test_the_settings_page_shows_every_section_and_links_to_reasons_and_tokens(a
         "RO info",
         "Allow contacts to approve recommendations on their link",
         "Capture who approved each recommendation, with a signature",
-        "Over-estimate limit",
+        "Over-estimate rule",
+        "Local rules differ, and the shop is responsible for choosing the rule that applies",
+        "Michigan: up to $10 or 10% over, whichever is less (MCL 257.1332)",
         "Quiet hours",
         'href="/settings/reasons/"',
         'href="/settings/api-tokens/"',
         '<option value="America/Los_Angeles" selected>',
     ):
         assert text in body, text
+
+
+def test_an_owner_picks_a_rule_preset_and_it_is_shown_chosen(alice_client, shop):
+    response = alice_client.post(
+        "/settings/", settings_form(shop, over_estimate_rule="florida"), follow=True
+    )
+    assert "Shop settings saved." in response.content.decode()
+    shop.refresh_from_db()
+    assert shop.over_estimate_rule == "florida"
+    body = alice_client.get("/settings/").content.decode()
+    assert 'value="florida" id="id_over_estimate_rule_3" checked>' in body
+
+
+def test_the_custom_rule_needs_a_percent_or_an_amount(alice_client, shop):
+    response = alice_client.post("/settings/", settings_form(shop, over_estimate_rule="custom"))
+    body = response.content.decode()
+    assert "The custom rule needs a percent, an amount, or both" in body
+    shop.refresh_from_db()
+    assert shop.over_estimate_rule == "none"
+    alice_client.post(
+        "/settings/", settings_form(shop, over_estimate_rule="custom", over_limit_amount="25")
+    )
+    shop.refresh_from_db()
+    assert (shop.over_estimate_rule, shop.over_limit_amount) == ("custom", Decimal("25"))
 
 
 def test_an_owner_saves_the_settings(alice_client, shop):

@@ -15,6 +15,7 @@ from ninja.responses import Status
 from signoff.api.idempotency import idempotent
 from signoff.api.schemas import Id, Schema, UserBrief
 from signoff.approvals import selectors, services
+from signoff.approvals.amounts import approval_warning
 from signoff.approvals.chain import VerifyResult, verify_repair_order
 from signoff.approvals.models import Decision
 from signoff.core.validation import PHONE_INPUT_MAX_LENGTH, max_length_of
@@ -198,9 +199,7 @@ def decision_list(request: HttpRequest, operation_id: Id) -> DecisionHistory:
 @idempotent
 def decision_create(request: HttpRequest, operation_id: Id, payload: DecisionIn):
     operation = operation_get(actor=request.actor, operation_id=operation_id)
-    warning = selectors.over_limit_warning(
-        operation=operation, status=payload.status, shop=request.actor.shop
-    )
+    warning = approval_warning(operation=operation, status=payload.status, shop=request.actor.shop)
     decision = services.decision_record(
         actor=request.actor,
         operation_id=operation.pk,

@@ -79,11 +79,18 @@ class VehicleOut(Schema):
     )
 
 
+REQUIRES_PO = (
+    "A business requiring a PO number on every RO: its ROs are not shared or completed "
+    "without `po_number`."
+)
+
+
 class CustomerOut(Schema):
     id: int
     kind: CustomerKindChoice
     name: str
     notes: str
+    requires_po: bool = Field(..., description=REQUIRES_PO)
     created_at: datetime
     updated_at: datetime
     contacts: list[ContactOut] = Field(..., description="The primary contact first.")
@@ -149,6 +156,7 @@ class CustomerIn(Schema):
     kind: CustomerKindChoice = "individual"
     name: str = Field(..., max_length=CUSTOMER_NAME_MAX, examples=["Dana Rivera"])
     notes: str = Field("", max_length=NOTES_MAX)
+    requires_po: bool = Field(False, description=REQUIRES_PO + " Businesses only.")
     primary: ContactIn = Field(..., description="The primary contact, created with the customer.")
 
 
@@ -158,6 +166,7 @@ class CustomerPatch(Schema):
     kind: CustomerKindChoice | None = None
     name: str | None = Field(None, max_length=CUSTOMER_NAME_MAX, examples=["Dana Rivera"])
     notes: str | None = Field(None, max_length=NOTES_MAX)
+    requires_po: bool | None = Field(None, description=REQUIRES_PO + " Businesses only.")
 
 
 class CustomerSearch(Schema):

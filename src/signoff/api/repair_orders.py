@@ -14,12 +14,14 @@ from signoff.api.idempotency import idempotent
 from signoff.api.pagination import Paged
 from signoff.api.schemas import (
     Id,
+    Money,
     OperationOut,
     Schema,
     TotalsOut,
     UserBrief,
 )
 from signoff.approvals import selectors as approvals_selectors
+from signoff.approvals.amounts import TAX_WORDS, NotToExceed, RoAmounts
 from signoff.approvals.lifecycle import ro_status_move
 from signoff.approvals.selectors import OperationRow, RepairOrderPage
 from signoff.core.errors import ValidationFailed
@@ -47,11 +49,18 @@ STATUS_ON_PATCH = (
     "Move the work along by hand: `in_progress` (from approved, partly approved or ready), "
     "`ready` (from in progress), `completed` (from ready or in progress), `closed` (from "
     "completed or declined). The estimate's statuses follow its shares and decisions and are "
-    "refused here (422), unless sent unchanged."
+    "refused here (422), unless sent unchanged. `ready` and `completed` are refused (422) while "
+    "`amounts.over_limit` under an enforced rule, naming the rule and the amounts; `completed` "
+    "too without the PO number the customer requires (a `po_number` sent alongside counts)."
 )
 NOTES_MAX = max_length_of(RepairOrder, "internal_notes")
 INTERNAL_NOTES = "Staff only: never shown to the customer, in page, PDF, email or text."
 CUSTOMER_NOTES = "Shown to the customer with the estimate (page and PDF) when notes are shared."
+PO_MAX = max_length_of(RepairOrder, "po_number")
+PO_NUMBER = (
+    "The customer's purchase-order number; empty when none. A customer with `requires_po` "
+    "cannot have the RO shared or completed without one (422 on completion, 409 on sharing)."
+)
 OLD_NOTES = "The older name of `internal_notes`, kept for clients written before the split."
 
 
@@ -93,12 +102,101 @@ class RoTotals(Schema):
     approved: TotalsOut = Field(..., description="Operations whose current status is approved.")
 
 
+class NotToExceedOut(Schema):
+    # Read from an approvals.amounts.NotToExceed.
+    amount: Money = Field(..., description="Before tax.", examples=["500.00"])
+    signer: str = Field(..., description="Who signed for it (name as shown).")
+    signed_at: datetime
+    signature_id: int
+
+    @staticmethod
+    def resolve_amount(nte: NotToExceed) -> str:
+        return f"{nte.amount:.2f}"
+
+    @staticmethod
+    def resolve_signed_at(nte: NotToExceed) -> datetime:
+        return nte.at
+
+
+class OverEstimateRuleOut(Schema):
+    key: Literal["none", "california", "michigan", "florida", "ohio", "custom"]
+    name: str = Field(..., examples=["Michigan's rule ($10 or 10%, whichever is less)"])
+    enforced: bool = Field(
+        ..., description="A rule is chosen: past `limit`, moving to ready or completed is refused."
+    )
+    allowance: Money = Field(
+        ..., description="How far above `authorized` the rule lets the work go, before tax."
+    )
+    limit: Money = Field(
+        ...,
+        description="The most the work may come to without a new authorization, before tax: "
+        "authorized + allowance, or the not-to-exceed amount when larger.",
+    )
+
+
+class AmountsOut(Schema):
+    # Read from an approvals.amounts.RoAmounts.
+    tax: Literal["before tax"] = Field(
+        ..., description="Every amount here is before tax, whatever the method of approval."
+    )
+    authorized: Money = Field(
+        ...,
+        description="Operations whose latest answer is an approval, at the amounts approved "
+        "(an edit returning one to pending does not end its approval).",
+    )
+    current: Money = Field(
+        ...,
+        description="Today's subtotal of the approved operations and of the estimate "
+        "operations still pending.",
+    )
+    difference: Money = Field(..., description="current − authorized.")
+    over_limit: bool = Field(..., description="current is above the rule's `limit`.")
+    rule: OverEstimateRuleOut
+    not_to_exceed: NotToExceedOut | None = Field(
+        ..., description="The not-to-exceed amount signed at drop-off; null when none."
+    )
+
+    @staticmethod
+    def resolve_tax(amounts: RoAmounts) -> str:
+        return TAX_WORDS
+
+    @staticmethod
+    def resolve_authorized(amounts: RoAmounts) -> str:
+        return str(amounts.authorized)
+
+    @staticmethod
+    def resolve_current(amounts: RoAmounts) -> str:
+        return str(amounts.current)
+
+    @staticmethod
+    def resolve_difference(amounts: RoAmounts) -> str:
+        return str(amounts.difference)
+
+    @staticmethod
+    def resolve_over_limit(amounts: RoAmounts) -> bool:
+        return amounts.over
+
+    @staticmethod
+    def resolve_rule(amounts: RoAmounts) -> dict:
+        return {
+            "key": amounts.rule,
+            "name": amounts.rule_name,
+            "enforced": amounts.enforced,
+            "allowance": str(amounts.allowance),
+            "limit": str(amounts.limit),
+        }
+
+
 class RepairOrderOut(RepairOrderSummary):
     # Read from a RepairOrderPage (approvals.selectors): the RO, its rows and its totals.
     odometer_in: int | None
     internal_notes: str = Field(..., description=INTERNAL_NOTES)
     customer_notes: str = Field(..., description=CUSTOMER_NOTES)
     notes: str = Field(..., description=OLD_NOTES, deprecated=True)
+    po_number: str = Field(..., description=PO_NUMBER, examples=["PO-7731"])
+    amounts: AmountsOut = Field(
+        ..., description="Authorized and current amounts and the over-estimate rule."
+    )
     tax_rate: str = Field(..., description="The shop's tax rate in percent.", examples=["8.250"])
     operations: list[OperationOut] = Field(
         ..., description="In table order, removed ones left out."
@@ -162,6 +260,14 @@ class RepairOrderOut(RepairOrderSummary):
         return page.ro.internal_notes
 
     @staticmethod
+    def resolve_po_number(page: RepairOrderPage) -> str:
+        return page.ro.po_number
+
+    @staticmethod
+    def resolve_amounts(page: RepairOrderPage) -> RoAmounts:
+        return page.amounts
+
+    @staticmethod
     def resolve_tax_rate(page: RepairOrderPage) -> str:
         return str(page.ro.shop.tax_rate)
 
@@ -187,6 +293,7 @@ class RepairOrderIn(Schema):
     odometer_in: int | None = Field(None, ge=0, le=MAX_ODOMETER)
     internal_notes: str = Field("", max_length=NOTES_MAX, description=INTERNAL_NOTES)
     customer_notes: str = Field("", max_length=NOTES_MAX, description=CUSTOMER_NOTES)
+    po_number: str = Field("", max_length=PO_MAX, description=PO_NUMBER)
     notes: str | None = Field(None, max_length=NOTES_MAX, description=OLD_NOTES, deprecated=True)
 
 
@@ -203,6 +310,9 @@ class RepairOrderPatch(Schema):
     )
     customer_notes: str | None = Field(
         None, max_length=NOTES_MAX, description=CUSTOMER_NOTES, examples=["Photos to follow."]
+    )
+    po_number: str | None = Field(
+        None, max_length=PO_MAX, description=PO_NUMBER, examples=["PO-7731"]
     )
     notes: str | None = Field(None, max_length=NOTES_MAX, description=OLD_NOTES, deprecated=True)
 
@@ -294,6 +404,9 @@ def repair_order_update(request: HttpRequest, ro_id: Id, payload: RepairOrderPat
     # first, judged against the status the client read: the edit may move the estimate's status.
     with transaction.atomic():
         if status is not None:
+            if "po_number" in data:  # a PO number sent with the move counts for it
+                po = {"po_number": data.pop("po_number")}
+                services.repair_order_update(actor=request.actor, ro_id=ro_id, data=po)
             ro_status_move(actor=request.actor, ro_id=ro_id, to=status)
         services.repair_order_update(actor=request.actor, ro_id=ro_id, data=data)
     return Status(200, repair_order_detail(request, ro_id))

@@ -17,11 +17,13 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from signoff.approvals.amounts import move_refusal
 from signoff.approvals.models import Event, EventKind, Status
 from signoff.approvals.selectors import latest_statuses
 from signoff.core.errors import ValidationFailed
 from signoff.orders.locks import repair_order_get_for_update
 from signoff.orders.models import Operation, OperationKind, RepairOrder, RoStatus
+from signoff.orders.selectors import po_number_problem
 from signoff.shops.access import Actor, require_editor
 
 # The statuses the estimate's decisions decide; an RO in one of them follows the estimate.
@@ -108,7 +110,10 @@ def ro_status_follow_on_change(
 
 def ro_status_move(*, actor: Actor, ro_id: int, to: str, why: str = "") -> RepairOrder:
     """Staff move an RO along HAND_MOVES (start work, ready, completed, closed). Raises
-    ValidationFailed for a move the RO's status does not allow, saying which it does."""
+    ValidationFailed for a move the RO's status does not allow, saying which it does; for Ready
+    and Completed while the work is past the shop's over-estimate rule
+    (`approvals.amounts.move_refusal`); and for Completed without a PO number its customer
+    requires."""
     require_editor(actor)
     why = " ".join(str(why or "").split())[:WHY_MAX]
     with transaction.atomic():
@@ -118,6 +123,11 @@ def ro_status_move(*, actor: Actor, ro_id: int, to: str, why: str = "") -> Repai
         allowed = hand_moves(ro.status)
         if to not in {status for status, _ in allowed}:
             refusal = _refusal(ro.status, to, allowed)
+            raise ValidationFailed(refusal, fields={"status": refusal})
+        refusal = move_refusal(repair_order=ro, to=to)
+        if not refusal and to == RoStatus.COMPLETED:
+            refusal = po_number_problem(repair_order=ro)
+        if refusal:
             raise ValidationFailed(refusal, fields={"status": refusal})
         _change(ro, to=to, user=actor.user, why=why or dict(allowed)[to])
     return ro

@@ -117,6 +117,8 @@ class Signature(AppendOnlyModel):
     class Kind(models.TextChoices):
         ESTIMATE = "estimate", "Estimate"
         RECOMMENDATION = "recommendation", "Recommendations"
+        # Left at drop-off: work up to `amount` (before tax) may be done without asking again.
+        NOT_TO_EXCEED = "not_to_exceed", "Not-to-exceed amount"
 
     shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="+")
     repair_order = models.ForeignKey(

@@ -12,6 +12,7 @@ from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from signoff.approvals.amounts import RoAmounts, approval_warning, ro_amounts
 from signoff.approvals.models import (
     DECIDABLE_STATUSES,
     STATUS_VERBS,
@@ -22,10 +23,10 @@ from signoff.approvals.models import (
     Status,
 )
 from signoff.core.errors import NotFound
-from signoff.core.formatting import format_phone, money, percent
+from signoff.core.formatting import format_phone
 from signoff.core.queries import one_or_none
 from signoff.customers.models import Contact
-from signoff.orders.models import Operation, OperationKind, RepairOrder, RoStatus
+from signoff.orders.models import Operation, OperationKind, RepairOrder
 from signoff.orders.pricing import (
     ZERO,
     Totals,
@@ -42,11 +43,6 @@ from signoff.orders.selectors import (
 )
 from signoff.shops.access import Actor
 from signoff.shops.models import Shop
-
-# Approvals recorded this soon after an RO's first approval count as the first authorization
-# (a phone call in which several operations are approved one after another, or one signed
-# submission), so the over-limit warning compares later approvals against all of them.
-FIRST_AUTHORIZATION_WINDOW = dt.timedelta(hours=1)
 
 
 def _newest_sequence() -> Subquery:
@@ -203,70 +199,9 @@ def decision_form_data(*, actor: Actor, operation: Operation, status: str) -> di
         "reasons": list(reasons_active(shop=actor.shop)),
         "contacts": decision_contacts(operation=operation),
         "subtotal": subtotal,
-        "warning": over_limit_warning(operation=operation, status=status, shop=actor.shop),
+        "warning": approval_warning(operation=operation, status=status, shop=actor.shop),
         "current": status_row(operation=operation),
     }
-
-
-def _approved_total(decisions: Iterable[Decision], subtotals: dict[int, Decimal]) -> Decimal:
-    latest: dict[int, Decision] = {}
-    for decision in decisions:
-        latest[decision.operation_id] = decision
-    total = ZERO
-    for op_id, decision in latest.items():
-        if decision.status == Status.APPROVED:
-            amount = decision.amount if decision.amount is not None else subtotals.get(op_id, ZERO)
-            total += amount
-    return total
-
-
-def over_limit_warning(*, operation: Operation, status: str, shop: Shop) -> str | None:
-    """A warning when approving would push the approved total past the shop's over-limit.
-
-    Amounts are pre-tax subtotals. The baseline is the RO's first authorization (see
-    FIRST_AUTHORIZATION_WINDOW); the current total uses today's operation prices. Only warns.
-    """
-    if status != Status.APPROVED:
-        return None
-    if shop.over_limit_percent is None and shop.over_limit_amount is None:
-        return None
-    decisions = list(
-        Decision.objects.filter(repair_order_id=operation.repair_order_id).order_by("sequence")
-    )
-    approvals = [d for d in decisions if d.status == Status.APPROVED]
-    if not approvals:
-        return None
-    window_end = approvals[0].created_at + FIRST_AUTHORIZATION_WINDOW
-    if timezone.now() <= window_end:
-        return None  # still part of the first authorization
-    operations = list(live_operations().filter(repair_order_id=operation.repair_order_id))
-    subtotals = {op.pk: operation_subtotal(op) for op in operations}
-    baseline = _approved_total([d for d in decisions if d.created_at <= window_end], subtotals)
-    current = latest_decisions(operation_ids=subtotals)
-    after = sum(
-        (
-            subtotals[op_id]
-            for op_id in subtotals
-            if op_id == operation.pk or status_of(current.get(op_id)) == Status.APPROVED
-        ),
-        ZERO,
-    )
-    excess = after - baseline
-    limits = []
-    if shop.over_limit_percent is not None:
-        rate = shop.over_limit_percent
-        limits.append((baseline * rate / 100, percent(rate)))
-    if shop.over_limit_amount is not None:
-        limits.append((shop.over_limit_amount, money(shop.over_limit_amount)))
-    crossed = [label for limit, label in limits if excess > limit]
-    if not crossed:
-        return None
-    return (
-        f"Approving this brings the approved total to {money(after)}, "
-        f"{money(excess)} above the first authorized total of {money(baseline)} "
-        f"(the shop's limit is {' / '.join(label for _, label in limits)}). "
-        "Make sure the customer agreed to the higher amount."
-    )
 
 
 def repair_orders_numbered(*, number: int, shop_slug: str | None = None) -> list[RepairOrder]:
@@ -291,6 +226,14 @@ class RepairOrderPage:
     @property
     def has_recommendations(self) -> bool:
         return any(row.op.kind == OperationKind.RECOMMENDATION for row in self.rows)
+
+    @cached_property
+    def amounts(self) -> RoAmounts:
+        """Authorized, current and the rule (approvals.amounts), from the rows and, on the RO
+        page, the decisions prefetched with them."""
+        decisions = ro_decisions_of(self.ro) if _prefetched(self.ro, "decisions") else None
+        operations = [row.op for row in self.rows]
+        return ro_amounts(repair_order=self.ro, operations=operations, decisions=decisions)
 
 
 def repair_order_page(*, actor: Actor, ro_id: int) -> RepairOrderPage:
@@ -413,15 +356,6 @@ def ro_change_stamp(*, actor: Actor, ro_id: int) -> str:
 
 
 ANSWERS_SHOWN_DAYS = 30
-OVER_AUTHORIZED_SCANNED = 200
-# Where an RO's work is authorized and may be done: an estimate above what was authorized
-# there needs the customer's word again.
-AUTHORIZED_STATUSES = (
-    RoStatus.APPROVED,
-    RoStatus.PARTLY_APPROVED,
-    RoStatus.IN_PROGRESS,
-    RoStatus.READY,
-)
 
 
 def customer_answers(*, shop: Shop, days: int = ANSWERS_SHOWN_DAYS) -> dict[int, dt.datetime]:
@@ -436,60 +370,3 @@ def customer_answers(*, shop: Shop, days: int = ANSWERS_SHOWN_DAYS) -> dict[int,
         .values_list("repair_order_id", "last")
     )
     return dict(rows)
-
-
-@dataclass(frozen=True)
-class OverAuthorized:
-    repair_order: RepairOrder
-    authorized: Decimal
-    current: Decimal
-
-    @property
-    def excess(self) -> Decimal:
-        return self.current - self.authorized
-
-
-def ros_over_authorized(*, shop: Shop) -> list[OverAuthorized]:
-    """ROs whose work was authorized (AUTHORIZED_STATUSES, the OVER_AUTHORIZED_SCANNED most
-    recently moved) and whose estimate now comes to more: the approved operations at the
-    amounts they were approved at, against the approved and still pending ones at today's
-    prices (pre-tax). Beyond the shop's over-limit when it has one, else by any amount."""
-    ros = list(
-        RepairOrder.objects.filter(shop=shop, status__in=AUTHORIZED_STATUSES)
-        .select_related("customer", "advisor")
-        .order_by("-status_changed_at", "-pk")[:OVER_AUTHORIZED_SCANNED]
-    )
-    operations = list(
-        live_operations().filter(
-            repair_order_id__in=[ro.pk for ro in ros], kind=OperationKind.ESTIMATE
-        )
-    )
-    latest = latest_decisions(operation_ids=[op.pk for op in operations])
-    authorized = {ro.pk: ZERO for ro in ros}
-    current = {ro.pk: ZERO for ro in ros}
-    for op in operations:
-        decision = latest.get(op.pk)
-        status = status_of(decision)
-        subtotal = operation_subtotal(op)
-        if status == Status.APPROVED:
-            amount = decision.amount if decision.amount is not None else subtotal
-            authorized[op.repair_order_id] += amount
-        if status in (Status.APPROVED, Status.PENDING):
-            current[op.repair_order_id] += subtotal
-    found = []
-    for ro in ros:
-        excess = current[ro.pk] - authorized[ro.pk]
-        if excess > _tolerance(shop, authorized[ro.pk]):
-            found.append(OverAuthorized(ro, authorized[ro.pk], current[ro.pk]))
-    return found
-
-
-def _tolerance(shop: Shop, authorized: Decimal) -> Decimal:
-    """How far above the authorized amount the shop lets work go unasked: the smaller of its
-    percent and its amount when it has both; nothing when it has neither."""
-    limits = []
-    if shop.over_limit_percent is not None:
-        limits.append(authorized * shop.over_limit_percent / 100)
-    if shop.over_limit_amount is not None:
-        limits.append(shop.over_limit_amount)
-    return min(limits) if limits else ZERO

@@ -235,4 +235,26 @@ class TextSearchIndex(Operation):
         return [*triggers, f'DROP TABLE IF EXISTS "{fts}"']
 
 
+class TextSearchReindex(TextSearchIndex):
+    """Apply a TextSearchIndex again after an operation of the same migration rebuilt its table
+    on SQLite (which drops the table's triggers), in either direction. Nothing elsewhere: other
+    databases alter a table in place and keep its index."""
+
+    def describe(self) -> str:
+        return f"Text search index {self.name} on {self.model_name} rebuilt"
+
+    def _reindex(self, app_label, schema_editor, state) -> None:
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        model = state.apps.get_model(app_label, self.model_name)
+        for statement in [*self._sqlite_drop(model), *self._sqlite_create(model)]:
+            schema_editor.execute(statement)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        self._reindex(app_label, schema_editor, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        self._reindex(app_label, schema_editor, to_state)
+
+
 SQLITE_TRIGGERS = ("insert", "delete", "update")

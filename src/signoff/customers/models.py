@@ -28,6 +28,9 @@ class Customer(models.Model):
     )
     name = models.CharField(max_length=150, help_text="Person's full name or company name.")
     notes = models.TextField(blank=True, max_length=10_000)
+    # A business (fleet) may require its purchase-order number on every RO: such an RO is not
+    # shared or completed without one (orders.selectors.po_number_problem).
+    requires_po = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -108,11 +108,12 @@ def contact_clean(data: Mapping[str, Any], *, current: Contact | None = None) ->
     return out
 
 
+CUSTOMER_FIELDS = ("kind", "name", "notes", "requires_po")
+
+
 def _clean_customer(data: Mapping[str, Any], *, current: Customer | None = None) -> dict[str, Any]:
-    merged = {"kind": current.kind, "name": current.name, "notes": current.notes} if current else {}
-    merged.update(
-        {k: v for k, v in data.items() if k in ("kind", "name", "notes") and v is not None}
-    )
+    merged = {f: getattr(current, f) for f in CUSTOMER_FIELDS} if current else {}
+    merged.update({k: v for k, v in data.items() if k in CUSTOMER_FIELDS and v is not None})
     errors: dict[str, str] = {}
     out = {
         "kind": merged.get("kind") or CustomerKind.INDIVIDUAL,
@@ -123,6 +124,12 @@ def _clean_customer(data: Mapping[str, Any], *, current: Customer | None = None)
     }
     if out["kind"] not in CustomerKind.values:
         errors["kind"] = "Choose individual or business."
+    out["requires_po"] = merged.get("requires_po") in (True, "true", "on", "1", "yes")
+    if out["requires_po"] and out["kind"] != CustomerKind.BUSINESS:
+        errors["requires_po"] = (
+            "Only a business or fleet can require a PO number: change the type to business, "
+            "or untick “Requires a PO number”."
+        )
     if not out["name"]:
         errors.setdefault("name", "Enter the customer's name (a person or a company).")
     if errors:

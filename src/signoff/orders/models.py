@@ -43,6 +43,8 @@ class RepairOrder(models.Model):
     # ever shows, and the note the customer reads with the estimate (in its snapshot).
     internal_notes = models.TextField(blank=True, max_length=10_000)
     customer_notes = models.TextField(blank=True, max_length=10_000)
+    # The customer's purchase-order number (fleets): printed on the estimate and the certificate.
+    po_number = models.CharField("PO number", max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from signoff.core.errors import NotFound, ValidationFailed
 from signoff.core.queries import one_or_none
@@ -175,3 +176,14 @@ def repair_order_totals(
     for op in live_operations().filter(repair_order_id__in=by_ro, kind=OperationKind.ESTIMATE):
         by_ro[op.repair_order_id].append(op)
     return {ro_id: price_operations(ops, tax_rate=tax_rate) for ro_id, ops in by_ro.items()}
+
+
+def po_number_problem(*, repair_order: RepairOrder) -> str:
+    """Why the RO may not be shared or completed for want of a PO number ('' when it may): its
+    customer requires one and it has none. Staff-facing (the share dialog, the status move)."""
+    if not repair_order.customer.requires_po or repair_order.po_number.strip():
+        return ""
+    return _(
+        "%(customer)s requires a PO number on every repair order: enter it in the RO's details "
+        "(Edit details) first."
+    ) % {"customer": repair_order.customer.name}

@@ -119,6 +119,13 @@ def _clean_ro(data: Mapping[str, Any], *, actor: Actor, customer: Customer) -> d
                 )
             except ValueError as exc:
                 errors[name] = str(exc)
+    if data.get("po_number") is not None:
+        try:
+            out["po_number"] = _text(
+                data["po_number"], model=RepairOrder, field="po_number", label="PO number"
+            )
+        except ValueError as exc:
+            errors["po_number"] = str(exc)
     if "odometer_in" in data:
         raw = data["odometer_in"]
         if raw in (None, ""):

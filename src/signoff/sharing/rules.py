@@ -15,6 +15,8 @@ from signoff.core.errors import ValidationFailed
 from signoff.core.formatting import format_phone
 from signoff.customers.models import Contact, NotifyPreference
 from signoff.documents.sections import PDF_SECTION_KEYS
+from signoff.orders.models import RepairOrder
+from signoff.orders.selectors import po_number_problem
 from signoff.sharing.models import Channel, ShareKind
 from signoff.shops.models import Shop
 
@@ -110,19 +112,23 @@ def recipient_options(shop: Shop, contacts: Iterable[Contact]) -> list[Recipient
     ]
 
 
-def share_blockers(*, kind: str, statuses: Iterable[tuple[str, str | None]]) -> list[str]:
+def share_blockers(
+    *, kind: str, statuses: Iterable[tuple[str, str | None]], repair_order: RepairOrder
+) -> list[str]:
     """What stops sharing the RO now; empty when it may be shared.
 
     `statuses` holds (status, source of the current decision or None) for each live operation.
     Send to Customer (seed 000) needs every operation decided and at least one
     approved on the customer's behalf; requesting approval only needs something to approve.
+    Either needs the PO number a customer requires (`orders.selectors.po_number_problem`).
     """
     rows = list(statuses)
     if not rows:
         return [_("Add an operation to the estimate first.")]
+    po_problem = po_number_problem(repair_order=repair_order)
+    blockers = [po_problem] if po_problem else []
     if kind != ShareKind.SEND_TO_CUSTOMER:
-        return []
-    blockers = []
+        return blockers
     pending = sum(1 for status, _source in rows if status not in DECIDABLE_STATUSES)
     if pending:
         blockers.append(

@@ -66,7 +66,9 @@ class _Addressee:
 
 
 def _check_ready(*, ro: RepairOrder, kind: str) -> None:
-    blockers = rules.share_blockers(kind=kind, statuses=selectors.ro_statuses(repair_order=ro))
+    blockers = rules.share_blockers(
+        kind=kind, statuses=selectors.ro_statuses(repair_order=ro), repair_order=ro
+    )
     if blockers:
         what = "sent to the customer" if kind == ShareKind.SEND_TO_CUSTOMER else "shared"
         raise Conflict(

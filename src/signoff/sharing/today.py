@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from signoff.approvals.selectors import OverAuthorized, customer_answers, ros_over_authorized
+from signoff.approvals.amounts import OverAuthorized, ros_over_authorized
+from signoff.approvals.selectors import customer_answers
 from signoff.orders.models import RepairOrder, RoSeen, RoStatus
 from signoff.sharing.models import Message, MessageStatus, ShareLink
 from signoff.shops.access import Actor

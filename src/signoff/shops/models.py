@@ -42,6 +42,19 @@ class LogoType(models.TextChoices):
     SVG = "svg", "SVG"
 
 
+class OverEstimateRule(models.TextChoices):
+    """How far the work on an RO may pass what the customer authorized before a new
+    authorization is needed (approvals.amounts applies it; docs/authorization.md cites each
+    statute)."""
+
+    NONE = "none", "No rule"
+    CALIFORNIA = "california", "California"
+    MICHIGAN = "michigan", "Michigan"
+    FLORIDA = "florida", "Florida"
+    OHIO = "ohio", "Ohio"
+    CUSTOM = "custom", "Custom"
+
+
 # The customer page's brand colour (portal.css `--brand`) from before shops chose their own.
 DEFAULT_ACCENT = "#0b3d91"
 
@@ -79,7 +92,11 @@ class Shop(models.Model):
     # Shop settings > RO info > Recommendation approvals.
     allow_recommendation_approval = models.BooleanField(default=False)
     capture_recommendation_approver = models.BooleanField(default=False)
-    # Over-estimate limit: warn before the authorized amount is exceeded (percent and/or amount).
+    # The over-estimate rule (a preset, or custom: the percent and/or amount below, whichever
+    # is less). Past it, the RO cannot be marked ready or completed without a new authorization.
+    over_estimate_rule = models.CharField(
+        max_length=12, choices=OverEstimateRule.choices, default=OverEstimateRule.NONE
+    )
     over_limit_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     over_limit_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     reminder_delay_hours = models.PositiveIntegerField(default=24)

@@ -26,7 +26,14 @@ from signoff.core.validation import (
     parse_whole_number,
 )
 from signoff.shops.access import Actor, actor_for, require_admin
-from signoff.shops.models import ApiToken, Membership, PaperSize, Shop, SmsStatus
+from signoff.shops.models import (
+    ApiToken,
+    Membership,
+    OverEstimateRule,
+    PaperSize,
+    Shop,
+    SmsStatus,
+)
 from signoff.shops.signals import shop_created
 from signoff.shops.timezones import timezone_names
 
@@ -220,6 +227,18 @@ def shop_settings_clean(data: Mapping[str, Any]) -> dict[str, Any]:
         errors=errors,
         key="over_limit_amount",
     )
+    out["over_estimate_rule"] = data.get("over_estimate_rule") or OverEstimateRule.NONE
+    if out["over_estimate_rule"] not in OverEstimateRule.values:
+        errors["over_estimate_rule"] = (
+            "Choose one of the over-estimate rules: California, Michigan, Florida, Ohio, "
+            "custom, or no rule."
+        )
+    custom_limits = ("over_limit_percent", "over_limit_amount")
+    no_custom_limit = all(out[k] is None and k not in errors for k in custom_limits)
+    if out["over_estimate_rule"] == OverEstimateRule.CUSTOM and no_custom_limit:
+        errors["over_limit_percent"] = (
+            "The custom rule needs a percent, an amount, or both; or choose another rule."
+        )
     out["link_expiry_days"] = _int_field(
         data.get("link_expiry_days"),
         label="number of days",
@@ -278,6 +297,7 @@ SETTINGS_FIELDS = (
     "sms_sender",
     "allow_recommendation_approval",
     "capture_recommendation_approver",
+    "over_estimate_rule",
     "over_limit_percent",
     "over_limit_amount",
     "reminder_delay_hours",

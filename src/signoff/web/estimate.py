@@ -53,7 +53,7 @@ def estimate_context(
         "actor": actor,
         "can_edit": actor.can_edit,
         # One primary button per view: Send to Customer once it may run, else Add operation.
-        "send_ready": actor.can_edit and not send_blockers_for(page.rows),
+        "send_ready": actor.can_edit and not send_blockers_for(page.ro, page.rows),
         "status_moves": hand_moves(page.ro.status),
     }
     for slot in slots:

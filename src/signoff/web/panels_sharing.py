@@ -36,17 +36,19 @@ def share_dialog_context(
     }
 
 
-def send_blockers_for(rows) -> list[str]:
+def send_blockers_for(ro, rows) -> list[str]:
     """Why Send to Customer cannot run for these rows yet (empty: it may, and is the next step)."""
-    return rules.share_blockers(kind=ShareKind.SEND_TO_CUSTOMER, statuses=_statuses(rows))
+    return rules.share_blockers(
+        kind=ShareKind.SEND_TO_CUSTOMER, statuses=_statuses(rows), repair_order=ro
+    )
 
 
 def ro_actions(*, request, actor, ro, rows) -> dict:
     """Request Approval and Send to Customer; technicians see them disabled."""
     request_blockers = rules.share_blockers(
-        kind=ShareKind.REQUEST_APPROVAL, statuses=_statuses(rows)
+        kind=ShareKind.REQUEST_APPROVAL, statuses=_statuses(rows), repair_order=ro
     )
-    send_blockers = send_blockers_for(rows)
+    send_blockers = send_blockers_for(ro, rows)
     context = {
         "ro": ro,
         "can_share": actor.can_edit,

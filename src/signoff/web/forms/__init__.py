@@ -15,6 +15,7 @@ from typing import Any
 
 from django import forms
 
+from signoff.approvals.amounts import RULE_CHOICES
 from signoff.core.errors import ValidationFailed
 from signoff.core.formatting import format_phone, staff_name
 from signoff.core.validation import MAX_ID, PHONE_INPUT_MAX_LENGTH, max_length_of
@@ -97,6 +98,12 @@ class CustomerForm(forms.Form):
         **_limit(Customer, "name"),
     )
     notes = _textarea("Notes", Customer, "notes", rows=3)
+    requires_po = forms.BooleanField(
+        label="Requires a PO number on every repair order",
+        required=False,
+        help_text="For businesses and fleets: their ROs cannot be shared or completed without "
+        "the customer's purchase-order number.",
+    )
 
 
 class ContactForm(forms.Form):
@@ -179,6 +186,12 @@ class RepairOrderForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     odometer_in = _text("Odometer in", inputmode="numeric")
+    po_number = _text(
+        "PO number",
+        help_text="The customer's purchase-order number: printed on the estimate and the "
+        "authorization certificate.",
+        **_limit(RepairOrder, "po_number"),
+    )
     internal_notes = _textarea(
         "Internal notes",
         RepairOrder,
@@ -251,12 +264,21 @@ class ShopSettingsForm(forms.Form):
         "named and signs for it, and the authorization summary lists it. Off: recommendation "
         "answers are recorded without naming anyone or asking for a signature.",
     )
+    over_estimate_rule = _choice(
+        "Over-estimate rule",
+        RULE_CHOICES,
+        radio=True,
+        help_text="How far the work may pass what the customer authorized (before tax) before "
+        "they must authorize again. Past it, staff are warned when recording an approval, the "
+        "RO shows a banner and is listed on Today, and it cannot be marked ready for pickup or "
+        "completed until a new authorization covers the amount.",
+    )
     over_limit_percent = _text(
-        "Warn when work exceeds the authorized amount by (%)", inputmode="decimal"
+        "Custom rule: up to this percent over the authorized amount (%)", inputmode="decimal"
     )
     over_limit_amount = _text(
-        "…or by this amount ($)",
-        help_text="Leave both empty to never warn. With both, the first one reached warns.",
+        "…or up to this amount over it ($)",
+        help_text="For the custom rule: a percent, an amount, or both (then whichever is less).",
         inputmode="decimal",
     )
     reminder_delay_hours = _text(
@@ -303,6 +325,7 @@ class ShopSettingsForm(forms.Form):
             "sms_sender": shop.sms_sender,
             "allow_recommendation_approval": shop.allow_recommendation_approval,
             "capture_recommendation_approver": shop.capture_recommendation_approver,
+            "over_estimate_rule": shop.over_estimate_rule,
             "over_limit_percent": _plain(shop.over_limit_percent),
             "over_limit_amount": _plain(shop.over_limit_amount),
             "reminder_delay_hours": shop.reminder_delay_hours,

@@ -31,6 +31,12 @@ def money(value) -> str:
 
 
 @register.filter
+def over_limit_banner(amounts, ro) -> str:
+    """The RO page's banner while its work is past the over-estimate rule (approvals.amounts)."""
+    return amounts.banner(ro_label=ro.label)
+
+
+@register.filter
 def qty(value) -> str:
     """1.50 → 1.5, 2.00 → 2: quantities and hours without trailing zeros."""
     return formatting.quantity(value)

@@ -65,7 +65,12 @@ def customer_detail(request: HttpRequest, actor: Actor, customer_id: int) -> Htt
 def customer_edit(request: HttpRequest, actor: Actor, customer_id: int) -> HttpResponse:
     require_editor(actor)
     customer = selectors.customer_get(actor=actor, customer_id=customer_id)
-    initial = {"kind": customer.kind, "name": customer.name, "notes": customer.notes}
+    initial = {
+        "kind": customer.kind,
+        "name": customer.name,
+        "notes": customer.notes,
+        "requires_po": customer.requires_po,
+    }
     form = CustomerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

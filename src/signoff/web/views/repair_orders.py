@@ -189,6 +189,7 @@ def ro_edit(request: HttpRequest, actor: Actor, ro_id: int) -> HttpResponse:
             "advisor_id": str(ro.advisor_id or ""),
             "etr": datetime_local(ro.etr, tz_name),
             "odometer_in": ro.odometer_in or "",
+            "po_number": ro.po_number,
             "internal_notes": ro.internal_notes,
             "customer_notes": ro.customer_notes,
         },

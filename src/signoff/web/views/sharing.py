@@ -53,7 +53,9 @@ def share(request: HttpRequest, actor: Actor, ro_id: int, slug: str) -> HttpResp
         else:
             messages.success(request, _shared_summary(result))
             return redirect("web:ro_detail", ro_id=ro.pk)
-    blockers = rules.share_blockers(kind=kind, statuses=selectors.ro_statuses(repair_order=ro))
+    blockers = rules.share_blockers(
+        kind=kind, statuses=selectors.ro_statuses(repair_order=ro), repair_order=ro
+    )
     dialog = share_dialog_context(
         ro=ro, kind=kind, options=options, blockers=blockers, form=form, standalone=True
     )
