@@ -58,7 +58,7 @@ def test_an_ro_past_the_rule_shows_a_banner_and_complete_is_refused_with_the_rul
     response = alice_client.post(f"/ros/{grown.pk}/status/", {"to": "completed"}, follow=True)
     body = response.content.decode()
     assert (
-        "RO %d cannot be marked Completed: the work comes to $1,500.00 before tax" % (grown.number)
+        f"RO {grown.number} cannot be marked Completed: the work comes to $1,500.00 before tax"
         in body
     )
     assert "California&#x27;s rule (any increase needs a new authorization) allows up to" in body
