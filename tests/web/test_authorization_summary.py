@@ -40,7 +40,8 @@ def test_a_link_signature_is_listed_with_signer_how_version_amount_and_image(cli
     assert entry.via == "Jordan Lee"
     assert entry.kind == "estimate"
     assert entry.version == shared.version.number
-    assert entry.amount == Decimal("340.98")
+    # Before tax, as on-behalf entries are; the total signed for (with tax) beside it.
+    assert (entry.amount, entry.signed_total) == (Decimal("314.99"), Decimal("340.98"))
     assert entry.signature_png == png_rgba()
     assert entry.operations == ["Front brake pads", "Wiper blades"]
     assert entry.decisions == [
@@ -141,7 +142,7 @@ def test_the_api_lists_the_summary_with_signature_references(
     assert response.status_code == 200
     [entry] = response.json()
     assert entry["signer"] == "Sam Lee"
-    assert entry["amount"] == "340.98"
+    assert (entry["amount"], entry["signed_total"]) == ("314.99", "340.98")
     assert entry["version"] == shared.version.number
     assert entry["signature_url"] == f"/ros/{shared.ro.pk}/signatures/{signature.pk}.png"
     assert "signature_png" not in entry
@@ -207,6 +208,7 @@ def _as_json(entry: AuthorizationEntry) -> dict:
         "decisions": [{"operation": d.operation, "status": d.status} for d in entry.decisions],
         "ip": entry.ip,
         "consent_text": entry.consent_text,
+        "signed_total": None if entry.signed_total is None else f"{entry.signed_total:.2f}",
     }
 
 
@@ -242,11 +244,13 @@ def test_the_certificate_prints_the_signer_amount_and_version_the_api_returns(
     )
     for entry, item in ((entries[0], signed), (entries[1], phoned)):
         assert item["amount"] == f"{entry.amount:.2f}"
-        assert f"${entry.amount:,.2f}" in printed
+        # Every method's amount says the same: before tax.
+        assert f"${entry.amount:,.2f} before tax" in printed
         assert item["version"] == entry.version
         assert f"Version {entry.version}" in printed
         assert item["signer"] == entry.signer
         assert f"{entry.signer} ({entry.relationship})" in printed
+    assert f"signed total ${entries[0].signed_total:,.2f} with tax" in printed
     assert entries[0].consent_text in printed
 
 

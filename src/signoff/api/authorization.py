@@ -22,7 +22,9 @@ class AnsweredOut(Schema):
 
 
 class AuthorizationOut(Schema):
-    kind: str = Field(..., description="`estimate` or `recommendation`.")
+    kind: str = Field(
+        ..., description="`estimate`, `recommendation` or `not_to_exceed` (left at drop-off)."
+    )
     signer: str = Field(..., description="Who authorized (name as shown); empty if not recorded.")
     relationship: str
     when: datetime
@@ -36,7 +38,17 @@ class AuthorizationOut(Schema):
     via: str = Field(..., description="Whose link it came through, when not the signer's own.")
     version: int | None = Field(..., description="The estimate version number authorized.")
     version_hash: str
-    amount: str | None = Field(..., description="The amount authorized, tax included.")
+    amount: str | None = Field(
+        ...,
+        description="The amount authorized BEFORE TAX, stated the same way for every source: "
+        "the subtotals of the operations approved (or the not-to-exceed amount); null when "
+        "nothing was approved.",
+    )
+    signed_total: str | None = Field(
+        ...,
+        description="Link and in-person estimate or recommendation signatures: the total the "
+        "signer saw and signed for, WITH TAX, as their consent statement says; null otherwise.",
+    )
     signature_id: int | None
     signature_url: str | None = Field(
         ..., description="Staff URL of the signature image (PNG); needs a staff session."
@@ -55,6 +67,10 @@ class AuthorizationOut(Schema):
     @staticmethod
     def resolve_amount(entry: AuthorizationEntry) -> str | None:
         return None if entry.amount is None else f"{entry.amount:.2f}"
+
+    @staticmethod
+    def resolve_signed_total(entry: AuthorizationEntry) -> str | None:
+        return None if entry.signed_total is None else f"{entry.signed_total:.2f}"
 
     @staticmethod
     def resolve_signature_url(entry: AuthorizationEntry) -> str | None:

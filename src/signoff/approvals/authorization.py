@@ -12,9 +12,10 @@ from datetime import datetime
 from decimal import Decimal
 from operator import attrgetter
 
+from signoff.approvals.amounts import TAX_WORDS
 from signoff.approvals.models import Decision, Signature, Source, Status, source_label
 from signoff.approvals.selectors import ro_decisions_of
-from signoff.core.formatting import staff_name
+from signoff.core.formatting import money, staff_name
 from signoff.orders.models import RepairOrder
 
 
@@ -31,9 +32,13 @@ class AuthorizationEntry:
     """One signature (link or in person), or one decision recorded on the customer's behalf.
 
     `how` is a label ("Customer share link", "On behalf of the customer — Phone call");
-    `source` the Source value. `amount` is what was authorized (None for a decline or deferral
-    on the customer's behalf). `consent_text` is the statement the signer agreed to, exactly as
-    stored; empty on behalf.
+    `source` the Source value. `amount` is what was authorized BEFORE TAX, the same for every
+    method (approvals.amounts.TAX_WORDS): the subtotals of the operations approved (a
+    signature's decisions, or one decision on behalf), or a not-to-exceed amount; None when
+    nothing was (a decline or deferral). `signed_total` is the total a signer saw and signed
+    for, WITH TAX, as their consent statement says (link and in-person estimate and
+    recommendation signatures only). `consent_text` is the statement the signer agreed to,
+    exactly as stored; empty on behalf.
     """
 
     repair_order_id: int
@@ -56,6 +61,7 @@ class AuthorizationEntry:
     signature_png: bytes | None = None
     ip: str = ""
     consent_text: str = ""
+    signed_total: Decimal | None = None
 
 
 def _titles(version, operation_ids: list[int], fallback: dict[int, str]) -> list[str]:
@@ -64,6 +70,26 @@ def _titles(version, operation_ids: list[int], fallback: dict[int, str]) -> list
         op["id"]: op["title"] for op in (version.content if version else {}).get("operations", [])
     }
     return [snapshot.get(op_id) or fallback.get(op_id, "") for op_id in operation_ids]
+
+
+def signed_amount(sig: Signature, covered: list[Decision]) -> Decimal | None:
+    """What a signature authorized before tax: the operations it approved at their recorded
+    subtotals, or its not-to-exceed amount; None when it approved nothing."""
+    if sig.kind == Signature.Kind.NOT_TO_EXCEED:
+        return sig.amount
+    approved = [d.amount for d in covered if d.status == Status.APPROVED and d.amount is not None]
+    return sum(approved, Decimal("0.00")) if approved else None
+
+
+def signed_total(sig: Signature) -> Decimal | None:
+    """The total, with tax, a signer of estimate or recommended work signed for."""
+    return None if sig.kind == Signature.Kind.NOT_TO_EXCEED else sig.amount
+
+
+def _not_to_exceed_words(sig: Signature) -> list[str]:
+    if sig.kind != Signature.Kind.NOT_TO_EXCEED:
+        return []
+    return [f"Any work up to {money(sig.amount)} {TAX_WORDS}, without contacting the customer"]
 
 
 def _signature_entry(
@@ -82,10 +108,11 @@ def _signature_entry(
         via=via.name if via is not None and via.pk != sig.contact_id else "",
         version=sig.version.number,
         version_hash=sig.version_hash,
-        amount=sig.amount,
+        amount=signed_amount(sig, covered),
+        signed_total=signed_total(sig),
         signature_id=sig.pk,
         signature_png=bytes(sig.png),
-        operations=names,
+        operations=names or _not_to_exceed_words(sig),
         decisions=[
             AnsweredOperation(operation=name, status=d.status)
             for name, d in zip(names, covered, strict=True)

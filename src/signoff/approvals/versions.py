@@ -87,6 +87,9 @@ def version_snapshot(*, repair_order: RepairOrder) -> dict:
             "etr": _iso(ro.etr),
             "customer_notes": ro.customer_notes,
             "advisor": staff_name(ro.advisor),
+            # Only when there is one: a snapshot without it hashes as it did before PO
+            # numbers existed, so versions already shared still show the current work.
+            **({"po_number": ro.po_number} if ro.po_number else {}),
         },
         "customer": {"id": ro.customer_id, "name": ro.customer.name, "kind": ro.customer.kind},
         "vehicle": _vehicle(ro),

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 
-from signoff.approvals.authorization import AuthorizationEntry
+from signoff.approvals.amounts import TAX_WORDS
+from signoff.approvals.authorization import AuthorizationEntry, signed_amount, signed_total
 from signoff.approvals.models import Source, Status, source_label
 from signoff.core import formatting as fmt
 from signoff.documents.sections import PDF_SECTION_KEYS
@@ -20,7 +21,13 @@ from signoff.shops.models import DEFAULT_ACCENT
 
 PAPER_SIZES = frozenset({"us-letter", "a4"})
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-KIND_LABELS = {"estimate": "Estimate", "recommendation": "Recommendations"}
+KIND_LABELS = {
+    "estimate": "Estimate",
+    "recommendation": "Recommendations",
+    "not_to_exceed": "Not-to-exceed amount",
+}
+# Every amount printed says whether tax is in it (approvals.amounts.TAX_WORDS for the rest).
+WITH_TAX = "with tax"
 LINE_KINDS = [("labor", "Labor", "labor"), ("part", "Part", "parts"), ("fee", "Fee", "prices")]
 
 
@@ -72,7 +79,7 @@ def _decision_detail(decision, *, show_money: bool) -> str:
         parts.append(f"Called {fmt.format_phone(decision.phone_number)}")
     if show_money and decision.amount is not None and decision.status == Status.APPROVED:
         # Only an approval authorizes an amount; a decline or deferral authorizes nothing.
-        parts.append(f"Authorized {fmt.money(decision.amount)}")
+        parts.append(f"Authorized {fmt.money(decision.amount)} {TAX_WORDS}")
     if decision.comment:
         parts.append(f"“{decision.comment}”")
     return " · ".join(parts)
@@ -88,8 +95,11 @@ def history_row(decision, zone, *, show_money: bool) -> dict:
     }
 
 
-def signature_entry(signature, operation_titles: list[str]) -> AuthorizationEntry:
-    """A Signature row as an authorization entry, for the estimate PDF's signature cards.
+def signature_entry(
+    signature, operation_titles: list[str], covered: list | None = None
+) -> AuthorizationEntry:
+    """A Signature row as an authorization entry, for the estimate PDF's signature cards, with
+    its amounts stated as the certificate states them (`covered`: its decisions).
 
     The estimate prints less than the certificate: no statuses, staff, link owner or IP.
     """
@@ -102,7 +112,8 @@ def signature_entry(signature, operation_titles: list[str]) -> AuthorizationEntr
         how=source_label(signature.source),
         source=signature.source,
         version=signature.version.number,
-        amount=signature.amount,
+        amount=signed_amount(signature, covered or []),
+        signed_total=signed_total(signature),
         operations=operation_titles,
         signature_id=signature.pk,
         signature_png=bytes(signature.png),
@@ -112,10 +123,14 @@ def signature_entry(signature, operation_titles: list[str]) -> AuthorizationEntr
 def signature_entries(signatures: Iterable, decisions: Iterable) -> list[AuthorizationEntry]:
     """Signature rows as authorization entries, each naming the operations it was given for."""
     titles: dict[int, list[str]] = {}
+    covered: dict[int, list] = {}
     for decision in decisions:
         if decision.signature_id:
             titles.setdefault(decision.signature_id, []).append(decision.operation.title)
-    return [signature_entry(sig, titles.get(sig.pk, [])) for sig in signatures]
+            covered.setdefault(decision.signature_id, []).append(decision)
+    return [
+        signature_entry(sig, titles.get(sig.pk, []), covered.get(sig.pk, [])) for sig in signatures
+    ]
 
 
 def _covered(entry: AuthorizationEntry) -> list[str]:
@@ -142,6 +157,11 @@ def _signer(entry: AuthorizationEntry) -> str:
     return fmt.person_name(entry.signer, entry.relationship) or "Customer"
 
 
+def _with_words(amount: Decimal | None, words: str) -> str | None:
+    """'$400.00 before tax': an amount always printed with whether tax is in it."""
+    return None if amount is None else f"{fmt.money(amount)} {words}"
+
+
 def authorization_rows(
     entries: Iterable[AuthorizationEntry], zone, *, show_money: bool = True
 ) -> list[dict]:
@@ -152,7 +172,8 @@ def authorization_rows(
             "when": fmt.when(entry.when, zone),
             "how": source_label(entry.how),
             "version": f"Version {entry.version}" if entry.version else "",
-            "amount": fmt.money(entry.amount) if show_money and entry.amount is not None else None,
+            "amount": _with_words(entry.amount, TAX_WORDS) if show_money else None,
+            "signed_total": _with_words(entry.signed_total, WITH_TAX) if show_money else None,
             "kind": KIND_LABELS.get(entry.kind, entry.kind),
             "operations": _covered(entry),
             "detail": _entry_detail(entry),
@@ -321,7 +342,7 @@ def estimate_context(
     if show_money:
         estimate_totals = _totals(totals.get("estimate") or {}, tax_rate, total_label="Total")
         if "statuses" in chosen and totals.get("approved"):
-            approved = fmt.money(totals["approved"].get("total"))
+            approved = _with_words(totals["approved"].get("total"), WITH_TAX)
             estimate_totals.append({"label": "Approved work", "value": approved, "strong": False})
     groups = [_group("Estimate", estimate_ops, "", chosen, histories, estimate_totals)]
 
@@ -367,6 +388,7 @@ def estimate_context(
             "hash": "" if draft else version_hash,
             "date": fmt.day(version_created_at, zone),
             "advisor": ro.get("advisor") or "",
+            "po_number": ro.get("po_number") or "",
             "etr": etr,
         },
         "customer": _customer(snapshot) if with_vehicle else None,
@@ -423,6 +445,7 @@ def certificate_context(
             "ro": repair_order.label,
             "ro_number": str(repair_order.number),
             "status": repair_order.get_status_display(),
+            "po_number": repair_order.po_number,
             "generated": fmt.when(generated_at, zone),
             "zone": str(zone),
         },
@@ -435,7 +458,7 @@ def certificate_context(
                 "number": version.number,
                 "created": fmt.when(version.created_at, zone),
                 "hash": version.content_hash,
-                "total": fmt.money(version.total),
+                "total": _with_words(version.total, WITH_TAX),
             }
             for version in versions
         ],
