@@ -127,6 +127,18 @@ def _in_person(p: Place) -> dict:
     }
 
 
+def _not_to_exceed(p: Place) -> dict:
+    """A not-to-exceed amount signed at the counter (customer mode from the screen's GET)."""
+    p.staff.get(f"/ros/{p.shared.ro.pk}/in-person/not-to-exceed/", {"amount": "500"})
+    return {
+        "amount": "500.00",
+        "lang": "en",
+        "contact": p.shared.primary.pk,
+        "consent": "yes",
+        **signature_fields(),
+    }
+
+
 def _kiosk_unlock(p: Place) -> dict:
     """Leaving customer mode: the session holds the counter screen, the password unlocks it."""
     p.staff.get(f"/ros/{p.shared.ro.pk}/in-person/")
@@ -232,6 +244,12 @@ FORMS: dict[str, Form] = {
         read_with_default=LANG,
         shows=lambda p: f"/ros/{p.shared.ro.pk}/",
     ),
+    "web:not_to_exceed_screen": Form(
+        url=lambda p: f"/ros/{p.shared.ro.pk}/in-person/not-to-exceed/",
+        data=_not_to_exceed,
+        read_with_default=LANG,
+        shows=lambda p: f"/ros/{p.shared.ro.pk}/",
+    ),
     "web:kiosk_unlock": Form(url=lambda p: "/in-person/unlock/", data=_kiosk_unlock),
     "web:in_person_total": Form(
         url=lambda p: f"/ros/{p.shared.ro.pk}/in-person/total",
@@ -318,6 +336,7 @@ PAGES = {
     "web:history",
     "web:ro_verify",
     "web:in_person_done",
+    "web:not_to_exceed_start",  # its form asks the counter screen (a GET) for the amount
     "web:signature_png",
     "web:certificate",
     "web:estimate_preview",

@@ -25,6 +25,7 @@ def test_every_panel_is_a_plain_function_not_a_dotted_path():
     assert set(panels.RO_PANELS) == {
         "actions",
         "in_person",
+        "not_to_exceed",
         "preview",
         "messages",
         "versions",

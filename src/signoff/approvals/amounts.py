@@ -379,6 +379,19 @@ def approval_warning(*, operation: Operation, status: str, shop: Shop) -> str | 
     )
 
 
+def covering_not_to_exceed(
+    *, operation: Operation, status: str, subtotal: Decimal
+) -> NotToExceed | None:
+    """The RO's not-to-exceed amount, when approving this operation at `subtotal` keeps the
+    authorized total within it (then an approval on the customer's behalf needs no call)."""
+    if status != Status.APPROVED:
+        return None
+    amounts = ro_amounts(repair_order=operation.repair_order)
+    if amounts.within_not_to_exceed(operation_id=operation.pk, subtotal=subtotal):
+        return amounts.not_to_exceed
+    return None
+
+
 @dataclass(frozen=True)
 class OverAuthorized:
     """An RO on the Today page whose work now comes to more than its rule allows."""

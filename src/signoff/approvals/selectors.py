@@ -12,7 +12,12 @@ from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from signoff.approvals.amounts import RoAmounts, approval_warning, ro_amounts
+from signoff.approvals.amounts import (
+    RoAmounts,
+    approval_warning,
+    covering_not_to_exceed,
+    ro_amounts,
+)
 from signoff.approvals.models import (
     DECIDABLE_STATUSES,
     STATUS_VERBS,
@@ -200,6 +205,9 @@ def decision_form_data(*, actor: Actor, operation: Operation, status: str) -> di
         "contacts": decision_contacts(operation=operation),
         "subtotal": subtotal,
         "warning": approval_warning(operation=operation, status=status, shop=actor.shop),
+        "not_to_exceed": covering_not_to_exceed(
+            operation=operation, status=status, subtotal=subtotal
+        ),
         "current": status_row(operation=operation),
     }
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.db.models.functions import Lower
 
+from signoff.approvals.amounts import TAX_WORDS, NotToExceed, covering_not_to_exceed
 from signoff.approvals.chain import decision_append, lock_repair_order
 from signoff.approvals.lifecycle import ro_status_follow
 from signoff.approvals.models import (
@@ -24,6 +25,7 @@ from signoff.approvals.models import (
 from signoff.approvals.selectors import latest_decisions
 from signoff.approvals.versions import version_freeze
 from signoff.core.errors import NotFound, ValidationFailed
+from signoff.core.formatting import money, shop_zone, when
 from signoff.core.validation import clean_phone, clean_text, max_length_of, parse_id
 from signoff.customers.models import Contact
 from signoff.orders.models import Operation, RepairOrder
@@ -75,6 +77,34 @@ def _oral_fields(
         return ""
 
 
+def _not_to_exceed_note(nte: NotToExceed, operation: Operation) -> str:
+    zone = shop_zone(operation.repair_order.shop.timezone)
+    return (
+        f"No call needed: within the not-to-exceed amount of {money(nte.amount)} {TAX_WORDS} "
+        f"signed by {nte.signer} on {when(nte.at, zone)}."
+    )
+
+
+def _with_note(comment: str, note: str, fields: dict) -> str:
+    joined = f"{comment} {note}".strip() if comment else note
+    if len(joined) > COMMENT_MAX:
+        fields["comment"] = (
+            f"Shorten the comment to {COMMENT_MAX - len(note) - 1} characters: Signoff adds "
+            "the not-to-exceed note to it."
+        )
+    return joined
+
+
+def _number_if_given(phone_number: str, fields: dict) -> str:
+    if not phone_number.strip():
+        return ""
+    try:
+        return clean_phone(phone_number)
+    except ValueError as exc:
+        fields["phone_number"] = str(exc)
+        return ""
+
+
 def decision_record(
     *,
     actor: Actor,
@@ -88,7 +118,9 @@ def decision_record(
     """Record an Approve, Defer or Decline on the customer's behalf (staff UI and API).
 
     The amount stored is the operation's pre-tax subtotal at that moment; the work is its title
-    and correction. Both are what an oral-authorization record has to state.
+    and correction. Both are what an oral-authorization record has to state. An approval that
+    keeps the authorized total within the RO's not-to-exceed amount needs no call: the contact
+    and number called are not required, and the comment says which amount covered it.
     """
     require_editor(actor)
     with transaction.atomic():
@@ -112,8 +144,15 @@ def decision_record(
             comment = clean_text(comment, label="comment", max_length=COMMENT_MAX, multiline=True)
         except ValueError as exc:
             fields["comment"] = str(exc)
+        subtotal = operation_subtotal(operation)
+        within = covering_not_to_exceed(operation=operation, status=status, subtotal=subtotal)
         number = ""
-        if reason is not None and reason.is_oral:
+        if within is not None:
+            # The customer allowed this much in writing at drop-off: no call is needed, and the
+            # record says why instead (docs/authorization.md, not-to-exceed amounts).
+            number = _number_if_given(phone_number or "", fields)
+            comment = _with_note(comment, _not_to_exceed_note(within, operation), fields)
+        elif reason is not None and reason.is_oral:
             number = _oral_fields(
                 reason=reason, contact=contact, phone_number=phone_number or "", fields=fields
             )
@@ -130,7 +169,7 @@ def decision_record(
             comment=comment,
             phone_number=number,
             work_description=work_description(operation),
-            amount=operation_subtotal(operation),
+            amount=subtotal,
         )
         ro_status_follow(
             repair_order=operation.repair_order,

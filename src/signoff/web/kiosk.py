@@ -35,7 +35,9 @@ from signoff.signing.inputs import LANGUAGE_CODES
 
 SESSION_KEY = "signoff_kiosk"
 # The counter screen's own routes: open in customer mode for the RO it was entered for.
-SCREEN_ROUTES = frozenset({"web:in_person", "web:in_person_total", "web:in_person_done"})
+SCREEN_ROUTES = frozenset(
+    {"web:in_person", "web:in_person_total", "web:in_person_done", "web:not_to_exceed_screen"}
+)
 # Open in customer mode whatever the RO: leaving it, and signing out (which ends it).
 OPEN_ROUTES = frozenset({"web:kiosk_unlock", "web:logout", "healthz"})
 # Never served with a staff session: customer pages, the token-only API, provider callbacks.

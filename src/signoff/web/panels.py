@@ -18,7 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from signoff.web.panels_authorization import in_person_button, ro_authorization
+from signoff.web.panels_authorization import (
+    in_person_button,
+    not_to_exceed_button,
+    ro_authorization,
+)
 from signoff.web.panels_documents import preview_button, ro_versions_panel
 from signoff.web.panels_sharing import ro_actions, ro_messages
 from signoff.web.panels_status import ro_status_changes
@@ -60,6 +64,12 @@ RO_PANELS: dict[str, Panel] = {
     for panel in (
         Panel("actions", "actions", "web/sharing/_ro_actions.html", ro_actions),
         Panel("in_person", "actions", "web/in_person/_in_person_button.html", in_person_button),
+        Panel(
+            "not_to_exceed",
+            "actions",
+            "web/in_person/_not_to_exceed_button.html",
+            not_to_exceed_button,
+        ),
         Panel("preview", "actions", "web/documents/_preview_button.html", preview_button),
         Panel("messages", "after", "web/sharing/_ro_messages.html", ro_messages),
         Panel("versions", "after", "web/documents/_ro_versions.html", ro_versions_panel),

@@ -16,6 +16,13 @@ def in_person_button(*, request, actor, ro, rows) -> dict | None:
     return {"url": reverse("web:in_person", args=[ro.pk])}
 
 
+def not_to_exceed_button(*, request, actor, ro, rows) -> dict | None:
+    """For staff who may record approvals, empty estimate or not: it is left at drop-off."""
+    if not actor.can_edit:
+        return None
+    return {"url": reverse("web:not_to_exceed_start", args=[ro.pk])}
+
+
 @dataclass(frozen=True)
 class ShownEntry:
     """An authorization entry as the RO page shows it: the entry's fields plus its image URL.

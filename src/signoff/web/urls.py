@@ -8,6 +8,7 @@ from signoff.web.views import (
     documents,
     in_person,
     kiosk,
+    not_to_exceed,
     operations,
     profile,
     repair_orders,
@@ -63,6 +64,16 @@ urlpatterns = [
     path("ros/<id:ro_id>/in-person/", in_person.in_person, name="in_person"),
     path("ros/<id:ro_id>/in-person/total", in_person.in_person_total, name="in_person_total"),
     path("ros/<id:ro_id>/in-person/done/", in_person.in_person_done, name="in_person_done"),
+    path(
+        "ros/<id:ro_id>/not-to-exceed/",
+        not_to_exceed.not_to_exceed_start,
+        name="not_to_exceed_start",
+    ),
+    path(
+        "ros/<id:ro_id>/in-person/not-to-exceed/",
+        not_to_exceed.not_to_exceed_screen,
+        name="not_to_exceed_screen",
+    ),
     path("in-person/unlock/", kiosk.unlock, name="kiosk_unlock"),
     path(
         "ros/<id:ro_id>/signatures/<id:signature_id>.png",
