@@ -15,7 +15,7 @@ from django.utils import timezone
 from signoff.customers import services as customers
 from signoff.orders import services as orders
 from signoff.shops.access import Actor, actor_for
-from signoff.shops.models import Membership, PaperSize, Role, Shop, SmsStatus
+from signoff.shops.models import Membership, OverEstimateRule, PaperSize, Role, Shop, SmsStatus
 from signoff.shops.services import api_token_create, shop_create
 
 SHOP_SLUG = "main-street-auto-truck"
@@ -100,8 +100,8 @@ class Command(BaseCommand):
             sms_sender="+13235550199",
             allow_recommendation_approval=True,
             capture_recommendation_approver=True,
-            over_limit_percent=Decimal("10"),
-            over_limit_amount=Decimal("100.00"),
+            # A Los Angeles shop: any increase over what was authorized needs a new one.
+            over_estimate_rule=OverEstimateRule.CALIFORNIA,
             quiet_hours_start=time(21, 0),
             quiet_hours_end=time(8, 0),
         )
