@@ -149,6 +149,7 @@ def test_authorization_rows_accept_the_summary_shape():
             "operations": ["Coolant flush"],
             "detail": "",
             "png": list(SIGNATURE_PNG),
+            "typed": "",
         }
     ]
 

@@ -56,6 +56,11 @@ class AuthorizationEntry:
     signature_png: bytes | None = None
     ip: str = ""
     consent_text: str = ""
+    # A signature given as a typed name (the shop's signature policy asked for no drawing), the
+    # policy that applied ("" before policies existed) and whether it asked for a drawing.
+    typed_name: str = ""
+    signature_policy: str = ""
+    drawing_required: bool | None = None
 
 
 def _titles(version, operation_ids: list[int], fallback: dict[int, str]) -> list[str]:
@@ -92,6 +97,9 @@ def _signature_entry(
         ],
         ip=sig.ip or "",
         consent_text=sig.consent_text,
+        typed_name=sig.typed_name,
+        signature_policy=sig.policy,
+        drawing_required=sig.drawing_required,
     )
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.db.models.functions import Lower
 
+from signoff.approvals import rights
 from signoff.approvals.chain import decision_append, lock_repair_order
 from signoff.approvals.lifecycle import ro_status_follow
 from signoff.approvals.models import (
@@ -75,6 +76,17 @@ def _oral_fields(
         return ""
 
 
+def _rights_refusal(*, operation: Operation, contact: Contact, status: str, amount) -> str:
+    """The named contact's rights on this RO (approvals.rights), the same as on their link."""
+    contacts = list(Contact.objects.filter(customer_id=contact.customer_id))
+    authority = rights.authorities(
+        repair_order_id=operation.repair_order_id, contacts=contacts, except_operation=operation.pk
+    )
+    return rights.decision_refusal(
+        authority=authority, contact=contact, status=status, amount=amount, title=operation.title
+    )
+
+
 def decision_record(
     *,
     actor: Actor,
@@ -117,6 +129,13 @@ def decision_record(
             number = _oral_fields(
                 reason=reason, contact=contact, phone_number=phone_number or "", fields=fields
             )
+        amount = operation_subtotal(operation)
+        if contact is not None and "status" not in fields:
+            refusal = _rights_refusal(
+                operation=operation, contact=contact, status=status, amount=amount
+            )
+            if refusal:
+                fields["contact"] = refusal
         if fields:
             problems = " ".join(fields.values())
             raise ValidationFailed(f"The decision was not recorded. {problems}", fields=fields)
@@ -130,7 +149,7 @@ def decision_record(
             comment=comment,
             phone_number=number,
             work_description=work_description(operation),
-            amount=operation_subtotal(operation),
+            amount=amount,
         )
         ro_status_follow(
             repair_order=operation.repair_order,

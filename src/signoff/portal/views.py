@@ -20,7 +20,12 @@ from signoff.portal.rendering import private_page, render_page
 from signoff.sharing.links import ShareLinkGone, share_link_resolve
 from signoff.sharing.selectors import confirmation_channels
 from signoff.signing import downloads, selectors, services
-from signoff.signing.inputs import approval_input, choices_from, posted_version_id
+from signoff.signing.inputs import (
+    approval_input,
+    choices_from,
+    posted_approver_id,
+    posted_version_id,
+)
 
 
 def portal_view(view):
@@ -111,6 +116,7 @@ def total(request, token: str):
         version=version,
         link=link,
         choices=choices_from(request.POST),
+        approver_id=posted_approver_id(request.POST),
         language=language,
     )
     with translation.override(language):

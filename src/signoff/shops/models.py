@@ -42,6 +42,16 @@ class LogoType(models.TextChoices):
     SVG = "svg", "SVG"
 
 
+class SignaturePolicy(models.TextChoices):
+    """When an approval through a link or at the counter needs a drawn signature, as Shopmonkey's
+    e-signature setting offers it ("Never / First authorization / Always"). Without one the
+    contact types their name and ticks the consent (signing.selectors.signature_requirement)."""
+
+    NEVER = "never", "Never: typed name and consent"
+    FIRST = "first", "First authorization only"
+    ALWAYS = "always", "Always"
+
+
 # The customer page's brand colour (portal.css `--brand`) from before shops chose their own.
 DEFAULT_ACCENT = "#0b3d91"
 
@@ -79,6 +89,9 @@ class Shop(models.Model):
     # Shop settings > RO info > Recommendation approvals.
     allow_recommendation_approval = models.BooleanField(default=False)
     capture_recommendation_approver = models.BooleanField(default=False)
+    signature_policy = models.CharField(
+        max_length=8, choices=SignaturePolicy.choices, default=SignaturePolicy.ALWAYS
+    )
     # Over-estimate limit: warn before the authorized amount is exceeded (percent and/or amount).
     over_limit_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     over_limit_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)

@@ -26,7 +26,14 @@ from signoff.core.validation import (
     parse_whole_number,
 )
 from signoff.shops.access import Actor, actor_for, require_admin
-from signoff.shops.models import ApiToken, Membership, PaperSize, Shop, SmsStatus
+from signoff.shops.models import (
+    ApiToken,
+    Membership,
+    PaperSize,
+    Shop,
+    SignaturePolicy,
+    SmsStatus,
+)
 from signoff.shops.signals import shop_created
 from signoff.shops.timezones import timezone_names
 
@@ -251,6 +258,9 @@ def shop_settings_clean(data: Mapping[str, Any]) -> dict[str, Any]:
     # counter) is named and signs for it (signing.selectors).
     out["allow_recommendation_approval"] = _flag(data.get("allow_recommendation_approval"))
     out["capture_recommendation_approver"] = _flag(data.get("capture_recommendation_approver"))
+    out["signature_policy"] = data.get("signature_policy") or SignaturePolicy.ALWAYS
+    if out["signature_policy"] not in SignaturePolicy.values:
+        errors["signature_policy"] = "Choose never, first authorization only, or always."
     if errors:
         raise ValidationFailed(
             "Please correct the settings below; nothing was saved.", fields=errors
@@ -278,6 +288,7 @@ SETTINGS_FIELDS = (
     "sms_sender",
     "allow_recommendation_approval",
     "capture_recommendation_approver",
+    "signature_policy",
     "over_limit_percent",
     "over_limit_amount",
     "reminder_delay_hours",

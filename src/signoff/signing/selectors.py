@@ -15,6 +15,8 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from signoff.approvals import rights
+from signoff.approvals.esign import Disclosure, consent_for
 from signoff.approvals.models import Decision, EstimateVersion, Signature, Source, Status
 from signoff.approvals.selectors import DecisionFacts, latest_decision_facts
 from signoff.approvals.versions import version_current
@@ -26,7 +28,7 @@ from signoff.orders.pricing import PricedLine, Totals, price_lines
 from signoff.sharing.links import share_link_resolve
 from signoff.sharing.models import ShareLink
 from signoff.shops.access import Actor
-from signoff.shops.models import Shop
+from signoff.shops.models import Shop, SignaturePolicy
 from signoff.signing.consent import consent_text
 
 # What a contact may answer for an operation on the approval screens (staff can also defer).
@@ -49,6 +51,10 @@ class OperationView:
     decidable: bool
     choice: str = ""
     change: str = ""  # "new" or "changed" since the contact's last approval
+    # Who else can approve it, when this screen's contact may not (view only, or chosen for
+    # approval above their limit: `over_limit`); approvals.rights.
+    needs_approval_from: str = ""
+    over_limit: bool = False
 
     @property
     def is_recommendation(self) -> bool:
@@ -169,6 +175,16 @@ class ApprovalPage:
     notes: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     changes_since: datetime | None = None
+    # Who may authorize how much (approvals.rights): the approver's authority on this RO, the
+    # chosen approvals above their limit, and whether the link's contact may only look.
+    authority: rights.Authority | None = None
+    authorities: dict[int, rights.Authority] = field(default_factory=dict)
+    routed: list[rights.Routed] = field(default_factory=list)
+    view_only: bool = False
+    approvers_named: str = ""
+    # Before the approver's first electronic signature: the disclosure to accept (else None).
+    esign: Disclosure | None = None
+    drawing_required: bool = True
 
     @property
     def operations(self) -> list[OperationView]:
@@ -319,8 +335,46 @@ def approval_preview(
 
 
 def customer_contacts(*, repair_order: RepairOrder) -> list[Contact]:
-    """Who may approve: the RO customer's contacts, primary first (relationship shown)."""
+    """The RO customer's contacts, primary first (relationship shown); `approver_choices` are
+    those who may be named as the approver."""
     return list(Contact.objects.filter(customer_id=repair_order.customer_id))
+
+
+def approver_choices(contacts: Iterable[Contact]) -> list[Contact]:
+    """Who may be named as approving: every contact but the view-only ones."""
+    return [c for c in contacts if c.can_approve]
+
+
+def drawing_required(*, shop: Shop, repair_order: RepairOrder) -> bool:
+    """Does a signature on this RO have to be drawn now? The shop's signature policy, as
+    Shopmonkey's e-signature setting offers it: never (a typed name and the consent), only for
+    the RO's first authorization (the first signature given on it through a link or at the
+    counter is drawn; later ones are typed), or always."""
+    if shop.signature_policy == SignaturePolicy.NEVER:
+        return False
+    if shop.signature_policy == SignaturePolicy.FIRST:
+        return not Signature.objects.filter(repair_order=repair_order).exclude(svg="").exists()
+    return True
+
+
+def _limit_split(
+    views: list[OperationView],
+    *,
+    approver: Contact | None,
+    authority: Mapping[int, rights.Authority],
+) -> list[rights.Routed]:
+    """Marks the operations chosen for approval above the approver's limit, and returns them."""
+    mine = authority.get(approver.pk) if approver is not None else None
+    if mine is None:
+        return []
+    chosen = [(v.id, v.title, v.subtotal) for v in views if v.choice == Status.APPROVED]
+    _within, routed = rights.split_by_limit(approver=mine, authority=authority, approvals=chosen)
+    by_id = {r.operation_id: r for r in routed}
+    for view in views:
+        if view.id in by_id:
+            view.over_limit = True
+            view.needs_approval_from = by_id[view.id].approver_names
+    return routed
 
 
 def _last_approval(
@@ -388,10 +442,16 @@ def approval_page(
     sections = sections_for(link)
     op_ids = [op["id"] for op in content["operations"]]
     facts = latest_decision_facts(operation_ids=op_ids)
-    contacts = customer_contacts(repair_order=repair_order)
+    everyone = customer_contacts(repair_order=repair_order)
+    authority = rights.authorities(repair_order_id=repair_order.pk, contacts=everyone)
+    contacts = approver_choices(everyone)
+    # A view-only contact's link shows the estimate and who can approve it, and takes no answer.
+    view_only = link is not None and not link.contact.can_approve
     by_id = {c.pk: c for c in contacts}
     default = link.contact if link is not None else next(iter(contacts), None)
-    approver = by_id.get(approver_id, default) if approver_id else default
+    if view_only:
+        default = None
+    approver = by_id.get(approver_id, default) if approver_id and not view_only else default
 
     last = _last_approval(repair_order=repair_order, contact=link.contact if link else None)
     changes: list[Change] = []
@@ -408,6 +468,14 @@ def approval_page(
         )
         if op["kind"] == OperationKind.RECOMMENDATION and "recommendations" not in sections:
             continue
+        needs_from = ""
+        if view_only and decidable:
+            decidable = False
+            needs_from = rights.names_of(
+                rights.approvers_for(
+                    authority=authority, amount=Decimal(op["subtotal"]), exclude=link.contact_id
+                )
+            )
         views.append(
             OperationView(
                 id=op["id"],
@@ -424,9 +492,12 @@ def approval_page(
                 # (services), never echoed into the page or its memoized card.
                 choice=_answer((choices or {}).get(op["id"], "")) if decidable else "",
                 change=changed.get(op["id"], ""),
+                needs_approval_from=needs_from,
             )
         )
-    picked = {op.id: op.choice for op in views if op.choice}
+    routed = _limit_split(views, approver=approver, authority=authority)
+    held = {r.operation_id for r in routed}
+    picked = {op.id: op.choice for op in views if op.choice and op.id not in held}
     notes = []
     if "notes" in sections:
         share_notes = link.share.notes if link is not None else ""
@@ -452,6 +523,15 @@ def approval_page(
         notes=notes,
         changes=changes,
         changes_since=last[1] if changes else None,
+        authority=authority.get(approver.pk) if approver is not None else None,
+        authorities=authority,
+        routed=routed,
+        view_only=view_only,
+        approvers_named=rights.names_of(a.contact for a in authority.values() if a.can_decide)
+        if view_only
+        else "",
+        esign=consent_for(contact=approver, shop=shop, language=language),
+        drawing_required=drawing_required(shop=shop, repair_order=repair_order),
     )
 
 

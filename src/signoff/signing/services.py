@@ -17,15 +17,19 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from signoff.approvals import rights
 from signoff.approvals.chain import (
+    consent_append,
     decision_append,
     lock_repair_order,
     normalize_ip,
     signature_append,
 )
+from signoff.approvals.esign import consent_for
 from signoff.approvals.lifecycle import ro_status_follow
 from signoff.approvals.models import (
     Decision,
+    EsignConsent,
     EstimateVersion,
     Event,
     EventKind,
@@ -41,19 +45,20 @@ from signoff.approvals.versions import (
 )
 from signoff.core.errors import Conflict, StaleVersion, ValidationFailed
 from signoff.core.http import after_response, client_address, user_agent
-from signoff.core.validation import parse_id
+from signoff.core.validation import clean_text, max_length_of, parse_id
 from signoff.customers.models import Contact
 from signoff.orders.models import Operation, OperationKind, RepairOrder
 from signoff.orders.selectors import live_operations, repair_order_get
 from signoff.sharing import ratelimit
 from signoff.sharing.models import ShareLink
-from signoff.sharing.services import advisor_answer_notice
+from signoff.sharing.services import advisor_answer_notice, approval_route_create
 from signoff.shops.access import Actor, require_editor
 from signoff.signing.confirmation import confirmation_queue
 from signoff.signing.selectors import (
     CHOICES,
     Preview,
     approval_preview,
+    drawing_required,
     operation_decidable,
     recommendation_signed,
     sections_for,
@@ -74,6 +79,8 @@ class ApprovalInput:
     # The total the screen showed next to the consent text; refused when it no longer matches.
     shown_total: Decimal | None = None
     language: str = "en"
+    # The name typed instead of a drawing, where the shop's signature policy asks for none.
+    typed_name: str = ""
     # Fields the client sent that could not be read ("total", "contact"): refused, never
     # taken as left out (an unreadable total would otherwise skip the check above).
     unreadable: frozenset[str] = frozenset()
@@ -85,6 +92,9 @@ class ApprovalResult:
     signatures: list[Signature] = field(default_factory=list)
     amount: Decimal = Decimal("0.00")
     consent_text: str = ""
+    # Approvals above the approver's limit: left pending and sent to who can approve them.
+    routed: list[rights.Routed] = field(default_factory=list)
+    esign_consent: EsignConsent | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,16 @@ class Submission:
 
 
 @dataclass(frozen=True)
+class SignatureGiven:
+    """A checked signature: drawn (`drawn`), or a typed name where no drawing was asked for."""
+
+    drawn: CleanSignature | None
+    typed_name: str
+    policy: str
+    drawing_required: bool
+
+
+@dataclass(frozen=True)
 class AnswerRecord:
     """A submission's answers once checked against the current version, ready to write."""
 
@@ -112,7 +132,7 @@ class AnswerRecord:
     choices: Mapping[int, str]
     contact: Contact
     preview: Preview
-    signature: CleanSignature | None
+    signature: SignatureGiven | None
 
 
 def approval_version_freeze(*, repair_order: RepairOrder, user=None) -> EstimateVersion:
@@ -290,23 +310,50 @@ def _approver(
     if chosen is None:
         message = _("Choose who is approving from the list.")
         raise ValidationFailed(message, fields={"contact": message})
+    if not chosen.can_approve:
+        message = _(
+            "%(name)s can view this estimate but not approve or decline it. Choose who is "
+            "approving from the list."
+        ) % {"name": chosen.name}
+        raise ValidationFailed(message, fields={"contact": message})
     return chosen
 
 
-def _signature(data: ApprovalInput, needed: bool) -> CleanSignature | None:
+TYPED_NAME_MAX = max_length_of(Signature, "typed_name")
+
+
+def _typed_name(raw: str, errors: dict[str, str]) -> str:
+    try:
+        name = clean_text(raw or "", label=_("name"), max_length=TYPED_NAME_MAX)
+    except ValueError as exc:
+        errors["typed_name"] = str(exc)
+        return ""
+    if not name:
+        errors["typed_name"] = _("Type your full name to sign.")
+    return name
+
+
+def _signature(
+    data: ApprovalInput, needed: bool, *, drawing: bool, policy: str
+) -> SignatureGiven | None:
+    """The signature a submission needs: drawn where the shop's policy asks for a drawing, else
+    a typed name (a drawing sent anyway is kept, checked like any other); and the consent."""
     if not needed:
         return None
     errors: dict[str, str] = {}
-    clean = None
-    try:
-        clean = signature_clean(png=data.signature_png, strokes=data.signature_strokes)
-    except ValidationFailed as exc:
-        errors.update(exc.fields)
+    clean, typed = None, ""
+    if drawing or data.signature_png or data.signature_strokes:
+        try:
+            clean = signature_clean(png=data.signature_png, strokes=data.signature_strokes)
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+    if not drawing and (data.typed_name or clean is None):
+        typed = _typed_name(data.typed_name, errors)
     if not data.consent:
         errors["consent"] = _("Tick the box to agree to sign electronically.")
     if errors:
         raise ValidationFailed(" ".join(errors.values()), fields=errors)
-    return clean
+    return SignatureGiven(drawn=clean, typed_name=typed, policy=policy, drawing_required=drawing)
 
 
 def _approval_record(*, submission: Submission, data: ApprovalInput) -> ApprovalResult:
@@ -328,27 +375,49 @@ def _approval_record(*, submission: Submission, data: ApprovalInput) -> Approval
         )
         contact = _approver(repair_order=repair_order, link=link, contact_id=data.contact_id)
         shop = repair_order.shop
+        choices, routed = _within_limit(
+            repair_order=repair_order, contact=contact, content=content, choices=data.choices
+        )
         preview = approval_preview(
-            shop=shop, content=content, choices=data.choices, language=data.language
+            shop=shop, content=content, choices=choices, language=data.language
         )
         if data.shown_total is not None and data.shown_total != preview.total:
             message = _("The total changed while you were choosing. Check it and sign again.")
             raise ValidationFailed(message, fields={"total": message})
+        if not choices:
+            # Everything chosen is above the approver's limit: nothing to sign, only to send on.
+            _route(
+                submission, version=version, contact=contact, routed=routed, language=data.language
+            )
+            return ApprovalResult(routed=routed, consent_text=preview.consent_text)
         record = AnswerRecord(
             version=version,
-            operations=operations,
-            choices=data.choices,
+            operations=[op for op in operations if op.pk in choices],
+            choices=choices,
             contact=contact,
             preview=preview,
-            signature=_signature(data, preview.needs_signature),
+            signature=_signature(
+                data,
+                preview.needs_signature,
+                drawing=drawing_required(shop=shop, repair_order=repair_order),
+                policy=shop.signature_policy,
+            ),
         )
+        consent = None
+        if record.signature is not None:
+            consent = _esign_consent(submission, contact=contact, language=data.language)
         result = _write(submission, record)
+        result.esign_consent, result.routed = consent, routed
+        if routed:
+            _route(
+                submission, version=version, contact=contact, routed=routed, language=data.language
+            )
         if link is not None:
             confirmation_queue(
                 link=link,
                 version=version,
-                operations=operations,
-                choices=data.choices,
+                operations=record.operations,
+                choices=choices,
                 approver=contact,
                 authorized=preview.total,
                 decisions=result.decisions,
@@ -363,10 +432,85 @@ def _approval_record(*, submission: Submission, data: ApprovalInput) -> Approval
         return result
 
 
+def _within_limit(
+    *, repair_order: RepairOrder, contact: Contact, content: Mapping, choices: Mapping[int, str]
+) -> tuple[dict[int, str], list[rights.Routed]]:
+    """(the answers the contact may give now, the approvals above their limit), by
+    approvals.rights: what counts is their standing approvals on the RO plus these, before tax."""
+    everyone = list(Contact.objects.filter(customer_id=repair_order.customer_id))
+    authority = rights.authorities(repair_order_id=repair_order.pk, contacts=everyone)
+    in_order = [op for op in content["operations"] if choices.get(op["id"]) == Status.APPROVED]
+    approvals = [(op["id"], op["title"], Decimal(op["subtotal"])) for op in in_order]
+    _within, routed = rights.split_by_limit(
+        approver=authority[contact.pk], authority=authority, approvals=approvals
+    )
+    held = {r.operation_id for r in routed}
+    return {op_id: st for op_id, st in choices.items() if op_id not in held}, routed
+
+
+def _route(
+    submission: Submission,
+    *,
+    version: EstimateVersion,
+    contact: Contact,
+    routed: list[rights.Routed],
+    language: str,
+) -> None:
+    """Send the approvals above the contact's limit to the contacts who can approve them, once
+    per submission: the same items sent again on the same version are refused."""
+    repair_order = submission.repair_order
+    ids = sorted(r.operation_id for r in routed)
+    earlier = Event.objects.filter(
+        repair_order=repair_order,
+        kind=EventKind.APPROVAL_ROUTED,
+        data__version=version.number,
+        data__contact=contact.pk,
+    ).values_list("data", flat=True)
+    if any(sorted(d.get("operations", [])) == ids for d in earlier):
+        raise Conflict(
+            _("These items were already sent for approval: %(items)s.")
+            % {"items": ", ".join(f"“{r.title}”" for r in routed)},
+            code="already_routed",
+        )
+    approval_route_create(
+        repair_order=repair_order,
+        version=version,
+        requester=contact,
+        authority=rights.authorities(
+            repair_order_id=repair_order.pk,
+            contacts=list(Contact.objects.filter(customer_id=repair_order.customer_id)),
+        )[contact.pk],
+        routed=routed,
+        via_link=submission.link,
+        recorded_by=submission.recorded_by,
+    )
+
+
+def _esign_consent(submission: Submission, *, contact: Contact, language: str):
+    """Record the contact's acceptance of the e-sign disclosure shown above the consent, the
+    first time they sign electronically under the shop's current version (else None)."""
+    repair_order = submission.repair_order
+    disclosure = consent_for(contact=contact, shop=repair_order.shop, language=language)
+    if disclosure is None:
+        return None
+    return consent_append(
+        repair_order=repair_order,
+        contact=contact,
+        disclosure_version=disclosure.version,
+        language=disclosure.language,
+        text=disclosure.text,
+        source=submission.source,
+        via_link=submission.link,
+        recorded_by=submission.recorded_by,
+        ip=submission.ip,
+        user_agent=submission.user_agent,
+    )
+
+
 def _write(submission: Submission, record: AnswerRecord) -> ApprovalResult:
     """Appends the signatures and decisions of one checked submission (the RO is locked)."""
     repair_order, version, preview = submission.repair_order, record.version, record.preview
-    contact, clean = record.contact, record.signature
+    contact, given = record.contact, record.signature
     result = ApprovalResult(amount=preview.total, consent_text=preview.consent_text)
     subtotals = {op["id"]: Decimal(op["subtotal"]) for op in version.content["operations"]}
     kinds = {op.pk: op.kind for op in record.operations}
@@ -380,7 +524,7 @@ def _write(submission: Submission, record: AnswerRecord) -> ApprovalResult:
             OperationKind.RECOMMENDATION,
         ),
     ):
-        if clean is None or wanted not in kinds.values():
+        if given is None or wanted not in kinds.values():
             continue
         if wanted == OperationKind.RECOMMENDATION and not signed_recommendations:
             continue
@@ -395,8 +539,11 @@ def _write(submission: Submission, record: AnswerRecord) -> ApprovalResult:
             via_link=submission.link,
             recorded_by=submission.recorded_by,
             amount=amount,
-            svg=clean.svg,
-            png=clean.png,
+            svg=given.drawn.svg if given.drawn else "",
+            png=given.drawn.png if given.drawn else b"",
+            typed_name=given.typed_name,
+            policy=given.policy,
+            drawing_required=given.drawing_required,
             consent_text=preview.consent_text,
             ip=submission.ip,
             user_agent=submission.user_agent,
