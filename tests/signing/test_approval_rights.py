@@ -269,3 +269,11 @@ def test_the_portal_api_reports_rights_limits_and_routing(client, fleet):
     driver = next(c for c in after["contacts"] if c["id"] == fleet.driver.pk)
     assert (driver["approved_on_ro"], driver["remaining"]) == ("600.00", "400.00")
     assert Decimal(result.json()["amount"]) == Decimal("649.50")  # with tax
+
+
+def test_the_thank_you_page_says_what_was_sent_on_and_to_whom(client, fleet):
+    response = client.post(fleet.url, fleet.answers(brakes="approved", tires="approved"))
+    html = client.get(response["Location"]).content.decode()
+    sent_on = html.split("data-sent-on", 1)[1].split("</div>", 1)[0]
+    assert "Tires — to Pat Fleet (Primary)" in sent_on
+    assert "Brake job" not in sent_on

@@ -137,6 +137,7 @@ def done(request, token: str):
         "page": page,
         "token": token,
         "signed_copy": selectors.link_answered(link=link),
+        "sent_on": selectors.sent_on_for_approval(page=page),
         # Email when there is one: it carries the signed copy itself.
         "confirmation": "email" if "email" in channels else ("sms" if channels else ""),
     }

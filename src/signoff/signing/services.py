@@ -347,7 +347,7 @@ def _signature(
             clean = signature_clean(png=data.signature_png, strokes=data.signature_strokes)
         except ValidationFailed as exc:
             errors.update(exc.fields)
-    if not drawing and (data.typed_name or clean is None):
+    if data.typed_name or (not drawing and clean is None):
         typed = _typed_name(data.typed_name, errors)
     if not data.consent:
         errors["consent"] = _("Tick the box to agree to sign electronically.")
