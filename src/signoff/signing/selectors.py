@@ -17,15 +17,7 @@ from django.db.models import Q
 
 from signoff.approvals import rights
 from signoff.approvals.esign import Disclosure, consent_for
-from signoff.approvals.models import (
-    Decision,
-    EstimateVersion,
-    Event,
-    EventKind,
-    Signature,
-    Source,
-    Status,
-)
+from signoff.approvals.models import Decision, EstimateVersion, Signature, Source, Status
 from signoff.approvals.selectors import DecisionFacts, latest_decision_facts
 from signoff.approvals.versions import version_current
 from signoff.core.errors import NotFound
@@ -541,33 +533,6 @@ def approval_page(
         esign=consent_for(contact=approver, shop=shop, language=language),
         drawing_required=drawing_required(shop=shop, repair_order=repair_order),
     )
-
-
-@dataclass(frozen=True)
-class SentOn:
-    """An operation still pending that was sent on for approval above someone's limit."""
-
-    title: str
-    to: str  # "Pat Fleet (Fleet manager)"
-
-
-def sent_on_for_approval(*, page: ApprovalPage) -> list[SentOn]:
-    """The page's pending operations sent on to other contacts for approval (events of kind
-    `approval_routed` on its version), for the thank-you page."""
-    pending = {op.id: op for op in page.operations if op.status == Status.PENDING}
-    contacts = {a.contact.pk: a.contact for a in page.authorities.values()}
-    sent: dict[int, SentOn] = {}
-    events = Event.objects.filter(
-        repair_order=page.repair_order,
-        kind=EventKind.APPROVAL_ROUTED,
-        data__version=page.version.number,
-    ).values_list("data", flat=True)
-    for data in events:
-        to = rights.names_of(contacts[i] for i in data.get("to", []) if i in contacts)
-        for op_id in data.get("operations", []):
-            if op_id in pending and to:
-                sent[op_id] = SentOn(title=pending[op_id].title, to=to)
-    return list(sent.values())
 
 
 def link_answered(*, link: ShareLink) -> bool:

@@ -19,13 +19,11 @@ from django.utils.translation import gettext as _
 
 from signoff.approvals import rights
 from signoff.approvals.chain import (
-    consent_append,
     decision_append,
     lock_repair_order,
     normalize_ip,
     signature_append,
 )
-from signoff.approvals.esign import consent_for
 from signoff.approvals.lifecycle import ro_status_follow
 from signoff.approvals.models import (
     Decision,
@@ -51,9 +49,14 @@ from signoff.orders.models import Operation, OperationKind, RepairOrder
 from signoff.orders.selectors import live_operations, repair_order_get
 from signoff.sharing import ratelimit
 from signoff.sharing.models import ShareLink
-from signoff.sharing.services import advisor_answer_notice, approval_route_create
+from signoff.sharing.services import advisor_answer_notice
 from signoff.shops.access import Actor, require_editor
 from signoff.signing.confirmation import confirmation_queue
+from signoff.signing.routing import (
+    answers_within_limit,
+    esign_acceptance_record,
+    route_above_limit,
+)
 from signoff.signing.selectors import (
     CHOICES,
     Preview,
@@ -375,7 +378,7 @@ def _approval_record(*, submission: Submission, data: ApprovalInput) -> Approval
         )
         contact = _approver(repair_order=repair_order, link=link, contact_id=data.contact_id)
         shop = repair_order.shop
-        choices, routed = _within_limit(
+        choices, routed = answers_within_limit(
             repair_order=repair_order, contact=contact, content=content, choices=data.choices
         )
         preview = approval_preview(
@@ -386,9 +389,7 @@ def _approval_record(*, submission: Submission, data: ApprovalInput) -> Approval
             raise ValidationFailed(message, fields={"total": message})
         if not choices:
             # Everything chosen is above the approver's limit: nothing to sign, only to send on.
-            _route(
-                submission, version=version, contact=contact, routed=routed, language=data.language
-            )
+            route_above_limit(submission, version=version, contact=contact, routed=routed)
             return ApprovalResult(routed=routed, consent_text=preview.consent_text)
         record = AnswerRecord(
             version=version,
@@ -405,13 +406,11 @@ def _approval_record(*, submission: Submission, data: ApprovalInput) -> Approval
         )
         consent = None
         if record.signature is not None:
-            consent = _esign_consent(submission, contact=contact, language=data.language)
+            consent = esign_acceptance_record(submission, contact=contact, language=data.language)
         result = _write(submission, record)
         result.esign_consent, result.routed = consent, routed
         if routed:
-            _route(
-                submission, version=version, contact=contact, routed=routed, language=data.language
-            )
+            route_above_limit(submission, version=version, contact=contact, routed=routed)
         if link is not None:
             confirmation_queue(
                 link=link,
@@ -430,81 +429,6 @@ def _approval_record(*, submission: Submission, data: ApprovalInput) -> Approval
                 statuses=[d.status for d in result.decisions],
             )
         return result
-
-
-def _within_limit(
-    *, repair_order: RepairOrder, contact: Contact, content: Mapping, choices: Mapping[int, str]
-) -> tuple[dict[int, str], list[rights.Routed]]:
-    """(the answers the contact may give now, the approvals above their limit), by
-    approvals.rights: what counts is their standing approvals on the RO plus these, before tax."""
-    everyone = list(Contact.objects.filter(customer_id=repair_order.customer_id))
-    authority = rights.authorities(repair_order_id=repair_order.pk, contacts=everyone)
-    in_order = [op for op in content["operations"] if choices.get(op["id"]) == Status.APPROVED]
-    approvals = [(op["id"], op["title"], Decimal(op["subtotal"])) for op in in_order]
-    _within, routed = rights.split_by_limit(
-        approver=authority[contact.pk], authority=authority, approvals=approvals
-    )
-    held = {r.operation_id for r in routed}
-    return {op_id: st for op_id, st in choices.items() if op_id not in held}, routed
-
-
-def _route(
-    submission: Submission,
-    *,
-    version: EstimateVersion,
-    contact: Contact,
-    routed: list[rights.Routed],
-    language: str,
-) -> None:
-    """Send the approvals above the contact's limit to the contacts who can approve them, once
-    per submission: the same items sent again on the same version are refused."""
-    repair_order = submission.repair_order
-    ids = sorted(r.operation_id for r in routed)
-    earlier = Event.objects.filter(
-        repair_order=repair_order,
-        kind=EventKind.APPROVAL_ROUTED,
-        data__version=version.number,
-        data__contact=contact.pk,
-    ).values_list("data", flat=True)
-    if any(sorted(d.get("operations", [])) == ids for d in earlier):
-        raise Conflict(
-            _("These items were already sent for approval: %(items)s.")
-            % {"items": ", ".join(f"“{r.title}”" for r in routed)},
-            code="already_routed",
-        )
-    approval_route_create(
-        repair_order=repair_order,
-        version=version,
-        requester=contact,
-        authority=rights.authorities(
-            repair_order_id=repair_order.pk,
-            contacts=list(Contact.objects.filter(customer_id=repair_order.customer_id)),
-        )[contact.pk],
-        routed=routed,
-        via_link=submission.link,
-        recorded_by=submission.recorded_by,
-    )
-
-
-def _esign_consent(submission: Submission, *, contact: Contact, language: str):
-    """Record the contact's acceptance of the e-sign disclosure shown above the consent, the
-    first time they sign electronically under the shop's current version (else None)."""
-    repair_order = submission.repair_order
-    disclosure = consent_for(contact=contact, shop=repair_order.shop, language=language)
-    if disclosure is None:
-        return None
-    return consent_append(
-        repair_order=repair_order,
-        contact=contact,
-        disclosure_version=disclosure.version,
-        language=disclosure.language,
-        text=disclosure.text,
-        source=submission.source,
-        via_link=submission.link,
-        recorded_by=submission.recorded_by,
-        ip=submission.ip,
-        user_agent=submission.user_agent,
-    )
 
 
 def _write(submission: Submission, record: AnswerRecord) -> ApprovalResult:

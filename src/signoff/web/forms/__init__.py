@@ -284,7 +284,6 @@ class ShopSettingsForm(forms.Form):
     signature_policy = _choice(
         "Drawn signature on approvals",
         SignaturePolicy.choices,
-        radio=True,
         initial=SignaturePolicy.ALWAYS,
         help_text="When a contact approving on their link or at the counter must draw a "
         "signature. Never: they type their name and tick the consent instead. First "
