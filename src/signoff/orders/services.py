@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -30,7 +30,6 @@ from signoff.orders.models import (
     OperationKind,
     OperationLine,
     RepairOrder,
-    RoSeen,
 )
 from signoff.orders.pricing import line_amount
 from signoff.orders.signals import estimate_changed, operation_changed
@@ -441,9 +440,23 @@ def operation_remove(*, actor: Actor, operation_id: int) -> None:
         _estimate_changed(repair_order=op.repair_order, actor=actor)
 
 
-def ro_seen_record(*, user, repair_order_id: int) -> None:
+def ro_seen_record(*, user, repair_order_id: int, answered_at: datetime | None) -> None:
     """`user` has just looked at the RO's page (run after the answer, core.http.after_response):
-    the Today page counts the customer answers that came after."""
-    RoSeen.objects.update_or_create(
-        user=user, repair_order_id=repair_order_id, defaults={"seen_at": timezone.now()}
-    )
+    the Today page counts the customer answers that came after.
+
+    `answered_at` is the RO's last customer answer (None: it has none). A look at an RO no
+    customer answered writes nothing (there is nothing to mark read). Otherwise it is one
+    statement in autocommit, an upsert that changes the row only when that answer came after
+    the last look: no transaction of several statements holding the row's lock while many
+    staff keep the page open.
+    """
+    if answered_at is None:
+        return
+    when = connection.ops.adapt_datetimefield_value  # as the ORM stores them (SQLite: text)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO orders_roseen (user_id, repair_order_id, seen_at) VALUES (%s, %s, %s) "
+            "ON CONFLICT (user_id, repair_order_id) DO UPDATE SET seen_at = excluded.seen_at "
+            "WHERE orders_roseen.seen_at < %s",
+            [user.pk, repair_order_id, when(timezone.now()), when(answered_at)],
+        )
