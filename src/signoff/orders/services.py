@@ -21,6 +21,7 @@ from signoff.core.validation import (
     parse_whole_number,
 )
 from signoff.customers.models import MAX_ODOMETER, Customer, Vehicle
+from signoff.orders.changes import changes_in_words
 from signoff.orders.locks import operation_get_for_update, repair_order_get_for_update
 from signoff.orders.models import (
     MAX_LINE_NUMBER,
@@ -31,7 +32,7 @@ from signoff.orders.models import (
     OperationLine,
     RepairOrder,
 )
-from signoff.orders.pricing import line_amount
+from signoff.orders.pricing import line_amount, operation_content
 from signoff.orders.signals import estimate_changed, operation_changed
 from signoff.shops.access import Actor, require_editor
 
@@ -349,6 +350,7 @@ def operation_update(*, actor: Actor, operation_id: int, data: Mapping[str, Any]
     require_editor(actor)
     with transaction.atomic():
         operation = operation_get_for_update(shop_id=actor.shop.pk, operation_id=operation_id)
+        was = operation_content(operation)
         fields = _clean_operation(data, current=operation)
         new_lines = _clean_lines(data["lines"]) if data.get("lines") is not None else None
         changed = [k for k, v in fields.items() if getattr(operation, k) != v]
@@ -363,13 +365,16 @@ def operation_update(*, actor: Actor, operation_id: int, data: Mapping[str, Any]
         if changed:
             operation.revision += 1
             operation.save()
-            _reset_decision(operation=operation, actor=actor, changed=changed)
+            words = changes_in_words(was, operation_content(operation))
+            _reset_decision(operation=operation, actor=actor, changed=changed, words=words)
             _estimate_changed(repair_order=operation.repair_order, actor=actor)
     return operation
 
 
-def _reset_decision(*, operation: Operation, actor: Actor, changed: list[str]) -> None:
-    """Approvals returns a decided operation to Pending (it listens to `operation_changed`)."""
+def _reset_decision(*, operation: Operation, actor: Actor, changed: list[str], words: str) -> None:
+    """Approvals returns a decided operation to Pending (it listens to `operation_changed`),
+    saying what changed in words (`orders.changes`), or which fields when nothing a customer
+    sees did (the order of its lines)."""
     labels = {
         "title": "title",
         "complaint": "complaint",
@@ -382,7 +387,7 @@ def _reset_decision(*, operation: Operation, actor: Actor, changed: list[str]) -
         sender=Operation,
         operation=operation,
         actor=actor,
-        what_changed=", ".join(labels.get(c, c) for c in changed),
+        what_changed=words or ", ".join(labels.get(c, c) for c in changed),
     )
 
 
