@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from signoff.approvals.models import Decision, EstimateVersion, Source, Status
+from signoff.core.formatting import money
 from signoff.customers.models import Contact
 from signoff.orders.changes import operation_changes
 from signoff.orders.models import RepairOrder
@@ -32,8 +33,17 @@ class Change:
     what: str  # "new" | "changed" | "removed"
     before: Decimal | None  # subtotal before tax
     after: Decimal | None
-    details: tuple[str, ...] = ()  # in words: "Labor 1.5 h → 2 h", "part “Pads” added"
+    # In words, "Labor 1.5 h → 2 h", "part “Pads” added"; the subtotal's change is before/after.
+    details: tuple[str, ...] = ()
     was_approved: bool = False  # approved before it changed or was removed
+
+    @property
+    def in_words(self) -> tuple[str, ...]:
+        """The details, then the subtotal's change ("$314.99 → $404.99"), where the reader is
+        shown prices and nothing beside them shows the amounts (an email)."""
+        if self.what != "changed" or self.before == self.after:
+            return self.details
+        return (*self.details, f"{money(self.before)} → {money(self.after)}")
 
     @property
     def since_approved(self) -> bool:
@@ -88,7 +98,7 @@ def changes_between(old: Mapping, new: Mapping, *, prices: bool = True) -> list[
                     "changed",
                     Decimal(was["subtotal"]),
                     Decimal(op["subtotal"]),
-                    details=tuple(operation_changes(was, op, prices=prices)),
+                    details=tuple(operation_changes(was, op, prices=prices, subtotal=False)),
                 )
             )
     for op_id, was in before.items():

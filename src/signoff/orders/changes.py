@@ -93,11 +93,14 @@ def _lines_changes(before: list[Mapping], after: list[Mapping], *, prices: bool)
     return changed
 
 
-def operation_changes(before: Mapping, after: Mapping, *, prices: bool = True) -> list[str]:
+def operation_changes(
+    before: Mapping, after: Mapping, *, prices: bool = True, subtotal: bool = True
+) -> list[str]:
     """The differences between two contents of one operation, in the active language, in the
     order a reader checks them: what it is, its lines, then its subtotal before tax. Empty when
     nothing a customer sees changed. Without `prices` (a share that shows none) no amount is
-    named: only what was added, removed, or how many."""
+    named: only what was added, removed, or how many. Without `subtotal`, the subtotal's own
+    change is left to the caller (a page that shows it beside the title)."""
     changed = []
     if before.get("kind") != after.get("kind"):
         changed.append(
@@ -114,7 +117,7 @@ def operation_changes(before: Mapping, after: Mapping, *, prices: bool = True) -
         else:
             changed.append(_("%(field)s changed") % {"field": _(word)})
     changed.extend(_lines_changes(before.get("lines", []), after.get("lines", []), prices=prices))
-    if prices and Decimal(before["subtotal"]) != Decimal(after["subtotal"]):
+    if prices and subtotal and Decimal(before["subtotal"]) != Decimal(after["subtotal"]):
         changed.append(f"{money(before['subtotal'])} → {money(after['subtotal'])}")
     return changed
 

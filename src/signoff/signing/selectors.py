@@ -52,6 +52,7 @@ class OperationView:
     change: str = ""  # "new" or "changed" since the contact's last answer
     change_details: tuple[str, ...] = ()  # how it changed, in words (approvals.changes)
     since_approved: bool = False  # changed after it was approved: "Changed since you approved"
+    change_before: Decimal | None = None  # the subtotal before the change
 
     @property
     def is_recommendation(self) -> bool:
@@ -324,6 +325,7 @@ def _change_fields(change: Change | None) -> dict:
         "change": change.what,
         "change_details": change.details,
         "since_approved": change.since_approved,
+        "change_before": change.before if change.what == "changed" else None,
     }
 
 
