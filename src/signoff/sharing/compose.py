@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from signoff.approvals.changes import changes_since_answer
 from signoff.core.formatting import format_phone, money, person_name, weekday_time
 from signoff.customers.models import Contact
 from signoff.sharing.models import Channel, Message, Share, ShareKind
@@ -135,6 +136,12 @@ def compose_message(
             ctx["first_text"] = first_text
             body = render_to_string("sharing/messages/share_sms.txt", ctx).strip()
             return Composed(subject="", body_text=body, body_html="")
+        # Work this contact approved that changed since (in their language): the email says
+        # it needs their word again, and how it changed.
+        since = changes_since_answer(
+            repair_order=share.repair_order, contact=contact, version=share.version
+        )
+        ctx["changed"] = [c for c in since.changes if c.since_approved]
         return Composed(
             subject=_subject(ctx),
             body_text=render_to_string("sharing/messages/share_email.txt", ctx).strip() + "\n",

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Q
+from django.utils import translation
 
 from signoff.approvals import rights
 from signoff.approvals.esign import Disclosure, consent_for
+from signoff.approvals.changes import Change, changes_since_answer
 from signoff.approvals.models import Decision, EstimateVersion, Signature, Source, Status
 from signoff.approvals.selectors import DecisionFacts, latest_decision_facts
 from signoff.approvals.versions import version_current
@@ -50,7 +51,10 @@ class OperationView:
     status: str
     decidable: bool
     choice: str = ""
-    change: str = ""  # "new" or "changed" since the contact's last approval
+    change: str = ""  # "new" or "changed" since the contact's last answer
+    change_details: tuple[str, ...] = ()  # how it changed, in words (approvals.changes)
+    since_approved: bool = False  # changed after it was approved: "Changed since you approved"
+    change_before: Decimal | None = None  # the subtotal before the change
     # Who else can approve it, when this screen's contact may not (view only, or chosen for
     # approval above their limit: `over_limit`); approvals.rights.
     needs_approval_from: str = ""
@@ -59,15 +63,6 @@ class OperationView:
     @property
     def is_recommendation(self) -> bool:
         return self.kind == OperationKind.RECOMMENDATION
-
-
-@dataclass(frozen=True)
-class Change:
-    operation_id: int
-    title: str
-    what: str  # "new" | "changed" | "removed"
-    before: Decimal | None
-    after: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -377,45 +372,15 @@ def _limit_split(
     return routed
 
 
-def _last_approval(
-    *, repair_order: RepairOrder, contact: Contact | None
-) -> tuple[int, datetime] | None:
-    """The version and time of the contact's latest own decision (link or in person) on the RO:
-    the page lists what changed since, reading that version's snapshot only when it is not the
-    version shown."""
-    qs = Decision.objects.filter(
-        repair_order=repair_order,
-        source__in=[Source.LINK, Source.IN_PERSON],
-        version__isnull=False,
-    )
-    if contact is not None:
-        qs = qs.filter(Q(contact=contact) | Q(via_link__contact=contact))
-    return next(iter(qs.order_by("-sequence").values_list("version_id", "created_at")[:1]), None)
-
-
-def changes_between(old: Mapping, new: Mapping) -> list[Change]:
-    """Per operation: new, changed (revision, title or price) or removed, in the new order."""
-    before = {op["id"]: op for op in old.get("operations", [])}
-    after = {op["id"]: op for op in new.get("operations", [])}
-    changes = []
-    for op_id, op in after.items():
-        was = before.get(op_id)
-        if was is None:
-            changes.append(Change(op_id, op["title"], "new", None, Decimal(op["subtotal"])))
-        elif (was["revision"], was["title"], was["subtotal"]) != (
-            op["revision"],
-            op["title"],
-            op["subtotal"],
-        ):
-            changes.append(
-                Change(
-                    op_id, op["title"], "changed", Decimal(was["subtotal"]), Decimal(op["subtotal"])
-                )
-            )
-    for op_id, was in before.items():
-        if op_id not in after:
-            changes.append(Change(op_id, was["title"], "removed", Decimal(was["subtotal"]), None))
-    return changes
+def _change_fields(change: Change | None) -> dict:
+    if change is None:
+        return {}
+    return {
+        "change": change.what,
+        "change_details": change.details,
+        "since_approved": change.since_approved,
+        "change_before": change.before if change.what == "changed" else None,
+    }
 
 
 def _answer(posted: str) -> str:
@@ -453,12 +418,14 @@ def approval_page(
         default = None
     approver = by_id.get(approver_id, default) if approver_id and not view_only else default
 
-    last = _last_approval(repair_order=repair_order, contact=link.contact if link else None)
-    changes: list[Change] = []
-    if last is not None and last[0] != version.pk:
-        before = EstimateVersion.objects.values_list("content", flat=True).get(pk=last[0])
-        changes = changes_between(before, content)
-    changed = {c.operation_id: c.what for c in changes if c.what != "removed"}
+    with translation.override(language):  # the words of each change, in the page's language
+        since = changes_since_answer(
+            repair_order=repair_order,
+            contact=link.contact if link else None,
+            version=version,
+            prices="prices" in sections,
+        )
+    changed = {c.operation_id: c for c in since.changes if c.what != "removed"}
 
     views = []
     for op in content["operations"]:
@@ -491,7 +458,7 @@ def approval_page(
                 # Only a real answer is kept to show again: anything else posted is refused
                 # (services), never echoed into the page or its memoized card.
                 choice=_answer((choices or {}).get(op["id"], "")) if decidable else "",
-                change=changed.get(op["id"], ""),
+                **_change_fields(changed.get(op["id"])),
                 needs_approval_from=needs_from,
             )
         )
@@ -521,8 +488,8 @@ def approval_page(
         standing=standing_of(content=content, views=views, facts=facts),
         etr=_etr(content) if include_etr else None,
         notes=notes,
-        changes=changes,
-        changes_since=last[1] if changes else None,
+        changes=since.changes,
+        changes_since=since.since,
         authority=authority.get(approver.pk) if approver is not None else None,
         authorities=authority,
         routed=routed,
