@@ -16,8 +16,8 @@ from decimal import Decimal
 from django.utils import translation
 
 from signoff.approvals import rights
-from signoff.approvals.esign import Disclosure, consent_for
 from signoff.approvals.changes import Change, changes_since_answer
+from signoff.approvals.esign import Disclosure, consent_for
 from signoff.approvals.models import Decision, EstimateVersion, Signature, Source, Status
 from signoff.approvals.selectors import DecisionFacts, latest_decision_facts
 from signoff.approvals.versions import version_current
