@@ -118,7 +118,7 @@ def test_editing_the_price_of_an_approved_operation_returns_it_to_pending(as_ali
     assert response.status_code == 200
     body = response.json()
     assert (body["status"], body["subtotal"]) == ("pending", "300.00")
-    assert "prices or lines" in body["decision"]["comment"]
+    assert "Labor 1.5 h → 2 h" in body["decision"]["comment"]
     assert Decision.objects.filter(operation=op).count() == 2
 
 

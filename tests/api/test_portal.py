@@ -53,12 +53,20 @@ def test_get_returns_the_ro_current_version_operations_and_contacts(client, shar
             "name": "Jordan Lee",
             "relationship": "Primary",
             "is_link_contact": True,
+            "approval_right": "approve",
+            "approval_limit": None,
+            "approved_on_ro": "0.00",
+            "remaining": None,
         },
         {
             "id": shared.spouse.pk,
             "name": "Sam Lee",
             "relationship": "Spouse",
             "is_link_contact": False,
+            "approval_right": "approve",
+            "approval_limit": None,
+            "approved_on_ro": "0.00",
+            "remaining": None,
         },
     ]
     assert body["approver_id"] == shared.primary.pk

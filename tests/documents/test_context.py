@@ -150,6 +150,7 @@ def test_authorization_rows_accept_the_summary_shape():
             "operations": ["Coolant flush"],
             "detail": "",
             "png": list(SIGNATURE_PNG),
+            "typed": "",
         }
     ]
 

@@ -85,6 +85,7 @@ def staff_pages(shop_data):
         "settings": "/settings/",
         "branding": "/settings/branding/",
         "approval reasons": "/settings/reasons/",
+        "e-sign disclosure": "/settings/esign/",
         "api tokens": "/settings/api-tokens/",
         "profile": "/profile/",
     }

@@ -163,7 +163,30 @@ def test_editing_a_decided_operation_returns_it_to_pending(owner, alice, shop):
     )
     latest = latest_decisions(operation_ids=[op.pk])[op.pk]
     assert latest.status == "pending" and latest.source == "system"
-    assert "prices or lines" in latest.comment
+    # What changed, in words: the labor's hours, the part taken off, the subtotal before tax.
+    assert latest.comment == (
+        "Returned to Pending after a change: Labor 1.5 h → 2 h; part “Pads” removed; "
+        "$314.99 → $300.00"
+    )
+
+
+def test_reordering_lines_alone_still_says_what_changed(owner, alice, shop):
+    op = priced_operation(repair_order=RepairOrderFactory(shop=shop))
+    with transaction.atomic():
+        decision_append(operation=op, status="approved", source="on_behalf", recorded_by=alice)
+    lines = [
+        {
+            "kind": ln.kind,
+            "description": ln.description,
+            "part_number": ln.part_number,
+            "quantity": str(ln.quantity),
+            "unit_price": str(ln.unit_price),
+        }
+        for ln in op.lines.order_by("position", "id")
+    ]
+    operation_update(actor=owner, operation_id=op.pk, data={"lines": lines[::-1]})
+    latest = latest_decisions(operation_ids=[op.pk])[op.pk]
+    assert latest.comment == "Returned to Pending after a change: prices or lines"
 
 
 def test_operation_remove_keeps_the_row_but_hides_it(owner, outsider, shop):

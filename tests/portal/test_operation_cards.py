@@ -1,19 +1,20 @@
-"""The customer page's operation cards are memoized: a new decision, a new language or a refused
-answer always shows, and the same estimate renders each card once."""
+"""The customer page's operation cards and its "where things stand" card are memoized: a new
+decision, a new language or a refused answer always shows, and the same estimate renders each
+card once."""
 
 import pytest
 
 from signoff.approvals.chain import decision_append
-from signoff.portal.templatetags.portal_tags import OPERATION_CARDS
+from signoff.portal.templatetags.portal_tags import OPERATION_CARDS, STANDING_CARDS
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _empty_memo():
-    OPERATION_CARDS.clear()
+    OPERATION_CARDS.clear(), STANDING_CARDS.clear()
     yield
-    OPERATION_CARDS.clear()
+    OPERATION_CARDS.clear(), STANDING_CARDS.clear()
 
 
 def _card(html: str, op_id: int) -> str:
@@ -78,3 +79,27 @@ def test_an_answer_that_is_no_answer_is_not_echoed_into_the_page_or_the_memo(cli
         assert junk not in refused.content.decode()
     # One card more at most (the brakes card marked with the error), whatever was posted.
     assert len(OPERATION_CARDS) <= cards + 1
+
+
+def _standing(html: str) -> str:
+    start = html.index('<section class="card standing"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_where_things_stand_follows_each_decision_and_each_language(client, shared, alice):
+    decision_append(
+        operation=shared.brakes, status="approved", source="on_behalf", recorded_by=alice
+    )
+    first = _standing(client.get(shared.url).content.decode())
+    assert "Already approved" in first and "Declined" not in first
+    client.get(shared.url)
+    assert len(STANDING_CARDS) == 1  # the same answers: rendered once
+    decision_append(
+        operation=shared.wipers, status="declined", source="on_behalf", recorded_by=alice
+    )
+    second = _standing(client.get(shared.url).content.decode())
+    assert "Already approved" in second and "Declined" in second
+    shared.primary.language = "es"
+    shared.primary.save()
+    spanish = _standing(client.get(shared.url).content.decode())
+    assert "Ya aprobado" in spanish and "Already approved" not in spanish

@@ -292,6 +292,10 @@ FORMS: dict[str, Form] = {
         data=lambda p: {"accent_color": "#7a1f1f", "logo": ""},
         read_with_default=frozenset({"logo"}),
     ),
+    "web:esign_disclosure": Form(
+        url=lambda p: "/settings/esign/",
+        data=lambda p: {"text_en": "Our own words.", "text_es": "Nuestras palabras."},
+    ),
     "web:api_tokens": Form(
         url=lambda p: "/settings/api-tokens/",
         data=lambda p: {"name": "DMS integration"},

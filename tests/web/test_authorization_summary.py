@@ -207,6 +207,9 @@ def _as_json(entry: AuthorizationEntry) -> dict:
         "operations": entry.operations,
         "decisions": [{"operation": d.operation, "status": d.status} for d in entry.decisions],
         "ip": entry.ip,
+        "typed_name": entry.typed_name,
+        "signature_policy": entry.signature_policy,
+        "drawing_required": entry.drawing_required,
         "consent_text": entry.consent_text,
         "signed_total": None if entry.signed_total is None else f"{entry.signed_total:.2f}",
     }

@@ -218,3 +218,20 @@ def test_the_api_reports_it_on_the_ro_and_in_the_summary(alice, signed, api_clie
         "500.00",
         None,
     )
+
+
+def test_a_first_electronic_signature_shows_the_disclosure_and_records_its_acceptance(
+    alice, drop_off
+):
+    from signoff.approvals.models import EsignConsent
+
+    ro, maria, _ = drop_off
+    client = client_for(alice)
+    html = client.get(_screen(ro), {"amount": "500"}).content.decode()
+    assert "data-esign-disclosure" in html and "data-esign-accept" in html
+    _sign(client, ro, maria)
+    consent = EsignConsent.objects.get(contact=maria)
+    assert (consent.repair_order, consent.source) == (ro, Source.IN_PERSON)
+    assert verify_repair_order(repair_order=ro).ok
+    again = client.get(_screen(ro), {"amount": "600"}).content.decode()
+    assert "data-esign-disclosure" not in again  # accepted once per contact and version

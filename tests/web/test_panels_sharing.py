@@ -43,6 +43,8 @@ def render_panel(name, template, *, user, shop, ro, rows=None):
     request.user = user
     actor = actor_for(user=user, shop_id=shop.pk)
     rows = rows_of(ro) if rows is None else rows
+    # As a request has it, fresh: what a panel reads once is kept on the RO object.
+    vars(ro).pop("_prefetched_objects_cache", None)
     context = getattr(panels, name)(request=request, actor=actor, ro=ro, rows=rows)
     return render_to_string(template, context, request=request)
 

@@ -3,8 +3,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from signoff.approvals.chain import decision_append
 from signoff.approvals.selectors import OperationRow, repair_order_page, status_row
@@ -258,3 +259,24 @@ def test_the_odometer_reading_is_shown_even_without_a_vehicle(alice_client, shop
     ro = RepairOrderFactory(shop=shop, vehicle=None, odometer_in=62000)
     body = alice_client.get(f"/ros/{ro.pk}/").content.decode()
     assert "No vehicle" in body and "62,000 mi in" in body
+
+
+# Session, user, membership; the RO, its operations, lines, contacts and decisions; messages,
+# links (read once for both panels that show them), versions, signatures, status history; the
+# worker's heartbeat and queue. The live page's stamp comes with the RO, and a look at an RO no
+# customer answered writes nothing.
+SHARED_RO_PAGE_QUERIES = 15
+
+
+def test_a_shared_ro_page_reads_each_thing_once(alice_client, alice, shop):
+    from tests.sharing.builders import estimate_for, link_for
+
+    est = estimate_for(shop)
+    link_for(est, est.primary, by=alice)
+    link_for(est, est.spouse, by=alice)
+    alice_client.get(f"/ros/{est.ro.pk}/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert alice_client.get(f"/ros/{est.ro.pk}/").status_code == 200
+    reads = [q["sql"].split(".")[0].removeprefix("SELECT ") for q in ctx.captured_queries]
+    assert reads.count('"sharing_sharelink"') == 1, reads
+    assert len(reads) == SHARED_RO_PAGE_QUERIES, reads

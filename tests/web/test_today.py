@@ -3,9 +3,11 @@ failed deliveries, links about to expire, ROs over what was authorized; the top 
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from signoff.orders.models import RepairOrder
+from signoff.orders.models import RepairOrder, RoSeen
 from signoff.sharing.models import MessageStatus, ShareLink
 from signoff.sharing.today import today, today_counts
 from signoff.shops.access import actor_for
@@ -33,6 +35,31 @@ def test_a_customer_answer_is_unread_for_each_advisor_until_they_open_the_ro(
     assert today_counts(actor=alice_actor).answered == 1
     page = client_for(carol).get("/today/").content.decode()
     assert f"/ros/{est.ro.pk}/" in page and "Answered since you last looked" in page
+
+
+def test_a_look_writes_only_when_it_reads_an_answer_not_seen_before(alice_client, alice, shop):
+    est = estimate_for(shop)
+    alice_actor = actor_for(user=alice, shop_id=shop.pk)
+    url = f"/ros/{est.ro.pk}/"
+    with CaptureQueriesContext(connection) as first_look:
+        alice_client.get(url)  # nothing answered yet: nothing to mark read, nothing written
+    assert not [q for q in first_look.captured_queries if "orders_roseen" in q["sql"]]
+    assert not RoSeen.objects.filter(user=alice, repair_order=est.ro).exists()
+
+    decide(est.brakes, "approved", source="link")
+    alice_client.get(url)
+    first = RoSeen.objects.get(user=alice, repair_order=est.ro).seen_at
+    with CaptureQueriesContext(connection) as looked_again:
+        alice_client.get(url)  # the same answer, already read: the look leaves the row alone
+    assert RoSeen.objects.get(user=alice, repair_order=est.ro).seen_at == first
+    touching = [q["sql"] for q in looked_again.captured_queries if "orders_roseen" in q["sql"]]
+    assert len(touching) == 1 and touching[0].startswith("INSERT")  # one statement, no lock held
+
+    decide(est.wipers, "declined", source="link")
+    assert today_counts(actor=alice_actor).answered == 1
+    alice_client.get(url)
+    assert RoSeen.objects.get(user=alice, repair_order=est.ro).seen_at > first
+    assert today_counts(actor=alice_actor).answered == 0
 
 
 def test_answers_given_at_the_counter_or_by_staff_are_not_news(alice, shop):

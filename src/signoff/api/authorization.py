@@ -51,11 +51,24 @@ class AuthorizationOut(Schema):
     )
     signature_id: int | None
     signature_url: str | None = Field(
-        ..., description="Staff URL of the signature image (PNG); needs a staff session."
+        ...,
+        description="Staff URL of the signature image (PNG); needs a staff session. null for "
+        "a typed signature and on the customer's behalf.",
     )
     operations: list[str]
     decisions: list[AnsweredOut]
     ip: str
+    typed_name: str = Field(
+        ..., description="A signature given as a typed name (no drawing asked for); else empty."
+    )
+    signature_policy: str = Field(
+        ...,
+        description="The shop's signature policy when signed (`never`, `first`, `always`); "
+        "empty for approvals on the customer's behalf and older signatures.",
+    )
+    drawing_required: bool | None = Field(
+        ..., description="Whether the policy asked for a drawing; null on the customer's behalf."
+    )
     consent_text: str = Field(
         ...,
         description=(
@@ -74,8 +87,8 @@ class AuthorizationOut(Schema):
 
     @staticmethod
     def resolve_signature_url(entry: AuthorizationEntry) -> str | None:
-        if not entry.signature_id:
-            return None
+        if not entry.signature_id or not entry.signature_png:
+            return None  # a typed signature has no image
         return reverse("web:signature_png", args=[entry.repair_order_id, entry.signature_id])
 
 

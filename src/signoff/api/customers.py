@@ -1,6 +1,7 @@
 """API routes for customers, their contacts and their vehicles."""
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
@@ -14,6 +15,7 @@ from signoff.api.schemas import Id, Schema
 from signoff.core.validation import MAX_SEARCH_LENGTH, PHONE_INPUT_MAX_LENGTH, max_length_of
 from signoff.customers import selectors, services
 from signoff.customers.models import (
+    APPROVAL_LIMIT_MAX_DIGITS,
     FIRST_MODEL_YEAR,
     LAST_MODEL_YEAR,
     MAX_ODOMETER,
@@ -29,6 +31,17 @@ NotifyChoice = Literal["email", "text", "both"]
 PreferredNumber = Literal["mobile", "phone"]
 LanguageChoice = Literal["", "en", "es"]
 CustomerKindChoice = Literal["individual", "business"]
+ApprovalRightChoice = Literal["approve", "view_only", "designated"]
+RIGHTS_DESCRIPTION = (
+    "`approve`: may approve and decline; `view_only`: sees the estimate, cannot decide; "
+    "`designated`: a designated authorizer (California BPC 9884.9(d)), named with who "
+    "designated them."
+)
+LIMIT_DESCRIPTION = (
+    "The most this contact's approvals on one RO may add up to, before tax, as a string "
+    '("1000.00"); null for no limit. Work above it is left pending and sent to the contacts '
+    "who can approve it."
+)
 
 # Limits read from the models (and the input formats of phones and VINs), never written here.
 CONTACT_NAME_MAX = max_length_of(Contact, "name")
@@ -40,6 +53,10 @@ MAKE_MAX = max_length_of(Vehicle, "make")
 MODEL_MAX = max_length_of(Vehicle, "model")
 UNIT_NUMBER_MAX = max_length_of(Vehicle, "unit_number")
 PLATE_MAX = max_length_of(Vehicle, "license_plate")
+Limit = Annotated[
+    Decimal,
+    Field(gt=0, max_digits=APPROVAL_LIMIT_MAX_DIGITS, decimal_places=2, examples=["1000.00"]),
+]
 Year = Annotated[int, Field(ge=FIRST_MODEL_YEAR, le=LAST_MODEL_YEAR, examples=[2019])]
 Odometer = Annotated[int, Field(ge=0, le=MAX_ODOMETER, examples=[48210])]
 
@@ -60,6 +77,18 @@ class ContactOut(Schema):
         description="The customer page's language; empty for no preference (the page then "
         "follows the contact's own choice on it or their browser's; messages are in English).",
     )
+    approval_right: ApprovalRightChoice = Field(..., description=RIGHTS_DESCRIPTION)
+    approval_limit: str | None = Field(..., description=LIMIT_DESCRIPTION, examples=["1000.00"])
+    designated_by_id: int | None = Field(
+        ..., description="For a designated authorizer, the contact who designated them; else null."
+    )
+    designated_at: datetime | None = Field(
+        ..., description="When the designation was recorded; null unless designated."
+    )
+
+    @staticmethod
+    def resolve_approval_limit(contact: Contact) -> str | None:
+        return None if contact.approval_limit is None else f"{contact.approval_limit:.2f}"
 
 
 class VehicleOut(Schema):
@@ -113,6 +142,11 @@ class ContactIn(Schema):
         "email", description="email needs an email address; text needs a mobile number."
     )
     language: LanguageChoice = Field("", description="Empty for no preference.")
+    approval_right: ApprovalRightChoice = Field("approve", description=RIGHTS_DESCRIPTION)
+    approval_limit: Limit | None = Field(None, description=LIMIT_DESCRIPTION)
+    designated_by_id: Id | None = Field(
+        None, description="Required for a designated authorizer: another contact of the customer."
+    )
 
 
 class ContactPatch(Schema):
@@ -126,6 +160,11 @@ class ContactPatch(Schema):
     preferred_number: PreferredNumber | None = None
     notify: NotifyChoice | None = None
     language: LanguageChoice | None = None
+    approval_right: ApprovalRightChoice | None = None
+    approval_limit: Limit | None = Field(
+        None, description=LIMIT_DESCRIPTION + " Send null to remove the limit."
+    )
+    designated_by_id: Id | None = None
 
 
 class VehicleIn(Schema):

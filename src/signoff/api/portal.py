@@ -24,6 +24,7 @@ from signoff.core.http import client_address, private, retry_after, user_agent
 from signoff.sharing.links import share_link_resolve
 from signoff.signing import selectors, services
 from signoff.signing.inputs import language_for
+from signoff.signing.services import TYPED_NAME_MAX
 from signoff.signing.signature import MAX_PNG_BYTES, PAD_HEIGHT, PAD_WIDTH
 
 router = Router(tags=["portal"], auth=None)
@@ -34,6 +35,51 @@ class PortalContactOut(Schema):
     name: str
     relationship: str = Field(..., examples=["Spouse"])
     is_link_contact: bool = Field(..., description="The contact this link was sent to.")
+    approval_right: Literal["approve", "designated"] = Field(
+        ...,
+        description="`approve`, or `designated` for a designated authorizer (California BPC "
+        "9884.9(d)). View-only contacts are never offered as approvers.",
+    )
+    approval_limit: str | None = Field(
+        ...,
+        description="The most this contact's approvals on this RO may add up to, before tax; "
+        "null for no limit.",
+    )
+    approved_on_ro: str = Field(
+        ..., description="What this contact's standing approvals on the RO add up to, before tax."
+    )
+    remaining: str | None = Field(
+        ..., description="What they may still approve on the RO, before tax; null for no limit."
+    )
+
+
+class PortalRoutedOut(Schema):
+    # Read from an approvals.rights.Routed.
+    operation_id: int
+    title: str
+    amount: str = Field(..., description="Before tax.")
+    needs_approval_from: list[int] = Field(
+        ..., description="Ids of the contacts who can approve it (it is sent to them)."
+    )
+    needs_approval_from_names: str = Field(..., examples=["Pat Fleet (Fleet manager)"])
+
+    @staticmethod
+    def resolve_amount(item) -> str:
+        return f"{item.amount:.2f}"
+
+    @staticmethod
+    def resolve_needs_approval_from(item) -> list[int]:
+        return [c.pk for c in item.approvers]
+
+    @staticmethod
+    def resolve_needs_approval_from_names(item) -> str:
+        return item.approver_names
+
+
+class PortalDisclosureOut(Schema):
+    version: int = Field(..., description="The disclosure version; accepted once per contact.")
+    language: Literal["en", "es"]
+    text: str = Field(..., description="Show it word for word before the contact signs.")
 
 
 class PortalLineOut(Schema):
@@ -61,6 +107,10 @@ class PortalOperationOut(Schema):
     )
     subtotal: str | None = Field(..., description="null when the share hides prices.")
     lines: list[PortalLineOut]
+    needs_approval_from: str = Field(
+        ...,
+        description="On a view-only contact's link: who can approve it (names), else empty.",
+    )
 
 
 class ChangeOut(Schema):
@@ -156,6 +206,25 @@ class PortalOut(Schema):
         ),
     )
     changes: list[ChangeOut]
+    view_only: bool = Field(
+        ..., description="The link's contact may view but not decide: no answer is taken."
+    )
+    signature_policy: Literal["never", "first", "always"] = Field(
+        ...,
+        description="The shop's setting: `never` (typed name and consent), `first` (a drawing "
+        "on the RO's first signature only), `always`.",
+    )
+    drawing_required: bool = Field(
+        ...,
+        description="Whether `signature` (a drawing) is required now; when false send "
+        "`typed_name` instead.",
+    )
+    esign_disclosure: PortalDisclosureOut | None = Field(
+        ...,
+        description="The consumer disclosure for doing business electronically (E-SIGN Act, "
+        "15 U.S.C. 7001(c)) the approver has still to accept: show it; `consent: true` then "
+        "records the acceptance. null once they accepted the current version.",
+    )
     language: Literal["en", "es"] = Field(
         ...,
         description="The contact's preferred language; with none, the request's "
@@ -190,6 +259,7 @@ class PortalOut(Schema):
             {
                 **{k: getattr(op, k) for k in ("id", "kind", "title", "complaint", "cause")},
                 **{k: getattr(op, k) for k in ("correction", "status", "decidable", "change")},
+                "needs_approval_from": op.needs_approval_from,
                 "subtotal": _money(op.subtotal) if prices else None,
                 "lines": [
                     {**line, **({} if prices else {"unit_price": None, "amount": None})}
@@ -206,15 +276,31 @@ class PortalOut(Schema):
     @staticmethod
     def resolve_contacts(page: selectors.ApprovalPage) -> list[dict]:
         link_contact = page.link.contact_id if page.link else None
-        return [
-            {
-                "id": c.pk,
-                "name": c.name,
-                "relationship": c.relationship_label,
-                "is_link_contact": c.pk == link_contact,
-            }
-            for c in page.contacts
-        ]
+        out = []
+        for c in page.contacts:
+            authority = page.authorities.get(c.pk)
+            remaining = authority.remaining if authority else None
+            out.append(
+                {
+                    "id": c.pk,
+                    "name": c.name,
+                    "relationship": c.relationship_label,
+                    "is_link_contact": c.pk == link_contact,
+                    "approval_right": c.approval_right,
+                    "approval_limit": _money(c.approval_limit),
+                    "approved_on_ro": _money(authority.used if authority else 0),
+                    "remaining": _money(remaining),
+                }
+            )
+        return out
+
+    @staticmethod
+    def resolve_signature_policy(page: selectors.ApprovalPage) -> str:
+        return page.shop.signature_policy
+
+    @staticmethod
+    def resolve_esign_disclosure(page: selectors.ApprovalPage):
+        return page.esign
 
     @staticmethod
     def resolve_approver_id(page: selectors.ApprovalPage) -> int | None:
@@ -256,9 +342,21 @@ class ApprovalIn(Schema):
         None, description="Who is approving (one of `contacts`); defaults to the link's contact."
     )
     signature: SignatureIn | None = Field(
-        None, description="Required when answering estimate work (or signed recommendations)."
+        None,
+        description="The drawn signature: required when answering estimate work (or signed "
+        "recommendations) while `drawing_required` is true.",
     )
-    consent: bool = Field(False, description="The contact agreed to sign electronically.")
+    consent: bool = Field(
+        False,
+        description="The contact agreed to sign electronically (and, when `esign_disclosure` "
+        "was shown, accepted it).",
+    )
+    typed_name: str = Field(
+        "",
+        max_length=TYPED_NAME_MAX,
+        description="The signer's typed name, required instead of `signature` when "
+        "`drawing_required` is false.",
+    )
     amount: Decimal | None = Field(
         None,
         max_digits=Signature._meta.get_field("amount").max_digits,
@@ -291,10 +389,21 @@ class SignatureOut(Schema):
     kind: str
     amount: str
     content_hash: str
+    policy: str = Field(..., description="The shop's signature policy when it was given.")
+    drawing_required: bool
+    typed_name: str = Field(..., description="The typed name, when no drawing was given.")
 
     @staticmethod
     def resolve_amount(signature: Signature) -> str:
         return f"{signature.amount:.2f}"
+
+
+class EsignConsentOut(Schema):
+    # Read from an EsignConsent.
+    id: int
+    disclosure_version: int
+    text_sha256: str
+    content_hash: str
 
 
 class ApprovalOut(Schema):
@@ -303,6 +412,14 @@ class ApprovalOut(Schema):
     signatures: list[SignatureOut]
     amount: str = Field(..., description="What was approved, tax included.")
     consent_text: str = Field(..., description="The consent statement stored with the signature.")
+    routed: list[PortalRoutedOut] = Field(
+        ...,
+        description="Approvals above the approver's limit: left pending and sent to the "
+        "contacts who can approve them, with the reason.",
+    )
+    esign_consent: EsignConsentOut | None = Field(
+        ..., description="The e-sign disclosure acceptance recorded with this submission, if any."
+    )
 
     @staticmethod
     def resolve_amount(result: services.ApprovalResult) -> str:
@@ -359,6 +476,7 @@ def _input(payload: ApprovalIn, language: str) -> services.ApprovalInput:
         consent=payload.consent,
         shown_total=payload.amount,
         language=payload.language or language,
+        typed_name=payload.typed_name,
     )
 
 

@@ -62,6 +62,11 @@ class AuthorizationEntry:
     ip: str = ""
     consent_text: str = ""
     signed_total: Decimal | None = None
+    # A signature given as a typed name (the shop's signature policy asked for no drawing), the
+    # policy that applied ("" before policies existed) and whether it asked for a drawing.
+    typed_name: str = ""
+    signature_policy: str = ""
+    drawing_required: bool | None = None
 
 
 def _titles(version, operation_ids: list[int], fallback: dict[int, str]) -> list[str]:
@@ -119,6 +124,9 @@ def _signature_entry(
         ],
         ip=sig.ip or "",
         consent_text=sig.consent_text,
+        typed_name=sig.typed_name,
+        signature_policy=sig.policy,
+        drawing_required=sig.drawing_required,
     )
 
 

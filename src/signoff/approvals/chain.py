@@ -1,6 +1,7 @@
-"""The per-RO hash chain of evidence: appending decisions and signatures, and verifying them.
+"""The per-RO hash chain of evidence: appending decisions, signatures and e-sign consents, and
+verifying them.
 
-Every decision and signature on an RO takes the next number in one sequence and stores the hash
+Every decision, signature and e-sign consent on an RO takes the next number in one sequence and stores the hash
 of its own canonical content and the hash of the record before it. Changing, inserting or
 removing a record behind the application's back therefore breaks the chain at that record, and
 `verify_repair_order` names it. (Removing the newest records is only caught where their hash was
@@ -20,6 +21,7 @@ from django.utils import timezone
 from signoff.approvals.canonical import sha256_bytes, sha256_hex
 from signoff.approvals.models import (
     Decision,
+    EsignConsent,
     EstimateVersion,
     Event,
     EventKind,
@@ -95,7 +97,7 @@ def decision_content(decision: Decision, *, version_hash: str, signature_hash: s
 def signature_content(signature: Signature) -> dict:
     """What a signature's content hash covers: the version hash and the image digests included."""
     s = signature
-    return {
+    content = {
         "type": "signature",
         "shop": s.shop_id,
         "repair_order": s.repair_order_id,
@@ -117,6 +119,37 @@ def signature_content(signature: Signature) -> dict:
         "created_at": s.created_at,
         "sequence": s.sequence,
         "prev_hash": s.prev_hash,
+    }
+    # Signatures given under a signature policy also cover it, whether a drawing was asked
+    # for and the name typed; older ones (no policy) keep the content they were hashed with.
+    if s.policy:
+        content.update(
+            {"policy": s.policy, "drawing_required": s.drawing_required, "typed_name": s.typed_name}
+        )
+    return content
+
+
+def consent_content(consent: EsignConsent) -> dict:
+    """What an e-sign consent's content hash covers: the disclosure's text and its digest."""
+    c = consent
+    return {
+        "type": "esign_consent",
+        "shop": c.shop_id,
+        "repair_order": c.repair_order_id,
+        "contact": c.contact_id,
+        "contact_name": c.contact_name,
+        "disclosure_version": c.disclosure_version,
+        "language": c.language,
+        "text": c.text,
+        "text_sha256": c.text_sha256,
+        "source": c.source,
+        "via_link": c.via_link_id,
+        "recorded_by": c.recorded_by_id,
+        "ip": c.ip,
+        "user_agent": c.user_agent,
+        "created_at": c.created_at,
+        "sequence": c.sequence,
+        "prev_hash": c.prev_hash,
     }
 
 
@@ -142,7 +175,14 @@ def _chain_head(repair_order_id: int) -> tuple[int, str]:
         .values_list("sequence", "content_hash")
         .first()
     )
-    candidates = [row for row in (last_decision, last_signature) if row is not None]
+    last_consent = (
+        EsignConsent.objects.filter(repair_order_id=repair_order_id)
+        .order_by("-sequence")
+        .values_list("sequence", "content_hash")
+        .first()
+    )
+    rows = (last_decision, last_signature, last_consent)
+    candidates = [row for row in rows if row is not None]
     if not candidates:
         return 0, GENESIS_HASH
     return max(candidates)
@@ -256,8 +296,14 @@ def signature_append(
     consent_text: str,
     ip: str | None = None,
     user_agent: str = "",
+    typed_name: str = "",
+    policy: str = "",
+    drawing_required: bool = True,
 ) -> Signature:
-    """Append a signature to the RO's chain, bound to the hash of the version it was given for."""
+    """Append a signature to the RO's chain, bound to the hash of the version it was given for.
+
+    Drawn (`svg`, `png`), or typed (`typed_name`) where the shop's signature `policy` asked for
+    no drawing (`drawing_required` False)."""
     if version.repair_order_id != repair_order.pk:
         raise ValueError("the signed version belongs to another repair order")
     with transaction.atomic():
@@ -279,6 +325,9 @@ def signature_append(
             svg=_text(svg),
             png=bytes(png),
             consent_text=_text(consent_text),
+            typed_name=_text(typed_name, 150),
+            policy=_text(policy, 8),
+            drawing_required=drawing_required,
             ip=normalize_ip(ip),
             user_agent=_text(user_agent, 400),
             created_at=timezone.now(),
@@ -305,6 +354,65 @@ def signature_append(
     return signature
 
 
+def consent_append(
+    *,
+    repair_order: RepairOrder,
+    contact,
+    disclosure_version: int,
+    language: str,
+    text: str,
+    source: str,
+    via_link=None,
+    recorded_by=None,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> EsignConsent:
+    """Append a contact's acceptance of the e-sign disclosure to the RO's chain, with the text
+    shown and its SHA-256. Callers check that this contact has not accepted this version yet
+    (the database refuses a second one)."""
+    with transaction.atomic():
+        lock_repair_order(shop_id=repair_order.shop_id, ro_id=repair_order.pk)
+        last_sequence, prev_hash = _chain_head(repair_order.pk)
+        shown = _text(text)
+        consent = EsignConsent(
+            shop_id=repair_order.shop_id,
+            repair_order=repair_order,
+            contact=contact,
+            contact_name=_text(contact.name, 150),
+            disclosure_version=disclosure_version,
+            language=_text(language, 5),
+            text=shown,
+            text_sha256=sha256_bytes(shown.encode("utf-8")),
+            source=source,
+            via_link=via_link,
+            recorded_by=recorded_by,
+            ip=normalize_ip(ip),
+            user_agent=_text(user_agent, 400),
+            created_at=timezone.now(),
+            sequence=last_sequence + 1,
+            prev_hash=prev_hash,
+        )
+        consent.content_hash = sha256_hex(consent_content(consent))
+        consent.save(force_insert=True)
+        Event.objects.create(
+            shop_id=consent.shop_id,
+            repair_order=repair_order,
+            kind=EventKind.ESIGN_CONSENTED,
+            actor=recorded_by,
+            share_link=via_link,
+            data={
+                "consent": consent.pk,
+                "contact": contact.pk,
+                "disclosure_version": disclosure_version,
+                "sequence": consent.sequence,
+                "content_hash": consent.content_hash,
+            },
+            ip=consent.ip,
+            user_agent=consent.user_agent,
+        )
+    return consent
+
+
 @dataclass
 class VerifyResult:
     """The outcome of re-checking an RO's evidence. `problems` lists the first broken record first."""
@@ -317,6 +425,7 @@ class VerifyResult:
     decisions: int = 0
     signatures: int = 0
     versions: int = 0
+    consents: int = 0
 
     @property
     def result(self) -> str:
@@ -334,7 +443,10 @@ def _same(a: str, b: str) -> bool:
 
 
 def _record_name(record) -> str:
-    kind = "Decision" if isinstance(record, Decision) else "Signature"
+    if isinstance(record, EsignConsent):
+        kind = "E-sign consent"
+    else:
+        kind = "Decision" if isinstance(record, Decision) else "Signature"
     return f"{kind} #{record.pk} (sequence {record.sequence})"
 
 
@@ -352,7 +464,8 @@ def verify_repair_order(*, repair_order: RepairOrder) -> VerifyResult:
         "version", "signature"
     )
     signatures = Signature.objects.filter(repair_order=repair_order).select_related("version")
-    records = sorted([*decisions, *signatures], key=lambda r: (r.sequence, r.pk))
+    consents = EsignConsent.objects.filter(repair_order=repair_order)
+    records = sorted([*decisions, *signatures, *consents], key=lambda r: (r.sequence, r.pk))
     versions = list(EstimateVersion.objects.filter(repair_order=repair_order).order_by("number"))
 
     problems: list[str] = []
@@ -365,6 +478,10 @@ def verify_repair_order(*, repair_order: RepairOrder) -> VerifyResult:
             problems.append(f"{name}: sequence {record.sequence} appears twice")
         if isinstance(record, Decision):
             recomputed = _decision_hash(record)
+        elif isinstance(record, EsignConsent):
+            recomputed = sha256_hex(consent_content(record))
+            if not _same(sha256_bytes(record.text.encode("utf-8")), record.text_sha256):
+                problems.append(f"{name}: the disclosure text does not match its SHA-256")
         else:
             recomputed = sha256_hex(signature_content(record))
             if not _same(record.version_hash, record.version.content_hash):
@@ -388,6 +505,7 @@ def verify_repair_order(*, repair_order: RepairOrder) -> VerifyResult:
         decisions=sum(1 for r in records if isinstance(r, Decision)),
         signatures=sum(1 for r in records if isinstance(r, Signature)),
         versions=len(versions),
+        consents=sum(1 for r in records if isinstance(r, EsignConsent)),
     )
 
 

@@ -141,8 +141,15 @@ class Signature(AppendOnlyModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     amount = models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=2)
-    svg = models.TextField()
-    png = models.BinaryField()
+    # Empty when no drawing was asked for (the shop's signature policy): `typed_name` holds
+    # the name the contact typed instead.
+    svg = models.TextField(blank=True)
+    png = models.BinaryField(blank=True)
+    typed_name = models.CharField(max_length=150, blank=True)
+    # The shop's signature policy when this was given (shops.SignaturePolicy) and whether it
+    # asked for a drawing; empty on signatures from before the policy existed (all drawn).
+    policy = models.CharField(max_length=8, blank=True)
+    drawing_required = models.BooleanField(default=True)
     consent_text = models.TextField()
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
@@ -159,6 +166,68 @@ class Signature(AppendOnlyModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["repair_order", "sequence"], name="signature_chain_order"
+            ),
+        ]
+
+
+class EsignDisclosure(AppendOnlyModel):
+    """A version of a shop's own consumer disclosure for doing business electronically (E-SIGN
+    Act, 15 U.S.C. 7001(c)), in English and Spanish. Editing the text writes the next version;
+    a shop with none shows Signoff's standard text, version 1 (signing.esign)."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField()
+    text_en = models.TextField(max_length=8000)
+    text_es = models.TextField(max_length=8000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "number"], name="esign_disclosure_number")
+        ]
+
+
+class EsignConsent(AppendOnlyModel):
+    """A contact's acceptance of one version of the e-sign disclosure, recorded once per contact
+    and version, in the hash chain of the RO it was given on (approvals.chain)."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="+")
+    repair_order = models.ForeignKey(
+        RepairOrder, on_delete=models.PROTECT, related_name="esign_consents"
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="esign_consents")
+    contact_name = models.CharField(max_length=150)
+    disclosure_version = models.PositiveIntegerField()
+    language = models.CharField(max_length=5)
+    # The disclosure exactly as shown, and its SHA-256 (of the UTF-8 text).
+    text = models.TextField()
+    text_sha256 = models.CharField(max_length=64)
+    source = models.CharField(max_length=12, choices=Source.choices)
+    via_link = models.ForeignKey(
+        "sharing.ShareLink", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=400, blank=True)
+    created_at = models.DateTimeField()
+    sequence = models.PositiveIntegerField()
+    prev_hash = models.CharField(max_length=64)
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "disclosure_version"], name="esign_consent_once_per_version"
+            ),
+            models.UniqueConstraint(
+                fields=["repair_order", "sequence"], name="esign_consent_chain_order"
             ),
         ]
 
@@ -246,6 +315,8 @@ class EventKind(models.TextChoices):
     OPERATION_CHANGED = "operation_changed", "Operation changed after a decision"
     LINK_REVEALED = "link_revealed", "Link shown to staff"
     RO_STATUS_CHANGED = "ro_status_changed", "RO status changed"
+    APPROVAL_ROUTED = "approval_routed", "Sent for approval above a contact's limit"
+    ESIGN_CONSENTED = "esign_consented", "E-sign disclosure accepted"
 
 
 class Event(AppendOnlyModel):

@@ -243,6 +243,20 @@ class RepairOrderPage:
         operations = [row.op for row in self.rows]
         return ro_amounts(repair_order=self.ro, operations=operations, decisions=decisions)
 
+    @property
+    def stamp(self) -> str:
+        """The RO's change stamp as this page read it (`ro_change_stamp` asks again later)."""
+        return _stamp(self.ro.updated_at, self.ro.last_event_id)
+
+    @property
+    def last_answer_at(self) -> dt.datetime | None:
+        """When a contact last answered on the RO through their link (what the Today page's
+        "answered since you last looked" counts), or None."""
+        return max(
+            (d.created_at for d in ro_decisions_of(self.ro) if d.source == ANSWER_SOURCE),
+            default=None,
+        )
+
 
 def repair_order_page(*, actor: Actor, ro_id: int) -> RepairOrderPage:
     """Everything the staff RO page shows, in a number of queries that does not grow with rows."""
@@ -259,6 +273,8 @@ def repair_order_page(*, actor: Actor, ro_id: int) -> RepairOrderPage:
             # panel reads them all (`authorization_summary`).
             Prefetch("decisions", queryset=ro_decisions()),
         )
+        # The live page's change stamp, read here rather than in a query of its own.
+        .annotate(last_event_id=Subquery(_last_event_of_ro("pk")))
         .filter(pk=ro_id)
     )
     if ro is None:
@@ -359,11 +375,16 @@ def ro_change_stamp(*, actor: Actor, ro_id: int) -> str:
     )
     if row is None:
         raise NotFound("Repair order not found.")
-    updated_at, last_event_id = row
+    return _stamp(*row)
+
+
+def _stamp(updated_at: dt.datetime, last_event_id: int | None) -> str:
     return f"{last_event_id or 0}.{int(updated_at.timestamp() * 1_000_000)}"
 
 
 ANSWERS_SHOWN_DAYS = 30
+# A customer's answer, as the Today page counts them: given through their link.
+ANSWER_SOURCE = Source.LINK
 
 
 def customer_answers(*, shop: Shop, days: int = ANSWERS_SHOWN_DAYS) -> dict[int, dt.datetime]:
@@ -371,7 +392,7 @@ def customer_answers(*, shop: Shop, days: int = ANSWERS_SHOWN_DAYS) -> dict[int,
     query through decision_shop_source_time)."""
     since = timezone.now() - dt.timedelta(days=days)
     rows = (
-        Decision.objects.filter(shop=shop, source=Source.LINK, created_at__gte=since)
+        Decision.objects.filter(shop=shop, source=ANSWER_SOURCE, created_at__gte=since)
         .order_by()
         .values("repair_order_id")
         .annotate(last=Max("created_at"))

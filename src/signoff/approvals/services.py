@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.db.models.functions import Lower
 
+from signoff.approvals import rights
 from signoff.approvals.amounts import TAX_WORDS, NotToExceed, covering_not_to_exceed
 from signoff.approvals.chain import decision_append, lock_repair_order
 from signoff.approvals.lifecycle import ro_status_follow
@@ -105,6 +106,17 @@ def _number_if_given(phone_number: str, fields: dict) -> str:
         return ""
 
 
+def _rights_refusal(*, operation: Operation, contact: Contact, status: str, amount) -> str:
+    """The named contact's rights on this RO (approvals.rights), the same as on their link."""
+    contacts = list(Contact.objects.filter(customer_id=contact.customer_id))
+    authority = rights.authorities(
+        repair_order_id=operation.repair_order_id, contacts=contacts, except_operation=operation.pk
+    )
+    return rights.decision_refusal(
+        authority=authority, contact=contact, status=status, amount=amount, title=operation.title
+    )
+
+
 def decision_record(
     *,
     actor: Actor,
@@ -156,6 +168,12 @@ def decision_record(
             number = _oral_fields(
                 reason=reason, contact=contact, phone_number=phone_number or "", fields=fields
             )
+        if contact is not None and "status" not in fields:
+            refusal = _rights_refusal(
+                operation=operation, contact=contact, status=status, amount=subtotal
+            )
+            if refusal:
+                fields["contact"] = refusal
         if fields:
             problems = " ".join(fields.values())
             raise ValidationFailed(f"The decision was not recorded. {problems}", fields=fields)

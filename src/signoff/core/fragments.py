@@ -7,7 +7,7 @@ the fragment renders with, plus the active language: a fragment's template reads
 context (it is rendered alone, never with the page's), so two equal keys render equal HTML, and
 nothing can make an entry stale. A change of data is a new key; a deploy is a new process.
 
-The context must be plain values (str, numbers, Decimal, bool, None, enums of them, and lists,
+The context must be plain values (str, numbers, Decimal, bool, None, dates and times, enums of them, and lists,
 tuples, dicts and dataclasses of them), whose repr is their whole value; anything else (a model
 instance, a lazy string) is refused with TypeError when first rendered. The memo is bounded in
 entries and in characters held (least recently used entries go first, so input a client chose
@@ -17,6 +17,7 @@ cannot grow it without end) and safe across threads.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import enum
 import threading
 from collections import OrderedDict
@@ -70,7 +71,8 @@ class FragmentMemo:
         return len(self._entries)
 
 
-_SCALARS = (str, int, float, Decimal, bool, type(None))
+# An aware datetime's repr names its zone too (datetime.timezone.utc, ZoneInfo(key=…)).
+_SCALARS = (str, int, float, Decimal, bool, type(None), dt.datetime, dt.date)
 
 
 def _require_plain(value: Any) -> None:

@@ -4,6 +4,7 @@ Django builds an ORDER BY by comparing it with every selected column, so on a wi
 `select_related` the ordering alone can cost more than the query's run. Two habits follow:
 a lookup by a unique key takes `one_or_none` (no ordering, where `.first()` adds one by primary
 key), and a short per-RO list that is read whole is ordered in Python (`newest_first`).
+A list that two parts of one page read is read once and kept on the object (`related_once`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
 
 M = TypeVar("M", bound=Model)
 
@@ -25,3 +26,12 @@ def one_or_none(queryset: QuerySet[M]) -> M | None:
 def newest_first(rows: Iterable[M]) -> list[M]:
     """Rows newest first by `created_at`, then by id (the order staff lists show)."""
     return sorted(rows, key=lambda row: (row.created_at, row.pk), reverse=True)
+
+
+def related_once(instance: Model, name: str, queryset: QuerySet[M]) -> list[M]:
+    """`instance`'s related rows through `name`, filtered by `queryset`: read in one query the
+    first time, then kept on the instance in Django's prefetch cache (as a `prefetch_related`
+    on its own query would have), so every later caller on the same object reads no more."""
+    if name not in getattr(instance, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([instance], Prefetch(name, queryset=queryset))
+    return list(getattr(instance, name).all())

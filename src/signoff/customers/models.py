@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models.functions import Upper
 
+from signoff.core.formatting import money
 from signoff.core.validation import EMAIL_MAX_LENGTH
 from signoff.shops.models import Shop
 
@@ -56,6 +57,20 @@ class Language(models.TextChoices):
     ES = "es", "Español"
 
 
+class ApprovalRight(models.TextChoices):
+    """What a contact may do with an estimate (signing.selectors, approvals.rights)."""
+
+    APPROVE = "approve", "Can approve"
+    VIEW_ONLY = "view_only", "View only"
+    # California BPC 9884.9(d) and 16 CCR 3354(c): the customer may designate, in writing,
+    # another person to authorize repairs; the record names who designated them.
+    DESIGNATED = "designated", "Designated authorizer"
+
+
+# The largest per-RO approval limit a contact can have (the money fields' range).
+APPROVAL_LIMIT_MAX_DIGITS = 12
+
+
 class Contact(models.Model):
     """Someone who may receive the estimate and approve it. Contacts never log in."""
 
@@ -81,6 +96,20 @@ class Contact(models.Model):
     language = models.CharField(
         max_length=5, choices=Language.choices, default=Language.NONE, blank=True
     )
+    approval_right = models.CharField(
+        max_length=12, choices=ApprovalRight.choices, default=ApprovalRight.APPROVE
+    )
+    # Per repair order, before tax: what this contact's approvals on one RO may add up to
+    # (approvals.rights). None: no limit.
+    approval_limit = models.DecimalField(
+        max_digits=APPROVAL_LIMIT_MAX_DIGITS, decimal_places=2, null=True, blank=True
+    )
+    # A designated authorizer's designation: the contact who designated them, and when staff
+    # recorded it.
+    designated_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    designated_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -107,6 +136,23 @@ class Contact(models.Model):
     def message_language(self) -> str:
         """The language of what is sent to the contact: their preference, else English."""
         return self.language or Language.EN
+
+    @property
+    def can_approve(self) -> bool:
+        return self.approval_right != ApprovalRight.VIEW_ONLY
+
+    @property
+    def rights_label(self) -> str:
+        """For staff: "Can approve up to $1,000.00 per RO (before tax)", "View only", …"""
+        if self.approval_right == ApprovalRight.VIEW_ONLY:
+            return "View only"
+        text = "Can approve"
+        if self.approval_right == ApprovalRight.DESIGNATED:
+            by = self.designated_by.name if self.designated_by_id else "the customer"
+            text = f"Designated authorizer (by {by})"
+        if self.approval_limit is not None:
+            text += f" up to {money(self.approval_limit)} per RO (before tax)"
+        return text
 
     @property
     def relationship_label(self) -> str:

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from signoff.core.errors import NotFound, ValidationFailed
+from signoff.core.formatting import money
 from signoff.core.validation import (
     clean_email,
     clean_phone,
     clean_text,
     max_length_of,
+    parse_decimal,
+    parse_id,
     parse_whole_number,
 )
 from signoff.customers.models import (
+    APPROVAL_LIMIT_MAX_DIGITS,
     FIRST_MODEL_YEAR,
     LAST_MODEL_YEAR,
     MAX_ODOMETER,
+    ApprovalRight,
     Contact,
     Customer,
     CustomerKind,
@@ -29,7 +36,9 @@ from signoff.customers.models import (
 from signoff.customers.validation import clean_vin
 from signoff.shops.access import Actor, require_editor
 
-CONTACT_FIELDS = (
+# A contact's details; with the approval rights, what the staff pages and the API edit (a
+# designation is checked against the customer's other contacts there, see _designation).
+CONTACT_DETAIL_FIELDS = (
     "name",
     "relationship",
     "email",
@@ -39,6 +48,10 @@ CONTACT_FIELDS = (
     "notify",
     "language",
 )
+CONTACT_FIELDS = (*CONTACT_DETAIL_FIELDS, "approval_right", "approval_limit")
+# The highest limit a contact may be given, and the lowest (a limit of nothing is view-only).
+APPROVAL_LIMIT_MAX = Decimal(10) ** (APPROVAL_LIMIT_MAX_DIGITS - 2) - Decimal("0.01")
+APPROVAL_LIMIT_MIN = Decimal("0.01")
 VEHICLE_FIELDS = ("vin", "year", "make", "model", "unit_number", "license_plate", "odometer")
 
 
@@ -64,11 +77,40 @@ def _text(
         return ""
 
 
+def _approval_limit(raw: Any, errors: dict[str, str]) -> Decimal | None:
+    """The per-RO limit as typed ("1000", "$1,000.00"); None when left empty (no limit)."""
+    if isinstance(raw, Decimal):
+        text = str(raw)
+    else:
+        text = str(raw if raw is not None else "").replace("$", "").replace(",", "").strip()
+    if not text:
+        return None
+    try:
+        value = parse_decimal(text)
+    except ValueError:
+        errors["approval_limit"] = "Enter the limit as an amount in dollars, e.g. 1000.00."
+        return None
+    if not APPROVAL_LIMIT_MIN <= value <= APPROVAL_LIMIT_MAX:
+        errors["approval_limit"] = (
+            f"Enter a limit between {money(APPROVAL_LIMIT_MIN)} and {money(APPROVAL_LIMIT_MAX)}, "
+            "or leave it empty for no limit."
+        )
+        return None
+    if -value.as_tuple().exponent > 2:
+        errors["approval_limit"] = "Use at most 2 decimal places (cents) for the limit."
+        return None
+    return value.quantize(Decimal("0.01"))
+
+
 def contact_clean(data: Mapping[str, Any], *, current: Contact | None = None) -> dict[str, Any]:
     """Validated contact fields (also the admin's check). With `current`, missing keys keep their
-    current values. Raises ValidationFailed with a message per field."""
+    current values. Raises ValidationFailed with a message per field.
+
+    `approval_limit` sent as None or empty clears the limit (no limit)."""
     merged = {f: getattr(current, f) for f in CONTACT_FIELDS} if current else {}
     merged.update({k: v for k, v in data.items() if k in CONTACT_FIELDS and v is not None})
+    if "approval_limit" in data:
+        merged["approval_limit"] = data["approval_limit"]
     errors: dict[str, str] = {}
     out: dict[str, Any] = {
         "name": _text(merged, "name", model=Contact, label="name", errors=errors),
@@ -92,6 +134,16 @@ def contact_clean(data: Mapping[str, Any], *, current: Contact | None = None) ->
         errors["language"] = "Choose English, Spanish or no preference."
     if out["preferred_number"] not in ("mobile", "phone"):
         errors["preferred_number"] = "Choose the mobile or the other number."
+    out["approval_right"] = merged.get("approval_right") or ApprovalRight.APPROVE
+    if out["approval_right"] not in ApprovalRight.values:
+        errors["approval_right"] = "Choose can approve, view only or designated authorizer."
+    out["approval_limit"] = _approval_limit(merged.get("approval_limit"), errors)
+    if out["approval_right"] == ApprovalRight.VIEW_ONLY and out["approval_limit"] is not None:
+        errors.setdefault(
+            "approval_limit",
+            "A view-only contact approves nothing, so has no limit: leave the limit empty, "
+            "or let them approve.",
+        )
     # Checked alongside the other fields so one submit shows every problem; a field whose
     # value was already refused keeps that message.
     if out["notify"] in (NotifyPreference.EMAIL, NotifyPreference.BOTH) and not out.get("email"):
@@ -106,6 +158,68 @@ def contact_clean(data: Mapping[str, Any], *, current: Contact | None = None) ->
     if errors:
         raise ValidationFailed("Please correct the contact details below.", fields=errors)
     return out
+
+
+def _designation(
+    data: Mapping[str, Any], *, customer: Customer, right: str, current: Contact | None
+) -> dict[str, Any]:
+    """Who designated a designated authorizer (California BPC 9884.9(d)): one of the customer's
+    own contacts who can approve, never the contact themself. Other rights keep no designation.
+
+    `designated_by_id` missing from `data` keeps the current one. Raises ValidationFailed."""
+    if right != ApprovalRight.DESIGNATED:
+        return {"designated_by": None, "designated_at": None}
+    if "designated_by_id" in data:
+        raw = data.get("designated_by_id")
+    else:
+        raw = current.designated_by_id if current else None
+    designator = None
+    if raw not in (None, ""):
+        designator = (
+            Contact.objects.filter(customer=customer, pk=parse_id(raw) or 0)
+            .exclude(pk=current.pk if current else None)
+            .first()
+        )
+    message = ""
+    if raw in (None, ""):
+        message = (
+            "Choose who designated this person to authorize repairs: the customer's contact "
+            "who signed the designation."
+        )
+    elif designator is None:
+        message = f"Choose one of {customer.name}'s other contacts as the one who designated them."
+    elif designator.approval_right != ApprovalRight.APPROVE:
+        message = (
+            f"{designator.name} cannot approve on their own ({designator.get_approval_right_display().lower()}), "
+            "so cannot designate someone else. Choose a contact who can approve."
+        )
+    if message:
+        raise ValidationFailed(message, fields={"designated_by_id": message})
+    if current is not None and current.designated_by_id == designator.pk and current.designated_at:
+        return {"designated_by": designator, "designated_at": current.designated_at}
+    return {"designated_by": designator, "designated_at": timezone.now()}
+
+
+def _clean_contact_for(
+    data: Mapping[str, Any], *, customer: Customer, current: Contact | None = None
+) -> dict[str, Any]:
+    """contact_clean plus the designation, every problem reported at once."""
+    errors: dict[str, str] = {}
+    fields: dict[str, Any] = {}
+    try:
+        fields = contact_clean(data, current=current)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    right = fields.get("approval_right") or (
+        data.get("approval_right") or (current.approval_right if current else "")
+    )
+    try:
+        fields.update(_designation(data, customer=customer, right=right, current=current))
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise ValidationFailed("Please correct the contact details below.", fields=errors)
+    return fields
 
 
 CUSTOMER_FIELDS = ("kind", "name", "notes", "requires_po")
@@ -170,6 +284,12 @@ def customer_create(
         if named_after_customer and "name" in errors:
             contact_errors.pop("primary.name", None)  # the customer's name message covers it
         errors.update(contact_errors)
+    else:
+        if contact_fields["approval_right"] == ApprovalRight.DESIGNATED:
+            errors["primary.approval_right"] = (
+                "The first contact cannot be a designated authorizer: nobody is there yet to "
+                "designate them. Add them as a further contact, designated by this one."
+            )
     if errors:
         raise ValidationFailed("Please correct the fields below; nothing was saved.", fields=errors)
     with transaction.atomic():
@@ -196,7 +316,7 @@ def contact_add(*, actor: Actor, customer_id: int, data: Mapping[str, Any]) -> C
     with transaction.atomic():
         # Found first: another shop's customer is a 404 whatever the details sent.
         customer = customer_get_for_edit(actor=actor, customer_id=customer_id)
-        fields = contact_clean(data)
+        fields = _clean_contact_for(data, customer=customer)
         position = customer.contacts.count()
         return Contact.objects.create(
             shop=actor.shop, customer=customer, is_primary=False, position=position, **fields
@@ -209,7 +329,8 @@ def contact_update(*, actor: Actor, contact_id: int, data: Mapping[str, Any]) ->
         contact = Contact.objects.filter(shop=actor.shop, pk=contact_id).first()
         if contact is None:
             raise NotFound("Contact not found.")
-        for key, value in contact_clean(data, current=contact).items():
+        fields = _clean_contact_for(data, customer=contact.customer, current=contact)
+        for key, value in fields.items():
             setattr(contact, key, value)
         contact.save()
     return contact

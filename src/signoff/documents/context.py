@@ -178,6 +178,7 @@ def authorization_rows(
             "operations": _covered(entry),
             "detail": _entry_detail(entry),
             "png": png_bytes(entry.signature_png),
+            "typed": f"Typed name: {entry.typed_name}" if entry.typed_name else "",
         }
         for entry in entries
     ]
@@ -411,6 +412,7 @@ def certificate_context(
     qr_png: bytes,
     generated_at: datetime,
     brand: dict | None = None,
+    esign_consents: Iterable = (),
 ) -> dict:
     """What the certificate template gets: every version, signer and decision, and the check.
 
@@ -464,7 +466,27 @@ def certificate_context(
         ],
         "signers": authorization_rows(authorization, zone),
         "consents": _certificate_consents(authorization, zone),
+        "esign": [_certificate_esign(c, repair_order, zone) for c in esign_consents],
         "decisions": [_certificate_decision(decision, zone) for decision in decisions],
+    }
+
+
+def _certificate_esign(consent, repair_order, zone) -> dict:
+    """One acceptance of the e-sign disclosure (E-SIGN Act 7001(c)): who, which version, when,
+    from where, where it is chained, and the text word for word with its SHA-256."""
+    elsewhere = consent.repair_order_id != repair_order.pk
+    return {
+        "signer": consent.contact_name,
+        "version": consent.disclosure_version,
+        "when": fmt.when(consent.created_at, zone),
+        "how": source_label(consent.source),
+        "ip": consent.ip or "",
+        "user_agent": consent.user_agent,
+        "sha256": consent.text_sha256,
+        "where": f"Recorded on {consent.repair_order.label}"
+        if elsewhere
+        else f"Record #{consent.sequence} of this chain",
+        "text": consent.text,
     }
 
 

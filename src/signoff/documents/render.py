@@ -204,5 +204,6 @@ def certificate_pdf(*, repair_order: RepairOrder) -> bytes:
         qr_png=_qr_png(url),
         generated_at=now,
         brand=_brand(ro.shop),
+        esign_consents=selectors.certificate_consents(repair_order=ro),
     )
     return _compile("certificate.typ", data, timestamp=now)

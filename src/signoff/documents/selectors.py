@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from signoff.approvals.models import Decision, EstimateVersion, Signature
+from signoff.approvals.models import Decision, EsignConsent, EstimateVersion, Signature
 from signoff.orders.models import RepairOrder
 
 
@@ -56,3 +56,16 @@ def certificate_evidence(
     versions = EstimateVersion.objects.filter(repair_order=ro).defer("content").order_by("number")
     decisions = _decisions().filter(repair_order=ro)
     return ro, list(versions), list(decisions)
+
+
+def certificate_consents(*, repair_order: RepairOrder) -> list[EsignConsent]:
+    """The e-sign disclosure acceptances of everyone who signed on the RO: each version they
+    accepted, wherever they accepted it (this RO's chain, or an earlier RO's), oldest first."""
+    signers = Signature.objects.filter(repair_order=repair_order, contact__isnull=False).values(
+        "contact_id"
+    )
+    return list(
+        EsignConsent.objects.filter(shop_id=repair_order.shop_id, contact_id__in=signers)
+        .select_related("repair_order")
+        .order_by("created_at", "id")
+    )

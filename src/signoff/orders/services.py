@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from signoff.core.validation import (
     parse_whole_number,
 )
 from signoff.customers.models import MAX_ODOMETER, Customer, Vehicle
+from signoff.orders.changes import changes_in_words
 from signoff.orders.locks import operation_get_for_update, repair_order_get_for_update
 from signoff.orders.models import (
     MAX_LINE_NUMBER,
@@ -30,9 +31,8 @@ from signoff.orders.models import (
     OperationKind,
     OperationLine,
     RepairOrder,
-    RoSeen,
 )
-from signoff.orders.pricing import line_amount
+from signoff.orders.pricing import line_amount, operation_content
 from signoff.orders.signals import estimate_changed, operation_changed
 from signoff.shops.access import Actor, require_editor
 
@@ -357,6 +357,7 @@ def operation_update(*, actor: Actor, operation_id: int, data: Mapping[str, Any]
     require_editor(actor)
     with transaction.atomic():
         operation = operation_get_for_update(shop_id=actor.shop.pk, operation_id=operation_id)
+        was = operation_content(operation)
         fields = _clean_operation(data, current=operation)
         new_lines = _clean_lines(data["lines"]) if data.get("lines") is not None else None
         changed = [k for k, v in fields.items() if getattr(operation, k) != v]
@@ -371,13 +372,16 @@ def operation_update(*, actor: Actor, operation_id: int, data: Mapping[str, Any]
         if changed:
             operation.revision += 1
             operation.save()
-            _reset_decision(operation=operation, actor=actor, changed=changed)
+            words = changes_in_words(was, operation_content(operation))
+            _reset_decision(operation=operation, actor=actor, changed=changed, words=words)
             _estimate_changed(repair_order=operation.repair_order, actor=actor)
     return operation
 
 
-def _reset_decision(*, operation: Operation, actor: Actor, changed: list[str]) -> None:
-    """Approvals returns a decided operation to Pending (it listens to `operation_changed`)."""
+def _reset_decision(*, operation: Operation, actor: Actor, changed: list[str], words: str) -> None:
+    """Approvals returns a decided operation to Pending (it listens to `operation_changed`),
+    saying what changed in words (`orders.changes`), or which fields when nothing a customer
+    sees did (the order of its lines)."""
     labels = {
         "title": "title",
         "complaint": "complaint",
@@ -390,7 +394,7 @@ def _reset_decision(*, operation: Operation, actor: Actor, changed: list[str]) -
         sender=Operation,
         operation=operation,
         actor=actor,
-        what_changed=", ".join(labels.get(c, c) for c in changed),
+        what_changed=words or ", ".join(labels.get(c, c) for c in changed),
     )
 
 
@@ -448,9 +452,23 @@ def operation_remove(*, actor: Actor, operation_id: int) -> None:
         _estimate_changed(repair_order=op.repair_order, actor=actor)
 
 
-def ro_seen_record(*, user, repair_order_id: int) -> None:
+def ro_seen_record(*, user, repair_order_id: int, answered_at: datetime | None) -> None:
     """`user` has just looked at the RO's page (run after the answer, core.http.after_response):
-    the Today page counts the customer answers that came after."""
-    RoSeen.objects.update_or_create(
-        user=user, repair_order_id=repair_order_id, defaults={"seen_at": timezone.now()}
-    )
+    the Today page counts the customer answers that came after.
+
+    `answered_at` is the RO's last customer answer (None: it has none). A look at an RO no
+    customer answered writes nothing (there is nothing to mark read). Otherwise it is one
+    statement in autocommit, an upsert that changes the row only when that answer came after
+    the last look: no transaction of several statements holding the row's lock while many
+    staff keep the page open.
+    """
+    if answered_at is None:
+        return
+    when = connection.ops.adapt_datetimefield_value  # as the ORM stores them (SQLite: text)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO orders_roseen (user_id, repair_order_id, seen_at) VALUES (%s, %s, %s) "
+            "ON CONFLICT (user_id, repair_order_id) DO UPDATE SET seen_at = excluded.seen_at "
+            "WHERE orders_roseen.seen_at < %s",
+            [user.pk, repair_order_id, when(timezone.now()), when(answered_at)],
+        )

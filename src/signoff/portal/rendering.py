@@ -47,6 +47,12 @@ def render_page(
         approver_id=data.contact_id if data else None,
         language=language,
     )
-    context = {"page": page, "token": token, "stale": stale, "error": error}
+    context = {
+        "page": page,
+        "token": token,
+        "stale": stale,
+        "error": error,
+        "typed_name": data.typed_name if data else "",
+    }
     with translation.override(language):
         return render(request, "portal/page.html", context, status=status)

@@ -19,8 +19,13 @@ from signoff.portal.language import link_language, remember_language
 from signoff.portal.rendering import private_page, render_page
 from signoff.sharing.links import ShareLinkGone, share_link_resolve
 from signoff.sharing.selectors import confirmation_channels
-from signoff.signing import downloads, selectors, services
-from signoff.signing.inputs import approval_input, choices_from, posted_version_id
+from signoff.signing import downloads, routing, selectors, services
+from signoff.signing.inputs import (
+    approval_input,
+    choices_from,
+    posted_approver_id,
+    posted_version_id,
+)
 
 
 def portal_view(view):
@@ -111,6 +116,7 @@ def total(request, token: str):
         version=version,
         link=link,
         choices=choices_from(request.POST),
+        approver_id=posted_approver_id(request.POST),
         language=language,
     )
     with translation.override(language):
@@ -131,6 +137,7 @@ def done(request, token: str):
         "page": page,
         "token": token,
         "signed_copy": selectors.link_answered(link=link),
+        "sent_on": routing.sent_on_for_approval(page=page),
         # Email when there is one: it carries the signed copy itself.
         "confirmation": "email" if "email" in channels else ("sms" if channels else ""),
     }

@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from signoff.approvals.changes import changes_since_answer
 from signoff.core.formatting import format_phone, money, person_name, weekday_time
 from signoff.customers.models import Contact
 from signoff.sharing.models import Channel, Message, Share, ShareKind
@@ -135,6 +136,12 @@ def compose_message(
             ctx["first_text"] = first_text
             body = render_to_string("sharing/messages/share_sms.txt", ctx).strip()
             return Composed(subject="", body_text=body, body_html="")
+        # Work this contact approved that changed since (in their language): the email says
+        # it needs their word again, and how it changed.
+        since = changes_since_answer(
+            repair_order=share.repair_order, contact=contact, version=share.version
+        )
+        ctx["changed"] = [c for c in since.changes if c.since_approved]
         return Composed(
             subject=_subject(ctx),
             body_text=render_to_string("sharing/messages/share_email.txt", ctx).strip() + "\n",
@@ -224,3 +231,82 @@ def compose_confirmation(*, facts: ConfirmationFacts, channel: str) -> Composed:
             + "\n",
             body_html=render_to_string("sharing/messages/confirmation_email.html", ctx),
         )
+
+
+# Approvals above a contact's limit, sent on to who can approve them -----------------------------
+
+
+@dataclass(frozen=True)
+class RoutingFacts:
+    """What one recipient is told: who asked, which work, for how much, and why."""
+
+    recipient: Contact
+    requester: Contact
+    shop_name: str
+    shop_phone: str
+    ro_label: str
+    customer_name: str
+    items: Sequence[tuple[str, Decimal]]  # (title, amount before tax)
+    view_only: bool
+    limit: Decimal | None
+    used: Decimal
+
+
+def routing_reason(facts: RoutingFacts) -> str:
+    """Why the work comes to the recipient, in their language (call with it active)."""
+    values = {"name": facts.requester.name}
+    if facts.view_only:
+        return _("%(name)s can view this estimate but not approve it.") % values
+    values.update({"limit": money(facts.limit), "used": money(facts.used)})
+    return (
+        _(
+            "%(name)s may approve up to %(limit)s per repair order before tax, and has "
+            "approved %(used)s on this one."
+        )
+        % values
+    )
+
+
+def compose_routing(*, facts: RoutingFacts, channel: str) -> Composed:
+    """The request to approve the rest, on one channel, in the recipient's language, with a
+    placeholder for their own link."""
+    with translation.override(facts.recipient.message_language):
+        total = money(sum((amount for _title, amount in facts.items), Decimal("0.00")))
+        values = {
+            "shop": facts.shop_name,
+            "ro": facts.ro_label,
+            "name": person_name(facts.requester.name, facts.requester.relationship_label),
+            "customer": facts.customer_name,
+            "total": total,
+            "count": len(facts.items),
+            "url": LINK_PLACEHOLDER,
+        }
+        reason = routing_reason(facts)
+        if channel == Channel.SMS:
+            body = (
+                ngettext(
+                    "%(shop)s: %(name)s asks you to approve %(count)d item on %(ro)s "
+                    "(%(total)s before tax).",
+                    "%(shop)s: %(name)s asks you to approve %(count)d items on %(ro)s "
+                    "(%(total)s before tax).",
+                    len(facts.items),
+                )
+                % values
+            )
+            return Composed(
+                subject="", body_text=f"{body} {reason} {LINK_PLACEHOLDER}", body_html=""
+            )
+        lines = "\n".join(f"- {title}: {money(amount)}" for title, amount in facts.items)
+        subject = _("Approval needed: %(ro)s for %(customer)s — %(shop)s") % values
+        intro = (
+            _(
+                "%(name)s asked for your approval of this work on %(ro)s for %(customer)s "
+                "(%(total)s before tax):"
+            )
+            % values
+        )
+        review = _("Review and approve: %(url)s") % values
+        phone = format_phone(facts.shop_phone)
+        footer = facts.shop_name + (f" · {phone}" if phone else "")
+        body = f"{intro}\n\n{lines}\n\n{reason}\n\n{review}\n\n{footer}\n"
+        return Composed(subject=subject, body_text=body, body_html="")

@@ -128,6 +128,8 @@ class MessageKind(models.TextChoices):
 
     SHARE = "share", "Estimate"
     CONFIRMATION = "confirmation", "Confirmation of answers"
+    # Work a contact chose to approve above their limit, sent to who can approve it.
+    APPROVAL_REQUEST = "approval_request", "Approval needed above a limit"
 
 
 class Message(models.Model):

@@ -18,7 +18,7 @@ from signoff.approvals.models import Decision, EstimateVersion, Event, EventKind
 from signoff.approvals.selectors import latest_decisions
 from signoff.core.errors import LinkGone, NotFound
 from signoff.core.paging import counted_rows
-from signoff.core.queries import newest_first
+from signoff.core.queries import newest_first, related_once
 from signoff.customers.models import Contact
 from signoff.documents.render import estimate_pdf
 from signoff.orders.models import Operation, RepairOrder
@@ -83,19 +83,15 @@ class VersionRow:
 
 
 def ro_versions(*, repair_order: RepairOrder) -> list[VersionRow]:
-    """The RO's versions, newest first, each with who it was shared with: two queries, however
-    many versions, shares and links there are. The snapshots stay in the database."""
+    """The RO's versions, newest first, each with who it was shared with: one query for the
+    versions, however many there are, and the RO's links (`ro_links`, read once per page). The
+    snapshots stay in the database."""
     versions = EstimateVersion.objects.filter(
         shop_id=repair_order.shop_id, repair_order=repair_order
     ).defer("content")
     versions = sorted(versions.order_by(), key=lambda v: v.number, reverse=True)
-    links = (
-        ShareLink.objects.filter(shop_id=repair_order.shop_id, repair_order=repair_order)
-        .select_related("contact", "share")
-        .order_by("share_id", "id")
-    )
     shares: dict[int, SharedWith] = {}
-    for link in links:
+    for link in sorted(ro_links(repair_order=repair_order), key=lambda link: link.pk):
         shared = shares.setdefault(link.share_id, SharedWith(share=link.share, contacts=[]))
         shared.contacts.append(link.contact)
     by_version: dict[int, list[SharedWith]] = {}
@@ -163,16 +159,14 @@ def ro_messages(*, repair_order: RepairOrder) -> list[Message]:
 
 
 def ro_links(*, repair_order: RepairOrder) -> list[ShareLink]:
-    """The RO's share links, newest first, with their contact, version and openings (one
-    query)."""
-    links = ShareLink.objects.filter(shop_id=repair_order.shop_id, repair_order=repair_order)
-    return newest_first(
-        with_openings(
-            links.select_related("contact", "share__version", "revoked_by")
-            .defer("share__version__content")
-            .order_by()
-        )
+    """The RO's share links, newest first, with their contact, share, version and openings: one
+    query, read once per RO object (the RO page's messages and versions panels both show
+    them)."""
+    links = ShareLink.objects.filter(shop_id=repair_order.shop_id).select_related(
+        "contact", "share__version", "revoked_by"
     )
+    links = with_openings(links.defer("share__version__content").order_by())
+    return newest_first(related_once(repair_order, "share_links", links))
 
 
 @dataclass(frozen=True)

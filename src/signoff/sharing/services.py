@@ -22,9 +22,11 @@ from signoff.orders.models import RepairOrder
 from signoff.sharing import rules, selectors
 from signoff.sharing.compose import (
     ConfirmationFacts,
+    RoutingFacts,
     cc_text_for,
     compose_confirmation,
     compose_message,
+    compose_routing,
 )
 from signoff.sharing.links import share_link_mint
 from signoff.sharing.models import (
@@ -333,6 +335,85 @@ def _confirmation_channels(link: ShareLink) -> list[str]:
         c for c in Channel.values if c in used and not rules.channel_unavailable(shop, contact, c)
     ]
     return working or rules.default_channels(shop, contact)
+
+
+def approval_route_create(
+    *,
+    repair_order: RepairOrder,
+    version,
+    requester: Contact,
+    authority,
+    routed: Sequence,
+    via_link: ShareLink | None = None,
+    recorded_by=None,
+) -> list[Message]:
+    """Send the work a contact chose to approve above their limit (approvals.rights.Routed) to
+    the contacts who can approve it: one share of the current version, a link for each of them,
+    and a message by each one's channels saying which work and why. Call inside the
+    submission's transaction (the RO locked); delivery starts after its commit."""
+    recipients: dict[int, Contact] = {}
+    for item in routed:
+        for contact in item.approvers:
+            recipients.setdefault(contact.pk, contact)
+    messages: list[Message] = []
+    share = None
+    if recipients:
+        share = Share.objects.create(
+            shop_id=repair_order.shop_id,
+            repair_order=repair_order,
+            version=version,
+            kind=ShareKind.REQUEST_APPROVAL,
+            sections=rules.clean_sections(None),
+        )
+    for contact in recipients.values():
+        items = [(r.title, r.amount) for r in routed if contact in r.approvers]
+        facts = RoutingFacts(
+            recipient=contact,
+            requester=requester,
+            shop_name=repair_order.shop.name,
+            shop_phone=repair_order.shop.phone,
+            ro_label=repair_order.label,
+            customer_name=repair_order.customer.name,
+            items=items,
+            view_only=not authority.can_decide,
+            limit=authority.limit,
+            used=authority.used,
+        )
+        link, _raw = share_link_mint(share=share, contact=contact)
+        for channel in rules.default_channels(repair_order.shop, contact):
+            composed = compose_routing(facts=facts, channel=channel)
+            messages.append(
+                Message.objects.create(
+                    shop_id=repair_order.shop_id,
+                    repair_order=repair_order,
+                    kind=MessageKind.APPROVAL_REQUEST,
+                    share=share,
+                    link=link,
+                    contact=contact,
+                    channel=channel,
+                    to_address=contact.email if channel == Channel.EMAIL else contact.mobile,
+                    subject=_text_line(composed.subject) if composed.subject else "",
+                    body_text=composed.body_text,
+                )
+            )
+    Event.objects.create(
+        shop_id=repair_order.shop_id,
+        repair_order=repair_order,
+        kind=EventKind.APPROVAL_ROUTED,
+        actor=recorded_by,
+        share_link=via_link,
+        data={
+            "version": version.number,
+            "contact": requester.pk,
+            "operations": [r.operation_id for r in routed],
+            "to": list(recipients),
+            "messages": [m.pk for m in messages],
+            "share": share.pk if share else None,
+        },
+    )
+    for message in messages:
+        transaction.on_commit(lambda mid=message.pk: _enqueue(mid), robust=True)
+    return messages
 
 
 def link_revoke(*, actor: Actor, link_id: int) -> ShareLink:

@@ -55,6 +55,16 @@ class OverEstimateRule(models.TextChoices):
     CUSTOM = "custom", "Custom"
 
 
+class SignaturePolicy(models.TextChoices):
+    """When an approval through a link or at the counter needs a drawn signature, as Shopmonkey's
+    e-signature setting offers it ("Never / First authorization / Always"). Without one the
+    contact types their name and ticks the consent (signing.selectors.signature_requirement)."""
+
+    NEVER = "never", "Never: typed name and consent"
+    FIRST = "first", "First authorization only"
+    ALWAYS = "always", "Always"
+
+
 # The customer page's brand colour (portal.css `--brand`) from before shops chose their own.
 DEFAULT_ACCENT = "#0b3d91"
 
@@ -92,6 +102,9 @@ class Shop(models.Model):
     # Shop settings > RO info > Recommendation approvals.
     allow_recommendation_approval = models.BooleanField(default=False)
     capture_recommendation_approver = models.BooleanField(default=False)
+    signature_policy = models.CharField(
+        max_length=8, choices=SignaturePolicy.choices, default=SignaturePolicy.ALWAYS
+    )
     # The over-estimate rule (a preset, or custom: the percent and/or amount below, whichever
     # is less). Past it, the RO cannot be marked ready or completed without a new authorization.
     over_estimate_rule = models.CharField(

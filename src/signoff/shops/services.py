@@ -32,6 +32,7 @@ from signoff.shops.models import (
     OverEstimateRule,
     PaperSize,
     Shop,
+    SignaturePolicy,
     SmsStatus,
 )
 from signoff.shops.signals import shop_created
@@ -270,6 +271,9 @@ def shop_settings_clean(data: Mapping[str, Any]) -> dict[str, Any]:
     # counter) is named and signs for it (signing.selectors).
     out["allow_recommendation_approval"] = _flag(data.get("allow_recommendation_approval"))
     out["capture_recommendation_approver"] = _flag(data.get("capture_recommendation_approver"))
+    out["signature_policy"] = data.get("signature_policy") or SignaturePolicy.ALWAYS
+    if out["signature_policy"] not in SignaturePolicy.values:
+        errors["signature_policy"] = "Choose never, first authorization only, or always."
     if errors:
         raise ValidationFailed(
             "Please correct the settings below; nothing was saved.", fields=errors
@@ -297,6 +301,7 @@ SETTINGS_FIELDS = (
     "sms_sender",
     "allow_recommendation_approval",
     "capture_recommendation_approver",
+    "signature_policy",
     "over_estimate_rule",
     "over_limit_percent",
     "over_limit_amount",

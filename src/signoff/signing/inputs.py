@@ -40,6 +40,11 @@ def posted_version_id(data: Mapping) -> int | None:
     return parse_id(data.get("version"))
 
 
+def posted_approver_id(data: Mapping) -> int | None:
+    """The approver picked in the form's drop-down (`contact`); None when missing or bad."""
+    return parse_id(data.get("contact"))
+
+
 def choices_from(data: Mapping) -> dict[int, str]:
     """`op-<id>` radio fields → {operation id: status}. Keys that name no possible operation
     (unknown fields, ids outside the database's range) are ignored."""
@@ -76,5 +81,6 @@ def approval_input(data: Mapping, *, language: str) -> ApprovalInput:
         consent=data.get("consent") in ("yes", "on", "true", "1"),
         shown_total=shown,
         language=language,
+        typed_name=str(data.get("typed_name", "")),
         unreadable=frozenset(unreadable),
     )

@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from signoff.approvals.chain import lock_repair_order, signature_append
+from signoff.approvals.esign import Disclosure, consent_for
 from signoff.approvals.models import Signature, Source
 from signoff.core.errors import ValidationFailed
 from signoff.core.formatting import money
@@ -25,7 +26,8 @@ from signoff.customers.models import Contact
 from signoff.orders.models import MAX_RO_LINES_AMOUNT, RepairOrder
 from signoff.orders.selectors import repair_order_get
 from signoff.shops.access import Actor, require_editor
-from signoff.signing.services import approval_version_freeze
+from signoff.signing.routing import esign_acceptance_record
+from signoff.signing.services import Submission, approval_version_freeze
 from signoff.signing.signature import signature_clean
 
 FIELD = "amount"
@@ -82,6 +84,8 @@ class NotToExceedScreen:
     approver: Contact
     consent_text: str
     language: str
+    # Before the signer's first electronic signature: the e-sign disclosure to accept.
+    esign: Disclosure | None = None
 
 
 def _contacts(repair_order: RepairOrder) -> list[Contact]:
@@ -108,7 +112,8 @@ def not_to_exceed_screen(
     consent = not_to_exceed_consent(
         shop_name=ro.shop.name, ro_label=ro.label, amount=clean, language=language
     )
-    return NotToExceedScreen(ro, clean, contacts, approver, consent, language)
+    esign = consent_for(contact=approver, shop=ro.shop, language=language)
+    return NotToExceedScreen(ro, clean, contacts, approver, consent, language, esign)
 
 
 def not_to_exceed_sign(
@@ -146,6 +151,15 @@ def not_to_exceed_sign(
     with transaction.atomic():
         lock_repair_order(shop_id=ro.shop_id, ro_id=ro.pk)
         version = approval_version_freeze(repair_order=ro, user=actor.user)
+        submission = Submission(
+            repair_order=ro,
+            source=Source.IN_PERSON,
+            link=None,
+            recorded_by=actor.user,
+            ip=ip,
+            user_agent=user_agent,
+        )
+        esign_acceptance_record(submission, contact=contact, language=language)
         return signature_append(
             repair_order=ro,
             version=version,

@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Q
+from django.utils import translation
 
+from signoff.approvals import rights
+from signoff.approvals.changes import Change, changes_since_answer
+from signoff.approvals.esign import Disclosure, consent_for
 from signoff.approvals.models import Decision, EstimateVersion, Signature, Source, Status
 from signoff.approvals.selectors import DecisionFacts, latest_decision_facts
 from signoff.approvals.versions import version_current
@@ -26,7 +29,7 @@ from signoff.orders.pricing import PricedLine, Totals, price_lines
 from signoff.sharing.links import share_link_resolve
 from signoff.sharing.models import ShareLink
 from signoff.shops.access import Actor
-from signoff.shops.models import Shop
+from signoff.shops.models import Shop, SignaturePolicy
 from signoff.signing.consent import consent_text
 
 # What a contact may answer for an operation on the approval screens (staff can also defer).
@@ -48,20 +51,18 @@ class OperationView:
     status: str
     decidable: bool
     choice: str = ""
-    change: str = ""  # "new" or "changed" since the contact's last approval
+    change: str = ""  # "new" or "changed" since the contact's last answer
+    change_details: tuple[str, ...] = ()  # how it changed, in words (approvals.changes)
+    since_approved: bool = False  # changed after it was approved: "Changed since you approved"
+    change_before: Decimal | None = None  # the subtotal before the change
+    # Who else can approve it, when this screen's contact may not (view only, or chosen for
+    # approval above their limit: `over_limit`); approvals.rights.
+    needs_approval_from: str = ""
+    over_limit: bool = False
 
     @property
     def is_recommendation(self) -> bool:
         return self.kind == OperationKind.RECOMMENDATION
-
-
-@dataclass(frozen=True)
-class Change:
-    operation_id: int
-    title: str
-    what: str  # "new" | "changed" | "removed"
-    before: Decimal | None
-    after: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,16 @@ class ApprovalPage:
     notes: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     changes_since: datetime | None = None
+    # Who may authorize how much (approvals.rights): the approver's authority on this RO, the
+    # chosen approvals above their limit, and whether the link's contact may only look.
+    authority: rights.Authority | None = None
+    authorities: dict[int, rights.Authority] = field(default_factory=dict)
+    routed: list[rights.Routed] = field(default_factory=list)
+    view_only: bool = False
+    approvers_named: str = ""
+    # Before the approver's first electronic signature: the disclosure to accept (else None).
+    esign: Disclosure | None = None
+    drawing_required: bool = True
 
     @property
     def operations(self) -> list[OperationView]:
@@ -319,49 +330,57 @@ def approval_preview(
 
 
 def customer_contacts(*, repair_order: RepairOrder) -> list[Contact]:
-    """Who may approve: the RO customer's contacts, primary first (relationship shown)."""
+    """The RO customer's contacts, primary first (relationship shown); `approver_choices` are
+    those who may be named as the approver."""
     return list(Contact.objects.filter(customer_id=repair_order.customer_id))
 
 
-def _last_approval(
-    *, repair_order: RepairOrder, contact: Contact | None
-) -> tuple[int, datetime] | None:
-    """The version and time of the contact's latest own decision (link or in person) on the RO:
-    the page lists what changed since, reading that version's snapshot only when it is not the
-    version shown."""
-    qs = Decision.objects.filter(
-        repair_order=repair_order,
-        source__in=[Source.LINK, Source.IN_PERSON],
-        version__isnull=False,
-    )
-    if contact is not None:
-        qs = qs.filter(Q(contact=contact) | Q(via_link__contact=contact))
-    return next(iter(qs.order_by("-sequence").values_list("version_id", "created_at")[:1]), None)
+def approver_choices(contacts: Iterable[Contact]) -> list[Contact]:
+    """Who may be named as approving: every contact but the view-only ones."""
+    return [c for c in contacts if c.can_approve]
 
 
-def changes_between(old: Mapping, new: Mapping) -> list[Change]:
-    """Per operation: new, changed (revision, title or price) or removed, in the new order."""
-    before = {op["id"]: op for op in old.get("operations", [])}
-    after = {op["id"]: op for op in new.get("operations", [])}
-    changes = []
-    for op_id, op in after.items():
-        was = before.get(op_id)
-        if was is None:
-            changes.append(Change(op_id, op["title"], "new", None, Decimal(op["subtotal"])))
-        elif (was["revision"], was["title"], was["subtotal"]) != (
-            op["revision"],
-            op["title"],
-            op["subtotal"],
-        ):
-            changes.append(
-                Change(
-                    op_id, op["title"], "changed", Decimal(was["subtotal"]), Decimal(op["subtotal"])
-                )
-            )
-    for op_id, was in before.items():
-        if op_id not in after:
-            changes.append(Change(op_id, was["title"], "removed", Decimal(was["subtotal"]), None))
-    return changes
+def drawing_required(*, shop: Shop, repair_order: RepairOrder) -> bool:
+    """Does a signature on this RO have to be drawn now? The shop's signature policy, as
+    Shopmonkey's e-signature setting offers it: never (a typed name and the consent), only for
+    the RO's first authorization (the first signature given on it through a link or at the
+    counter is drawn; later ones are typed), or always."""
+    if shop.signature_policy == SignaturePolicy.NEVER:
+        return False
+    if shop.signature_policy == SignaturePolicy.FIRST:
+        return not Signature.objects.filter(repair_order=repair_order).exclude(svg="").exists()
+    return True
+
+
+def _limit_split(
+    views: list[OperationView],
+    *,
+    approver: Contact | None,
+    authority: Mapping[int, rights.Authority],
+) -> list[rights.Routed]:
+    """Marks the operations chosen for approval above the approver's limit, and returns them."""
+    mine = authority.get(approver.pk) if approver is not None else None
+    if mine is None:
+        return []
+    chosen = [(v.id, v.title, v.subtotal) for v in views if v.choice == Status.APPROVED]
+    _within, routed = rights.split_by_limit(approver=mine, authority=authority, approvals=chosen)
+    by_id = {r.operation_id: r for r in routed}
+    for view in views:
+        if view.id in by_id:
+            view.over_limit = True
+            view.needs_approval_from = by_id[view.id].approver_names
+    return routed
+
+
+def _change_fields(change: Change | None) -> dict:
+    if change is None:
+        return {}
+    return {
+        "change": change.what,
+        "change_details": change.details,
+        "since_approved": change.since_approved,
+        "change_before": change.before if change.what == "changed" else None,
+    }
 
 
 def _answer(posted: str) -> str:
@@ -388,17 +407,25 @@ def approval_page(
     sections = sections_for(link)
     op_ids = [op["id"] for op in content["operations"]]
     facts = latest_decision_facts(operation_ids=op_ids)
-    contacts = customer_contacts(repair_order=repair_order)
+    everyone = customer_contacts(repair_order=repair_order)
+    authority = rights.authorities(repair_order_id=repair_order.pk, contacts=everyone)
+    contacts = approver_choices(everyone)
+    # A view-only contact's link shows the estimate and who can approve it, and takes no answer.
+    view_only = link is not None and not link.contact.can_approve
     by_id = {c.pk: c for c in contacts}
     default = link.contact if link is not None else next(iter(contacts), None)
-    approver = by_id.get(approver_id, default) if approver_id else default
+    if view_only:
+        default = None
+    approver = by_id.get(approver_id, default) if approver_id and not view_only else default
 
-    last = _last_approval(repair_order=repair_order, contact=link.contact if link else None)
-    changes: list[Change] = []
-    if last is not None and last[0] != version.pk:
-        before = EstimateVersion.objects.values_list("content", flat=True).get(pk=last[0])
-        changes = changes_between(before, content)
-    changed = {c.operation_id: c.what for c in changes if c.what != "removed"}
+    with translation.override(language):  # the words of each change, in the page's language
+        since = changes_since_answer(
+            repair_order=repair_order,
+            contact=link.contact if link else None,
+            version=version,
+            prices="prices" in sections,
+        )
+    changed = {c.operation_id: c for c in since.changes if c.what != "removed"}
 
     views = []
     for op in content["operations"]:
@@ -408,6 +435,14 @@ def approval_page(
         )
         if op["kind"] == OperationKind.RECOMMENDATION and "recommendations" not in sections:
             continue
+        needs_from = ""
+        if view_only and decidable:
+            decidable = False
+            needs_from = rights.names_of(
+                rights.approvers_for(
+                    authority=authority, amount=Decimal(op["subtotal"]), exclude=link.contact_id
+                )
+            )
         views.append(
             OperationView(
                 id=op["id"],
@@ -423,10 +458,13 @@ def approval_page(
                 # Only a real answer is kept to show again: anything else posted is refused
                 # (services), never echoed into the page or its memoized card.
                 choice=_answer((choices or {}).get(op["id"], "")) if decidable else "",
-                change=changed.get(op["id"], ""),
+                **_change_fields(changed.get(op["id"])),
+                needs_approval_from=needs_from,
             )
         )
-    picked = {op.id: op.choice for op in views if op.choice}
+    routed = _limit_split(views, approver=approver, authority=authority)
+    held = {r.operation_id for r in routed}
+    picked = {op.id: op.choice for op in views if op.choice and op.id not in held}
     notes = []
     if "notes" in sections:
         share_notes = link.share.notes if link is not None else ""
@@ -450,8 +488,17 @@ def approval_page(
         standing=standing_of(content=content, views=views, facts=facts),
         etr=_etr(content) if include_etr else None,
         notes=notes,
-        changes=changes,
-        changes_since=last[1] if changes else None,
+        changes=since.changes,
+        changes_since=since.since,
+        authority=authority.get(approver.pk) if approver is not None else None,
+        authorities=authority,
+        routed=routed,
+        view_only=view_only,
+        approvers_named=rights.names_of(a.contact for a in authority.values() if a.can_decide)
+        if view_only
+        else "",
+        esign=consent_for(contact=approver, shop=shop, language=language),
+        drawing_required=drawing_required(shop=shop, repair_order=repair_order),
     )
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from signoff.approvals import rights
 from signoff.approvals.chain import (
     decision_append,
     lock_repair_order,
@@ -26,6 +27,7 @@ from signoff.approvals.chain import (
 from signoff.approvals.lifecycle import ro_status_follow
 from signoff.approvals.models import (
     Decision,
+    EsignConsent,
     EstimateVersion,
     Event,
     EventKind,
@@ -41,7 +43,7 @@ from signoff.approvals.versions import (
 )
 from signoff.core.errors import Conflict, StaleVersion, ValidationFailed
 from signoff.core.http import after_response, client_address, user_agent
-from signoff.core.validation import parse_id
+from signoff.core.validation import clean_text, max_length_of, parse_id
 from signoff.customers.models import Contact
 from signoff.orders.models import Operation, OperationKind, RepairOrder
 from signoff.orders.selectors import live_operations, repair_order_get
@@ -50,10 +52,16 @@ from signoff.sharing.models import ShareLink
 from signoff.sharing.services import advisor_answer_notice
 from signoff.shops.access import Actor, require_editor
 from signoff.signing.confirmation import confirmation_queue
+from signoff.signing.routing import (
+    answers_within_limit,
+    esign_acceptance_record,
+    route_above_limit,
+)
 from signoff.signing.selectors import (
     CHOICES,
     Preview,
     approval_preview,
+    drawing_required,
     operation_decidable,
     recommendation_signed,
     sections_for,
@@ -74,6 +82,8 @@ class ApprovalInput:
     # The total the screen showed next to the consent text; refused when it no longer matches.
     shown_total: Decimal | None = None
     language: str = "en"
+    # The name typed instead of a drawing, where the shop's signature policy asks for none.
+    typed_name: str = ""
     # Fields the client sent that could not be read ("total", "contact"): refused, never
     # taken as left out (an unreadable total would otherwise skip the check above).
     unreadable: frozenset[str] = frozenset()
@@ -85,6 +95,9 @@ class ApprovalResult:
     signatures: list[Signature] = field(default_factory=list)
     amount: Decimal = Decimal("0.00")
     consent_text: str = ""
+    # Approvals above the approver's limit: left pending and sent to who can approve them.
+    routed: list[rights.Routed] = field(default_factory=list)
+    esign_consent: EsignConsent | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,16 @@ class Submission:
 
 
 @dataclass(frozen=True)
+class SignatureGiven:
+    """A checked signature: drawn (`drawn`), or a typed name where no drawing was asked for."""
+
+    drawn: CleanSignature | None
+    typed_name: str
+    policy: str
+    drawing_required: bool
+
+
+@dataclass(frozen=True)
 class AnswerRecord:
     """A submission's answers once checked against the current version, ready to write."""
 
@@ -112,7 +135,7 @@ class AnswerRecord:
     choices: Mapping[int, str]
     contact: Contact
     preview: Preview
-    signature: CleanSignature | None
+    signature: SignatureGiven | None
 
 
 def approval_version_freeze(*, repair_order: RepairOrder, user=None) -> EstimateVersion:
@@ -290,23 +313,50 @@ def _approver(
     if chosen is None:
         message = _("Choose who is approving from the list.")
         raise ValidationFailed(message, fields={"contact": message})
+    if not chosen.can_approve:
+        message = _(
+            "%(name)s can view this estimate but not approve or decline it. Choose who is "
+            "approving from the list."
+        ) % {"name": chosen.name}
+        raise ValidationFailed(message, fields={"contact": message})
     return chosen
 
 
-def _signature(data: ApprovalInput, needed: bool) -> CleanSignature | None:
+TYPED_NAME_MAX = max_length_of(Signature, "typed_name")
+
+
+def _typed_name(raw: str, errors: dict[str, str]) -> str:
+    try:
+        name = clean_text(raw or "", label=_("name"), max_length=TYPED_NAME_MAX)
+    except ValueError as exc:
+        errors["typed_name"] = str(exc)
+        return ""
+    if not name:
+        errors["typed_name"] = _("Type your full name to sign.")
+    return name
+
+
+def _signature(
+    data: ApprovalInput, needed: bool, *, drawing: bool, policy: str
+) -> SignatureGiven | None:
+    """The signature a submission needs: drawn where the shop's policy asks for a drawing, else
+    a typed name (a drawing sent anyway is kept, checked like any other); and the consent."""
     if not needed:
         return None
     errors: dict[str, str] = {}
-    clean = None
-    try:
-        clean = signature_clean(png=data.signature_png, strokes=data.signature_strokes)
-    except ValidationFailed as exc:
-        errors.update(exc.fields)
+    clean, typed = None, ""
+    if drawing or data.signature_png or data.signature_strokes:
+        try:
+            clean = signature_clean(png=data.signature_png, strokes=data.signature_strokes)
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+    if data.typed_name or (not drawing and clean is None):
+        typed = _typed_name(data.typed_name, errors)
     if not data.consent:
         errors["consent"] = _("Tick the box to agree to sign electronically.")
     if errors:
         raise ValidationFailed(" ".join(errors.values()), fields=errors)
-    return clean
+    return SignatureGiven(drawn=clean, typed_name=typed, policy=policy, drawing_required=drawing)
 
 
 def _approval_record(*, submission: Submission, data: ApprovalInput) -> ApprovalResult:
@@ -328,27 +378,45 @@ def _approval_record(*, submission: Submission, data: ApprovalInput) -> Approval
         )
         contact = _approver(repair_order=repair_order, link=link, contact_id=data.contact_id)
         shop = repair_order.shop
+        choices, routed = answers_within_limit(
+            repair_order=repair_order, contact=contact, content=content, choices=data.choices
+        )
         preview = approval_preview(
-            shop=shop, content=content, choices=data.choices, language=data.language
+            shop=shop, content=content, choices=choices, language=data.language
         )
         if data.shown_total is not None and data.shown_total != preview.total:
             message = _("The total changed while you were choosing. Check it and sign again.")
             raise ValidationFailed(message, fields={"total": message})
+        if not choices:
+            # Everything chosen is above the approver's limit: nothing to sign, only to send on.
+            route_above_limit(submission, version=version, contact=contact, routed=routed)
+            return ApprovalResult(routed=routed, consent_text=preview.consent_text)
         record = AnswerRecord(
             version=version,
-            operations=operations,
-            choices=data.choices,
+            operations=[op for op in operations if op.pk in choices],
+            choices=choices,
             contact=contact,
             preview=preview,
-            signature=_signature(data, preview.needs_signature),
+            signature=_signature(
+                data,
+                preview.needs_signature,
+                drawing=drawing_required(shop=shop, repair_order=repair_order),
+                policy=shop.signature_policy,
+            ),
         )
+        consent = None
+        if record.signature is not None:
+            consent = esign_acceptance_record(submission, contact=contact, language=data.language)
         result = _write(submission, record)
+        result.esign_consent, result.routed = consent, routed
+        if routed:
+            route_above_limit(submission, version=version, contact=contact, routed=routed)
         if link is not None:
             confirmation_queue(
                 link=link,
                 version=version,
-                operations=operations,
-                choices=data.choices,
+                operations=record.operations,
+                choices=choices,
                 approver=contact,
                 authorized=preview.total,
                 decisions=result.decisions,
@@ -366,7 +434,7 @@ def _approval_record(*, submission: Submission, data: ApprovalInput) -> Approval
 def _write(submission: Submission, record: AnswerRecord) -> ApprovalResult:
     """Appends the signatures and decisions of one checked submission (the RO is locked)."""
     repair_order, version, preview = submission.repair_order, record.version, record.preview
-    contact, clean = record.contact, record.signature
+    contact, given = record.contact, record.signature
     result = ApprovalResult(amount=preview.total, consent_text=preview.consent_text)
     subtotals = {op["id"]: Decimal(op["subtotal"]) for op in version.content["operations"]}
     kinds = {op.pk: op.kind for op in record.operations}
@@ -380,7 +448,7 @@ def _write(submission: Submission, record: AnswerRecord) -> ApprovalResult:
             OperationKind.RECOMMENDATION,
         ),
     ):
-        if clean is None or wanted not in kinds.values():
+        if given is None or wanted not in kinds.values():
             continue
         if wanted == OperationKind.RECOMMENDATION and not signed_recommendations:
             continue
@@ -395,8 +463,11 @@ def _write(submission: Submission, record: AnswerRecord) -> ApprovalResult:
             via_link=submission.link,
             recorded_by=submission.recorded_by,
             amount=amount,
-            svg=clean.svg,
-            png=clean.png,
+            svg=given.drawn.svg if given.drawn else "",
+            png=given.drawn.png if given.drawn else b"",
+            typed_name=given.typed_name,
+            policy=given.policy,
+            drawing_required=given.drawing_required,
             consent_text=preview.consent_text,
             ip=submission.ip,
             user_agent=submission.user_agent,

@@ -40,7 +40,7 @@ class ShownEntry:
 
     @property
     def image_url(self) -> str:
-        if not self.entry.signature_id:
+        if not self.entry.signature_id or not self.entry.signature_png:
             return ""
         return reverse(
             "web:signature_png", args=[self.entry.repair_order_id, self.entry.signature_id]

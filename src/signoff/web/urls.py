@@ -121,6 +121,7 @@ urlpatterns = [
         branding.branding_logo_remove,
         name="branding_logo_remove",
     ),
+    path("settings/esign/", shop_settings.esign_disclosure, name="esign_disclosure"),
     path("settings/api-tokens/", shop_settings.api_tokens, name="api_tokens"),
     path(
         "settings/api-tokens/<id:token_id>/revoke/",

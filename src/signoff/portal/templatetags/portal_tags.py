@@ -14,6 +14,7 @@ register = template.Library()
 
 # An operation's card renders the same for every view of the same estimate in one language.
 OPERATION_CARDS = FragmentMemo("portal/_operation.html")
+STANDING_CARDS = FragmentMemo("portal/_standing_card.html")
 
 
 @register.filter
@@ -79,6 +80,21 @@ def operation_card(context, op) -> str:
             "show_prices": page.show_prices,
             "shop_name": str(page.shop.name),
             "op_error": str(op_error(context.get("error"), op.id)),
+        }
+    )
+
+
+@register.simple_tag(takes_context=True)
+def standing_card(context) -> str:
+    """Where the estimate stands (`signing.selectors.Standing`), from everything it shows: the
+    same answers on the same estimate read the same HTML, rendered once."""
+    page = context["page"]
+    return STANDING_CARDS.render(
+        {
+            "s": page.standing,
+            "show_prices": page.show_prices,
+            "shop_name": str(page.shop.name),
+            "timezone": str(page.shop.timezone),
         }
     )
 

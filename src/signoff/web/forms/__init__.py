@@ -20,6 +20,7 @@ from signoff.core.errors import ValidationFailed
 from signoff.core.formatting import format_phone, staff_name
 from signoff.core.validation import MAX_ID, PHONE_INPUT_MAX_LENGTH, max_length_of
 from signoff.customers.models import (
+    ApprovalRight,
     Contact,
     Customer,
     CustomerKind,
@@ -29,7 +30,7 @@ from signoff.customers.models import (
 )
 from signoff.customers.validation import VIN_INPUT_MAX_LENGTH
 from signoff.orders.models import LineKind, Operation, OperationKind, RepairOrder
-from signoff.shops.models import ApiToken, PaperSize, Shop, SmsStatus
+from signoff.shops.models import ApiToken, PaperSize, Shop, SignaturePolicy, SmsStatus
 from signoff.shops.timezones import timezone_choices
 
 
@@ -143,6 +144,32 @@ class ContactForm(forms.Form):
         "the language they pick on the page, else their phone's; emails and texts are then "
         "in English.",
     )
+    approval_right = _choice(
+        "Approval rights",
+        ApprovalRight.choices,
+        radio=True,
+        initial=ApprovalRight.APPROVE,
+        help_text="View only: they see the estimate but cannot approve or decline. Designated "
+        "authorizer: someone the customer designated in writing to authorize repairs "
+        "(California BPC 9884.9(d)).",
+    )
+    approval_limit = _text(
+        "Approval limit per RO ($, before tax)",
+        help_text="Leave empty for no limit. Above it, the rest of the work is sent to the "
+        "contacts who can approve it.",
+        inputmode="decimal",
+    )
+    designated_by_id = _choice(
+        "Designated by",
+        [],
+        help_text="For a designated authorizer: the customer's contact who signed the designation.",
+    )
+
+    def __init__(self, *args, others=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["designated_by_id"].widget.choices = [("", "—")] + [
+            (str(c.pk), f"{c.name} ({c.relationship_label})") for c in others
+        ]
 
     @classmethod
     def initial_from(cls, contact) -> dict[str, Any]:
@@ -156,6 +183,9 @@ class ContactForm(forms.Form):
             "preferred_number": contact.preferred_number,
             "notify": contact.notify,
             "language": contact.language,
+            "approval_right": contact.approval_right,
+            "approval_limit": f"{contact.approval_limit:.2f}" if contact.approval_limit else "",
+            "designated_by_id": str(contact.designated_by_id or ""),
         }
 
 
@@ -264,6 +294,15 @@ class ShopSettingsForm(forms.Form):
         "named and signs for it, and the authorization summary lists it. Off: recommendation "
         "answers are recorded without naming anyone or asking for a signature.",
     )
+    signature_policy = _choice(
+        "Drawn signature on approvals",
+        SignaturePolicy.choices,
+        initial=SignaturePolicy.ALWAYS,
+        help_text="When a contact approving on their link or at the counter must draw a "
+        "signature. Never: they type their name and tick the consent instead. First "
+        "authorization only: a drawing on the RO's first approval, a typed name after that. "
+        "Always: a drawing on every approval.",
+    )
     over_estimate_rule = _choice(
         "Over-estimate rule",
         RULE_CHOICES,
@@ -325,6 +364,7 @@ class ShopSettingsForm(forms.Form):
             "sms_sender": shop.sms_sender,
             "allow_recommendation_approval": shop.allow_recommendation_approval,
             "capture_recommendation_approver": shop.capture_recommendation_approver,
+            "signature_policy": shop.signature_policy,
             "over_estimate_rule": shop.over_estimate_rule,
             "over_limit_percent": _plain(shop.over_limit_percent),
             "over_limit_amount": _plain(shop.over_limit_amount),
@@ -336,6 +376,28 @@ class ShopSettingsForm(forms.Form):
     def service_data(self) -> dict[str, Any]:
         """Every field, including unticked boxes (a browser leaves those out of the POST)."""
         return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
+class EsignDisclosureForm(forms.Form):
+    text_en = forms.CharField(
+        label="English",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "maxlength": "8000"}),
+        help_text="Shown on the English page. Leave empty for Signoff's standard text.",
+    )
+    text_es = forms.CharField(
+        label="Spanish",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "maxlength": "8000", "lang": "es"}),
+        help_text="Shown on the Spanish page, as written. Leave empty for Signoff's standard "
+        "Spanish text.",
+    )
+
+    def __init__(self, *args, read_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if read_only:
+            for f in self.fields.values():
+                f.disabled = True
 
 
 class ProfileForm(forms.Form):

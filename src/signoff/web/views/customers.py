@@ -87,7 +87,7 @@ def customer_edit(request: HttpRequest, actor: Actor, customer_id: int) -> HttpR
 def contact_create(request: HttpRequest, actor: Actor, customer_id: int) -> HttpResponse:
     require_editor(actor)
     customer = selectors.customer_get(actor=actor, customer_id=customer_id)
-    form = ContactForm(request.POST or None)
+    form = ContactForm(request.POST or None, others=customer.contacts.all())
     if request.method == "POST" and form.is_valid():
         try:
             contact = services.contact_add(
@@ -105,7 +105,11 @@ def contact_create(request: HttpRequest, actor: Actor, customer_id: int) -> Http
 def contact_edit(request: HttpRequest, actor: Actor, contact_id: int) -> HttpResponse:
     require_editor(actor)
     contact = selectors.contact_get(actor=actor, contact_id=contact_id)
-    form = ContactForm(request.POST or None, initial=ContactForm.initial_from(contact))
+    form = ContactForm(
+        request.POST or None,
+        initial=ContactForm.initial_from(contact),
+        others=contact.customer.contacts.exclude(pk=contact.pk),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_update(actor=actor, contact_id=contact.pk, data=form.cleaned_data)

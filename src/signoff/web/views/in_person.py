@@ -15,7 +15,13 @@ from signoff.core.http import client_address, user_agent
 from signoff.orders.selectors import repair_order_get
 from signoff.shops.access import require_editor
 from signoff.signing import selectors, services
-from signoff.signing.inputs import approval_input, choices_from, language_for, posted_version_id
+from signoff.signing.inputs import (
+    approval_input,
+    choices_from,
+    language_for,
+    posted_approver_id,
+    posted_version_id,
+)
 from signoff.web.kiosk import kiosk_enter
 from signoff.web.views.base import staff_view
 
@@ -29,7 +35,12 @@ def _screen(request, *, ro, version, language, status=200, stale="", error=None,
         approver_id=data.contact_id if data else None,
         language=language,
     )
-    context = {"page": page, "stale": stale, "error": error}
+    context = {
+        "page": page,
+        "stale": stale,
+        "error": error,
+        "typed_name": data.typed_name if data else "",
+    }
     with translation.override(language):
         return render(request, "web/in_person/in_person.html", context, status=status)
 
@@ -91,7 +102,11 @@ def in_person_total(request, actor, ro_id: int):
     )
     language = _language(request, ro)
     page = selectors.approval_page(
-        repair_order=ro, version=version, choices=choices_from(request.POST), language=language
+        repair_order=ro,
+        version=version,
+        choices=choices_from(request.POST),
+        approver_id=posted_approver_id(request.POST),
+        language=language,
     )
     with translation.override(language):
         return render(request, "portal/_total.html", {"page": page, "oob": True})
@@ -114,6 +129,8 @@ def in_person_done(request, actor, ro_id: int):
 @require_GET
 def signature_png(request, actor, ro_id: int, signature_id: int):
     signature = selectors.signature_get(actor=actor, ro_id=ro_id, signature_id=signature_id)
+    if not signature.png:
+        raise Http404("This signature is a typed name: it has no image.")
     response = HttpResponse(bytes(signature.png), content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"
     return response

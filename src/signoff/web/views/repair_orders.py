@@ -136,10 +136,16 @@ def ro_create(request: HttpRequest, actor: Actor) -> HttpResponse:
 @staff_view
 def ro_detail(request: HttpRequest, actor: Actor, ro_id: int) -> HttpResponse:
     context = estimate_context(request, actor=actor, ro_id=ro_id)
+    page = context["page"]
     context["delivery"] = delivery_health(shop=actor.shop)
-    context["live"] = _live(actor, ro_id)
+    context["live"] = _live(actor, ro_id, stamp=page.stamp)
     # Opened: the Today page's "answered since you last looked" forgets it (after the answer).
-    seen = functools.partial(services.ro_seen_record, user=actor.user, repair_order_id=ro_id)
+    seen = functools.partial(
+        services.ro_seen_record,
+        user=actor.user,
+        repair_order_id=ro_id,
+        answered_at=page.last_answer_at,
+    )
     after_response(request, seen)
     return render(request, "web/ro_detail.html", context)
 

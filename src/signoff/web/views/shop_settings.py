@@ -7,10 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from signoff.approvals import esign
 from signoff.core.errors import ValidationFailed
 from signoff.shops import selectors, services
 from signoff.shops.access import Actor, require_admin
-from signoff.web.forms import ApiTokenForm, ShopSettingsForm, apply_errors
+from signoff.web.forms import ApiTokenForm, EsignDisclosureForm, ShopSettingsForm, apply_errors
 from signoff.web.views.base import staff_view
 
 
@@ -34,6 +35,41 @@ def settings_page(request: HttpRequest, actor: Actor) -> HttpResponse:
                 messages.success(request, "Shop settings saved.")
                 return redirect("web:settings")
     return render(request, "web/settings.html", {"form": form, "read_only": read_only})
+
+
+@staff_view
+def esign_disclosure(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Settings › E-sign disclosure: the text contacts accept before their first electronic
+    signature. Saving a change makes the next version; owners and managers only."""
+    read_only = not actor.can_admin
+    texts = esign.disclosure_texts(actor.shop)
+    initial = {"text_en": texts["en"], "text_es": texts["es"]}
+    form = EsignDisclosureForm(
+        None if read_only else (request.POST or None), initial=initial, read_only=read_only
+    )
+    if request.method == "POST":
+        require_admin(actor)
+        if form.is_valid():
+            try:
+                saved = esign.disclosure_update(actor=actor, **form.cleaned_data)
+            except ValidationFailed as exc:
+                apply_errors(form, exc)
+            else:
+                if saved is None:
+                    messages.info(request, "Nothing changed: the disclosure stays as it was.")
+                else:
+                    messages.success(
+                        request,
+                        f"Disclosure saved as version {saved.number}. Contacts are asked to "
+                        "accept it before they next sign.",
+                    )
+                return redirect("web:esign_disclosure")
+    context = {
+        "form": form,
+        "read_only": read_only,
+        "version": esign.disclosure_version(actor.shop),
+    }
+    return render(request, "web/esign_disclosure.html", context)
 
 
 @staff_view

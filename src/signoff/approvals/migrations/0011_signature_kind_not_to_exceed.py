@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('approvals', '0009_today'),
+        ('approvals', '0010_esign_consent_and_signature_policy'),
     ]
 
     operations = [

@@ -12,7 +12,7 @@ from signoff.core.search import TextSearchReindex
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0005_contact_language_no_preference'),
+        ('customers', '0006_contact_approval_rights'),
     ]
 
     operations = [

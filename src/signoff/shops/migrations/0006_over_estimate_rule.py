@@ -18,7 +18,7 @@ def custom_to_limits(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shops', '0004_branding'),
+        ('shops', '0005_shop_signature_policy'),
     ]
 
     operations = [

@@ -1,0 +1,236 @@
+"""The E-SIGN consumer disclosure before a contact's first electronic signature: shown, accepted,
+recorded once per contact and version in the RO's chain, on the certificate, shop-editable."""
+
+import hashlib
+
+import pytest
+from django.db import connection
+
+from signoff.approvals.chain import verify_repair_order
+from signoff.approvals.esign import disclosure_update, standard_text
+from signoff.approvals.models import EsignConsent, EsignDisclosure
+from signoff.core.errors import NotAllowed
+from tests.documents.reading import text as pdf_text
+from tests.factories import ContactFactory
+from tests.portal.builders import data_url, shared_estimate, signature_fields
+from tests.support.clients import client_for
+from tests.support.png import png_rgba
+
+pytestmark = pytest.mark.django_db
+
+
+def _answers(shared, op, **extra):
+    return {
+        "version": shared.version.pk,
+        f"op-{op.pk}": "approved",
+        "consent": "yes",
+        **signature_fields(),
+        **extra,
+    }
+
+
+def _sign(client, shared, op, **extra):
+    return client.post(
+        shared.url,
+        _answers(shared, op, **extra),
+        REMOTE_ADDR="203.0.113.7",
+        HTTP_USER_AGENT="PhoneBrowser/2.0",
+    )
+
+
+def test_the_page_shows_the_disclosure_with_what_the_esign_act_asks_for(client, shop):
+    shared = shared_estimate(shop=shop)
+    html = client.get(shared.url).content.decode()
+    assert "data-esign-disclosure" in html
+    disclosure = html.split("data-esign-disclosure", 1)[1].split("</section>", 1)[0]
+    # 15 U.S.C. 7001(c)(1): electronic records; paper copy and how; withdrawal; what is needed.
+    assert "electronically" in disclosure
+    assert "on paper, free of charge" in disclosure
+    assert "(503) 555-0100" in disclosure  # how to ask: the shop's phone
+    assert "withdraw" in disclosure
+    assert "web browser" in disclosure and "PDF reader" in disclosure
+    assert "I have read the disclosure above" in html
+
+
+def test_accepting_records_the_text_its_hash_time_ip_and_user_agent_once(client, shop):
+    shared = shared_estimate(shop=shop)
+    assert _sign(client, shared, shared.brakes).status_code == 302
+    consent = EsignConsent.objects.get()
+    assert consent.contact == shared.primary
+    assert (consent.disclosure_version, consent.language, consent.source) == (1, "en", "link")
+    assert consent.text == standard_text(shop=shop, language="en")
+    assert consent.text_sha256 == hashlib.sha256(consent.text.encode()).hexdigest()
+    assert (consent.ip, consent.user_agent) == ("203.0.113.7", "PhoneBrowser/2.0")
+    assert consent.via_link == shared.link and consent.created_at is not None
+
+    # Accepted: the next visit and the next signature do not ask again.
+    assert "data-esign-disclosure" not in client.get(shared.url).content.decode()
+    _sign(client, shared, shared.tires)
+    assert EsignConsent.objects.count() == 1
+    # On another RO too: it is once per contact, not per RO.
+    other = shared_estimate(shop=shop)
+    assert other.primary != shared.primary
+    assert EsignConsent.objects.filter(contact=other.primary).count() == 0
+
+
+def test_the_disclosure_follows_the_approver_picked(client, shop):
+    shared = shared_estimate(shop=shop)
+    _sign(client, shared, shared.brakes)  # the primary accepts
+    data = {"version": shared.version.pk, "contact": shared.spouse.pk}
+    total = client.post(f"/s/{shared.token}/total", data).content.decode()
+    assert "data-esign-disclosure" in total  # Sam has not accepted yet
+    _sign(client, shared, shared.tires, contact=shared.spouse.pk)
+    assert set(EsignConsent.objects.values_list("contact_id", flat=True)) == {
+        shared.primary.pk,
+        shared.spouse.pk,
+    }
+
+
+def test_a_refused_submission_records_no_consent(client, shop):
+    shared = shared_estimate(shop=shop)
+    data = _answers(shared, shared.brakes)
+    data.pop("consent")
+    assert client.post(shared.url, data).status_code == 422
+    assert not EsignConsent.objects.exists()
+
+
+def test_the_consent_is_chained_and_verify_detects_tampering_with_it(client, shop):
+    shared = shared_estimate(shop=shop)
+    _sign(client, shared, shared.brakes)
+    consent = EsignConsent.objects.get()
+    result = verify_repair_order(repair_order=shared.ro)
+    assert result.ok and result.consents == 1
+    # It took its place in the RO's one sequence, before the signature it came with.
+    assert consent.sequence == 1
+    assert shared.ro.signatures.get().prev_hash == consent.content_hash
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE approvals_esignconsent SET text = %s WHERE id = %s",
+            [consent.text.replace("free of charge", "for a fee"), consent.pk],
+        )
+    broken = verify_repair_order(repair_order=shared.ro)
+    assert not broken.ok
+    assert (
+        f"E-sign consent #{consent.pk} (sequence 1): content hash does not match" in broken.problems
+    )
+    assert any("disclosure text does not match its SHA-256" in p for p in broken.problems)
+
+
+def test_signoff_verify_covers_the_consent(client, shop):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    shared = shared_estimate(shop=shop)
+    _sign(client, shared, shared.brakes)
+    out = StringIO()
+    call_command("verify_ro", str(shared.ro.number), "--shop", shop.slug, stdout=out)
+    assert "intact — 4 records checked." in out.getvalue()  # consent, signature, decision, version
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE approvals_esignconsent SET ip = '198.51.100.1'")
+    with pytest.raises(CommandError) as broken:
+        call_command("verify_ro", str(shared.ro.number), "--shop", shop.slug, stdout=StringIO())
+    assert "E-sign consent #" in str(broken.value)
+    assert "content hash does not match" in str(broken.value)
+
+
+def test_the_certificate_prints_the_consent_record(client, shop, alice):
+    shared = shared_estimate(shop=shop)
+    _sign(client, shared, shared.brakes)
+    consent = EsignConsent.objects.get()
+    printed = pdf_text(client_for(alice).get(f"/ros/{shared.ro.pk}/certificate.pdf").content)
+    assert "E-SIGN DISCLOSURE ACCEPTED" in printed
+    assert "Disclosure version 1" in printed
+    assert "IP 203.0.113.7" in printed
+    assert "PhoneBrowser/2.0" in printed
+    assert consent.text_sha256 in printed.replace(" ", "")
+    assert "Consent to do business electronically with" in printed
+
+
+def test_a_shop_edit_is_a_new_version_and_contacts_are_asked_again(client, shop, owner):
+    shared = shared_estimate(shop=shop)
+    _sign(client, shared, shared.brakes)
+    edited = disclosure_update(
+        actor=owner, text_en="Our own words about electronic records.", text_es=""
+    )
+    assert edited.number == 2
+    assert edited.text_es == standard_text(shop=shop, language="es")  # frozen as it read
+    # Saving the same text again makes no version.
+    assert disclosure_update(actor=owner, text_en=edited.text_en, text_es=edited.text_es) is None
+
+    html = client.get(shared.url).content.decode()
+    assert "Our own words about electronic records." in html
+    _sign(client, shared, shared.tires)
+    latest = EsignConsent.objects.latest("created_at")
+    assert (latest.disclosure_version, latest.text) == (
+        2,
+        "Our own words about electronic records.",
+    )
+    assert EsignConsent.objects.filter(contact=shared.primary).count() == 2
+
+
+def test_only_owners_and_managers_edit_the_disclosure(shop, carol):
+    from signoff.shops.access import actor_for
+
+    with pytest.raises(NotAllowed):
+        disclosure_update(actor=actor_for(user=carol, shop_id=shop.pk), text_en="x", text_es="y")
+    assert not EsignDisclosure.objects.exists()
+
+
+def test_the_spanish_page_carries_the_spanish_text(client, shop, owner):
+    shared = shared_estimate(shop=shop, language="es")
+    html = client.get(shared.url).content.decode()
+    assert 'lang="es"' in html.split("data-esign-disclosure", 1)[1][:200]
+    assert "Consentimiento para hacer negocios electrónicamente" in html
+    assert "en papel, sin costo" in html
+    _sign(client, shared, shared.brakes, lang="es")
+    consent = EsignConsent.objects.get()
+    assert consent.language == "es"
+    assert consent.text == standard_text(shop=shop, language="es")
+
+    # A shop's own Spanish text is shown as written.
+    disclosure_update(actor=owner, text_en="", text_es="Texto propio del taller.")
+    other = ContactFactory(customer=shared.ro.customer, language="es", name="Ana")
+    page = client.get(shared.url + "?lang=es").content.decode()
+    assert "Texto propio del taller." in page
+    assert other.pk  # a contact who accepted nothing yet sees it too
+
+
+def test_the_settings_page_edits_the_disclosure_as_versions(alice_client, shop):
+    page = alice_client.get("/settings/esign/").content.decode()
+    assert "E-sign disclosure · version 1" in page
+    assert "15 U.S.C. §7001(c)" in page
+    response = alice_client.post("/settings/esign/", {"text_en": "New text.", "text_es": ""})
+    assert response.status_code == 302
+    assert EsignDisclosure.objects.get().number == 2
+    assert "version 2" in alice_client.get("/settings/esign/").content.decode()
+
+
+def test_a_technician_reads_the_disclosure_settings_but_cannot_save(shop, bob):
+    staff = client_for(bob)
+    assert staff.get("/settings/esign/").status_code == 200
+    assert staff.post("/settings/esign/", {"text_en": "x", "text_es": "y"}).status_code == 403
+    assert not EsignDisclosure.objects.exists()
+
+
+def test_the_portal_api_shows_the_disclosure_and_records_its_acceptance(client, shop):
+    shared = shared_estimate(shop=shop)
+    body = client.get(f"/api/v1/portal/{shared.token}").json()
+    assert body["esign_disclosure"]["version"] == 1
+    assert body["esign_disclosure"]["text"] == standard_text(shop=shop, language="en")
+    payload = {
+        "version_id": body["version"]["id"],
+        "decisions": [{"operation_id": shared.brakes.pk, "status": "approved"}],
+        "signature": {"png": data_url(png_rgba()), "strokes": [[[1, 1], [90, 80]]]},
+        "consent": True,
+    }
+    done = client.post(
+        f"/api/v1/portal/{shared.token}/approval", payload, content_type="application/json"
+    )
+    assert done.status_code == 201, done.content
+    recorded = done.json()["esign_consent"]
+    consent = EsignConsent.objects.get()
+    assert recorded["disclosure_version"] == 1
+    assert recorded["text_sha256"] == consent.text_sha256
+    assert client.get(f"/api/v1/portal/{shared.token}").json()["esign_disclosure"] is None
