@@ -263,9 +263,9 @@ def test_the_odometer_reading_is_shown_even_without_a_vehicle(alice_client, shop
 
 # Session, user, membership; the RO, its operations, lines, contacts and decisions; messages,
 # links (read once for both panels that show them), versions, signatures, status history; the
-# worker's heartbeat and queue. The live page's stamp comes with the RO, and a look at an RO no
-# customer answered writes nothing.
-SHARED_RO_PAGE_QUERIES = 15
+# not-to-exceed amount (approvals.amounts); the worker's heartbeat and queue. The live page's
+# stamp comes with the RO, and a look at an RO no customer answered writes nothing.
+SHARED_RO_PAGE_QUERIES = 16
 
 
 def test_a_shared_ro_page_reads_each_thing_once(alice_client, alice, shop):
