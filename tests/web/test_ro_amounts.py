@@ -75,7 +75,9 @@ def test_within_the_authorization_there_is_no_banner(alice_client, grown, alice,
 
 def test_today_lists_the_ro_with_its_amounts(alice_client, grown):
     page = alice_client.get("/today/").content.decode()
-    assert f"/ros/{grown.pk}/" in page[page.find("today-over") :]
+    section = page[page.find("today-over") :]
+    assert f"/ros/{grown.pk}/" in section
+    assert "$500.00</span> past California&#x27;s rule (any increase" in section
 
 
 # PO numbers ----------------------------------------------------------------------------------
