@@ -38,6 +38,15 @@ def grown(shop, alice):
     return built.ro
 
 
+def test_an_ro_nobody_authorized_yet_says_so_instead_of_a_zero_limit(alice_client, shop):
+    shop.over_estimate_rule = "michigan"
+    shop.save()
+    built = priced_ro(shop, operations=[_op("Brakes", "400.00")])
+    page = alice_client.get(f"/ros/{built.ro.pk}/").content.decode()
+    assert "Nothing is authorized yet: the work starts once the customer approves it." in page
+    assert "up to $0.00" not in page
+
+
 def test_the_ro_page_shows_authorized_current_and_difference_before_tax(alice_client, grown):
     page = alice_client.get(f"/ros/{grown.pk}/").content.decode()
     assert 'data-total="authorized">$1,000.00<' in page
