@@ -200,12 +200,40 @@ def _columns(model, fields: list[str]) -> list[str]:
     return [model._meta.get_field(name).column for name in fields]
 
 
+def _with_defaults(model, fields: list[str], rows):
+    """The fields the rows name, then every other stored field at its model default: a column
+    a later migration adds (with a default Django applies, not the database) is filled too,
+    so the loader needs no change for it. Nullable fields without a default stay NULL."""
+    others = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in fields and not f.primary_key and (f.has_default() or not f.null)
+    ]
+    extra = tuple(f.get_db_prep_save(f.get_default(), connection=_connection()) for f in others)
+
+    def completed(shop_id, sizes):
+        for row in rows(shop_id, sizes):
+            yield (*row, *extra)
+
+    return [*fields, *(f.name for f in others)], completed
+
+
+def _connection():
+    from django.db import connection
+
+    return connection
+
+
+def _loaded_tables():
+    return [(model, *_with_defaults(model, fields, rows)) for model, fields, rows in _tables()]
+
+
 def load_sqlite(shop_id: int, sizes: Sizes) -> None:
     from django.db import connection
 
     connection.ensure_connection()
     raw = connection.connection
-    for model, fields, rows in _tables():
+    for model, fields, rows in _loaded_tables():
         columns = _columns(model, fields)
         marks = ", ".join("?" * len(columns))
         sql = f'INSERT INTO "{model._meta.db_table}" ({", ".join(columns)}) VALUES ({marks})'
@@ -219,7 +247,7 @@ def load_postgres(shop_id: int, sizes: Sizes) -> None:
     from django.core.management.color import no_style
     from django.db import connection
 
-    tables = _tables()
+    tables = _loaded_tables()
     names = [model._meta.db_table for model, _, _ in tables]
     with connection.cursor() as cursor:
         # A bulk load's usual shortcuts: no foreign-key triggers (the rows are consistent by
