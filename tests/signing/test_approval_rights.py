@@ -178,6 +178,27 @@ def test_a_view_only_contact_cannot_be_named_as_the_approver(client, fleet):
     )
 
 
+def test_a_view_only_link_cannot_answer_in_an_approvers_name(client, fleet):
+    data = fleet.answers(brakes="approved")
+    data["contact"] = fleet.manager.pk
+    response = client.post(fleet.link_for(fleet.viewer), data)
+    assert response.status_code == 422
+    assert not Decision.objects.exists()
+
+
+def test_a_link_with_a_limit_cannot_borrow_the_managers_authority(client, fleet):
+    data = fleet.answers(brakes="approved", tires="approved", alignment="approved")
+    data["contact"] = fleet.manager.pk  # the driver's link, naming the manager
+    response = client.post(fleet.url, data)
+    assert response.status_code == 422
+    assert "Choose who is approving from the list." in response.content.decode()
+    assert not Decision.objects.exists()
+    page = client.get(fleet.url).content.decode()
+    offered = page.split('id="approver"', 1)[1].split("</select>")[0]
+    assert f'value="{fleet.manager.pk}"' not in offered
+    assert f'value="{fleet.driver.pk}"' in offered
+
+
 # --- Staff decisions on the customer's behalf -----------------------------------------------
 
 

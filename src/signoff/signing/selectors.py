@@ -335,9 +335,17 @@ def customer_contacts(*, repair_order: RepairOrder) -> list[Contact]:
     return list(Contact.objects.filter(customer_id=repair_order.customer_id))
 
 
-def approver_choices(contacts: Iterable[Contact]) -> list[Contact]:
-    """Who may be named as approving: every contact but the view-only ones."""
-    return [c for c in contacts if c.can_approve]
+def approver_choices(
+    contacts: Iterable[Contact], *, link_contact: Contact | None = None
+) -> list[Contact]:
+    """Who may be named as approving: every contact but the view-only ones. Through a link,
+    another contact may be named only when the link's own contact can approve without a
+    limit: a view-only link names nobody, and a link with a limit names only its contact, so
+    neither can lend itself another contact's authority."""
+    choices = [c for c in contacts if c.can_approve]
+    if link_contact is None or (link_contact.can_approve and link_contact.approval_limit is None):
+        return choices
+    return [c for c in choices if c.pk == link_contact.pk]
 
 
 def drawing_required(*, shop: Shop, repair_order: RepairOrder) -> bool:
@@ -409,7 +417,7 @@ def approval_page(
     facts = latest_decision_facts(operation_ids=op_ids)
     everyone = customer_contacts(repair_order=repair_order)
     authority = rights.authorities(repair_order_id=repair_order.pk, contacts=everyone)
-    contacts = approver_choices(everyone)
+    contacts = approver_choices(everyone, link_contact=link.contact if link else None)
     # A view-only contact's link shows the estimate and who can approve it, and takes no answer.
     view_only = link is not None and not link.contact.can_approve
     by_id = {c.pk: c for c in contacts}

@@ -61,6 +61,7 @@ from signoff.signing.selectors import (
     CHOICES,
     Preview,
     approval_preview,
+    approver_choices,
     drawing_required,
     operation_decidable,
     recommendation_signed,
@@ -318,6 +319,11 @@ def _approver(
             "%(name)s can view this estimate but not approve or decline it. Choose who is "
             "approving from the list."
         ) % {"name": chosen.name}
+        raise ValidationFailed(message, fields={"contact": message})
+    allowed = approver_choices(contacts, link_contact=link.contact if link else None)
+    if chosen not in allowed:
+        # The page offers no one else here; naming another contact is refused, not trusted.
+        message = _("Choose who is approving from the list.")
         raise ValidationFailed(message, fields={"contact": message})
     return chosen
 
