@@ -234,3 +234,100 @@ def test_the_portal_api_shows_the_disclosure_and_records_its_acceptance(client, 
     assert recorded["disclosure_version"] == 1
     assert recorded["text_sha256"] == consent.text_sha256
     assert client.get(f"/api/v1/portal/{shared.token}").json()["esign_disclosure"] is None
+
+
+def _shown_sha256(html: str) -> str:
+    return html.split('name="esign_sha256" value="', 1)[1].split('"', 1)[0]
+
+
+def test_the_page_pins_the_text_it_showed(client, shop):
+    shared = shared_estimate(shop=shop)
+    html = client.get(shared.url).content.decode()
+    shown = _shown_sha256(html)
+    assert shown == hashlib.sha256(standard_text(shop=shop, language="en").encode()).hexdigest()
+    assert _sign(client, shared, shared.brakes, esign_sha256=shown).status_code == 302
+    assert EsignConsent.objects.get().text_sha256 == shown
+    # Accepted: the page now says it shows none.
+    assert _shown_sha256(client.get(shared.url).content.decode()) == ""
+
+
+def test_a_disclosure_edited_after_the_page_opened_is_refused_as_stale(client, shop, owner):
+    from signoff.approvals.models import Decision
+
+    shared = shared_estimate(shop=shop)
+    shown = _shown_sha256(client.get(shared.url).content.decode())
+    disclosure_update(actor=owner, text_en="Words the contact never saw.", text_es="")
+
+    response = _sign(client, shared, shared.brakes, esign_sha256=shown)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "changed after this page was opened" in html
+    assert "Words the contact never saw." in html  # shown now, to read before signing
+    assert not EsignConsent.objects.exists()
+    assert not Decision.objects.filter(operation=shared.brakes).exists()
+
+    # Signing again from the refreshed page records the words now shown.
+    assert _sign(client, shared, shared.brakes, esign_sha256=_shown_sha256(html)).status_code == 302
+    assert EsignConsent.objects.get().text == "Words the contact never saw."
+
+
+def test_a_disclosure_due_after_a_page_that_showed_none_is_refused(client, shop, owner):
+    shared = shared_estimate(shop=shop)
+    _sign(client, shared, shared.brakes)  # accepted version 1
+    assert _shown_sha256(client.get(shared.url).content.decode()) == ""
+    disclosure_update(actor=owner, text_en="A new version.", text_es="")
+    # The open page showed no disclosure: the new one is not taken as read.
+    assert _sign(client, shared, shared.tires, esign_sha256="").status_code == 409
+    assert EsignConsent.objects.count() == 1
+
+
+def test_new_shop_details_change_the_standard_text_and_ask_again(client, shop):
+    shared = shared_estimate(shop=shop)
+    _sign(client, shared, shared.brakes)
+    first = EsignConsent.objects.get()
+    shop.phone = "+15035550199"
+    shop.save()
+
+    html = client.get(shared.url).content.decode()
+    assert "data-esign-disclosure" in html and "(503) 555-0199" in html
+    # The shop's details are part of the estimate's version too: the first answer meets the
+    # new version, and the page it gets back carries it.
+    html = _sign(client, shared, shared.tires, esign_sha256=_shown_sha256(html)).content.decode()
+    version = html.split('name="version" value="', 1)[1].split('"', 1)[0]
+    signed = _sign(client, shared, shared.tires, version=version, esign_sha256=_shown_sha256(html))
+    assert signed.status_code == 302
+    second = EsignConsent.objects.exclude(pk=first.pk).get()
+    assert second.disclosure_version == first.disclosure_version == 1
+    assert "(503) 555-0199" in second.text and second.text_sha256 != first.text_sha256
+
+
+def test_a_text_accepted_in_one_language_is_not_asked_again_in_the_other(client, shop):
+    shared = shared_estimate(shop=shop)
+    _sign(client, shared, shared.brakes)  # accepted in English
+    assert "data-esign-disclosure" not in client.get(shared.url + "?lang=es").content.decode()
+
+
+def test_the_portal_api_refuses_an_acceptance_of_another_text(client, shop, owner):
+    shared = shared_estimate(shop=shop)
+    body = client.get(f"/api/v1/portal/{shared.token}").json()
+    shown = body["esign_disclosure"]["sha256"]
+    assert shown == hashlib.sha256(standard_text(shop=shop, language="en").encode()).hexdigest()
+    disclosure_update(actor=owner, text_en="Edited meanwhile.", text_es="")
+    payload = {
+        "version_id": body["version"]["id"],
+        "decisions": [{"operation_id": shared.brakes.pk, "status": "approved"}],
+        "signature": {"png": data_url(png_rgba()), "strokes": [[[1, 1], [90, 80]]]},
+        "consent": True,
+        "esign_disclosure_sha256": shown,
+    }
+    url = f"/api/v1/portal/{shared.token}/approval"
+    stale = client.post(url, payload, content_type="application/json")
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "stale_version"
+    assert not EsignConsent.objects.exists()
+
+    fresh = client.get(f"/api/v1/portal/{shared.token}").json()["esign_disclosure"]
+    assert fresh["sha256"] == hashlib.sha256(b"Edited meanwhile.").hexdigest()
+    payload["esign_disclosure_sha256"] = fresh["sha256"]
+    done = client.post(url, payload, content_type="application/json")
+    assert done.status_code == 201, done.content
+    assert done.json()["esign_consent"]["text_sha256"] == fresh["sha256"]

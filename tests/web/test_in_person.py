@@ -163,3 +163,32 @@ def test_a_customer_without_contacts_gets_a_clear_refusal_not_an_error(alice, sh
     assert response.status_code == 422
     assert "Add a contact for Walk-in Fleet first" in response.content.decode()
     assert not EstimateVersion.objects.filter(repair_order=built.ro).exists()
+
+
+def test_at_the_counter_a_disclosure_edited_after_the_screen_opened_is_refused(alice, counter):
+    from signoff.approvals.esign import disclosure_update
+    from signoff.approvals.models import EsignConsent
+    from signoff.shops.access import actor_for
+
+    ro, maria, daniel, brakes, oil = counter
+    client = client_for(alice)
+    html = client.get(f"/ros/{ro.pk}/in-person/").content.decode()
+    shown = html.split('name="esign_sha256" value="', 1)[1].split('"', 1)[0]
+    assert len(shown) == 64
+    disclosure_update(
+        actor=actor_for(user=alice, shop_id=ro.shop_id), text_en="Edited meanwhile.", text_es=""
+    )
+    version = EstimateVersion.objects.get(repair_order=ro)
+    answers = {
+        "version": version.pk,
+        f"op-{brakes.pk}": "approved",
+        "contact": maria.pk,
+        "consent": "yes",
+        "esign_sha256": shown,
+        **signature_fields(),
+    }
+    refused = client.post(f"/ros/{ro.pk}/in-person/", answers)
+    assert refused.status_code == 409
+    assert "Edited meanwhile." in refused.content.decode()
+    assert not EsignConsent.objects.exists()
+    assert not Decision.objects.filter(repair_order=ro).exists()

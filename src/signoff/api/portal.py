@@ -80,6 +80,11 @@ class PortalDisclosureOut(Schema):
     version: int = Field(..., description="The disclosure version; accepted once per contact.")
     language: Literal["en", "es"]
     text: str = Field(..., description="Show it word for word before the contact signs.")
+    sha256: str = Field(
+        ...,
+        description="SHA-256 of `text` (UTF-8): send it back as `esign_disclosure_sha256` so "
+        "the acceptance is of the words shown.",
+    )
 
 
 class PortalLineOut(Schema):
@@ -223,7 +228,7 @@ class PortalOut(Schema):
         ...,
         description="The consumer disclosure for doing business electronically (E-SIGN Act, "
         "15 U.S.C. 7001(c)) the approver has still to accept: show it; `consent: true` then "
-        "records the acceptance. null once they accepted the current version.",
+        "records the acceptance. null once they accepted the current text.",
     )
     language: Literal["en", "es"] = Field(
         ...,
@@ -363,6 +368,14 @@ class ApprovalIn(Schema):
         decimal_places=Signature._meta.get_field("amount").decimal_places,
         description="Optional: the total shown to the contact; refused if it differs.",
     )
+    esign_disclosure_sha256: str | None = Field(
+        None,
+        max_length=64,
+        description="The `esign_disclosure.sha256` shown (empty string when none was shown). "
+        "409 `stale_version` when the shop's disclosure is another text now: GET it again. "
+        "Left out, the current text is recorded as accepted.",
+        examples=[""],
+    )
     language: Literal["en", "es"] | None = Field(
         None,
         description="Language of the stored consent text; defaults to the contact's preferred "
@@ -477,6 +490,7 @@ def _input(payload: ApprovalIn, language: str) -> services.ApprovalInput:
         shown_total=payload.amount,
         language=payload.language or language,
         typed_name=payload.typed_name,
+        esign_sha256=payload.esign_disclosure_sha256,
     )
 
 
@@ -486,7 +500,8 @@ def _input(payload: ApprovalIn, language: str) -> services.ApprovalInput:
     summary="Submit answers for the version shown, the approving contact, signature and consent",
     description=(
         "Records one decision per answer and one signature bound to the version's hash, in one "
-        "transaction. 409 `stale_version` when the estimate changed since the version shown "
+        "transaction. 409 `stale_version` when the estimate (or the e-sign disclosure) changed since "
+        "the version shown "
         "(GET it again), 409 `already_decided` when the shop decided an operation meanwhile, "
         "410 for an expired or revoked link, 429 when rate-limited. Submitting the same answers "
         "twice is refused (409), so a retried request never records twice."

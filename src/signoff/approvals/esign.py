@@ -9,6 +9,12 @@ evidence (`chain.consent_append`), shown on the authorization certificate.
 A shop shows Signoff's standard text (version 1, English or Spanish, naming the shop and how to
 reach it) until it edits its own in Settings › E-sign disclosure: each edit is the next version
 (`EsignDisclosure`), shown as written, and a contact who accepted an older one is asked again.
+
+What a contact accepted is told by the text itself, not only its number: the standard text names
+the shop and how to reach it, so when the shop's name, phone or email changes the text changes
+under the same version, and a contact who accepted the old wording is asked again. A page posts
+the SHA-256 of the text it showed (`sha256`); a submission whose text is no longer the shop's is
+refused as stale (`disclosure_pinned`), so no one is recorded as accepting words they never saw.
 """
 
 from __future__ import annotations
@@ -20,8 +26,9 @@ from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from signoff.approvals.canonical import sha256_bytes
 from signoff.approvals.models import EsignConsent, EsignDisclosure
-from signoff.core.errors import ValidationFailed
+from signoff.core.errors import StaleVersion, ValidationFailed
 from signoff.core.formatting import format_phone
 from signoff.core.validation import clean_text
 from signoff.shops.access import Actor, require_admin
@@ -40,6 +47,16 @@ class Disclosure:
     language: str
     text: str
     standard: bool  # Signoff's standard text (not one the shop wrote)
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the text as stored with an acceptance (approvals.chain)."""
+        return text_sha256(self.text)
+
+
+def text_sha256(text: str) -> str:
+    """The SHA-256 of a disclosure's UTF-8 text, without NULs as the chain stores it."""
+    return sha256_bytes(text.replace("\x00", "").encode("utf-8"))
 
 
 def _reach(shop: Shop) -> str:
@@ -85,10 +102,7 @@ def disclosure_version(shop: Shop) -> int:
     return latest or STANDARD_VERSION
 
 
-def disclosure_current(*, shop: Shop, language: str) -> Disclosure:
-    """What the shop shows now, in `language` (a shop's own text as written)."""
-    language = language if language in LANGUAGES else "en"
-    latest = _latest(shop)
+def _disclosure(shop: Shop, latest: EsignDisclosure | None, language: str) -> Disclosure:
     if latest is None:
         return Disclosure(
             STANDARD_VERSION, language, standard_text(shop=shop, language=language), True
@@ -97,22 +111,49 @@ def disclosure_current(*, shop: Shop, language: str) -> Disclosure:
     return Disclosure(latest.number, language, text, False)
 
 
+def disclosure_current(*, shop: Shop, language: str) -> Disclosure:
+    """What the shop shows now, in `language` (a shop's own text as written)."""
+    language = language if language in LANGUAGES else "en"
+    return _disclosure(shop, _latest(shop), language)
+
+
 def disclosure_texts(shop: Shop) -> dict[str, str]:
     """The current text in each language, as the settings page shows it for editing."""
-    return {lang: disclosure_current(shop=shop, language=lang).text for lang in LANGUAGES}
-
-
-def consent_needed(*, contact, shop: Shop) -> bool:
-    """Has this contact still to accept the shop's current disclosure?"""
-    version = disclosure_version(shop)
-    return not EsignConsent.objects.filter(contact=contact, disclosure_version=version).exists()
+    latest = _latest(shop)
+    return {lang: _disclosure(shop, latest, lang).text for lang in LANGUAGES}
 
 
 def consent_for(*, contact, shop: Shop, language: str) -> Disclosure | None:
-    """The disclosure to show this contact before they sign, or None once they accepted it."""
-    if contact is None or not consent_needed(contact=contact, shop=shop):
+    """The disclosure to show this contact before they sign, or None once they accepted it.
+
+    Accepted means: this version, in the very words the shop shows now in either language (the
+    standard text follows the shop's name and contact details, see above)."""
+    if contact is None:
         return None
-    return disclosure_current(shop=shop, language=language)
+    language = language if language in LANGUAGES else "en"
+    latest = _latest(shop)
+    shown = {lang: _disclosure(shop, latest, lang) for lang in LANGUAGES}
+    accepted = EsignConsent.objects.filter(
+        contact=contact,
+        disclosure_version=shown[language].version,
+        text_sha256__in=[d.sha256 for d in shown.values()],
+    ).exists()
+    return None if accepted else shown[language]
+
+
+def disclosure_pinned(disclosure: Disclosure, *, shown_sha256: str | None) -> None:
+    """Refuse (StaleVersion) an acceptance of `disclosure` when the page showed another text.
+
+    `shown_sha256` is the hash the page or API client posted: "" when it showed no disclosure,
+    None when it did not say (an API client that does not pin: the current text is taken)."""
+    if shown_sha256 is None or shown_sha256.strip().lower() == disclosure.sha256:
+        return
+    raise StaleVersion(
+        _(
+            "The text about doing business electronically changed after this page was opened. "
+            "Read it again below, then sign."
+        )
+    )
 
 
 def disclosure_update(*, actor: Actor, text_en: str, text_es: str) -> EsignDisclosure | None:

@@ -192,8 +192,9 @@ class EsignDisclosure(AppendOnlyModel):
 
 
 class EsignConsent(AppendOnlyModel):
-    """A contact's acceptance of one version of the e-sign disclosure, recorded once per contact
-    and version, in the hash chain of the RO it was given on (approvals.chain)."""
+    """A contact's acceptance of one version of the e-sign disclosure, recorded once per contact,
+    version and text (the standard text changes with the shop's details, approvals.esign), in
+    the hash chain of the RO it was given on (approvals.chain)."""
 
     shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="+")
     repair_order = models.ForeignKey(
@@ -224,7 +225,8 @@ class EsignConsent(AppendOnlyModel):
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["contact", "disclosure_version"], name="esign_consent_once_per_version"
+                fields=["contact", "disclosure_version", "text_sha256"],
+                name="esign_consent_once_per_text",
             ),
             models.UniqueConstraint(
                 fields=["repair_order", "sequence"], name="esign_consent_chain_order"

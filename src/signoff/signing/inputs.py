@@ -57,6 +57,13 @@ def choices_from(data: Mapping) -> dict[int, str]:
     return choices
 
 
+def _posted_hash(data: Mapping, name: str) -> str | None:
+    """A posted SHA-256 ("" when the form says it showed none, None when it sent no field)."""
+    if name not in data:
+        return None
+    return str(data.get(name, ""))[:64]
+
+
 def approval_input(data: Mapping, *, language: str) -> ApprovalInput:
     """The posted answers. A field sent but unreadable is named in `unreadable` (the service
     refuses it), never read as if it had been left out."""
@@ -82,5 +89,6 @@ def approval_input(data: Mapping, *, language: str) -> ApprovalInput:
         shown_total=shown,
         language=language,
         typed_name=str(data.get("typed_name", "")),
+        esign_sha256=_posted_hash(data, "esign_sha256"),
         unreadable=frozenset(unreadable),
     )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from signoff.approvals import rights
 from signoff.approvals.chain import consent_append
-from signoff.approvals.esign import consent_for
+from signoff.approvals.esign import consent_for, disclosure_pinned
 from signoff.approvals.models import EstimateVersion, Event, EventKind, Status
 from signoff.core.errors import Conflict
 from signoff.customers.models import Contact
@@ -83,19 +83,25 @@ def route_above_limit(
     )
 
 
-def esign_acceptance_record(submission, *, contact: Contact, language: str):
+def esign_acceptance_record(
+    submission, *, contact: Contact, language: str, shown_sha256: str | None = None
+):
     """Record the contact's acceptance of the e-sign disclosure shown above the consent, the
-    first time they sign electronically under the shop's current version (else None)."""
+    first time they sign electronically under the shop's current text (else None).
+
+    `shown_sha256` is the hash of the text the page showed ("" for none): StaleVersion when the
+    shop's text is another one now (approvals.esign.disclosure_pinned)."""
     repair_order = submission.repair_order
     disclosure = consent_for(contact=contact, shop=repair_order.shop, language=language)
     if disclosure is None:
         return None
+    disclosure_pinned(disclosure, shown_sha256=shown_sha256)
     try:
         with transaction.atomic():
             return _consent_append(submission, contact=contact, disclosure=disclosure)
     except IntegrityError:
-        # The same contact accepted this version a moment ago on another RO (once per contact
-        # and version, which the database keeps): that record stands.
+        # The same contact accepted this text a moment ago on another RO (once per contact,
+        # version and text, which the database keeps): that record stands.
         return None
 
 

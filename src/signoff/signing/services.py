@@ -85,6 +85,9 @@ class ApprovalInput:
     language: str = "en"
     # The name typed instead of a drawing, where the shop's signature policy asks for none.
     typed_name: str = ""
+    # The SHA-256 of the e-sign disclosure the screen showed ("" for none, None when the client
+    # does not say): an acceptance of another text is refused as stale.
+    esign_sha256: str | None = None
     # Fields the client sent that could not be read ("total", "contact"): refused, never
     # taken as left out (an unreadable total would otherwise skip the check above).
     unreadable: frozenset[str] = frozenset()
@@ -412,7 +415,12 @@ def _approval_record(*, submission: Submission, data: ApprovalInput) -> Approval
         )
         consent = None
         if record.signature is not None:
-            consent = esign_acceptance_record(submission, contact=contact, language=data.language)
+            consent = esign_acceptance_record(
+                submission,
+                contact=contact,
+                language=data.language,
+                shown_sha256=data.esign_sha256,
+            )
         result = _write(submission, record)
         result.esign_consent, result.routed = consent, routed
         if routed:
