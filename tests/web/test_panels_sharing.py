@@ -282,8 +282,8 @@ def test_panel_queries_do_not_grow_with_the_number_of_messages_and_contacts(shop
     assert Message.objects.filter(repair_order=est.ro).count() == 10
     assert count_queries(lambda: outbox(alice, shop, est.ro, rows)) == few_outbox
     assert count_queries(lambda: actions(alice, shop, est.ro, rows)) == few_actions
-    # The actor's membership lookup, then one query for messages and one for links with their
-    # openings.
-    assert few_outbox == 3
+    # The actor's membership lookup, then one query for messages, one for links with their
+    # openings, and the RO's decisions for the reminders' stop rule (prefetched on the RO page).
+    assert few_outbox == 4
     # The membership, then the customer's contacts (both dialogs share them).
     assert few_actions == 2

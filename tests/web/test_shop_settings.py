@@ -28,6 +28,8 @@ def settings_form(shop, **overrides):
         "over_limit_percent": "",
         "over_limit_amount": "",
         "reminder_delay_hours": "24",
+        "reminder_max": "1",
+        "fallback_channel": "offer",
         "quiet_hours_start": "",
         "quiet_hours_end": "",
     }

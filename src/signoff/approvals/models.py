@@ -319,6 +319,8 @@ class EventKind(models.TextChoices):
     RO_STATUS_CHANGED = "ro_status_changed", "RO status changed"
     APPROVAL_ROUTED = "approval_routed", "Sent for approval above a contact's limit"
     ESIGN_CONSENTED = "esign_consented", "E-sign disclosure accepted"
+    REMINDER_QUEUED = "reminder_queued", "Reminder queued"
+    FALLBACK_QUEUED = "fallback_queued", "Sent again by the other channel"
 
 
 class Event(AppendOnlyModel):

@@ -121,7 +121,13 @@ def _subject(ctx: dict) -> str:
 
 
 def compose_message(
-    *, share: Share, contact: Contact, channel: str, cc_text: str = "", first_text: bool = False
+    *,
+    share: Share,
+    contact: Contact,
+    channel: str,
+    cc_text: str = "",
+    first_text: bool = False,
+    reminder: bool = False,
 ) -> Composed:
     """The message one contact receives on one channel, with a placeholder for their link.
 
@@ -129,6 +135,8 @@ def compose_message(
     opt out (CTIA's messaging principles ask it of the first message; later ones leave it out).
     """
     ctx = _context(share=share, contact=contact, cc_text=cc_text)
+    # A reminder (sharing.reminders) says so first, then says it all again.
+    ctx["reminder"] = reminder
     with translation.override(contact.message_language):
         if channel == Channel.SMS:
             # Texts stay short (one or two segments): who, which RO, the link, the shop's
@@ -142,8 +150,11 @@ def compose_message(
             repair_order=share.repair_order, contact=contact, version=share.version
         )
         ctx["changed"] = [c for c in since.changes if c.since_approved]
+        subject = _subject(ctx)
+        if reminder:
+            subject = _("Reminder: %(subject)s") % {"subject": subject}
         return Composed(
-            subject=_subject(ctx),
+            subject=subject,
             body_text=render_to_string("sharing/messages/share_email.txt", ctx).strip() + "\n",
             body_html=render_to_string("sharing/messages/share_email.html", ctx),
         )

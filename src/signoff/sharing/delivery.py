@@ -25,6 +25,7 @@ from django_tasks import task
 from signoff.approvals.models import Event, EventKind
 from signoff.sharing.channels import DeliveryError, send
 from signoff.sharing.models import Channel, Message, MessageStatus
+from signoff.sharing.signals import message_not_delivered
 
 logger = logging.getLogger(__name__)
 
@@ -338,6 +339,13 @@ def _move(
             return None
         error = fields.get("last_error", was.last_error)
         _event(was, to=to, attempts=attempts, error=error, data=data).save()
+        if to in (UNDELIVERED, FAILED):
+            # The other channel, when the shop sends it at once (reminders.py); after the
+            # commit, so this status stands whatever happens there (an error is logged).
+            transaction.on_commit(
+                lambda: message_not_delivered.send(sender=Message, message_id=message_id),
+                robust=True,
+            )
     return was.status
 
 

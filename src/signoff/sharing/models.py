@@ -130,6 +130,8 @@ class MessageKind(models.TextChoices):
     CONFIRMATION = "confirmation", "Confirmation of answers"
     # Work a contact chose to approve above their limit, sent to who can approve it.
     APPROVAL_REQUEST = "approval_request", "Approval needed above a limit"
+    # A share's message again, to a contact who neither opened it nor answered (reminders.py).
+    REMINDER = "reminder", "Reminder"
 
 
 class Message(models.Model):
@@ -171,10 +173,22 @@ class Message(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # A share's message: when its next reminder is due (sharing.reminders), None for none.
+    remind_at = models.DateTimeField(null=True, blank=True)
+    # A reminder: which one of its message's (1, 2, …); the message it reminds of.
+    reminder_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    reminds = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    # Sent by another channel because this one could not be delivered (sharing.reminders).
+    fallback_of = models.OneToOneField(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="fallback"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
+            models.Index(fields=["remind_at"], name="message_remind_at"),
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["provider_id"]),
             # Has the shop texted this number before (selectors.number_texted_before)?
@@ -185,6 +199,11 @@ class Message(models.Model):
                 fields=["confirms", "channel"],
                 condition=models.Q(kind="confirmation"),
                 name="one_confirmation_per_submission_and_channel",
+            ),
+            models.UniqueConstraint(
+                fields=["reminds", "reminder_number"],
+                condition=models.Q(kind="reminder"),
+                name="one_reminder_per_number",
             ),
         ]
 

@@ -336,3 +336,15 @@ def operation_history(*, operation: Operation) -> list[Decision]:
     for decision in decisions:
         decision.sharing = sharing[decision.pk]
     return decisions
+
+
+def message_repair_order_id(*, actor: Actor, message_id: int) -> int:
+    """The RO of one of the shop's messages; any other id is NotFound."""
+    ro_id = (
+        Message.objects.filter(shop=actor.shop, pk=message_id)
+        .values_list("repair_order_id", flat=True)
+        .first()
+    )
+    if ro_id is None:
+        raise NotFound("Message not found.")
+    return ro_id

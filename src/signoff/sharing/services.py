@@ -38,6 +38,7 @@ from signoff.sharing.models import (
     ShareKind,
     ShareLink,
 )
+from signoff.sharing.reminders import reminder_first_at
 from signoff.shops.access import Actor, require_editor
 from signoff.shops.models import Membership
 
@@ -264,6 +265,7 @@ def _share_with(
     link, _raw = share_link_mint(share=share, contact=contact)
     cc_text = cc_text_for(contact=contact, others=[p for p in people if p.pk != contact.pk])
     messages = []
+    remind_at = reminder_first_at(share)
     for channel in addressee.channels:
         to_address = contact.email if channel == Channel.EMAIL else contact.mobile
         first_text = channel == Channel.SMS and not selectors.number_texted_before(
@@ -285,6 +287,7 @@ def _share_with(
                 subject=composed.subject,
                 body_text=composed.body_text,
                 body_html=composed.body_html,
+                remind_at=remind_at,
             )
         )
     return link, messages

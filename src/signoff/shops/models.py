@@ -1,5 +1,6 @@
 """Tenancy: shops, who works in them and in which role, and each shop's own settings."""
 
+import datetime as dt
 import hashlib
 import secrets
 from decimal import Decimal
@@ -34,6 +35,13 @@ class SmsStatus(models.TextChoices):
     PENDING = "pending", "Registration pending"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
+
+
+class FallbackChannel(models.TextChoices):
+    """What happens when a message to a contact cannot be delivered (sharing.reminders)."""
+
+    OFFER = "offer", "Offer the other channel on the RO page"
+    SEND = "send", "Send by the other channel at once"
 
 
 class LogoType(models.TextChoices):
@@ -112,9 +120,17 @@ class Shop(models.Model):
     )
     over_limit_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     over_limit_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    # Reminders of unanswered shares (sharing.reminders): after this delay, at most this many,
+    # never in the quiet hours (shop time; both empty: none).
     reminder_delay_hours = models.PositiveIntegerField(default=24)
-    quiet_hours_start = models.TimeField(null=True, blank=True)
-    quiet_hours_end = models.TimeField(null=True, blank=True)
+    reminder_max = models.PositiveSmallIntegerField(default=1)
+    quiet_hours_start = models.TimeField(null=True, blank=True, default=dt.time(20, 0))
+    quiet_hours_end = models.TimeField(null=True, blank=True, default=dt.time(8, 0))
+    # A message that could not be delivered: offer the contact's other channel on the RO page,
+    # or send it at once.
+    fallback_channel = models.CharField(
+        max_length=8, choices=FallbackChannel.choices, default=FallbackChannel.OFFER
+    )
     # Settings > Branding (shops/branding.py): the accent colour of the customer page, the
     # emails and the PDFs, and the logo, whose files are in the default storage under names
     # made of the shop and the SHA-256 of the file as stored (sanitized, re-encoded).

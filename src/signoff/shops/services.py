@@ -28,6 +28,7 @@ from signoff.core.validation import (
 from signoff.shops.access import Actor, actor_for, require_admin
 from signoff.shops.models import (
     ApiToken,
+    FallbackChannel,
     Membership,
     OverEstimateRule,
     PaperSize,
@@ -256,6 +257,17 @@ def shop_settings_clean(data: Mapping[str, Any]) -> dict[str, Any]:
         errors=errors,
         key="reminder_delay_hours",
     )
+    out["reminder_max"] = _int_field(
+        data.get("reminder_max"),
+        label="number of reminders (0 for none)",
+        low=0,
+        high=5,
+        errors=errors,
+        key="reminder_max",
+    )
+    out["fallback_channel"] = data.get("fallback_channel") or FallbackChannel.OFFER
+    if out["fallback_channel"] not in FallbackChannel.values:
+        errors["fallback_channel"] = "Choose to offer the other channel or to send by it."
     out["quiet_hours_start"] = _time_field(
         data.get("quiet_hours_start"), label="start", errors=errors, key="quiet_hours_start"
     )
@@ -306,6 +318,8 @@ SETTINGS_FIELDS = (
     "over_limit_percent",
     "over_limit_amount",
     "reminder_delay_hours",
+    "reminder_max",
+    "fallback_channel",
     "quiet_hours_start",
     "quiet_hours_end",
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from signoff.documents.sections import PDF_SECTIONS
 from signoff.sharing import rules, selectors
 from signoff.sharing.models import ShareKind
+from signoff.sharing.reminders import ro_reminders
 from signoff.web.forms.sharing import SLUG_OF, ShareForm
 
 
@@ -69,10 +70,17 @@ def ro_actions(*, request, actor, ro, rows) -> dict:
 
 
 def ro_messages(*, request, actor, ro, rows) -> dict:
-    """Every message and link of the RO, in two queries however many there are."""
+    """Every message and link of the RO, and its reminders sent and planned, in a number of
+    queries that does not grow with them."""
+    outbox = selectors.ro_messages(repair_order=ro)
+    links = selectors.ro_links(repair_order=ro)
+    reminders = ro_reminders(repair_order=ro, messages=outbox, links=links)
+    for message in outbox:  # the button under a message that was not delivered
+        message.fallback_offer = reminders.fallback_offers.get(message.pk, "")
     return {
         "ro": ro,
         "can_revoke": actor.can_edit,
-        "outbox": selectors.ro_messages(repair_order=ro),
-        "links": selectors.ro_links(repair_order=ro),
+        "outbox": outbox,
+        "links": links,
+        "reminders": reminders,
     }

@@ -60,6 +60,7 @@ urlpatterns = [
     path("ros/<id:ro_id>/share/<slug:slug>/", sharing.share, name="share"),
     path("share-links/<id:link_id>/url/", sharing.link_url, name="link_url"),
     path("share-links/<id:link_id>/revoke/", sharing.link_revoke, name="link_revoke"),
+    path("messages/<id:message_id>/fallback/", sharing.message_fallback, name="message_fallback"),
     # Approval in person, signature images, the authorization certificate
     path("ros/<id:ro_id>/in-person/", in_person.in_person, name="in_person"),
     path("ros/<id:ro_id>/in-person/total", in_person.in_person_total, name="in_person_total"),

@@ -30,7 +30,14 @@ from signoff.customers.models import (
 )
 from signoff.customers.validation import VIN_INPUT_MAX_LENGTH
 from signoff.orders.models import LineKind, Operation, OperationKind, RepairOrder
-from signoff.shops.models import ApiToken, PaperSize, Shop, SignaturePolicy, SmsStatus
+from signoff.shops.models import (
+    ApiToken,
+    FallbackChannel,
+    PaperSize,
+    Shop,
+    SignaturePolicy,
+    SmsStatus,
+)
 from signoff.shops.timezones import timezone_choices
 
 
@@ -322,8 +329,18 @@ class ShopSettingsForm(forms.Form):
     )
     reminder_delay_hours = _text(
         "Remind unanswered shares after (hours)",
-        help_text="Sent once, never during quiet hours.",
+        help_text="When no one opened the link or answered. Never during quiet hours.",
         inputmode="numeric",
+    )
+    reminder_max = _text(
+        "Reminders per share, at most",
+        help_text="0 sends none. Reminders stop as soon as anyone answers.",
+        inputmode="numeric",
+    )
+    fallback_channel = forms.ChoiceField(
+        label="When a message cannot be delivered",
+        choices=FallbackChannel.choices,
+        help_text="The other channel is used only when the contact has it and agreed to it.",
     )
     quiet_hours_start = forms.CharField(
         label="Quiet hours from", required=False, widget=forms.TimeInput(attrs={"type": "time"})
@@ -369,6 +386,8 @@ class ShopSettingsForm(forms.Form):
             "over_limit_percent": _plain(shop.over_limit_percent),
             "over_limit_amount": _plain(shop.over_limit_amount),
             "reminder_delay_hours": shop.reminder_delay_hours,
+            "reminder_max": shop.reminder_max,
+            "fallback_channel": shop.fallback_channel,
             "quiet_hours_start": _time(shop.quiet_hours_start),
             "quiet_hours_end": _time(shop.quiet_hours_end),
         }

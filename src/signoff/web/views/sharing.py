@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from signoff.core.errors import Conflict, LinkGone, SignoffError, ValidationFailed
 from signoff.orders.selectors import repair_order_get
-from signoff.sharing import rules, selectors, services
+from signoff.sharing import reminders, rules, selectors, services
 from signoff.shops.access import Actor, require_editor
 from signoff.web.estimate import announce_ro_changed
 from signoff.web.forms.sharing import KIND_SLUGS, ShareForm
@@ -87,3 +87,23 @@ def link_revoke(request: HttpRequest, actor: Actor, link_id: int) -> HttpRespons
         response["HX-Reswap"] = "none"
         return announce_ro_changed(response, ro_id=link.repair_order_id)
     return redirect(reverse("web:ro_detail", args=[link.repair_order_id]) + "#ro-messages")
+
+
+@require_POST
+@staff_view
+def message_fallback(request: HttpRequest, actor: Actor, message_id: int) -> HttpResponse:
+    """Send a share message that was not delivered again, by the contact's other channel."""
+    try:
+        sent = reminders.fallback_send(actor=actor, message_id=message_id)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        ro_id = selectors.message_repair_order_id(actor=actor, message_id=message_id)
+    else:
+        how = "by email" if sent.channel == "email" else "by text"
+        messages.success(request, f"Sent again {how} to {sent.contact.name}.")
+        ro_id = sent.repair_order_id
+    if request.htmx:
+        response = render(request, "web/_flash_oob.html")
+        response["HX-Reswap"] = "none"
+        return announce_ro_changed(response, ro_id=ro_id)
+    return redirect(reverse("web:ro_detail", args=[ro_id]) + "#ro-messages")

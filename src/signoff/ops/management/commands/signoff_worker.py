@@ -35,6 +35,7 @@ from signoff.core.ratelimit import rate_counters_purge
 from signoff.ops.task_batches import CLAIM_SIZE, SENDERS, BatchWorker
 from signoff.sharing.delivery import message_sweep
 from signoff.sharing.health import HEARTBEAT_SECONDS, heartbeat_record, heartbeats_prune
+from signoff.sharing.reminders import reminders_send_due
 
 logger = logging.getLogger(__name__)
 
@@ -240,6 +241,7 @@ class Command(DbWorkerCommand):
             # One pass (scripts, tests): sweep first so recovered messages run in this pass.
             # A database error ends it, as it should end a script.
             message_sweep()
+            reminders_send_due()
             worker = BatchWorker(batch=True, **loop)
             worker.configure_signals()
             worker.run()
@@ -272,6 +274,7 @@ def _sweep_until(stop: threading.Event, interval: float, outage: DatabaseOutage)
             requeued = message_sweep()
             if requeued:
                 logger.warning("Outbox sweeper re-queued messages %s", requeued)
+            reminders_send_due()
             idempotency_records_purge()
             heartbeats_prune()
             rate_counters_purge()
