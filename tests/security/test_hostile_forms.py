@@ -325,6 +325,7 @@ NO_FIELDS = {
     "web:reason_reactivate",
     "web:link_url",
     "web:link_revoke",
+    "web:message_fallback",
     "web:contact_make_primary",
     "web:api_token_revoke",
     "web:branding_logo_remove",
