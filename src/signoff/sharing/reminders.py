@@ -55,11 +55,6 @@ SEND_BATCH = 200
 # When -----------------------------------------------------------------------------------------
 
 
-def in_quiet_hours(shop: Shop, when: dt.datetime) -> bool:
-    """Is `when` inside the shop's quiet hours, on the shop's clock?"""
-    return quiet_hours_end(shop, when) is not None
-
-
 def quiet_hours_end(shop: Shop, when: dt.datetime) -> dt.datetime | None:
     """The moment the quiet hours around `when` end (aware, UTC), or None outside them.
 
@@ -236,38 +231,54 @@ def _remind(message: Message, *, now: dt.datetime) -> Message | None:
 
 
 def _reminder_write(message: Message, *, number: int) -> Message:
+    return _resend(
+        message,
+        channel=message.channel,
+        kind=MessageKind.REMINDER,
+        event=EventKind.REMINDER_QUEUED,
+        data={"reminder": number, "reminds": message.pk},
+        reminds=message,
+        reminder_number=number,
+    )
+
+
+def _resend(message: Message, *, channel: str, kind: str, event: str, data: dict, **fields):
+    """A share message written again for its link's contact on `channel` (a reminder, or the
+    other channel), with the event that records it. The caller enqueues it after commit."""
+    contact = message.contact
     composed = compose_message(
         share=message.share,
-        contact=message.contact,
-        channel=message.channel,
+        contact=contact,
+        channel=channel,
         cc_text=message.cc_text,
-        reminder=True,
+        reminder=kind == MessageKind.REMINDER,
     )
-    reminder = Message.objects.create(
+    again = Message.objects.create(
         shop_id=message.shop_id,
-        kind=MessageKind.REMINDER,
+        kind=kind,
         repair_order_id=message.repair_order_id,
         share=message.share,
         link=message.link,
-        contact=message.contact,
-        channel=message.channel,
-        to_address=message.to_address,
+        contact=contact,
+        channel=channel,
+        to_address=message.to_address
+        if channel == message.channel
+        else (contact.email if channel == Channel.EMAIL else contact.mobile),
         cc_text=message.cc_text,
         subject=composed.subject,
         body_text=composed.body_text,
         body_html=composed.body_html,
-        reminds=message,
-        reminder_number=number,
+        **fields,
     )
     Event.objects.create(
         shop_id=message.shop_id,
         repair_order_id=message.repair_order_id,
-        kind=EventKind.REMINDER_QUEUED,
+        kind=event,
         share_link=message.link,
-        message=reminder,
-        data={"reminder": number, "reminds": message.pk, "channel": message.channel},
+        message=again,
+        data={**data, "channel": channel},
     )
-    return reminder
+    return again
 
 
 def _enqueue_after_commit(message_id: int) -> None:
@@ -387,23 +398,20 @@ def fallback_after_failure(message: Message) -> Message | None:
 
 def on_message_not_delivered(*, message_id: int, **_kwargs) -> None:
     """signals.message_not_delivered, connected in apps.py."""
-    message = (
-        Message.objects.select_related("shop", "share__version", "link", "contact")
-        .filter(pk=message_id)
-        .first()
-    )
+    message = _with_share().filter(pk=message_id).first()
     if message is not None:
         fallback_after_failure(message)
+
+
+def _with_share():
+    """Messages with what writing one again reads."""
+    return Message.objects.select_related("shop", "share__version", "link", "contact")
 
 
 def fallback_send(*, actor: Actor, message_id: int) -> Message:
     """Staff send a failed share message again by the contact's other channel."""
     require_editor(actor)
-    message = (
-        Message.objects.select_related("shop", "share__version", "link", "contact")
-        .filter(shop=actor.shop, pk=message_id)
-        .first()
-    )
+    message = _with_share().filter(shop=actor.shop, pk=message_id).first()
     if message is None:
         raise NotFound("Message not found.")
     sent = _fallback_write(message)
@@ -419,35 +427,15 @@ def _fallback_write(message: Message) -> Message | None:
     channel = fallback_offer(message)
     if not channel:
         return None
-    contact = message.contact
-    to_address = contact.email if channel == Channel.EMAIL else contact.mobile
-    composed = compose_message(
-        share=message.share, contact=contact, channel=channel, cc_text=message.cc_text
-    )
     try:
         with transaction.atomic():
-            fallback = Message.objects.create(
-                shop_id=message.shop_id,
-                kind=MessageKind.SHARE,
-                repair_order_id=message.repair_order_id,
-                share=message.share,
-                link=message.link,
-                contact=contact,
+            fallback = _resend(
+                message,
                 channel=channel,
-                to_address=to_address,
-                cc_text=message.cc_text,
-                subject=composed.subject,
-                body_text=composed.body_text,
-                body_html=composed.body_html,
+                kind=MessageKind.SHARE,
+                event=EventKind.FALLBACK_QUEUED,
+                data={"fallback_of": message.pk},
                 fallback_of=message,
-            )
-            Event.objects.create(
-                shop_id=message.shop_id,
-                repair_order_id=message.repair_order_id,
-                kind=EventKind.FALLBACK_QUEUED,
-                share_link=message.link,
-                message=fallback,
-                data={"fallback_of": message.pk, "channel": channel},
             )
     except IntegrityError:
         return None  # sent again a moment ago
