@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -27,6 +28,11 @@ def database_for_threads(tmp_path) -> dict | None:
     path = str(tmp_path / "threads.sqlite3")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM INTO %s", [path])
+    # WAL is kept in the file: set it once here, so the threads' connections (whose
+    # init_command asks for it again) never race each other to switch the journal mode,
+    # which SQLite refuses at once with "database is locked" rather than waiting.
+    with sqlite3.connect(path) as copy:
+        copy.execute("PRAGMA journal_mode=WAL")
     return {**connections.settings["default"], "NAME": path}
 
 
