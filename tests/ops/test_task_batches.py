@@ -8,7 +8,6 @@ import re
 import signal
 import threading
 from collections import Counter
-from contextlib import contextmanager
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -25,7 +24,12 @@ from signoff.sharing.delivery import message_enqueue
 from signoff.sharing.models import Message
 from tests.factories import MessageFactory
 from tests.support.threads import in_thread
-from tests.support.worker import batch_worker, connections_kept_open, run_queued_tasks
+from tests.support.worker import (
+    batch_worker,
+    connections_kept_open,
+    run_queued_tasks,
+)
+from tests.support.worker import signal_handlers_kept as keep_signal_handlers
 
 pytestmark = pytest.mark.django_db
 
@@ -85,16 +89,6 @@ def fake_pdf(monkeypatch):
     monkeypatch.setattr(
         "signoff.documents.render.estimate_pdf", lambda **kwargs: b"%PDF-1.4 stand-in"
     )
-
-
-@contextmanager
-def keep_signal_handlers():
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, handler in saved.items():
-            signal.signal(sig, handler)
 
 
 def _callback_code(form: dict[str, str]) -> str:

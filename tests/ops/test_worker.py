@@ -15,7 +15,7 @@ from django.utils import timezone
 from signoff.sharing.models import Message
 from tests.factories import MessageFactory
 from tests.support.twilio_standin import ACCOUNT_SID, AUTH_TOKEN, TwilioStandIn
-from tests.support.worker import connections_kept_open
+from tests.support.worker import connections_kept_open, signal_handlers_kept
 from tests.support.worker_process import (
     SEED_QUEUED_TEXT,
     SQLITE_NAME,
@@ -31,11 +31,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def keep_signal_handlers():
-    """db_worker installs SIGINT/SIGTERM handlers; give pytest its own back afterwards."""
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    yield
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
+    with signal_handlers_kept():
+        yield
 
 
 def test_a_batch_run_sweeps_first_then_delivers_what_it_found(

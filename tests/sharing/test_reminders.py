@@ -20,7 +20,7 @@ from signoff.sharing.reminders import (
 from signoff.sharing.services import Recipient, link_revoke, share_create
 from signoff.shops.access import actor_for
 from tests.sharing.builders import decide, estimate_for, url_of
-from tests.support.worker import run_queued_tasks
+from tests.support.worker import connections_kept_open, run_queued_tasks, signal_handlers_kept
 
 pytestmark = pytest.mark.django_db
 
@@ -266,8 +266,13 @@ def test_the_worker_sends_due_reminders(shop, alice, smtp_sink, django_capture_o
         result = _share(est, alice)
     _gone_out(result, MORNING)
     with time_machine.travel(MORNING + dt.timedelta(hours=24), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("signoff_worker", "--batch", verbosity=0)
+        # One sender and the test's connection kept: the data is in the test's transaction.
+        with (
+            django_capture_on_commit_callbacks(execute=True),
+            connections_kept_open(),
+            signal_handlers_kept(),
+        ):
+            call_command("signoff_worker", batch=True, startup_delay=False, senders=1, verbosity=0)
         assert len(_reminders()) == 1
         run_queued_tasks()
     assert any("Reminder:" in r.message["Subject"] for r in smtp_sink.received)

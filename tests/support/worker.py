@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from contextlib import contextmanager
 from unittest import mock
 
@@ -21,6 +22,17 @@ def connections_kept_open():
         ),
     ):
         yield
+
+
+@contextmanager
+def signal_handlers_kept():
+    """db_worker installs SIGINT/SIGTERM handlers; give pytest its own back afterwards."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
 
 
 def batch_worker(*, worker_id: str = "test-worker", **options) -> BatchWorker:
